@@ -1,0 +1,24 @@
+package io.fetchpipe.core;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Turns a request (plain data, e.g. a URL to fetch) into asynchronous work. A {@link JobPool}'s
+ * worker actors call it for each request they are handed. Keeping requests as data and the logic
+ * here means requests can be sent between nodes while every node brings its own handler.
+ *
+ * @param <Q> the request type
+ * @param <R> the result type
+ */
+@FunctionalInterface
+public interface JobHandler<Q, R> {
+
+  /**
+   * Starts work for one request, without blocking.
+   *
+   * @param request what to do
+   * @param context the item's index and its cancellation signal
+   * @return the eventual result; a failure (or an exception thrown here) becomes a failure Outcome
+   */
+  CompletionStage<R> handle(Q request, TaskContext context);
+}

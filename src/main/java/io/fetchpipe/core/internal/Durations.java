@@ -1,0 +1,21 @@
+package io.fetchpipe.core.internal;
+
+import java.time.Duration;
+
+/** Short human-readable durations for messages: {@code 250ms}, {@code 1.5s}, {@code 2m30s}. */
+public final class Durations {
+  private Durations() {}
+
+  /** Formats a duration compactly. */
+  public static String format(Duration d) {
+    long millis = d.toMillis();
+    if (millis < 1000) {
+      return millis + "ms";
+    }
+    if (millis < 60_000) {
+      return java.math.BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString() + "s";
+    }
+    long seconds = d.toSeconds();
+    return (seconds / 60) + "m" + (seconds % 60 == 0 ? "" : (seconds % 60) + "s");
+  }
+}

@@ -1,0 +1,200 @@
+package io.fetchpipe.core.internal;
+
+import io.fetchpipe.core.ErrorKind;
+import io.fetchpipe.core.JobHandler;
+import io.fetchpipe.core.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Runs one job at a time and reports exactly one outcome per job to the router: the task's value,
+ * its failure, a timeout, a cancellation, or (from its restart/stop signal) a crash.
+ *
+ * <p>A task that throws synchronously crashes the worker on purpose ("let it crash"): the router
+ * supervises workers with a restart strategy, and the signal handler reports the job that was
+ * running, with the exception as its cause, before the fresh instance takes over.
+ */
+public final class Worker extends AbstractBehavior<Worker.Command> {
+
+  /** Messages a worker understands. */
+  public interface Command {}
+
+  /** Run this job now; the router only sends it to an idle worker. */
+  public record Run(Job<?> job) implements Command {}
+
+  /** Stop the given job if it is still running; it fails with the given kind and message. */
+  public record Cancel(long batchId, int index, ErrorKind kind, String message) implements Command {}
+
+  private record Completed(long run, Object value, Throwable error) implements Command {}
+
+  private record TimedOut(long run, Duration after) implements Command {}
+
+  private static final Object TIMEOUT_KEY = "job-timeout";
+
+  private final JobHandler<Object, Object> handler;
+  private final ActorRef<ThrottlingRouter.Command> router;
+  private final TimerScheduler<Command> timers;
+
+  private long runCounter;
+  private Job<?> current;
+  private Instant startedAt;
+  private Cancellation cancellation;
+  private CompletionStage<?> stage;
+  private Throwable crashCause;
+
+  private Worker(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      JobHandler<Object, Object> handler,
+      ActorRef<ThrottlingRouter.Command> router) {
+    super(context);
+    this.timers = timers;
+    this.handler = handler;
+    this.router = router;
+  }
+
+  /** A worker that runs jobs with {@code handler} and reports to {@code router}. */
+  @SuppressWarnings("unchecked")
+  public static Behavior<Command> create(
+      JobHandler<?, ?> handler, ActorRef<ThrottlingRouter.Command> router) {
+    JobHandler<Object, Object> erased = (JobHandler<Object, Object>) handler;
+    return Behaviors.setup(
+        context -> Behaviors.withTimers(timers -> new Worker(context, timers, erased, router)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Run.class, this::onRun)
+        .onMessage(Completed.class, this::onCompleted)
+        .onMessage(TimedOut.class, this::onTimedOut)
+        .onMessage(Cancel.class, this::onCancel)
+        .onSignal(PreRestart.class, signal -> onCrash("worker crashed"))
+        .onSignal(PostStop.class, signal -> onCrash("worker stopped"))
+        .build();
+  }
+
+  private Behavior<Command> onRun(Run run) {
+    Job<?> job = run.job();
+    if (current != null) {
+      // The router never does this; if it did, the job must still get its one outcome.
+      Instant now = Instant.now();
+      report(job, Outcome.failure(job.index(), ErrorKind.CRASHED, "worker was busy", null, now, now));
+      return this;
+    }
+    long thisRun = ++runCounter;
+    current = job;
+    startedAt = Instant.now();
+    cancellation = new Cancellation(job.index());
+    CompletionStage<Object> started;
+    try {
+      started = handler.handle(job.request(), cancellation);
+    } catch (RuntimeException e) {
+      crashCause = e;
+      throw e;
+    }
+    if (started == null) {
+      finish(Outcome.failure(job.index(), ErrorKind.EXCEPTION,
+          "task returned null instead of a CompletionStage", null, startedAt, Instant.now()));
+      return this;
+    }
+    stage = started;
+    CompletableFuture<Object> future = asFutureOrNull(started);
+    if (future != null && future.isDone()) {
+      // Already finished (a cached or synchronous result): no need for a round trip through the mailbox.
+      Object value = future.getNow(null);
+      finish(Outcome.success(job.index(), value, startedAt, Instant.now()));
+      return this;
+    }
+    getContext().pipeToSelf(started, (value, error) -> new Completed(thisRun, value, error));
+    Duration timeout = job.batch().jobTimeout();
+    if (timeout != null) {
+      timers.startSingleTimer(TIMEOUT_KEY, new TimedOut(thisRun, timeout), timeout);
+    }
+    return this;
+  }
+
+  private static CompletableFuture<Object> asFutureOrNull(CompletionStage<Object> stage) {
+    try {
+      CompletableFuture<Object> future = stage.toCompletableFuture();
+      // getNow on an exceptionally completed future throws; those go the asynchronous way.
+      return future.isDone() && !future.isCompletedExceptionally() ? future : null;
+    } catch (UnsupportedOperationException e) {
+      return null;
+    }
+  }
+
+  private Behavior<Command> onCompleted(Completed done) {
+    if (done.run() != runCounter || current == null) {
+      return this; // a late completion of a job that already timed out or was cancelled
+    }
+    Instant now = Instant.now();
+    Outcome<Object> outcome =
+        done.error() == null
+            ? Outcome.success(current.index(), done.value(), startedAt, now)
+            : Outcome.failure(current.index(), done.error(), startedAt, now);
+    finish(outcome);
+    return this;
+  }
+
+  private Behavior<Command> onTimedOut(TimedOut timedOut) {
+    if (timedOut.run() != runCounter || current == null) {
+      return this;
+    }
+    cancellation.cancel(stage);
+    finish(Outcome.failure(current.index(), ErrorKind.TIMEOUT,
+        "timed out after " + Durations.format(timedOut.after()), null, startedAt, Instant.now()));
+    return this;
+  }
+
+  private Behavior<Command> onCancel(Cancel cancel) {
+    if (current == null
+        || current.batch().id() != cancel.batchId()
+        || current.index() != cancel.index()) {
+      return this; // already finished; its outcome is on its way to the router
+    }
+    cancellation.cancel(stage);
+    finish(Outcome.failure(current.index(), cancel.kind(), cancel.message(), null, startedAt, Instant.now()));
+    return this;
+  }
+
+  private Behavior<Command> onCrash(String what) {
+    if (current != null) {
+      Instant now = Instant.now();
+      Outcome<Object> outcome =
+          crashCause != null
+              ? Outcome.failure(current.index(), crashCause, startedAt, now)
+              : Outcome.failure(current.index(), ErrorKind.CRASHED, what, null, startedAt, now);
+      if (cancellation != null) {
+        cancellation.cancel(stage);
+      }
+      report(current, outcome);
+      current = null;
+    }
+    return this;
+  }
+
+  private void finish(Outcome<?> outcome) {
+    timers.cancel(TIMEOUT_KEY);
+    Job<?> job = current;
+    current = null;
+    stage = null;
+    cancellation = null;
+    report(job, outcome);
+  }
+
+  private void report(Job<?> job, Outcome<?> outcome) {
+    router.tell(new ThrottlingRouter.WorkerDone(getContext().getSelf(), job.batch().id(), outcome));
+  }
+}
