@@ -147,39 +147,97 @@ public final class JobPool<Q, R> implements AutoCloseable {
   }
 
   /**
-   * A stream stage that runs each element as a job under this pool's router and emits its
-   * outcome, in input order ({@code ordered}, like gather) or as they complete (like
+   * A stream stage that runs each element as a job under this pool's router and emits it with
+   * its outcome, in input order ({@code ordered}, like gather) or as they complete (like
    * as_completed). At most {@code window} elements are in the stage at once: in input order a
-   * slow head lets the others run on until the window is full of finished results.
-   * Outcome indexes count elements from 0 in each materialization.
+   * slow head lets the others run on until the window is full of finished results. Outcome
+   * indexes count elements from 0 in each materialization.
+   *
+   * <p>With {@code failFast}, the first failure cancels the jobs still running (they fail with
+   * {@link ErrorKind#CANCELLED}) and every later element fails with it without starting; the
+   * stream still emits one outcome per element.
    */
-  public Flow<Q, Outcome<R>, NotUsed> flow(int window, boolean ordered) {
+  public Flow<Q, Pair<Q, Outcome<R>>, NotUsed> flow(int window, boolean ordered, boolean failFast) {
     if (window < 1) {
       throw new IllegalArgumentException("window must be at least 1, got " + window);
     }
-    Duration jobTimeout = settings.taskTimeout().orElse(null);
+    return Flow.<Q, Pair<Q, Outcome<R>>, NotUsed>fromMaterializer(
+            (materializer, attributes) -> streamStage(new StreamGroup(batchIds.incrementAndGet()), window, ordered, failFast))
+        .mapMaterializedValue(ignored -> NotUsed.getInstance());
+  }
+
+  private Flow<Q, Pair<Q, Outcome<R>>, NotUsed> streamStage(
+      StreamGroup group, int window, boolean ordered, boolean failFast) {
     Flow<Q, Pair<Q, Long>, NotUsed> indexed = Flow.<Q>create().zipWithIndex();
-    return ordered
-        ? indexed.mapAsync(window, pair -> runOne(pair.first(), Math.toIntExact(pair.second()), jobTimeout))
-        : indexed.mapAsyncUnordered(window, pair -> runOne(pair.first(), Math.toIntExact(pair.second()), jobTimeout));
+    Flow<Q, Pair<Q, Outcome<R>>, NotUsed> run = ordered
+        ? indexed.mapAsync(window, pair -> runInStream(group, pair.first(), Math.toIntExact(pair.second())))
+        : indexed.mapAsyncUnordered(window, pair -> runInStream(group, pair.first(), Math.toIntExact(pair.second())));
+    return failFast ? run.map(pair -> stopGroupOnFailure(group, pair)) : run;
+  }
+
+  private Pair<Q, Outcome<R>> stopGroupOnFailure(StreamGroup group, Pair<Q, Outcome<R>> pair) {
+    Outcome<R> outcome = pair.second();
+    if (!outcome.isSuccess() && group.stop("cancelled after item " + outcome.index() + " failed")) {
+      router.tell(new ThrottlingRouter.CancelBatch(group.id(), ErrorKind.CANCELLED, group.stopReason()));
+    }
+    return pair;
   }
 
   @SuppressWarnings("unchecked")
-  private CompletionStage<Outcome<R>> runOne(Q request, int index, Duration jobTimeout) {
-    long batchId = batchIds.incrementAndGet();
+  private CompletionStage<Pair<Q, Outcome<R>>> runInStream(StreamGroup group, Q request, int index) {
+    if (group.isStopped()) {
+      Instant now = Instant.now();
+      return CompletableFuture.completedFuture(Pair.create(request,
+          Outcome.failure(index, ErrorKind.CANCELLED, group.stopReason(), null, now, now)));
+    }
+    Duration jobTimeout = settings.taskTimeout().orElse(null);
     CompletionStage<ThrottlingRouter.Reply> reply = AskPattern.ask(
         router,
-        replyTo -> singleJob(new Batch(batchId, jobTimeout, replyTo), index, request),
+        replyTo -> singleJob(new Batch(group.id(), jobTimeout, replyTo), index, request),
         STREAM_ASK_LIMIT,
         system.scheduler());
     return reply.handle((message, error) -> {
       if (message instanceof ThrottlingRouter.JobFinished finished) {
-        return (Outcome<R>) finished.outcome();
+        return Pair.create(request, (Outcome<R>) finished.outcome());
       }
       Instant now = Instant.now();
-      return Outcome.failure(index, ErrorKind.TIMEOUT,
-          "no outcome within " + STREAM_ASK_LIMIT.toHours() + "h", error, now, now);
+      return Pair.create(request, Outcome.failure(index, ErrorKind.TIMEOUT,
+          "no outcome within " + STREAM_ASK_LIMIT.toHours() + "h", error, now, now));
     });
+  }
+
+  /**
+   * The jobs of one stream materialization share one batch id (each with its own reply address),
+   * so the router can cancel them together.
+   */
+  private static final class StreamGroup {
+    private final long id;
+    private volatile String stopReason;
+
+    StreamGroup(long id) {
+      this.id = id;
+    }
+
+    long id() {
+      return id;
+    }
+
+    boolean isStopped() {
+      return stopReason != null;
+    }
+
+    String stopReason() {
+      return stopReason;
+    }
+
+    /** Stops the group; true only for the call that stopped it. */
+    synchronized boolean stop(String reason) {
+      if (stopReason != null) {
+        return false;
+      }
+      stopReason = reason;
+      return true;
+    }
   }
 
   private static ThrottlingRouter.Command singleJob(Batch batch, int index, Object request) {
