@@ -88,7 +88,7 @@ public final class JobPool<Q, R> implements AutoCloseable {
   public Gathering<R> submit(List<? extends Q> requests, GatherOptions options) {
     List<Q> snapshot = List.copyOf(requests);
     CompletableFuture<List<Outcome<R>>> result = new CompletableFuture<>();
-    Control control = start(snapshot, options, new InputOrderSink<R>(snapshot.size(), result));
+    Control control = start(snapshot, options, false, new InputOrderSink<R>(snapshot.size(), result));
     cancelWhenCancelled(result, control);
     return new DefaultGathering<>(control, result);
   }
@@ -102,7 +102,7 @@ public final class JobPool<Q, R> implements AutoCloseable {
   public CompletionStage<List<R>> gatherOrFail(List<? extends Q> requests, GatherOptions options) {
     List<Q> snapshot = List.copyOf(requests);
     CompletableFuture<List<R>> result = new CompletableFuture<>();
-    Control control = start(snapshot, options, new FailFastSink<R>(snapshot.size(), result));
+    Control control = start(snapshot, options, true, new FailFastSink<R>(snapshot.size(), result));
     cancelWhenCancelled(result, control);
     return result;
   }
@@ -115,13 +115,14 @@ public final class JobPool<Q, R> implements AutoCloseable {
   public Source<Outcome<R>, GatherControl> asCompleted(List<? extends Q> requests, GatherOptions options) {
     List<Q> snapshot = List.copyOf(requests);
     return Source.<Outcome<R>>queue(Math.max(1, snapshot.size()))
-        .mapMaterializedValue(queue -> start(snapshot, options, new StreamSink(queue)));
+        .mapMaterializedValue(queue -> start(snapshot, options, false, new StreamSink(queue)))
+        .watchTermination(JobPool::cancelWhenTerminated);
   }
 
   /** Outcomes in completion order, each sent to {@code listener} as it completes. */
   public GatherControl asCompleted(
       List<? extends Q> requests, GatherOptions options, ActorRef<Outcome<R>> listener) {
-    return start(List.copyOf(requests), options, new ListenerSink(listener));
+    return start(List.copyOf(requests), options, false, new ListenerSink(listener));
   }
 
   /**
@@ -170,21 +171,35 @@ public final class JobPool<Q, R> implements AutoCloseable {
       StreamGroup group, int window, boolean ordered, boolean failFast) {
     Flow<Q, Pair<Q, Long>, NotUsed> indexed = Flow.<Q>create().zipWithIndex();
     Flow<Q, Pair<Q, Outcome<R>>, NotUsed> run = ordered
-        ? indexed.mapAsync(window, pair -> runInStream(group, pair.first(), Math.toIntExact(pair.second())))
-        : indexed.mapAsyncUnordered(window, pair -> runInStream(group, pair.first(), Math.toIntExact(pair.second())));
-    return failFast ? run.map(pair -> stopGroupOnFailure(group, pair)) : run;
+        ? indexed.mapAsync(window, pair -> runInStream(group, failFast, pair.first(), Math.toIntExact(pair.second())))
+        : indexed.mapAsyncUnordered(window, pair -> runInStream(group, failFast, pair.first(), Math.toIntExact(pair.second())));
+    if (!failFast) {
+      return run;
+    }
+    return run.map(pair -> stopGroupOnFailure(group, pair))
+        .watchTermination((notUsed, terminated) -> releaseWhenDone(group, terminated));
   }
 
+  private NotUsed releaseWhenDone(StreamGroup group, CompletionStage<Done> terminated) {
+    terminated.whenComplete((done, error) -> router.tell(new ThrottlingRouter.ReleaseBatch(group.id())));
+    return NotUsed.getInstance();
+  }
+
+  // The router has already cancelled the group's running and queued jobs when it saw the failure;
+  // this stops the stage from submitting the elements that arrive from now on.
   private Pair<Q, Outcome<R>> stopGroupOnFailure(StreamGroup group, Pair<Q, Outcome<R>> pair) {
     Outcome<R> outcome = pair.second();
-    if (!outcome.isSuccess() && group.stop("cancelled after item " + outcome.index() + " failed")) {
-      router.tell(new ThrottlingRouter.CancelBatch(group.id(), ErrorKind.CANCELLED, group.stopReason()));
+    if (outcome instanceof Outcome.Failure<R> failure) {
+      // A cancellation caused by the router's fail-fast already names the item that failed.
+      group.stop(failure.kind() == ErrorKind.CANCELLED
+          ? failure.message()
+          : "cancelled after item " + failure.index() + " failed");
     }
     return pair;
   }
 
   @SuppressWarnings("unchecked")
-  private CompletionStage<Pair<Q, Outcome<R>>> runInStream(StreamGroup group, Q request, int index) {
+  private CompletionStage<Pair<Q, Outcome<R>>> runInStream(StreamGroup group, boolean failFast, Q request, int index) {
     if (group.isStopped()) {
       Instant now = Instant.now();
       return CompletableFuture.completedFuture(Pair.create(request,
@@ -193,7 +208,7 @@ public final class JobPool<Q, R> implements AutoCloseable {
     Duration jobTimeout = settings.taskTimeout().orElse(null);
     CompletionStage<ThrottlingRouter.Reply> reply = AskPattern.ask(
         router,
-        replyTo -> singleJob(new Batch(group.id(), jobTimeout, replyTo), index, request),
+        replyTo -> singleJob(new Batch(group.id(), jobTimeout, replyTo, failFast), index, request),
         STREAM_ASK_LIMIT,
         system.scheduler());
     return reply.handle((message, error) -> {
@@ -244,16 +259,23 @@ public final class JobPool<Q, R> implements AutoCloseable {
     return new ThrottlingRouter.Submit(batch, List.of(new Job<>(batch, index, request)), null);
   }
 
-  private Control start(List<?> requests, GatherOptions options, OutcomeSink sink) {
+  private Control start(List<?> requests, GatherOptions options, boolean failFast, OutcomeSink sink) {
     long batchId = batchIds.incrementAndGet();
     CompletableFuture<Done> done = new CompletableFuture<>();
     Duration jobTimeout = options.taskTimeout().or(settings::taskTimeout).orElse(null);
     ActorRef<GatherSupervisor.Command> supervisor = system.systemActorOf(
         GatherSupervisor.create(router, batchId, requests, jobTimeout,
-            options.deadline().orElse(null), settings.submitBatch(), sink, done),
+            options.deadline().orElse(null), failFast, settings.submitBatch(), sink, done),
         "fetchpipe-gather-" + poolId + "-" + batchId,
         Props.empty());
     return new Control(supervisor, done);
+  }
+
+  // A stream cancelled downstream (or failed) cancels the unfinished tasks at once rather than at
+  // the next offer; after normal completion the gather is done and cancel() does nothing.
+  private static GatherControl cancelWhenTerminated(GatherControl control, CompletionStage<Done> terminated) {
+    terminated.whenComplete((done, error) -> control.cancel());
+    return control;
   }
 
   private static void cancelWhenCancelled(CompletableFuture<?> result, GatherControl control) {

@@ -57,6 +57,7 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
       long batchId,
       List<?> requests,
       Duration jobTimeout,
+      boolean failFast,
       int submitBatch,
       OutcomeSink sink,
       CompletableFuture<Done> done) {
@@ -69,7 +70,7 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
     this.reported = new BitSet(requests.size());
     ActorRef<ThrottlingRouter.Reply> replyTo =
         context.messageAdapter(ThrottlingRouter.Reply.class, FromRouter::new);
-    this.batch = new Batch(batchId, jobTimeout, replyTo);
+    this.batch = new Batch(batchId, jobTimeout, replyTo, failFast);
   }
 
   /**
@@ -80,6 +81,7 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
    * @param requests the inputs, index = position
    * @param jobTimeout per job, or null for none
    * @param deadline for the whole gather, or null for none
+   * @param failFast whether the first failure cancels the rest
    * @param submitBatch most jobs per submit message
    * @param sink where outcomes go
    * @param done completed when every item has its outcome
@@ -90,6 +92,7 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
       List<?> requests,
       Duration jobTimeout,
       Duration deadline,
+      boolean failFast,
       int submitBatch,
       OutcomeSink sink,
       CompletableFuture<Done> done) {
@@ -98,7 +101,7 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
             Behaviors.withTimers(
                 timers -> {
                   GatherSupervisor supervisor = new GatherSupervisor(
-                      context, router, batchId, requests, jobTimeout, submitBatch, sink, done);
+                      context, router, batchId, requests, jobTimeout, failFast, submitBatch, sink, done);
                   return supervisor.start(timers, deadline);
                 }));
   }
@@ -188,8 +191,13 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
   }
 
   private Behavior<Command> finish() {
-    sink.complete();
+    if (stopping) {
+      router.tell(new ThrottlingRouter.ReleaseBatch(batch.id()));
+    }
+    // `done` first: whoever reacts to the sink's completion (a stream) then sees the gather as
+    // done and sends it nothing more.
     done.complete(Done.getInstance());
+    sink.complete();
     return Behaviors.stopped();
   }
 }

@@ -61,6 +61,12 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     INSTANCE
   }
 
+  /**
+   * The batch is over (its gather finished, or its stream terminated): forget that it was
+   * cancelled. Until then, jobs submitted for a cancelled batch fail at once without starting.
+   */
+  public record ReleaseBatch(long batchId) implements Command {}
+
   private record WorkerTerminated(ActorRef<Worker.Command> worker) implements Command {}
 
   private enum RefillTick implements Command {
@@ -90,6 +96,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private final ArrayDeque<Submit> parked = new ArrayDeque<>();
   private final ArrayDeque<ActorRef<Worker.Command>> idle = new ArrayDeque<>();
   private final Map<ActorRef<Worker.Command>, Job<?>> running = new HashMap<>();
+  private final Map<Long, CancelBatch> cancelledBatches = new HashMap<>();
   private long workerNames;
   private boolean refilling;
   private boolean closing;
@@ -124,6 +131,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
         .onMessage(Submit.class, this::onSubmit)
         .onMessage(WorkerDone.class, this::onWorkerDone)
         .onMessage(CancelBatch.class, this::onCancelBatch)
+        .onMessage(ReleaseBatch.class, this::onReleaseBatch)
         .onMessage(WorkerTerminated.class, this::onWorkerTerminated)
         .onMessageEquals(RefillTick.INSTANCE, this::onRefill)
         .onMessageEquals(Shutdown.INSTANCE, this::onShutdown)
@@ -134,6 +142,12 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     if (closing) {
       Instant now = Instant.now();
       submit.jobs().forEach(job -> failUnstarted(job, ErrorKind.CANCELLED, POOL_CLOSED, now));
+      return this;
+    }
+    CancelBatch cancelled = cancelledBatches.get(submit.batch().id());
+    if (cancelled != null) {
+      Instant now = Instant.now();
+      submit.jobs().forEach(job -> failUnstarted(job, cancelled.kind(), cancelled.message(), now));
       return this;
     }
     parked.addLast(submit);
@@ -158,6 +172,10 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       idle.addLast(done.worker());
     }
     job.batch().replyTo().tell(new JobFinished(done.batchId(), done.outcome()));
+    if (job.batch().failFast() && !done.outcome().isSuccess() && !cancelledBatches.containsKey(done.batchId())) {
+      cancelBatch(new CancelBatch(done.batchId(), ErrorKind.CANCELLED,
+          "cancelled after item " + done.outcome().index() + " failed"));
+    }
     dispatch();
     return this;
   }
@@ -176,9 +194,20 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   }
 
   private Behavior<Command> onCancelBatch(CancelBatch cancel) {
-    cancelWhere(cancel.batchId(), cancel.kind(), cancel.message());
-    admitParked();
+    cancelBatch(cancel);
     dispatch();
+    return this;
+  }
+
+  private void cancelBatch(CancelBatch cancel) {
+    if (cancelledBatches.putIfAbsent(cancel.batchId(), cancel) == null) {
+      cancelWhere(cancel.batchId(), cancel.kind(), cancel.message());
+      admitParked();
+    }
+  }
+
+  private Behavior<Command> onReleaseBatch(ReleaseBatch release) {
+    cancelledBatches.remove(release.batchId());
     return this;
   }
 

@@ -1,0 +1,222 @@
+package io.fetchpipe.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * return_exceptions=True and its relatives: failures as values, fail-fast gathers, timeouts,
+ * deadlines and cancellation, each leaving exactly one outcome per item.
+ */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FailureHandlingTest {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+
+  @JUnit5TestKit
+  ActorTestKit testKit = new JUnit5TestKitBuilder()
+      .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
+      .build();
+
+  private ManualTime manualTime;
+
+  @BeforeAll
+  void setUp() {
+    manualTime = ManualTime.get(testKit.system());
+  }
+
+  private TaskPool pool(int maxConcurrency) {
+    return TaskPool.create(testKit.system(), TaskPoolSettings.create(testKit.system()).withMaxConcurrency(maxConcurrency));
+  }
+
+  private static Task<String> ok(String value) {
+    return Task.of(() -> CompletableFuture.completedFuture(value));
+  }
+
+  private static <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aSynchronousThrowBecomesAFailureValueAndTheRestStillRun() throws Exception {
+    IllegalStateException boom = new IllegalStateException("Error in task 2");
+    Task<String> throwing = context -> {
+      throw boom;
+    };
+    // One worker: it crashes on item 1, is restarted, and must still run item 2.
+    try (TaskPool pool = pool(1)) {
+      List<Outcome<String>> outcomes = await(pool.gather(ok("result-1"), throwing, ok("result-3")));
+      assertEquals("result-1", outcomes.get(0).getOrThrow());
+      Outcome.Failure<String> failure = assertInstanceOf(Outcome.Failure.class, outcomes.get(1));
+      assertEquals(ErrorKind.EXCEPTION, failure.kind());
+      assertEquals("Error in task 2", failure.message());
+      assertSame(boom, failure.cause());
+      assertEquals("result-3", outcomes.get(2).getOrThrow());
+    }
+  }
+
+  @Test
+  void aFailedFutureBecomesAFailureValue() throws Exception {
+    Task<String> failing = Task.of(() -> CompletableFuture.failedFuture(new IllegalArgumentException("bad input")));
+    try (TaskPool pool = pool(5)) {
+      List<Outcome<String>> outcomes = await(pool.gather(ok("result-1"), failing, ok("result-3")));
+      assertEquals(List.of(true, false, true), outcomes.stream().map(Outcome::isSuccess).toList());
+      Outcome.Failure<?> failure = (Outcome.Failure<?>) outcomes.get(1);
+      assertEquals(ErrorKind.EXCEPTION, failure.kind());
+      assertEquals("bad input", failure.message());
+      assertInstanceOf(IllegalArgumentException.class, failure.cause());
+    }
+  }
+
+  @Test
+  void aTaskFailureKeepsItsKind() throws Exception {
+    Task<String> refused = Task.of(() -> CompletableFuture.failedFuture(new TaskFailure(ErrorKind.CONNECT, "refused")));
+    try (TaskPool pool = pool(5)) {
+      Outcome<String> outcome = await(pool.gather(refused)).get(0);
+      assertEquals(ErrorKind.CONNECT, ((Outcome.Failure<?>) outcome).kind());
+    }
+  }
+
+  @Test
+  void gatherOrFailFailsAtTheFirstErrorCancelsRunningTasksAndStartsNoMore() throws Exception {
+    TestProbe<Object> events = testKit.createTestProbe();
+    TaskRecorder recorder = new TaskRecorder(events);
+    try (TaskPool pool = pool(2)) {
+      CompletableFuture<List<String>> result = pool.gatherOrFail(recorder.tasks(6)).toCompletableFuture();
+      assertEquals(0, recorder.expectStart(WAIT));
+      assertEquals(1, recorder.expectStart(WAIT));
+
+      recorder.fail(1, new IllegalStateException("item 1 broke"));
+
+      ExecutionException thrown = assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
+      GatherFailedException failed = assertInstanceOf(GatherFailedException.class, thrown.getCause());
+      assertEquals(1, failed.failure().index());
+      assertEquals("item 1 broke", failed.failure().message());
+      assertEquals(new TaskRecorder.Cancelled(0), events.receiveMessage(WAIT), "the running task is cancelled");
+      events.expectNoMessage(Duration.ofMillis(300));
+      assertEquals(2, recorder.starts(), "the waiting tasks never start");
+    }
+  }
+
+  @Test
+  void gatherOrFailReturnsValuesInInputOrderWhenAllSucceed() throws Exception {
+    try (TaskPool pool = pool(2)) {
+      assertEquals(List.of("a", "b", "c"), await(pool.gatherOrFail(List.of(ok("a"), ok("b"), ok("c")))));
+    }
+  }
+
+  @Test
+  void aTimedOutTaskFailsWithTimeoutAndFreesItsSlot() throws Exception {
+    TestProbe<Object> events = testKit.createTestProbe();
+    TaskRecorder recorder = new TaskRecorder(events);
+    try (TaskPool pool = pool(1)) {
+      CompletableFuture<List<Outcome<String>>> result = pool
+          .gather(recorder.tasks(2), GatherOptions.defaults().withTaskTimeout(Duration.ofSeconds(1)))
+          .toCompletableFuture();
+      assertEquals(0, recorder.expectStart(WAIT));
+      manualTime.timePasses(Duration.ofMillis(999));
+      events.expectNoMessage(Duration.ofMillis(100));
+      manualTime.timePasses(Duration.ofMillis(1));
+      assertEquals(new TaskRecorder.Cancelled(0), events.receiveMessage(WAIT), "a timed-out task is cancelled");
+      assertEquals(1, recorder.expectStart(WAIT), "its slot goes to the next task");
+      recorder.complete(1);
+
+      List<Outcome<String>> outcomes = result.get(5, TimeUnit.SECONDS);
+      Outcome.Failure<?> timedOut = (Outcome.Failure<?>) outcomes.get(0);
+      assertEquals(ErrorKind.TIMEOUT, timedOut.kind());
+      assertEquals("timed out after 1s", timedOut.message());
+      assertEquals("value-1", outcomes.get(1).getOrThrow());
+    }
+  }
+
+  @Test
+  void theDeadlineFailsUnfinishedItemsAndKeepsFinishedOnes() throws Exception {
+    TestProbe<Object> events = testKit.createTestProbe();
+    TaskRecorder recorder = new TaskRecorder(events);
+    try (TaskPool pool = pool(2)) {
+      CompletableFuture<List<Outcome<String>>> result = pool
+          .gather(recorder.tasks(4), GatherOptions.defaults().withDeadline(Duration.ofSeconds(10)))
+          .toCompletableFuture();
+      recorder.expectStart(WAIT);
+      recorder.expectStart(WAIT);
+      recorder.complete(0);
+      assertEquals(2, recorder.expectStart(WAIT));
+      manualTime.timePasses(Duration.ofSeconds(10));
+
+      List<Outcome<String>> outcomes = result.get(5, TimeUnit.SECONDS);
+      assertEquals("value-0", outcomes.get(0).getOrThrow());
+      for (int i = 1; i < 4; i++) {
+        Outcome.Failure<?> failure = (Outcome.Failure<?>) outcomes.get(i);
+        assertEquals(ErrorKind.TIMEOUT, failure.kind());
+        assertEquals("gather deadline of 10s passed", failure.message());
+      }
+      assertEquals(Duration.ZERO, outcomes.get(3).elapsed(), "item 3 never started");
+      assertEquals(3, recorder.starts());
+    }
+  }
+
+  @Test
+  void cancellingAGatherCancelsEveryUnfinishedItem() throws Exception {
+    TestProbe<Object> events = testKit.createTestProbe();
+    TaskRecorder recorder = new TaskRecorder(events);
+    try (TaskPool pool = pool(2)) {
+      Gathering<String> gathering = pool.submit(recorder.tasks(5), GatherOptions.defaults());
+      recorder.expectStart(WAIT);
+      recorder.expectStart(WAIT);
+      recorder.complete(0);
+      recorder.expectStart(WAIT);
+      gathering.cancel();
+
+      List<Outcome<String>> outcomes = await(gathering.outcomes());
+      assertTrue(outcomes.get(0).isSuccess());
+      for (int i = 1; i < 5; i++) {
+        assertEquals(ErrorKind.CANCELLED, ((Outcome.Failure<?>) outcomes.get(i)).kind(), "item " + i);
+      }
+      await(gathering.whenDone());
+      assertEquals(3, recorder.starts());
+    }
+  }
+
+  @Test
+  void cancellingTheReturnedFutureCancelsTheGather() throws Exception {
+    TestProbe<Object> events = testKit.createTestProbe();
+    TaskRecorder recorder = new TaskRecorder(events);
+    try (TaskPool pool = pool(1)) {
+      CompletableFuture<List<Outcome<String>>> result = pool.gather(recorder.tasks(3)).toCompletableFuture();
+      recorder.expectStart(WAIT);
+      result.cancel(false);
+      assertEquals(new TaskRecorder.Cancelled(0), events.receiveMessage(WAIT));
+      events.expectNoMessage(Duration.ofMillis(300));
+      assertEquals(1, recorder.starts());
+    }
+  }
+
+  @Test
+  void anEmptyGatherCompletesAtOnce() throws Exception {
+    try (TaskPool pool = pool(1)) {
+      assertEquals(List.of(), await(pool.gather(List.<Task<String>>of())));
+      assertFalse(pool.asCompleted(List.<Task<String>>of())
+          .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), testKit.system())
+          .toCompletableFuture().get(5, TimeUnit.SECONDS).iterator().hasNext());
+    }
+  }
+}
