@@ -21,4 +21,12 @@ public interface JobHandler<Q, R> {
    * @return the eventual result; a failure (or an exception thrown here) becomes a failure Outcome
    */
   CompletionStage<R> handle(Q request, TaskContext context);
+
+  /**
+   * The key under which {@code max-per-key} limits this request (e.g. a URL's host), or null for
+   * no per-key limit. Called by the router for every queued request, so it must be cheap.
+   */
+  default Object limitKey(Q request) {
+    return null;
+  }
 }

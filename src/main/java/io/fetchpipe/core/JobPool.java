@@ -57,9 +57,14 @@ public final class JobPool<Q, R> implements AutoCloseable {
     this.settings = settings;
     this.poolId = POOL_IDS.incrementAndGet();
     this.router = system.systemActorOf(
-        ThrottlingRouter.create(self -> Worker.create(handler, self), settings),
+        ThrottlingRouter.create(self -> Worker.create(handler, self), keyOf(handler), settings),
         "fetchpipe-pool-" + poolId,
         Props.empty());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <Q> java.util.function.Function<Object, Object> keyOf(JobHandler<Q, ?> handler) {
+    return request -> handler.limitKey((Q) request);
   }
 
   /** A pool on the caller's actor system; {@link #close()} leaves the system running. */

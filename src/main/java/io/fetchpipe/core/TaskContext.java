@@ -9,6 +9,9 @@ public interface TaskContext {
   /** The item's 0-based position in the gathered input. */
   int index();
 
+  /** Which attempt this is: 1 for the first, 2 for the first retry, and so on. */
+  int attempt();
+
   /** True once the task has been cancelled or has timed out; its outcome is already decided. */
   boolean isCancelled();
 

@@ -4,47 +4,50 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * How a {@link TaskPool} runs work: the concurrency cap (the Semaphore's size), the start rate,
- * the router's queue and the default per-task timeout. Defaults come from {@code
- * fetchpipe.pool} in {@code reference.conf}; override them in {@code application.conf} or in code
- * with the {@code withX} methods, which return changed copies.
+ * How a {@link TaskPool} runs work: the concurrency cap (the Semaphore's size), an optional cap
+ * per key (e.g. per host), the start rate, retries, the router's queue and the default per-task
+ * timeout. Defaults come from {@code fetchpipe.pool} in {@code reference.conf}; override them in
+ * {@code application.conf} or in code with the {@code withX} methods, which return changed
+ * copies.
  */
 public final class TaskPoolSettings {
   private static final String PATH = "fetchpipe.pool";
 
   private final int maxConcurrency;
+  private final int maxPerKey;
   private final RateLimit rate;
   private final Duration rateTick;
+  private final RetrySettings retry;
   private final int queueCapacity;
   private final int submitBatch;
   private final Duration taskTimeout; // null: no timeout
 
-  private TaskPoolSettings(
-      int maxConcurrency,
-      RateLimit rate,
-      Duration rateTick,
-      int queueCapacity,
-      int submitBatch,
-      Duration taskTimeout) {
-    if (maxConcurrency < 1) {
-      throw new IllegalArgumentException("max-concurrency must be at least 1, got " + maxConcurrency);
+  private TaskPoolSettings(Fields f) {
+    if (f.maxConcurrency < 1) {
+      throw new IllegalArgumentException("max-concurrency must be at least 1, got " + f.maxConcurrency);
     }
-    if (queueCapacity < 1) {
-      throw new IllegalArgumentException("queue-capacity must be at least 1, got " + queueCapacity);
+    if (f.maxPerKey < 0) {
+      throw new IllegalArgumentException("max-per-key must not be negative, got " + f.maxPerKey);
     }
-    if (submitBatch < 1 || submitBatch > queueCapacity) {
-      throw new IllegalArgumentException(
-          "submit-batch must be between 1 and queue-capacity (" + queueCapacity + "), got " + submitBatch);
+    if (f.queueCapacity < 1) {
+      throw new IllegalArgumentException("queue-capacity must be at least 1, got " + f.queueCapacity);
     }
-    this.maxConcurrency = maxConcurrency;
-    this.rate = Objects.requireNonNull(rate, "rate");
-    this.rateTick = ConfigDurations.positive(rateTick, "rate.tick");
-    this.queueCapacity = queueCapacity;
-    this.submitBatch = submitBatch;
-    this.taskTimeout = taskTimeout == null ? null : ConfigDurations.positive(taskTimeout, "task-timeout");
+    if (f.submitBatch < 1 || f.submitBatch > f.queueCapacity) {
+      throw new IllegalArgumentException("submit-batch must be between 1 and queue-capacity ("
+          + f.queueCapacity + "), got " + f.submitBatch);
+    }
+    this.maxConcurrency = f.maxConcurrency;
+    this.maxPerKey = f.maxPerKey;
+    this.rate = Objects.requireNonNull(f.rate, "rate");
+    this.rateTick = ConfigDurations.positive(f.rateTick, "rate.tick");
+    this.retry = Objects.requireNonNull(f.retry, "retry");
+    this.queueCapacity = f.queueCapacity;
+    this.submitBatch = f.submitBatch;
+    this.taskTimeout = f.taskTimeout == null ? null : ConfigDurations.positive(f.taskTimeout, "task-timeout");
   }
 
   /** Reads the settings from the {@code fetchpipe.pool} section of the system's config. */
@@ -55,18 +58,19 @@ public final class TaskPoolSettings {
   /** Reads the settings from the {@code fetchpipe.pool} section of a full config. */
   public static TaskPoolSettings create(Config root) {
     Config c = root.getConfig(PATH);
+    Fields f = new Fields();
+    f.maxConcurrency = c.getInt("max-concurrency");
+    f.maxPerKey = c.getInt("max-per-key");
     int starts = c.getInt("rate.starts");
-    RateLimit rate =
-        starts == 0
-            ? RateLimit.unlimited()
-            : new RateLimit(starts, c.getDuration("rate.per"), c.getInt("rate.burst"));
-    return new TaskPoolSettings(
-        c.getInt("max-concurrency"),
-        rate,
-        c.getDuration("rate.tick"),
-        c.getInt("queue-capacity"),
-        c.getInt("submit-batch"),
-        ConfigDurations.optional(c, "task-timeout").orElse(null));
+    f.rate = starts == 0
+        ? RateLimit.unlimited()
+        : new RateLimit(starts, c.getDuration("rate.per"), c.getInt("rate.burst"));
+    f.rateTick = c.getDuration("rate.tick");
+    f.retry = RetrySettings.create(c.getConfig("retry"));
+    f.queueCapacity = c.getInt("queue-capacity");
+    f.submitBatch = c.getInt("submit-batch");
+    f.taskTimeout = ConfigDurations.optional(c, "task-timeout").orElse(null);
+    return new TaskPoolSettings(f);
   }
 
   /** Most tasks in flight at once, across all gathers of one pool. */
@@ -74,7 +78,12 @@ public final class TaskPoolSettings {
     return maxConcurrency;
   }
 
-  /** Limit on task starts. */
+  /** Most tasks in flight at once with the same key (see {@link JobHandler#limitKey}); 0: no limit. */
+  public int maxPerKey() {
+    return maxPerKey;
+  }
+
+  /** Limit on task starts (every attempt counts). */
   public RateLimit rate() {
     return rate;
   }
@@ -82,6 +91,11 @@ public final class TaskPoolSettings {
   /** Resolution of the rate limiter's refill timer (the scheduler's tick is 10 ms by default). */
   public Duration rateTick() {
     return rateTick;
+  }
+
+  /** Retries of tasks that fail with a {@link RetryableFailure}. */
+  public RetrySettings retry() {
+    return retry;
   }
 
   /** How many submitted tasks may wait in the router for a slot. */
@@ -94,47 +108,85 @@ public final class TaskPoolSettings {
     return submitBatch;
   }
 
-  /** Default timeout per task, or empty for none. */
+  /** Default timeout per task attempt, or empty for none. */
   public Optional<Duration> taskTimeout() {
     return Optional.ofNullable(taskTimeout);
   }
 
   /** A copy with another concurrency cap. */
   public TaskPoolSettings withMaxConcurrency(int value) {
-    return new TaskPoolSettings(value, rate, rateTick, queueCapacity, submitBatch, taskTimeout);
+    return with(f -> f.maxConcurrency = value);
+  }
+
+  /** A copy with another cap per key (0: none). */
+  public TaskPoolSettings withMaxPerKey(int value) {
+    return with(f -> f.maxPerKey = value);
   }
 
   /** A copy with another rate limit ({@link RateLimit#unlimited()} for none). */
   public TaskPoolSettings withRate(RateLimit value) {
-    return new TaskPoolSettings(maxConcurrency, value, rateTick, queueCapacity, submitBatch, taskTimeout);
+    return with(f -> f.rate = value);
+  }
+
+  /** A copy with other retry settings. */
+  public TaskPoolSettings withRetry(RetrySettings value) {
+    return with(f -> f.retry = value);
   }
 
   /** A copy with another router queue capacity; the submit batch shrinks to fit if needed. */
   public TaskPoolSettings withQueueCapacity(int value) {
-    return new TaskPoolSettings(
-        maxConcurrency, rate, rateTick, value, Math.min(submitBatch, Math.max(1, value)), taskTimeout);
+    return with(f -> {
+      f.queueCapacity = value;
+      f.submitBatch = Math.min(f.submitBatch, Math.max(1, value));
+    });
   }
 
   /** A copy with another submit batch size. */
   public TaskPoolSettings withSubmitBatch(int value) {
-    return new TaskPoolSettings(maxConcurrency, rate, rateTick, queueCapacity, value, taskTimeout);
+    return with(f -> f.submitBatch = value);
   }
 
   /** A copy with a default per-task timeout. */
   public TaskPoolSettings withTaskTimeout(Duration value) {
-    return new TaskPoolSettings(
-        maxConcurrency, rate, rateTick, queueCapacity, submitBatch, Objects.requireNonNull(value));
+    Objects.requireNonNull(value, "task timeout");
+    return with(f -> f.taskTimeout = value);
   }
 
   /** A copy without a default per-task timeout. */
   public TaskPoolSettings withoutTaskTimeout() {
-    return new TaskPoolSettings(maxConcurrency, rate, rateTick, queueCapacity, submitBatch, null);
+    return with(f -> f.taskTimeout = null);
+  }
+
+  private TaskPoolSettings with(Consumer<Fields> change) {
+    Fields f = new Fields();
+    f.maxConcurrency = maxConcurrency;
+    f.maxPerKey = maxPerKey;
+    f.rate = rate;
+    f.rateTick = rateTick;
+    f.retry = retry;
+    f.queueCapacity = queueCapacity;
+    f.submitBatch = submitBatch;
+    f.taskTimeout = taskTimeout;
+    change.accept(f);
+    return new TaskPoolSettings(f);
   }
 
   @Override
   public String toString() {
-    return "TaskPoolSettings(maxConcurrency=" + maxConcurrency + ", rate=" + rate
-        + ", queueCapacity=" + queueCapacity + ", submitBatch=" + submitBatch
-        + ", taskTimeout=" + (taskTimeout == null ? "off" : taskTimeout) + ")";
+    return "TaskPoolSettings(maxConcurrency=" + maxConcurrency + ", maxPerKey=" + maxPerKey
+        + ", rate=" + rate + ", retry=" + retry + ", queueCapacity=" + queueCapacity
+        + ", submitBatch=" + submitBatch + ", taskTimeout=" + (taskTimeout == null ? "off" : taskTimeout) + ")";
+  }
+
+  /** The mutable scratch copy behind the withX methods. */
+  private static final class Fields {
+    int maxConcurrency;
+    int maxPerKey;
+    RateLimit rate;
+    Duration rateTick;
+    RetrySettings retry;
+    int queueCapacity;
+    int submitBatch;
+    Duration taskTimeout;
   }
 }

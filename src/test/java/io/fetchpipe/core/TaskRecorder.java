@@ -39,7 +39,7 @@ final class TaskRecorder {
     return tasks;
   }
 
-  private CompletableFuture<String> start(TaskContext context) {
+  CompletableFuture<String> start(TaskContext context) {
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
     starts.incrementAndGet();

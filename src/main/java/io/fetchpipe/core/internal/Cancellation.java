@@ -12,16 +12,23 @@ final class Cancellation implements TaskContext {
   private static final Logger log = LoggerFactory.getLogger(Cancellation.class);
 
   private final int index;
+  private final int attempt;
   private List<Runnable> hooks; // guarded by this; null once cancelled
   private volatile boolean cancelled;
 
-  Cancellation(int index) {
+  Cancellation(int index, int attempt) {
     this.index = index;
+    this.attempt = attempt;
   }
 
   @Override
   public int index() {
     return index;
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
   }
 
   @Override

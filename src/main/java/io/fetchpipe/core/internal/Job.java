@@ -1,8 +1,22 @@
 package io.fetchpipe.core.internal;
 
+import java.time.Instant;
+
 /**
- * One unit of work on its way through the router: the request and its position in its gather.
+ * One unit of work on its way through the router: the request, its position in its gather,
+ * which attempt this is (1 for the first) and when the first attempt started (null before it).
  *
  * @param <Q> the request type
  */
-public record Job<Q>(Batch batch, int index, Q request) {}
+public record Job<Q>(Batch batch, int index, Q request, int attempt, Instant firstStartedAt) {
+
+  /** A job's first attempt. */
+  public Job(Batch batch, int index, Q request) {
+    this(batch, index, request, 1, null);
+  }
+
+  /** The next attempt of this job, remembering when the first one started. */
+  Job<Q> nextAttempt(Instant firstStart) {
+    return new Job<>(batch, index, request, attempt + 1, firstStartedAt == null ? firstStart : firstStartedAt);
+  }
+}

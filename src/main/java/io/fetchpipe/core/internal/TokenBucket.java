@@ -31,16 +31,16 @@ final class TokenBucket {
     tokens = unlimited ? 0 : rate.burst();
   }
 
-  /** Takes a token if one is there. */
-  boolean tryTake() {
-    if (unlimited) {
-      return true;
-    }
-    if (tokens >= 1.0) {
+  /** True when a start is allowed now. */
+  boolean hasToken() {
+    return unlimited || tokens >= 1.0;
+  }
+
+  /** Uses a token; call only after {@link #hasToken()} said yes. */
+  void take() {
+    if (!unlimited) {
       tokens -= 1.0;
-      return true;
     }
-    return false;
   }
 
   /** Adds one tick's tokens, up to the capacity. */

@@ -95,8 +95,13 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     }
     long thisRun = ++runCounter;
     current = job;
-    startedAt = Instant.now();
-    cancellation = new Cancellation(job.index());
+    startedAt = job.firstStartedAt() != null ? job.firstStartedAt() : Instant.now();
+    cancellation = new Cancellation(job.index(), job.attempt());
+    Duration timeout = job.batch().jobTimeout();
+    if (timeout != null) {
+      // Started before the task, so the timeout counts from the moment the task can observe.
+      timers.startSingleTimer(TIMEOUT_KEY, new TimedOut(thisRun, timeout), timeout);
+    }
     CompletionStage<Object> started;
     try {
       started = handler.handle(job.request(), cancellation);
@@ -118,10 +123,6 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       return this;
     }
     getContext().pipeToSelf(started, (value, error) -> new Completed(thisRun, value, error));
-    Duration timeout = job.batch().jobTimeout();
-    if (timeout != null) {
-      timers.startSingleTimer(TIMEOUT_KEY, new TimedOut(thisRun, timeout), timeout);
-    }
     return this;
   }
 

@@ -1,0 +1,144 @@
+package io.fetchpipe.core.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The router's waiting room (plain state, used only inside the router actor): jobs queued in
+ * arrival order within a fixed capacity, submits parked until they fit, jobs waiting for a retry
+ * (they count against the capacity, since they will come back), and the running count per key.
+ *
+ * <p>With a per-key limit, the next job to start is the oldest whose key is below the limit, so
+ * a key at its limit does not hold up the jobs of other keys behind it.
+ */
+final class JobQueue {
+  /** A queued or running job with its limit key (null when no per-key limit applies). */
+  record Queued(Job<?> job, Object key) {}
+
+  private final int capacity;
+  private final int maxPerKey;
+  private final Function<Object, Object> keyOf;
+  private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+  private final ArrayDeque<ThrottlingRouter.Submit> parked = new ArrayDeque<>();
+  private final Map<Job<?>, Queued> awaitingRetry = new HashMap<>();
+  private final Map<Object, Integer> runningPerKey = new HashMap<>();
+
+  JobQueue(int capacity, int maxPerKey, Function<Object, Object> keyOf) {
+    this.capacity = capacity;
+    this.maxPerKey = maxPerKey;
+    this.keyOf = keyOf;
+  }
+
+  void park(ThrottlingRouter.Submit submit) {
+    parked.addLast(submit);
+  }
+
+  /** Moves parked submits into the queue, oldest first, while they fit; returns the admitted ones. */
+  List<ThrottlingRouter.Submit> admitParked() {
+    List<ThrottlingRouter.Submit> admitted = List.of();
+    while (!parked.isEmpty()) {
+      ThrottlingRouter.Submit next = parked.peekFirst();
+      int occupied = queue.size() + awaitingRetry.size();
+      // A submit larger than the whole capacity is admitted once the room is empty.
+      if (next.jobs().size() > capacity - occupied && occupied > 0) {
+        break;
+      }
+      parked.removeFirst();
+      for (Job<?> job : next.jobs()) {
+        queue.addLast(new Queued(job, keyFor(job)));
+      }
+      if (admitted.isEmpty()) {
+        admitted = new ArrayList<>(1);
+      }
+      admitted.add(next);
+    }
+    return admitted;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Object keyFor(Job<?> job) {
+    return maxPerKey == 0 ? null : keyOf.apply(job.request());
+  }
+
+  boolean hasStartable() {
+    return !queue.isEmpty();
+  }
+
+  /**
+   * Removes and returns the oldest job that may start now (its key below the limit), or null.
+   * The caller must start it and later call {@link #finished(Queued)}.
+   */
+  Queued takeNext() {
+    if (maxPerKey == 0) {
+      return queue.pollFirst();
+    }
+    for (Iterator<Queued> it = queue.iterator(); it.hasNext(); ) {
+      Queued next = it.next();
+      if (next.key() == null || runningPerKey.getOrDefault(next.key(), 0) < maxPerKey) {
+        it.remove();
+        if (next.key() != null) {
+          runningPerKey.merge(next.key(), 1, Integer::sum);
+        }
+        return next;
+      }
+    }
+    return null;
+  }
+
+  /** A job taken with {@link #takeNext()} has stopped running. */
+  void finished(Queued running) {
+    if (running.key() != null) {
+      runningPerKey.computeIfPresent(running.key(), (key, count) -> count == 1 ? null : count - 1);
+    }
+  }
+
+  /** Holds the next attempt of a job until {@link #retryDue(Job)}. */
+  void awaitRetry(Job<?> nextAttempt, Object key) {
+    awaitingRetry.put(nextAttempt, new Queued(nextAttempt, key));
+  }
+
+  /** Puts a job whose retry is due at the head of the queue; false if it was cancelled meanwhile. */
+  boolean retryDue(Job<?> nextAttempt) {
+    Queued waiting = awaitingRetry.remove(nextAttempt);
+    if (waiting == null) {
+      return false;
+    }
+    queue.addFirst(waiting);
+    return true;
+  }
+
+  /**
+   * Removes every waiting job of the batch ({@code batchId < 0}: of every batch) from the queue,
+   * the parked submits and the retry waits, and returns them.
+   */
+  List<Job<?>> removeBatch(long batchId) {
+    List<Job<?>> removed = new ArrayList<>();
+    for (Iterator<Queued> it = queue.iterator(); it.hasNext(); ) {
+      Job<?> job = it.next().job();
+      if (batchId < 0 || job.batch().id() == batchId) {
+        it.remove();
+        removed.add(job);
+      }
+    }
+    for (Iterator<ThrottlingRouter.Submit> it = parked.iterator(); it.hasNext(); ) {
+      ThrottlingRouter.Submit submit = it.next();
+      if (batchId < 0 || submit.batch().id() == batchId) {
+        it.remove();
+        removed.addAll(submit.jobs());
+      }
+    }
+    for (Iterator<Job<?>> it = awaitingRetry.keySet().iterator(); it.hasNext(); ) {
+      Job<?> job = it.next();
+      if (batchId < 0 || job.batch().id() == batchId) {
+        it.remove();
+        removed.add(job);
+      }
+    }
+    return removed;
+  }
+}
