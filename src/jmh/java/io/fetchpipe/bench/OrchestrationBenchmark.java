@@ -1,0 +1,78 @@
+package io.fetchpipe.bench;
+
+import io.fetchpipe.core.Outcome;
+import io.fetchpipe.core.Task;
+import io.fetchpipe.core.TaskPool;
+import io.fetchpipe.core.TaskPoolSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Orchestration without I/O: 100 000 trivial tasks through gather, asCompleted and gatherOrFail
+ * at two concurrency caps. The score is items per second (one operation = one task).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class OrchestrationBenchmark {
+  static final int ITEMS = 100_000;
+
+  @Param({"5", "64"})
+  int maxConcurrency;
+
+  private ActorSystem<Void> system;
+  private TaskPool pool;
+  private List<Task<Integer>> tasks;
+
+  @Setup(Level.Trial)
+  public void start() {
+    system = ActorSystem.create(Behaviors.empty(), "bench");
+    pool = TaskPool.create(system, TaskPoolSettings.create(system).withMaxConcurrency(maxConcurrency));
+    tasks = new ArrayList<>(ITEMS);
+    for (int i = 0; i < ITEMS; i++) {
+      Integer value = i;
+      tasks.add(Task.of(() -> CompletableFuture.completedFuture(value)));
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() {
+    pool.close();
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ITEMS)
+  public List<Outcome<Integer>> gather() {
+    return pool.gather(tasks).toCompletableFuture().join();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ITEMS)
+  public List<Integer> gatherOrFail() {
+    return pool.gatherOrFail(tasks).toCompletableFuture().join();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ITEMS)
+  public Object asCompleted() {
+    return pool.asCompleted(tasks).runWith(Sink.ignore(), system).toCompletableFuture().join();
+  }
+}
