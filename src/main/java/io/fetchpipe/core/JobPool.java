@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
@@ -59,7 +60,13 @@ public final class JobPool<Q, R> implements AutoCloseable {
     this.router = system.systemActorOf(
         ThrottlingRouter.create(self -> Worker.create(handler, self), keyOf(handler), settings),
         "fetchpipe-pool-" + poolId,
-        Props.empty());
+        props(settings));
+  }
+
+  private static Props props(TaskPoolSettings settings) {
+    return settings.dispatcher().equals("default")
+        ? Props.empty()
+        : DispatcherSelector.fromConfig(settings.dispatcher());
   }
 
   @SuppressWarnings("unchecked")
@@ -272,7 +279,7 @@ public final class JobPool<Q, R> implements AutoCloseable {
         GatherSupervisor.create(router, batchId, requests, jobTimeout,
             options.deadline().orElse(null), failFast, settings.submitBatch(), sink, done),
         "fetchpipe-gather-" + poolId + "-" + batchId,
-        Props.empty());
+        props(settings));
     return new Control(supervisor, done);
   }
 

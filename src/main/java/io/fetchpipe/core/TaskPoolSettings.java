@@ -25,6 +25,7 @@ public final class TaskPoolSettings {
   private final int queueCapacity;
   private final int submitBatch;
   private final Duration taskTimeout; // null: no timeout
+  private final String dispatcher; // config path, or "default"
 
   private TaskPoolSettings(Fields f) {
     if (f.maxConcurrency < 1) {
@@ -48,6 +49,7 @@ public final class TaskPoolSettings {
     this.queueCapacity = f.queueCapacity;
     this.submitBatch = f.submitBatch;
     this.taskTimeout = f.taskTimeout == null ? null : ConfigDurations.positive(f.taskTimeout, "task-timeout");
+    this.dispatcher = Objects.requireNonNull(f.dispatcher, "dispatcher");
   }
 
   /** Reads the settings from the {@code fetchpipe.pool} section of the system's config. */
@@ -70,6 +72,7 @@ public final class TaskPoolSettings {
     f.queueCapacity = c.getInt("queue-capacity");
     f.submitBatch = c.getInt("submit-batch");
     f.taskTimeout = ConfigDurations.optional(c, "task-timeout").orElse(null);
+    f.dispatcher = c.getString("dispatcher");
     return new TaskPoolSettings(f);
   }
 
@@ -111,6 +114,16 @@ public final class TaskPoolSettings {
   /** Default timeout per task attempt, or empty for none. */
   public Optional<Duration> taskTimeout() {
     return Optional.ofNullable(taskTimeout);
+  }
+
+  /** Config path of the dispatcher the pool's actors run on, or {@code "default"}. */
+  public String dispatcher() {
+    return dispatcher;
+  }
+
+  /** A copy whose actors run on another dispatcher (a config path, or {@code "default"}). */
+  public TaskPoolSettings withDispatcher(String value) {
+    return with(f -> f.dispatcher = value);
   }
 
   /** A copy with another concurrency cap. */
@@ -167,6 +180,7 @@ public final class TaskPoolSettings {
     f.queueCapacity = queueCapacity;
     f.submitBatch = submitBatch;
     f.taskTimeout = taskTimeout;
+    f.dispatcher = dispatcher;
     change.accept(f);
     return new TaskPoolSettings(f);
   }
@@ -188,5 +202,6 @@ public final class TaskPoolSettings {
     int queueCapacity;
     int submitBatch;
     Duration taskTimeout;
+    String dispatcher;
   }
 }

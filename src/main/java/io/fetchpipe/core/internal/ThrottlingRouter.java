@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -344,7 +345,8 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     Behavior<Worker.Command> supervised =
         Behaviors.supervise(workerFactory.apply(getContext().getSelf()))
             .onFailure(Exception.class, SupervisorStrategy.restart().withLoggingEnabled(false));
-    ActorRef<Worker.Command> worker = getContext().spawn(supervised, "worker-" + (++workerNames));
+    ActorRef<Worker.Command> worker =
+        getContext().spawn(supervised, "worker-" + (++workerNames), DispatcherSelector.sameAsParent());
     getContext().watchWith(worker, new WorkerTerminated(worker));
     return worker;
   }
