@@ -1,0 +1,136 @@
+package io.fetchpipe.http;
+
+import com.typesafe.config.Config;
+import io.fetchpipe.core.ConfigDurations;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * How each URL is fetched: the per-attempt timeout, the body cap, whether error statuses are
+ * errors, how many redirects to follow and which statuses are worth a retry. Defaults come from
+ * {@code fetchpipe.http} in {@code reference.conf}; the {@code withX} methods return changed
+ * copies. How many requests run at once, the rate and the retry budget are the pool's settings
+ * ({@link io.fetchpipe.core.TaskPoolSettings}).
+ */
+public final class FetchSettings {
+  private final Duration timeout;
+  private final long maxBody;
+  private final boolean raiseForStatus;
+  private final int maxRedirects;
+  private final Set<Integer> retryStatuses;
+  private final String userAgent;
+
+  private FetchSettings(Fields f) {
+    this.timeout = ConfigDurations.positive(f.timeout, "timeout");
+    if (f.maxBody < 0) {
+      throw new IllegalArgumentException("max-body must not be negative, got " + f.maxBody);
+    }
+    if (f.maxRedirects < 0) {
+      throw new IllegalArgumentException("max-redirects must not be negative, got " + f.maxRedirects);
+    }
+    this.maxBody = f.maxBody;
+    this.raiseForStatus = f.raiseForStatus;
+    this.maxRedirects = f.maxRedirects;
+    this.retryStatuses = Set.copyOf(f.retryStatuses);
+    this.userAgent = Objects.requireNonNull(f.userAgent, "user-agent");
+  }
+
+  /** Reads {@code fetchpipe.http} from the system's config. */
+  public static FetchSettings create(ActorSystem<?> system) {
+    return create(system.settings().config());
+  }
+
+  /** Reads {@code fetchpipe.http} from a full config. */
+  public static FetchSettings create(Config root) {
+    Config c = root.getConfig("fetchpipe.http");
+    Fields f = new Fields();
+    f.timeout = c.getDuration("timeout");
+    f.maxBody = c.getBytes("max-body");
+    f.raiseForStatus = c.getBoolean("raise-for-status");
+    f.maxRedirects = c.getInt("max-redirects");
+    f.retryStatuses = Set.copyOf(c.getIntList("retry-statuses"));
+    f.userAgent = c.getString("user-agent");
+    return new FetchSettings(f);
+  }
+
+  /** Longest time per attempt, from sending the request to the last body byte. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** Largest body read; a longer one fails with kind {@code too-large}. */
+  public long maxBody() {
+    return maxBody;
+  }
+
+  /** Whether a status of 400 or more is an error (kind {@code http-status}). */
+  public boolean raiseForStatus() {
+    return raiseForStatus;
+  }
+
+  /** How many redirects to follow (0: none). */
+  public int maxRedirects() {
+    return maxRedirects;
+  }
+
+  /** Statuses that are retried when the pool allows retries. */
+  public Set<Integer> retryStatuses() {
+    return retryStatuses;
+  }
+
+  /** The User-Agent header sent. */
+  public String userAgent() {
+    return userAgent;
+  }
+
+  /** A copy with another per-attempt timeout. */
+  public FetchSettings withTimeout(Duration value) {
+    return with(f -> f.timeout = value);
+  }
+
+  /** A copy with another body cap, in bytes. */
+  public FetchSettings withMaxBody(long value) {
+    return with(f -> f.maxBody = value);
+  }
+
+  /** A copy that does (or does not) treat statuses of 400 or more as errors. */
+  public FetchSettings withRaiseForStatus(boolean value) {
+    return with(f -> f.raiseForStatus = value);
+  }
+
+  /** A copy that follows up to {@code value} redirects. */
+  public FetchSettings withMaxRedirects(int value) {
+    return with(f -> f.maxRedirects = value);
+  }
+
+  /** A copy with other retryable statuses. */
+  public FetchSettings withRetryStatuses(List<Integer> value) {
+    return with(f -> f.retryStatuses = Set.copyOf(value));
+  }
+
+  private FetchSettings with(Consumer<Fields> change) {
+    Fields f = new Fields();
+    f.timeout = timeout;
+    f.maxBody = maxBody;
+    f.raiseForStatus = raiseForStatus;
+    f.maxRedirects = maxRedirects;
+    f.retryStatuses = retryStatuses;
+    f.userAgent = userAgent;
+    change.accept(f);
+    return new FetchSettings(f);
+  }
+
+  /** The mutable scratch copy behind the withX methods. */
+  private static final class Fields {
+    Duration timeout;
+    long maxBody;
+    boolean raiseForStatus;
+    int maxRedirects;
+    Set<Integer> retryStatuses;
+    String userAgent;
+  }
+}

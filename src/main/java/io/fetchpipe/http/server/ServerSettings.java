@@ -1,0 +1,25 @@
+package io.fetchpipe.http.server;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * Limits of the embedded test server, from {@code fetchpipe.server}.
+ *
+ * @param maxDelay longest {@code /delay/{seconds}} accepted
+ * @param maxBytes largest {@code /bytes/{n}} accepted
+ */
+public record ServerSettings(Duration maxDelay, long maxBytes) {
+
+  /** Reads {@code fetchpipe.server} from the system's config. */
+  public static ServerSettings create(ActorSystem<?> system) {
+    return create(system.settings().config());
+  }
+
+  /** Reads {@code fetchpipe.server} from a full config. */
+  public static ServerSettings create(Config root) {
+    Config c = root.getConfig("fetchpipe.server");
+    return new ServerSettings(c.getDuration("max-delay"), c.getBytes("max-bytes"));
+  }
+}

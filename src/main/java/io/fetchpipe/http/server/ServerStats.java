@@ -1,0 +1,44 @@
+package io.fetchpipe.http.server;
+
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.http.javadsl.server.RouteResult;
+
+/**
+ * Live counters of the test server, for tests that check a client's behaviour from the server's
+ * side: requests so far, in flight now, and the most in flight at once. A request counts as in
+ * flight from routing until its response is ready.
+ */
+public final class ServerStats {
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
+
+  CompletionStage<RouteResult> track(CompletionStage<RouteResult> response) {
+    requests.incrementAndGet();
+    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    return response.whenComplete((result, error) -> inFlight.decrementAndGet());
+  }
+
+  /** Requests received so far. */
+  public long requests() {
+    return requests.get();
+  }
+
+  /** Requests being answered now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** The most requests that were being answered at once. */
+  public int maxInFlight() {
+    return maxInFlight.get();
+  }
+
+  /** Starts counting afresh (the in-flight count itself is live and stays). */
+  public void reset() {
+    requests.set(0);
+    maxInFlight.set(inFlight.get());
+  }
+}
