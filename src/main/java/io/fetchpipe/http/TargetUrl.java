@@ -16,6 +16,10 @@ record TargetUrl(Uri uri, String hostKey) {
    * @throws FetchFailure of kind {@code invalid-url} with a one-line reason
    */
   static TargetUrl parse(String text) {
+    if (text.length() > FetchRequest.MAX_URL_BYTES / 4
+        && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > FetchRequest.MAX_URL_BYTES) {
+      throw invalid("URL longer than " + FetchRequest.MAX_URL_BYTES + " bytes");
+    }
     Uri uri;
     try {
       uri = Uri.create(text);

@@ -1,0 +1,77 @@
+package io.fetchpipe.cli;
+
+import io.fetchpipe.core.RateLimit;
+import java.time.Duration;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** picocli converters for the contract's value formats; each fails with a one-line reason. */
+final class Converters {
+  private Converters() {}
+
+  /** {@code 500ms}, {@code 2s}, {@code 1.5s}, {@code 2m}, {@code 1h}; must be positive. */
+  static final class PositiveDuration implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      Duration d = parse(() -> Values.duration(value));
+      if (d.isZero()) {
+        throw new TypeConversionException("'" + value + "' must be longer than zero");
+      }
+      return d;
+    }
+  }
+
+  /** A size such as {@code 8MiB}. */
+  static final class Size implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      return parse(() -> Values.size(value));
+    }
+  }
+
+  /** {@code N/s}, {@code N/min}, {@code N/h}. */
+  static final class Rate implements ITypeConverter<RateLimit> {
+    @Override
+    public RateLimit convert(String value) {
+      return parse(() -> RateLimit.parse(value));
+    }
+  }
+
+  /** A whole number of at least 1. */
+  static final class Positive implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      int n = parse(() -> Integer.parseInt(value.trim()));
+      if (n < 1) {
+        throw new TypeConversionException("'" + value + "' must be at least 1");
+      }
+      return n;
+    }
+  }
+
+  /** A whole number of at least 0. */
+  static final class NonNegative implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      int n = parse(() -> Integer.parseInt(value.trim()));
+      if (n < 0) {
+        throw new TypeConversionException("'" + value + "' must not be negative");
+      }
+      return n;
+    }
+  }
+
+  private interface Parse<T> {
+    T get();
+  }
+
+  private static <T> T parse(Parse<T> parse) {
+    try {
+      return parse.get();
+    } catch (NumberFormatException e) {
+      throw new TypeConversionException("not a whole number: " + e.getMessage().replace("For input string: ", ""));
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(e.getMessage());
+    }
+  }
+}

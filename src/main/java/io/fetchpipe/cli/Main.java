@@ -1,0 +1,49 @@
+package io.fetchpipe.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** The {@code fetchpipe} executable. */
+public final class Main {
+  private Main() {}
+
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    // Initialise logging before the actor system starts several threads that all log at once.
+    org.slf4j.LoggerFactory.getILoggerFactory();
+    int status = run(args, System.in, System.out, System.err);
+    System.out.flush();
+    System.exit(status);
+  }
+
+  /**
+   * Runs the command line with the given streams and returns the exit status (for tests and
+   * embedding). Usage errors print exactly one line to {@code err}, without a stack trace.
+   */
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    Console console = new Console(in, out, err);
+    CommandLine commandLine = new CommandLine(new FetchpipeCommand(console));
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    commandLine.setParameterExceptionHandler((error, ignoredArgs) -> {
+      console.error(oneLine(error.getMessage()));
+      return ExitCodes.USAGE;
+    });
+    commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
+      if (error instanceof UsageException) {
+        console.error(error.getMessage());
+        return ExitCodes.USAGE;
+      }
+      console.error("error: " + oneLine(String.valueOf(error.getMessage())));
+      return ExitCodes.ERRORS;
+    });
+    return commandLine.execute(args);
+  }
+
+  static String oneLine(String message) {
+    int newline = message.indexOf('\n');
+    return (newline < 0 ? message : message.substring(0, newline)).trim();
+  }
+}

@@ -1,0 +1,44 @@
+package io.fetchpipe.cli;
+
+import io.fetchpipe.http.server.TestServer;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code fetchpipe serve}: the embedded test server, until the process is stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Run the embedded test server (httpbin-like routes) until stopped; prints its address.")
+final class ServeCommand implements Callable<Integer> {
+  @ParentCommand FetchpipeCommand parent;
+
+  @Option(names = "--host", paramLabel = "HOST", description = "interface to bind (default 127.0.0.1)")
+  String host = "127.0.0.1";
+
+  @Option(names = "--port", paramLabel = "PORT", description = "port to bind; 0 picks a free one (default 8080)")
+  int port = 8080;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (port < 0 || port > 65535) {
+      throw new UsageException("invalid value for --port: " + port + " (expected 0 to 65535)");
+    }
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fetchpipe-serve");
+    TestServer server;
+    try {
+      server = TestServer.start(system, host, port).toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      system.terminate();
+      throw new UsageException("cannot bind " + host + ":" + port + ": " + Main.oneLine(String.valueOf(e.getCause().getMessage())));
+    }
+    parent.console.out().println(server.address());
+    parent.console.out().flush();
+    // Runs until SIGINT/SIGTERM; CoordinatedShutdown then unbinds and terminates the system.
+    system.getWhenTerminated().toCompletableFuture().join();
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * {@code fetchpipe demo}: the seed article's asyncio examples run for real, each printed beside
+ * the fetchpipe Java that does the same, with measured timings.
+ */
+package io.fetchpipe.demo;

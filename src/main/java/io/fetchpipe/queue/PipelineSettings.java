@@ -1,0 +1,64 @@
+package io.fetchpipe.queue;
+
+import com.typesafe.config.Config;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.MailboxSelector;
+
+/**
+ * A producer/consumer pipeline's shape, from {@code fetchpipe.queue}: the queue's capacity
+ * ({@code asyncio.Queue(maxsize)}), how many consumers, and the bound of every pipeline actor's
+ * mailbox (a safety net: flow control keeps mailboxes far below it).
+ *
+ * @param queueCapacity items the producer may hold that no consumer has taken yet
+ * @param consumers number of consumer actors
+ * @param mailboxCapacity bound of each pipeline actor's mailbox
+ */
+public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapacity) {
+
+  /** Validates the values. */
+  public PipelineSettings {
+    if (queueCapacity < 1) {
+      throw new IllegalArgumentException("queue capacity must be at least 1, got " + queueCapacity);
+    }
+    if (consumers < 1) {
+      throw new IllegalArgumentException("consumers must be at least 1, got " + consumers);
+    }
+    // A producer's mailbox holds at most one stream element, one demand per consumer and a
+    // completion signal; anything smaller could drop a message.
+    if (mailboxCapacity < consumers + 2) {
+      throw new IllegalArgumentException(
+          "mailbox capacity must be at least consumers + 2 (" + (consumers + 2) + "), got " + mailboxCapacity);
+    }
+  }
+
+  /** Reads {@code fetchpipe.queue} from the system's config. */
+  public static PipelineSettings create(ActorSystem<?> system) {
+    return create(system.settings().config());
+  }
+
+  /** Reads {@code fetchpipe.queue} from a full config. */
+  public static PipelineSettings create(Config root) {
+    Config c = root.getConfig("fetchpipe.queue");
+    return new PipelineSettings(c.getInt("capacity"), c.getInt("consumers"), c.getInt("mailbox-capacity"));
+  }
+
+  /** A copy with another queue capacity. */
+  public PipelineSettings withQueueCapacity(int value) {
+    return new PipelineSettings(value, consumers, mailboxCapacity);
+  }
+
+  /** A copy with another number of consumers. */
+  public PipelineSettings withConsumers(int value) {
+    return new PipelineSettings(queueCapacity, value, Math.max(mailboxCapacity, value + 2));
+  }
+
+  /** A copy with another mailbox bound. */
+  public PipelineSettings withMailboxCapacity(int value) {
+    return new PipelineSettings(queueCapacity, consumers, value);
+  }
+
+  /** The bounded mailbox every pipeline actor is spawned with. */
+  public MailboxSelector mailbox() {
+    return MailboxSelector.bounded(mailboxCapacity);
+  }
+}

@@ -1,0 +1,124 @@
+package io.fetchpipe.queue;
+
+import io.fetchpipe.core.JobHandler;
+import io.fetchpipe.core.Outcome;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+
+/**
+ * Runs one pipeline: spawns the producer and the consumers (each with the bounded mailbox of the
+ * settings; consumers restart when their logic throws), feeds the input into the producer with
+ * acknowledgements, passes every outcome on, and completes the summary once the producer and
+ * every consumer are done.
+ */
+final class PipelineSupervisor extends AbstractBehavior<PipelineSupervisor.Command> {
+
+  /** Messages the supervisor understands. */
+  interface Command {}
+
+  /** A consumer finished an item. */
+  record Consumed(String consumer, Outcome<?> outcome) implements Command {}
+
+  /** A consumer got its sentinel and stopped. */
+  record ConsumerDone(String consumer) implements Command {}
+
+  /** The producer sent every sentinel and stopped. */
+  record ProducerDone(long produced, int maxBacklog, String inputError) implements Command {}
+
+  private final Consumer<Outcome<?>> onOutcome;
+  private final CompletableFuture<PipelineSummary> result;
+  private final Map<String, Long> consumed = new LinkedHashMap<>();
+  private int consumersRunning;
+  private long failed;
+  private ProducerDone producerDone;
+
+  private PipelineSupervisor(ActorContext<Command> context, int consumers,
+      Consumer<Outcome<?>> onOutcome, CompletableFuture<PipelineSummary> result) {
+    super(context);
+    this.consumersRunning = consumers;
+    this.onOutcome = onOutcome;
+    this.result = result;
+  }
+
+  static Behavior<Command> create(PipelineSettings settings, Source<?, ?> input, JobHandler<?, ?> logic,
+      Consumer<Outcome<?>> onOutcome, CompletableFuture<PipelineSummary> result) {
+    return Behaviors.setup(context -> {
+      ActorRef<QueueProducer.Command> producer =
+          context.spawn(QueueProducer.create(settings, context.getSelf()), "producer", settings.mailbox());
+      PipelineSupervisor supervisor = new PipelineSupervisor(context, settings.consumers(), onOutcome, result);
+      for (int i = 1; i <= settings.consumers(); i++) {
+        String name = "consumer-" + i;
+        supervisor.consumed.put(name, 0L);
+        Behavior<QueueConsumer.Command> consumer = Behaviors.supervise(QueueConsumer.create(name, producer, context.getSelf(), logic))
+            .onFailure(Exception.class, SupervisorStrategy.restart().withLoggingEnabled(false));
+        context.spawn(consumer, name, settings.mailbox());
+      }
+      feed(input, producer, Materializer.createMaterializer(context));
+      return supervisor;
+    });
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void feed(Source<?, ?> input, ActorRef<QueueProducer.Command> producer, Materializer materializer) {
+    ((Source) input).zipWithIndex()
+        .map(pair -> new Item<>(Math.toIntExact((Long) ((org.apache.pekko.japi.Pair) pair).second()),
+            ((org.apache.pekko.japi.Pair) pair).first()))
+        .runWith(ActorSink.<Item<?>, QueueProducer.Command, QueueProducer.Ack>actorRefWithBackpressure(
+            producer,
+            QueueProducer.Offer::new,
+            QueueProducer.InputStarted::new,
+            QueueProducer.Ack.INSTANCE,
+            QueueProducer.InputDone.INSTANCE,
+            QueueProducer.InputFailed::new), materializer);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Consumed.class, this::onConsumed)
+        .onMessage(ConsumerDone.class, this::onConsumerDone)
+        .onMessage(ProducerDone.class, this::onProducerDone)
+        .build();
+  }
+
+  private Behavior<Command> onConsumed(Consumed item) {
+    consumed.merge(item.consumer(), 1L, Long::sum);
+    if (!item.outcome().isSuccess()) {
+      failed++;
+    }
+    onOutcome.accept(item.outcome());
+    return this;
+  }
+
+  private Behavior<Command> onConsumerDone(ConsumerDone done) {
+    consumersRunning--;
+    return finishIfDone();
+  }
+
+  private Behavior<Command> onProducerDone(ProducerDone done) {
+    producerDone = done;
+    return finishIfDone();
+  }
+
+  private Behavior<Command> finishIfDone() {
+    if (consumersRunning > 0 || producerDone == null) {
+      return this;
+    }
+    result.complete(new PipelineSummary(producerDone.produced(), Collections.unmodifiableMap(consumed), failed,
+        producerDone.maxBacklog(), producerDone.inputError()));
+    return Behaviors.stopped();
+  }
+}

@@ -1,0 +1,143 @@
+package io.fetchpipe.queue;
+
+import java.util.ArrayDeque;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Holds the queue: items arrive from the input stream one at a time and are acknowledged only
+ * while the queue has room, so a full queue backpressures the input exactly like {@code await
+ * queue.put(...)}. Consumers pull: each {@link Demand} gets one item, or, once the input has
+ * ended and the queue is empty, the end-of-input sentinel. The producer stops when every
+ * consumer has had its sentinel.
+ */
+final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
+
+  /** Messages the producer understands. */
+  interface Command {}
+
+  /** The input stream is ready; elements follow, one per acknowledgement. */
+  record InputStarted(ActorRef<Ack> ackTo) implements Command {}
+
+  /** One input element; acknowledged when the queue has room for the next. */
+  record Offer(ActorRef<Ack> ackTo, Item<?> item) implements Command {}
+
+  /** The input has no more elements. */
+  enum InputDone implements Command {
+    INSTANCE
+  }
+
+  /** The input failed; what was produced is still consumed. */
+  record InputFailed(Throwable error) implements Command {}
+
+  /** A consumer is ready for one item. */
+  record Demand(ActorRef<QueueConsumer.Command> consumer) implements Command {}
+
+  /** The acknowledgement the input stream waits for. */
+  enum Ack {
+    INSTANCE
+  }
+
+  private final int capacity;
+  private final int consumers;
+  private final ActorRef<PipelineSupervisor.Command> supervisor;
+  private final ArrayDeque<Item<?>> queue = new ArrayDeque<>();
+  private final ArrayDeque<ActorRef<QueueConsumer.Command>> waiting = new ArrayDeque<>();
+  private ActorRef<Ack> heldAck;
+  private boolean inputDone;
+  private String inputError;
+  private long produced;
+  private int maxBacklog;
+  private int sentinelsSent;
+
+  private QueueProducer(ActorContext<Command> context, PipelineSettings settings,
+      ActorRef<PipelineSupervisor.Command> supervisor) {
+    super(context);
+    this.capacity = settings.queueCapacity();
+    this.consumers = settings.consumers();
+    this.supervisor = supervisor;
+  }
+
+  static Behavior<Command> create(PipelineSettings settings, ActorRef<PipelineSupervisor.Command> supervisor) {
+    return Behaviors.setup(context -> new QueueProducer(context, settings, supervisor));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(InputStarted.class, this::onInputStarted)
+        .onMessage(Offer.class, this::onOffer)
+        .onMessageEquals(InputDone.INSTANCE, this::onInputDone)
+        .onMessage(InputFailed.class, this::onInputFailed)
+        .onMessage(Demand.class, this::onDemand)
+        .build();
+  }
+
+  private Behavior<Command> onInputStarted(InputStarted started) {
+    started.ackTo().tell(Ack.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onOffer(Offer offer) {
+    produced++;
+    ActorRef<QueueConsumer.Command> consumer = waiting.pollFirst();
+    if (consumer != null) {
+      consumer.tell(new QueueConsumer.Work(offer.item()));
+    } else {
+      queue.addLast(offer.item());
+      maxBacklog = Math.max(maxBacklog, queue.size());
+    }
+    if (queue.size() < capacity) {
+      offer.ackTo().tell(Ack.INSTANCE);
+    } else {
+      heldAck = offer.ackTo(); // the queue is full: the input waits
+    }
+    return this;
+  }
+
+  private Behavior<Command> onDemand(Demand demand) {
+    Item<?> next = queue.pollFirst();
+    if (next != null) {
+      demand.consumer().tell(new QueueConsumer.Work(next));
+      if (heldAck != null) {
+        heldAck.tell(Ack.INSTANCE);
+        heldAck = null;
+      }
+      return this;
+    }
+    if (inputDone) {
+      return sendSentinel(demand.consumer());
+    }
+    waiting.addLast(demand.consumer());
+    return this;
+  }
+
+  private Behavior<Command> onInputDone() {
+    inputDone = true;
+    Behavior<Command> next = this;
+    while (!waiting.isEmpty()) {
+      next = sendSentinel(waiting.pollFirst());
+    }
+    return next;
+  }
+
+  private Behavior<Command> onInputFailed(InputFailed failed) {
+    inputError = failed.error().getMessage() == null ? failed.error().toString() : failed.error().getMessage();
+    getContext().getLog().warn("pipeline input failed; consuming what was produced: {}", inputError);
+    return onInputDone();
+  }
+
+  /** The sentinel: tells one consumer there is nothing more; the last one stops the producer. */
+  private Behavior<Command> sendSentinel(ActorRef<QueueConsumer.Command> consumer) {
+    consumer.tell(QueueConsumer.EndOfInput.INSTANCE);
+    if (++sentinelsSent < consumers) {
+      return this;
+    }
+    supervisor.tell(new PipelineSupervisor.ProducerDone(produced, maxBacklog, inputError));
+    return Behaviors.stopped();
+  }
+}
