@@ -14,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSink;
@@ -82,7 +83,9 @@ final class PipelineSupervisor extends AbstractBehavior<PipelineSupervisor.Comma
             QueueProducer.InputStarted::new,
             QueueProducer.Ack.INSTANCE,
             QueueProducer.InputDone.INSTANCE,
-            QueueProducer.InputFailed::new), materializer);
+            QueueProducer.InputFailed::new)
+            // The sink would otherwise read 16 elements ahead: the queue is the buffer, not the stream.
+            .withAttributes(Attributes.inputBuffer(1, 1)), materializer);
   }
 
   @Override

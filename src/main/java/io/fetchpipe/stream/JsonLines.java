@@ -84,8 +84,9 @@ public final class JsonLines {
     return failure.startedAt().equals(failure.finishedAt()) ? 0 : 1;
   }
 
+  /** elapsed_ms runs from the first request's start; with no request started it is 0. */
   private static void writeTiming(JsonGenerator json, Outcome<?> outcome, int attempts) throws IOException {
-    long tenthsOfMillis = Math.round(outcome.elapsed().toNanos() / 100_000.0);
+    long tenthsOfMillis = attempts == 0 ? 0 : Math.round(outcome.elapsed().toNanos() / 100_000.0);
     json.writeFieldName("elapsed_ms");
     json.writeNumber(tenthsOfMillis / 10.0);
     json.writeNumberField("attempts", attempts);

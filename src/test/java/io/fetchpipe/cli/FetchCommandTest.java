@@ -1,0 +1,267 @@
+package io.fetchpipe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fetchpipe.http.server.TestServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code fetchpipe fetch} in-process against the embedded server: the CLI contract, line by line. */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FetchCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @JUnit5TestKit
+  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+
+  @TempDir Path dir;
+
+  private TestServer server;
+
+  @BeforeAll
+  void startServer() throws Exception {
+    server = TestServer.start(testKit.system()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @BeforeEach
+  void resetServer() {
+    server.resetFaults();
+  }
+
+  @AfterAll
+  void stopServer() throws Exception {
+    server.stop(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** What one run printed and returned. */
+  record Run(int exit, String out, String err) {
+    List<JsonNode> lines() throws Exception {
+      List<JsonNode> lines = new ArrayList<>();
+      for (String line : out.split("\n")) {
+        if (!line.isEmpty()) {
+          lines.add(JSON.readTree(line));
+        }
+      }
+      return lines;
+    }
+
+    List<String> errLines() {
+      return err.isEmpty() ? List.of() : List.of(err.split("\n"));
+    }
+  }
+
+  private static Run cli(String stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = Main.run(args,
+        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private Path file(String name, String content) throws Exception {
+    Path path = dir.resolve(name);
+    Files.writeString(path, content, StandardCharsets.UTF_8);
+    return path;
+  }
+
+  private String url(String path) {
+    return server.address() + path;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "--bogus", "-c 0", "-c x", "--timeout 10x", "--timeout 0s", "--max-body 12XB", "--rate 5/day",
+      "--order sideways", "--retries -1", "--backoff soon", "--per-host 0", "--max-redirects -2",
+      "--resume", "/no/such/file.txt", "a.txt b.txt"})
+  void aUsageErrorIsOneLineOnStderrExitTwoAndNothingOnStdout(String args) {
+    Run run = cli("", args.split(" "));
+    assertEquals(2, run.exit(), run.err());
+    assertEquals("", run.out());
+    assertEquals(1, run.errLines().size(), "exactly one line: " + run.err());
+    assertTrue(run.err().startsWith("fetchpipe: "), run.err());
+    assertFalse(run.err().contains("\tat "), "no stack trace");
+  }
+
+  @Test
+  void anEmptyFileOrOnlyCommentsFetchNothingAndSucceed() throws Exception {
+    for (String content : List.of("", "# only\n  # comments\n\n   \r\n")) {
+      Run run = cli("", "fetch", file("empty.txt", content).toString());
+      assertEquals(0, run.exit(), run.err());
+      assertEquals("", run.out());
+      assertTrue(run.err().startsWith("fetchpipe: 0 ok, 0 failed in "), run.err());
+    }
+    assertEquals(0, server.stats().requests());
+  }
+
+  @Test
+  void everyUrlGetsExactlyOneLineWithItsIndexAndLineNumber() throws Exception {
+    String longUrl = url("/get?") + "a".repeat(100_000);
+    String input = "# header\r\n"
+        + url("/get") + "\r\n"
+        + "\n"
+        + "   " + url("/status/404") + "   \n"
+        + "garbage here\n"
+        + "htp://bad\n"
+        + longUrl + "\n"
+        + url("/bytes/10");   // no final newline
+    Run run = cli("", "fetch", "--no-progress", file("urls.txt", input).toString());
+    List<JsonNode> lines = run.lines();
+    assertEquals(6, lines.size(), run.out());
+    assertEquals(1, run.exit(), "errors present: exit 1");
+    int[] expectedLines = {2, 4, 5, 6, 7, 8};
+    for (int i = 0; i < lines.size(); i++) {
+      assertEquals(i, lines.get(i).get("index").asInt());
+      assertEquals(expectedLines[i], lines.get(i).get("line").asInt());
+    }
+    assertEquals(url("/status/404"), lines.get(1).get("url").asText(), "trimmed");
+    assertEquals(404, lines.get(1).get("status").asInt());
+    assertTrue(lines.get(1).get("ok").asBoolean(), "a 404 is ok unless --raise-for-status");
+    assertEquals("invalid-url", lines.get(2).get("error").get("kind").asText());
+    assertEquals("invalid-url", lines.get(3).get("error").get("kind").asText());
+    assertEquals(0, lines.get(3).get("attempts").asInt());
+    assertEquals(longUrl, lines.get(4).get("url").asText(), "a 100 KB line is read whole");
+    assertEquals(10, lines.get(5).get("bytes").asInt());
+  }
+
+  @Test
+  void fieldsComeInTheContractsOrder() throws Exception {
+    Run run = cli(url("/get") + "\nhtp://x\n", "fetch", "-");
+    List<JsonNode> lines = run.lines();
+    assertEquals(List.of("index", "line", "url", "ok", "status", "bytes", "elapsed_ms", "attempts"), names(lines.get(0)));
+    assertEquals(List.of("index", "line", "url", "ok", "error", "elapsed_ms", "attempts"), names(lines.get(1)));
+    assertEquals(List.of("kind", "message"), names(lines.get(1).get("error")));
+    assertEquals(0.0, lines.get(1).get("elapsed_ms").asDouble(), "never started");
+  }
+
+  private static List<String> names(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      names.add(it.next());
+    }
+    return names;
+  }
+
+  @Test
+  void urlsAreEscapedAsJson() throws Exception {
+    String odd = "http://example.invalid/\"quoted\"\\back\u00e9\u2603";
+    JsonNode line = cli(odd + "\n", "fetch", "-t", "1s").lines().get(0);
+    assertEquals(odd, line.get("url").asText());
+  }
+
+  @Test
+  void standardInputIsReadWithDashOrWithoutFile() throws Exception {
+    assertEquals(2, cli(url("/get") + "\n" + url("/get") + "\n", "fetch", "-").lines().size());
+    Run noFile = cli(url("/get") + "\n", "fetch");
+    assertEquals(1, noFile.lines().size());
+    assertEquals(0, noFile.exit());
+  }
+
+  @Test
+  void outputFileLeavesStdoutEmptyAndQuietDropsTheSummary() throws Exception {
+    Path out = dir.resolve("out.jsonl");
+    Files.writeString(out, "old content that must go\n");
+    Run run = cli(url("/get") + "\n" + url("/bytes/5") + "\n", "fetch", "-q", "-o", out.toString(), "-");
+    assertEquals(0, run.exit(), run.err());
+    assertEquals("", run.out());
+    assertEquals("", run.err());
+    List<String> written = Files.readAllLines(out);
+    assertEquals(2, written.size());
+    assertTrue(written.get(0).startsWith("{\"index\":0,"));
+  }
+
+  @Test
+  void completionOrderWritesTheQuickestFirstInputOrderKeepsTheInput() throws Exception {
+    String input = url("/delay/0.4") + "\n" + url("/get") + "\n";
+    List<JsonNode> completion = cli(input, "fetch", "--order", "completion", "-").lines();
+    assertEquals(List.of(1, 0), List.of(completion.get(0).get("index").asInt(), completion.get(1).get("index").asInt()));
+    List<JsonNode> inputOrder = cli(input, "fetch", "-").lines();
+    assertEquals(List.of(0, 1), List.of(inputOrder.get(0).get("index").asInt(), inputOrder.get(1).get("index").asInt()));
+  }
+
+  @Test
+  void failFastCancelsTheRestButWritesEveryLine() throws Exception {
+    StringBuilder input = new StringBuilder("htp://first-is-bad\n");
+    for (int i = 0; i < 20; i++) {
+      input.append(url("/delay/0.3")).append('\n');
+    }
+    Run run = cli(input.toString(), "fetch", "--fail-fast", "-c", "2", "-");
+    List<JsonNode> lines = run.lines();
+    assertEquals(21, lines.size());
+    assertEquals(1, run.exit());
+    for (int i = 1; i < 21; i++) {
+      assertEquals("cancelled", lines.get(i).get("error").get("kind").asText());
+    }
+  }
+
+  @Test
+  void raiseForStatusMakesErrorStatusesErrorsAndKeepsTheStatus() throws Exception {
+    Run run = cli(url("/status/503") + "\n", "fetch", "--raise-for-status", "-");
+    JsonNode line = run.lines().get(0);
+    assertEquals(1, run.exit());
+    assertFalse(line.get("ok").asBoolean());
+    assertEquals(503, line.get("status").asInt());
+    assertEquals("http-status", line.get("error").get("kind").asText());
+  }
+
+  @Test
+  void allOkExitsZero() {
+    assertEquals(0, cli(url("/get") + "\n", "fetch", "-").exit());
+  }
+
+  @Test
+  void resumeKeepsWrittenLinesRepairsATornOneAndFetchesOnlyTheRest() throws Exception {
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      urls.add(url("/bytes/" + i));
+    }
+    Path input = file("resume.txt", String.join("\n", urls) + "\n");
+    Path out = dir.resolve("resume.jsonl");
+    Run first = cli("", "fetch", "-o", out.toString(), input.toString());
+    assertEquals(0, first.exit(), first.err());
+    List<String> complete = Files.readAllLines(out);
+    // Keep indexes 0 and 3 and half of another line, as a crash in mid-write would.
+    String torn = complete.get(1).substring(0, 20);
+    Files.writeString(out, complete.get(0) + "\n" + complete.get(3) + "\n" + torn);
+    server.resetFaults();
+
+    Run resumed = cli("", "fetch", "--resume", "-o", out.toString(), input.toString());
+    assertEquals(0, resumed.exit(), resumed.err());
+    assertEquals(4, server.stats().requests(), "only the missing indexes are fetched");
+    Set<Integer> indexes = new TreeSet<>();
+    for (String line : Files.readAllLines(out)) {
+      assertTrue(indexes.add(JSON.readTree(line).get("index").asInt()), "each index once: " + line);
+    }
+    assertEquals(Set.of(0, 1, 2, 3, 4, 5), indexes);
+  }
+}
