@@ -59,8 +59,8 @@ class PipelineTest {
     int count = 100_000;
     LossWatch losses = watchLosses();
     // "Slow": each item completes later, on another thread, so the producer is always ahead.
-    JobHandler<Integer, Integer> slow = (item, context) ->
-        CompletableFuture.supplyAsync(() -> item);
+    java.util.concurrent.Executor elsewhere = Blocking.executor(testKit.system());
+    JobHandler<Integer, Integer> slow = (item, context) -> CompletableFuture.supplyAsync(() -> item, elsewhere);
     BitSet seen = new BitSet(count);
     AtomicInteger duplicates = new AtomicInteger();
     PipelineSummary summary = Pipeline.create(testKit.system(), new PipelineSettings(5, 2, 8))

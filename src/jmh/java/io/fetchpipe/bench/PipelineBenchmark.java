@@ -1,0 +1,54 @@
+package io.fetchpipe.bench;
+
+import io.fetchpipe.core.JobHandler;
+import io.fetchpipe.queue.Pipeline;
+import io.fetchpipe.queue.PipelineSettings;
+import io.fetchpipe.queue.PipelineSummary;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Source;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The seed's producer/consumer shape without delays: 100 000 trivial items through a queue of 5
+ * into 2 consumers. The score is items per second.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class PipelineBenchmark {
+  static final int ITEMS = 100_000;
+
+  private ActorSystem<Void> system;
+  private Pipeline pipeline;
+  private final JobHandler<Integer, Integer> trivial = (item, context) -> CompletableFuture.completedFuture(item);
+
+  @Setup(Level.Trial)
+  public void start() {
+    system = ActorSystem.create(Behaviors.empty(), "bench");
+    pipeline = Pipeline.create(system, new PipelineSettings(5, 2, 64));
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ITEMS)
+  public PipelineSummary producerConsumer() {
+    return pipeline.run(Source.range(1, ITEMS), trivial).toCompletableFuture().join();
+  }
+}
