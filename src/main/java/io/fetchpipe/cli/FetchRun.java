@@ -45,7 +45,12 @@ final class FetchRun {
 
   int run() {
     ResumeState earlier = options.resume() ? ResumeState.load(options.output()) : new ResumeState();
-    Config config = ConfigFactory.load();
+    Config loaded = ConfigFactory.load();
+    // The drain runs in CoordinatedShutdown's first phase, which must outlast the grace period.
+    Duration phaseTimeout = CliSettings.create(loaded).shutdownGrace().plusSeconds(5);
+    Config config = ConfigFactory.parseString(
+            "pekko.coordinated-shutdown.phases.service-requests-done.timeout = " + phaseTimeout.toMillis() + "ms")
+        .withFallback(loaded);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fetchpipe", config);
     try (OutputStream out = openOutput()) {
       return fetch(system, config, out, earlier);
@@ -95,6 +100,9 @@ final class FetchRun {
           () -> drain(system, stopInput, stopOutput, finished, cli.shutdownGrace(), stats, fetchedNow));
       awaitCompletion(finished);
     }
+    if (Signals.stopping()) {
+      return ExitCodes.ERRORS; // the drain printed the summary; the JVM exits with the signal's status
+    }
     if (!options.quiet()) {
       console.err().println(stats.summary(fetchedNow.get()));
     }
@@ -107,6 +115,7 @@ final class FetchRun {
     if (finished.isDone()) {
       return finished;
     }
+    Signals.markStopping();
     stopInput.shutdown();
     system.scheduler().scheduleOnce(grace, stopOutput::shutdown, system.executionContext());
     return finished.handle((done, error) -> {

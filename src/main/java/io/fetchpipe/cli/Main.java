@@ -15,6 +15,11 @@ public final class Main {
     org.slf4j.LoggerFactory.getILoggerFactory();
     int status = run(args, System.in, System.out, System.err);
     System.out.flush();
+    if (Signals.stopping()) {
+      // SIGINT/SIGTERM: the JVM is already running its shutdown hooks (which drain and write the
+      // results) and exits with 130/143 when they are done; System.exit now would deadlock.
+      Signals.awaitExit();
+    }
     System.exit(status);
   }
 

@@ -1,0 +1,124 @@
+package io.fetchpipe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fetchpipe.http.server.TestServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real {@code fetchpipe fetch} process stopped by SIGTERM or SIGINT: requests that finish within
+ * the grace period are written, the rest get no line, the output holds whole lines only, and the
+ * exit status is 143 or 130.
+ */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GracefulShutdownTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @JUnit5TestKit
+  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+
+  @TempDir Path dir;
+
+  private TestServer server;
+
+  @BeforeAll
+  void startServer() throws Exception {
+    server = TestServer.start(testKit.system()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  void stopServer() throws Exception {
+    server.stop(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** 5 quick URLs, 3 that finish within the grace period, 20 that cannot. */
+  private Path input() throws Exception {
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      urls.add(server.address() + "/get");
+    }
+    for (int i = 0; i < 3; i++) {
+      urls.add(server.address() + "/delay/1");
+    }
+    for (int i = 0; i < 20; i++) {
+      urls.add(server.address() + "/delay/30");
+    }
+    return Files.write(dir.resolve("urls.txt"), urls);
+  }
+
+  private Process start(Path input) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(java, "-Dfetchpipe.cli.shutdown-grace=3s", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "fetch", "-c", "8", "--order", "completion", input.toString())
+        .redirectError(dir.resolve("stderr.txt").toFile())
+        .start();
+  }
+
+  private void stopsGracefully(String signal, int expectedStatus) throws Exception {
+    Process process = start(input());
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      List<String> lines = new ArrayList<>();
+      CompletableFuture<Void> firstFive = CompletableFuture.runAsync(() -> readLines(out, lines, 5));
+      firstFive.get(30, TimeUnit.SECONDS); // the quick ones are written; 8 requests are in flight
+      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+      CompletableFuture.runAsync(() -> readLines(out, lines, Integer.MAX_VALUE)).get(30, TimeUnit.SECONDS);
+      assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the process ends");
+      assertEquals(expectedStatus, process.exitValue());
+
+      assertEquals(8, lines.size(), "the 5 quick ones and the 3 that finished in the grace period: " + lines);
+      for (String line : lines) {
+        JsonNode node = JSON.readTree(line); // whole lines only
+        assertTrue(node.get("ok").asBoolean(), line);
+      }
+      String stderr = Files.readString(dir.resolve("stderr.txt"));
+      assertTrue(stderr.contains("fetchpipe: 8 ok, 0 failed"), stderr);
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  private static void readLines(BufferedReader out, List<String> lines, int until) {
+    try {
+      String line;
+      while (lines.size() < until && (line = out.readLine()) != null) {
+        lines.add(line);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void sigtermDrainsWritesWholeLinesAndExits143() throws Exception {
+    stopsGracefully("TERM", 143);
+  }
+
+  @Test
+  void sigintDrainsWritesWholeLinesAndExits130() throws Exception {
+    stopsGracefully("INT", 130);
+  }
+}
