@@ -70,6 +70,14 @@ final class FetchCommand implements Callable<Integer> {
       description = "follow up to N redirects (default 0: not followed)")
   Integer maxRedirects;
 
+  @Option(names = "--circuit-breaker", paramLabel = "N", converter = Converters.NonNegative.class,
+      description = "after N consecutive failures to a host, fail its URLs at once (kind circuit-open); 0: off")
+  Integer circuitBreaker;
+
+  @Option(names = "--circuit-reset", paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
+      description = "how long an open circuit stays open before a trial request (default 30s)")
+  Duration circuitReset;
+
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write JSON lines to FILE, not stdout")
   Path output;
 
@@ -106,6 +114,7 @@ final class FetchCommand implements Callable<Integer> {
     }
     boolean showProgress = progress != null ? progress : System.console() != null;
     return new FetchOptions(input, concurrency, perHost, rate, timeout, retries, backoff,
-        order == Order.input, failFast, raiseForStatus, maxBody, maxRedirects, output, resume, showProgress, quiet);
+        order == Order.input, failFast, raiseForStatus, maxBody, maxRedirects, circuitBreaker, circuitReset,
+        output, resume, showProgress, quiet);
   }
 }

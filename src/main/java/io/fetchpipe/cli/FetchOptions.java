@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param raiseForStatus statuses of 400 or more are errors
  * @param maxBody largest body in bytes
  * @param maxRedirects redirects to follow
+ * @param circuitBreaker consecutive failures that open a host's circuit (0: off)
+ * @param circuitReset how long an open circuit stays open
  * @param output the result file, or null for standard output
  * @param resume keep the results already in the output file
  * @param progress progress bar on stderr
@@ -37,6 +39,8 @@ record FetchOptions(
     boolean raiseForStatus,
     Long maxBody,
     Integer maxRedirects,
+    Integer circuitBreaker,
+    Duration circuitReset,
     Path output,
     boolean resume,
     boolean progress,

@@ -170,6 +170,11 @@ final class FetchRun {
     if (options.maxRedirects() != null) {
       settings = settings.withMaxRedirects(options.maxRedirects());
     }
+    if (options.circuitBreaker() != null || options.circuitReset() != null) {
+      settings = settings.withCircuitBreaker(
+          options.circuitBreaker() != null ? options.circuitBreaker() : settings.breakerMaxFailures(),
+          options.circuitReset() != null ? options.circuitReset() : settings.breakerResetTimeout());
+    }
     return settings;
   }
 

@@ -23,6 +23,8 @@ public final class FetchSettings {
   private final int maxRedirects;
   private final Set<Integer> retryStatuses;
   private final String userAgent;
+  private final int breakerMaxFailures;
+  private final Duration breakerResetTimeout;
 
   private FetchSettings(Fields f) {
     this.timeout = ConfigDurations.positive(f.timeout, "timeout");
@@ -37,6 +39,11 @@ public final class FetchSettings {
     this.maxRedirects = f.maxRedirects;
     this.retryStatuses = Set.copyOf(f.retryStatuses);
     this.userAgent = Objects.requireNonNull(f.userAgent, "user-agent");
+    if (f.breakerMaxFailures < 0) {
+      throw new IllegalArgumentException("circuit-breaker.max-failures must not be negative, got " + f.breakerMaxFailures);
+    }
+    this.breakerMaxFailures = f.breakerMaxFailures;
+    this.breakerResetTimeout = ConfigDurations.positive(f.breakerResetTimeout, "circuit-breaker.reset-timeout");
   }
 
   /** Reads {@code fetchpipe.http} from the system's config. */
@@ -54,6 +61,8 @@ public final class FetchSettings {
     f.maxRedirects = c.getInt("max-redirects");
     f.retryStatuses = Set.copyOf(c.getIntList("retry-statuses"));
     f.userAgent = c.getString("user-agent");
+    f.breakerMaxFailures = c.getInt("circuit-breaker.max-failures");
+    f.breakerResetTimeout = c.getDuration("circuit-breaker.reset-timeout");
     return new FetchSettings(f);
   }
 
@@ -85,6 +94,24 @@ public final class FetchSettings {
   /** The User-Agent header sent. */
   public String userAgent() {
     return userAgent;
+  }
+
+  /** Consecutive failures to a host that open its circuit breaker; 0: no breaker. */
+  public int breakerMaxFailures() {
+    return breakerMaxFailures;
+  }
+
+  /** How long an open breaker fails requests at once before it lets a trial through. */
+  public Duration breakerResetTimeout() {
+    return breakerResetTimeout;
+  }
+
+  /** A copy with a per-host circuit breaker opening after {@code maxFailures} (0: none). */
+  public FetchSettings withCircuitBreaker(int maxFailures, Duration resetTimeout) {
+    return with(f -> {
+      f.breakerMaxFailures = maxFailures;
+      f.breakerResetTimeout = resetTimeout;
+    });
   }
 
   /** A copy with another per-attempt timeout. */
@@ -120,6 +147,8 @@ public final class FetchSettings {
     f.maxRedirects = maxRedirects;
     f.retryStatuses = retryStatuses;
     f.userAgent = userAgent;
+    f.breakerMaxFailures = breakerMaxFailures;
+    f.breakerResetTimeout = breakerResetTimeout;
     change.accept(f);
     return new FetchSettings(f);
   }
@@ -132,5 +161,7 @@ public final class FetchSettings {
     int maxRedirects;
     Set<Integer> retryStatuses;
     String userAgent;
+    int breakerMaxFailures;
+    Duration breakerResetTimeout;
   }
 }

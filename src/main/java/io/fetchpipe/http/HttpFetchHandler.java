@@ -41,6 +41,7 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
   private final HttpsConnectionContext https;
   private final LoggingAdapter log;
   private final UserAgent userAgent;
+  private final HostBreakers breakers;
 
   /**
    * A handler whose connection pools hold at most {@code connectionsPerHost} connections and
@@ -55,6 +56,8 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     this.https = http.defaultClientHttpsContext();
     this.log = system.classicSystem().log();
     this.userAgent = UserAgent.create(settings.userAgent());
+    this.breakers = new HostBreakers(system.classicSystem().scheduler(), settings.breakerMaxFailures(),
+        settings.timeout(), settings.breakerResetTimeout());
   }
 
   @Override
@@ -70,6 +73,10 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     } catch (FetchFailure invalid) {
       return CompletableFuture.failedFuture(invalid);
     }
+    return breakers.call(target.hostKey(), context.attempt(), () -> attempt(target, context));
+  }
+
+  private CompletionStage<FetchResult> attempt(TargetUrl target, TaskContext context) {
     Attempt attempt = new Attempt(context.attempt());
     Cancellable timer = system.scheduler().scheduleOnce(
         settings.timeout(), attempt::timeOut, system.executionContext());
