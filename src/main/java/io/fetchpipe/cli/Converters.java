@@ -37,27 +37,37 @@ final class Converters {
     }
   }
 
-  /** A whole number of at least 1. */
-  static final class Positive implements ITypeConverter<Integer> {
+  /** A whole number of at least {@code min}. */
+  private abstract static class WholeNumber implements ITypeConverter<Integer> {
+    private final int min;
+    private final String rule;
+
+    WholeNumber(int min, String rule) {
+      this.min = min;
+      this.rule = rule;
+    }
+
     @Override
     public Integer convert(String value) {
       int n = parse(() -> Integer.parseInt(value.trim()));
-      if (n < 1) {
-        throw new TypeConversionException("'" + value + "' must be at least 1");
+      if (n < min) {
+        throw new TypeConversionException("'" + value + "' " + rule);
       }
       return n;
     }
   }
 
+  /** A whole number of at least 1. */
+  static final class Positive extends WholeNumber {
+    Positive() {
+      super(1, "must be at least 1");
+    }
+  }
+
   /** A whole number of at least 0. */
-  static final class NonNegative implements ITypeConverter<Integer> {
-    @Override
-    public Integer convert(String value) {
-      int n = parse(() -> Integer.parseInt(value.trim()));
-      if (n < 0) {
-        throw new TypeConversionException("'" + value + "' must not be negative");
-      }
-      return n;
+  static final class NonNegative extends WholeNumber {
+    NonNegative() {
+      super(0, "must not be negative");
     }
   }
 

@@ -223,14 +223,16 @@ public final class JobPool<Q, R> implements AutoCloseable {
         replyTo -> singleJob(new Batch(group.id(), jobTimeout, replyTo, failFast), index, request),
         STREAM_ASK_LIMIT,
         system.scheduler());
-    return reply.handle((message, error) -> {
+    // An explicit executor: the ask's stage would otherwise run this on the JDK's default async
+    // executor, which on a two-core machine starts a thread per callback.
+    return reply.handleAsync((message, error) -> {
       if (message instanceof ThrottlingRouter.JobFinished finished) {
         return Pair.create(request, (Outcome<R>) finished.outcome());
       }
       Instant now = Instant.now();
       return Pair.create(request, Outcome.failure(index, ErrorKind.TIMEOUT,
           "no outcome within " + STREAM_ASK_LIMIT.toHours() + "h", error, now, now));
-    });
+    }, system.executionContext());
   }
 
   /**

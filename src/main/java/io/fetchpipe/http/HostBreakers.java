@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.Scheduler;
 import org.apache.pekko.pattern.CircuitBreaker;
@@ -22,13 +23,15 @@ import org.apache.pekko.pattern.CircuitBreakerOpenException;
  */
 final class HostBreakers {
   private final Scheduler scheduler;
+  private final Executor executor;
   private final int maxFailures;
   private final Duration callTimeout;
   private final Duration resetTimeout;
   private final ConcurrentMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
 
-  HostBreakers(Scheduler scheduler, int maxFailures, Duration attemptTimeout, Duration resetTimeout) {
+  HostBreakers(Scheduler scheduler, Executor executor, int maxFailures, Duration attemptTimeout, Duration resetTimeout) {
     this.scheduler = scheduler;
+    this.executor = executor;
     this.maxFailures = maxFailures;
     // The attempt's own timeout decides; the breaker's only guards against a call that never ends.
     this.callTimeout = attemptTimeout.multipliedBy(2).plusSeconds(1);
@@ -44,7 +47,7 @@ final class HostBreakers {
         key -> CircuitBreaker.create(scheduler, maxFailures, callTimeout, resetTimeout));
     CompletableFuture<FetchResult> result = new CompletableFuture<>();
     breaker.<FetchResult>callWithCircuitBreakerCS(request::get, HostBreakers::isHostFailure)
-        .whenComplete((value, error) -> {
+        .whenCompleteAsync((value, error) -> {
           if (error == null) {
             result.complete(value);
           } else if (ErrorKind.unwrap(error) instanceof CircuitBreakerOpenException) {
@@ -54,7 +57,7 @@ final class HostBreakers {
           } else {
             result.completeExceptionally(ErrorKind.unwrap(error));
           }
-        });
+        }, executor);
     return result;
   }
 

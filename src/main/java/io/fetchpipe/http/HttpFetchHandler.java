@@ -9,11 +9,13 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.UserAgent;
@@ -42,6 +44,9 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
   private final LoggingAdapter log;
   private final UserAgent userAgent;
   private final HostBreakers breakers;
+  // Callbacks on Pekko's stages run here: without an explicit executor they would run on the
+  // JDK's default async executor, which on a two-core machine starts a thread per callback.
+  private final Executor executor;
 
   /**
    * A handler whose connection pools hold at most {@code connectionsPerHost} connections and
@@ -56,7 +61,8 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     this.https = http.defaultClientHttpsContext();
     this.log = system.classicSystem().log();
     this.userAgent = UserAgent.create(settings.userAgent());
-    this.breakers = new HostBreakers(system.classicSystem().scheduler(), settings.breakerMaxFailures(),
+    this.executor = system.executionContext();
+    this.breakers = new HostBreakers(system.classicSystem().scheduler(), executor, settings.breakerMaxFailures(),
         settings.timeout(), settings.breakerResetTimeout());
   }
 
@@ -88,13 +94,13 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
 
   private void send(Attempt attempt, TargetUrl target, int hops) {
     HttpRequest request = HttpRequest.GET(target.uri().toString()).addHeader(userAgent);
-    http.singleRequest(request, https, poolSettings, log).whenComplete((response, error) -> {
+    http.singleRequest(request, https, poolSettings, log).whenCompleteAsync((response, error) -> {
       if (error != null) {
         attempt.fail(retryable(FetchErrors.classify(error, attempt.number, settings.maxBody())));
       } else {
         onResponse(attempt, target, hops, response);
       }
-    });
+    }, executor);
   }
 
   private void onResponse(Attempt attempt, TargetUrl target, int hops, HttpResponse response) {
@@ -109,14 +115,26 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
       return;
     }
     Instant arrived = Instant.now();
+    if (response.entity() instanceof HttpEntity.Strict strict) {
+      // The whole body came with the headers (small responses): it is in memory already, so
+      // counting it needs no stream.
+      long bytes = strict.getData().size();
+      if (bytes > settings.maxBody()) {
+        attempt.fail(new FetchFailure(ErrorKind.TOO_LARGE, "body larger than " + settings.maxBody() + " bytes",
+            attempt.number, 0, null));
+      } else {
+        finish(attempt, target, hops, response, status, bytes, arrived);
+      }
+      return;
+    }
     attempt.readBody(response.entity().withSizeLimit(settings.maxBody()).getDataBytes(), materializer)
-        .whenComplete((bytes, error) -> {
+        .whenCompleteAsync((bytes, error) -> {
           if (error != null) {
             attempt.fail(retryable(FetchErrors.classify(error, attempt.number, settings.maxBody())));
           } else {
             finish(attempt, target, hops, response, status, bytes, arrived);
           }
-        });
+        }, executor);
   }
 
   private void followRedirect(Attempt attempt, TargetUrl from, int hops, HttpResponse response) {

@@ -1,6 +1,7 @@
 package io.fetchpipe.http.server;
 
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.http.javadsl.server.RouteResult;
@@ -15,10 +16,18 @@ public final class ServerStats {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
 
+  private final Executor executor;
+
+  ServerStats(Executor executor) {
+    this.executor = executor;
+  }
+
   CompletionStage<RouteResult> track(CompletionStage<RouteResult> response) {
     requests.incrementAndGet();
     maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-    return response.whenComplete((result, error) -> inFlight.decrementAndGet());
+    // An explicit executor: Pekko's stages would otherwise run the callback on the JDK's default
+    // async executor, which on a machine of two cores starts a new thread per callback.
+    return response.whenCompleteAsync((result, error) -> inFlight.decrementAndGet(), executor);
   }
 
   /** Requests received so far. */

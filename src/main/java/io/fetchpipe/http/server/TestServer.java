@@ -37,7 +37,7 @@ public final class TestServer {
    * @param port port to bind, or 0 for a free one
    */
   public static CompletionStage<TestServer> start(ActorSystem<?> system, String host, int port) {
-    ServerStats stats = new ServerStats();
+    ServerStats stats = new ServerStats(system.executionContext());
     TestRoutes routes = new TestRoutes(system, ServerSettings.create(system), stats);
     return Http.get(system).newServerAt(host, port).bind(routes.route())
         .thenApply(binding -> new TestServer(binding, stats, routes));
