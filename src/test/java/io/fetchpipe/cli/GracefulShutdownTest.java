@@ -113,6 +113,64 @@ class GracefulShutdownTest {
   }
 
   @Test
+  void afterKillMinus9ResumeCompletesTheFileWithOneLinePerUrl() throws Exception {
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      urls.add(server.address() + (i % 4 == 0 ? "/delay/30" : "/get"));
+    }
+    Path input = Files.write(dir.resolve("crash.txt"), urls);
+    Path out = dir.resolve("crash.jsonl");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process crashing = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "fetch", "-c", "12", "--order", "completion", "-o", out.toString(), input.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      // Wait (bounded) until the quick results are on disk while the slow ones are in flight.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (lineCount(out) < 20 && System.nanoTime() < deadline) {
+        assertTrue(crashing.isAlive(), "the run must still be going");
+        try {
+          crashing.onExit().get(50, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException stillRunning) {
+          // expected: look at the file again
+        }
+      }
+    } finally {
+      crashing.destroyForcibly(); // SIGKILL: no shutdown hook, no drain
+      crashing.waitFor(10, TimeUnit.SECONDS);
+    }
+    long written = lineCount(out);
+    assertTrue(written >= 20 && written < 40, "a crash mid-file: " + written + " of 40 written");
+
+    // The slow URLs would take 30 s; the resumed run may finish them quickly.
+    List<String> quick = new ArrayList<>();
+    for (String url : urls) {
+      quick.add(url.replace("/delay/30", "/delay/0.1"));
+    }
+    Files.write(input, quick);
+    Process resumed = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "fetch", "-q", "--resume", "-o", out.toString(), input.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    assertTrue(resumed.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, resumed.exitValue());
+    List<Integer> indexes = new ArrayList<>();
+    for (String line : Files.readAllLines(out)) {
+      indexes.add(JSON.readTree(line).get("index").asInt());
+    }
+    assertEquals(40, indexes.size(), "exactly one line per URL");
+    assertEquals(40, indexes.stream().distinct().count());
+  }
+
+  private static long lineCount(Path file) throws java.io.IOException {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<String> lines = Files.lines(file)) {
+      return lines.count();
+    }
+  }
+
+  @Test
   void sigtermDrainsWritesWholeLinesAndExits143() throws Exception {
     stopsGracefully("TERM", 143);
   }

@@ -120,6 +120,36 @@ class StreamingTest {
   }
 
   @Test
+  void inInputOrderASlowHeadLetsTheOthersRunUntilTheWindowIsFull() throws Exception {
+    TestProbe<Object> events = testKit.createTestProbe();
+    TaskRecorder recorder = new TaskRecorder(events);
+    try (JobPool<Integer, String> pool = JobPool.create(testKit.system(), settings(10),
+        (n, context) -> recorder.start(context))) {
+      CompletionStage<List<Pair<Integer, Outcome<String>>>> result =
+          Source.range(0, 19).via(pool.flow(4, true, false)).runWith(Sink.seq(), testKit.system());
+      Set<Integer> started = new HashSet<>();
+      for (int i = 0; i < 4; i++) {
+        started.add(recorder.expectStart(WAIT));
+      }
+      assertEquals(Set.of(0, 1, 2, 3), started);
+      for (int i = 1; i < 4; i++) {
+        recorder.complete(i); // finished behind the slow head, they wait in the window
+      }
+      events.expectNoMessage(Duration.ofMillis(300)); // the window is full: nothing new starts
+      recorder.complete(0);
+      for (int next = 4; next < 20; next++) {
+        int index = recorder.expectStart(WAIT);
+        recorder.complete(index);
+      }
+      List<Pair<Integer, Outcome<String>>> outcomes = await(result);
+      assertEquals(20, outcomes.size());
+      for (int i = 0; i < 20; i++) {
+        assertEquals(i, outcomes.get(i).first(), "input order");
+      }
+    }
+  }
+
+  @Test
   void aFailFastFlowCancelsTheRestButStillEmitsOneOutcomePerElement() throws Exception {
     AtomicInteger starts = new AtomicInteger();
     TaskPoolSettings twoAtATime = settings(2);
