@@ -131,7 +131,10 @@ public final class SeedWalkthrough {
           : "error " + ((Outcome.Failure<FetchResult>) r).message()));
     }
     out.printf("  Total: %.1fs  (sequential: ~%.1fs, concurrent: ~%.1fs)%n", total, 7 * scale, 2 * scale);
-    expect(results.stream().allMatch(Outcome::isSuccess) && total < 5 * scale, "five URLs should take about 2 s x scale");
+    // Concurrent: about the slowest URL (2 s), not the sum (7 s); the first requests of a fresh JVM
+    // also pay about a second of warm-up.
+    expect(results.stream().allMatch(Outcome::isSuccess) && total < 3.5 * scale + 1.0,
+        "five URLs should take about the slowest one, not the sum");
   }
 
   private void returnExceptions(TaskPool pool) throws Exception {
