@@ -85,7 +85,7 @@ public enum ErrorKind {
 
   /** Strips the {@link CompletionException} / {@link ExecutionException} wrappers of futures. */
   public static Throwable unwrap(Throwable error) {
-    Throwable current = error;
+    Throwable current = error; // null stays null
     while ((current instanceof CompletionException || current instanceof ExecutionException)
         && current.getCause() != null) {
       current = current.getCause();

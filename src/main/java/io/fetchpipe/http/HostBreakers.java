@@ -4,38 +4,32 @@ import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.RetryableFailure;
 import io.fetchpipe.core.internal.Durations;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import org.apache.pekko.actor.Scheduler;
-import org.apache.pekko.pattern.CircuitBreaker;
-import org.apache.pekko.pattern.CircuitBreakerOpenException;
 
 /**
- * One circuit breaker per host (Pekko's {@link CircuitBreaker}): after {@code maxFailures}
- * consecutive failures to a host (connect, timeout or io errors, or a 5xx status), its requests
- * fail at once with kind {@code circuit-open} until {@code resetTimeout} has passed; then one
- * trial request decides whether it closes again. Off when {@code maxFailures} is 0.
+ * One circuit breaker per host: after {@code maxFailures} consecutive failures to a host
+ * (connect, timeout or io errors, or a 5xx status), its requests fail at once with kind {@code
+ * circuit-open} until {@code resetTimeout} has passed; then one trial request decides whether it
+ * closes again (success) or stays open for another period (failure). Off when {@code
+ * maxFailures} is 0.
+ *
+ * <p>An attempt's result is counted before the attempt completes, so the next request to the
+ * host always sees it.
  */
 final class HostBreakers {
-  private final Scheduler scheduler;
-  private final Executor executor;
   private final int maxFailures;
-  private final Duration callTimeout;
+  private final long resetNanos;
   private final Duration resetTimeout;
-  private final ConcurrentMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Breaker> breakers = new ConcurrentHashMap<>();
 
-  HostBreakers(Scheduler scheduler, Executor executor, int maxFailures, Duration attemptTimeout, Duration resetTimeout) {
-    this.scheduler = scheduler;
-    this.executor = executor;
+  HostBreakers(int maxFailures, Duration resetTimeout) {
     this.maxFailures = maxFailures;
-    // The attempt's own timeout decides; the breaker's only guards against a call that never ends.
-    this.callTimeout = attemptTimeout.multipliedBy(2).plusSeconds(1);
     this.resetTimeout = resetTimeout;
+    this.resetNanos = resetTimeout.toNanos();
   }
 
   /** Runs one attempt to {@code hostKey} through its breaker. */
@@ -43,30 +37,34 @@ final class HostBreakers {
     if (maxFailures == 0) {
       return request.get();
     }
-    CircuitBreaker breaker = breakers.computeIfAbsent(hostKey,
-        key -> CircuitBreaker.create(scheduler, maxFailures, callTimeout, resetTimeout));
+    Breaker breaker = breakers.computeIfAbsent(hostKey, key -> new Breaker());
+    if (!breaker.tryAcquire(System.nanoTime())) {
+      return CompletableFuture.failedFuture(new FetchFailure(ErrorKind.CIRCUIT_OPEN,
+          "circuit open for " + hostKey + " after " + maxFailures + " consecutive failures; next trial within "
+              + Durations.format(resetTimeout), attempt - 1, 0, null));
+    }
     CompletableFuture<FetchResult> result = new CompletableFuture<>();
-    breaker.<FetchResult>callWithCircuitBreakerCS(request::get, HostBreakers::isHostFailure)
-        .whenCompleteAsync((value, error) -> {
-          if (error == null) {
-            result.complete(value);
-          } else if (ErrorKind.unwrap(error) instanceof CircuitBreakerOpenException) {
-            result.completeExceptionally(new FetchFailure(ErrorKind.CIRCUIT_OPEN,
-                "circuit open for " + hostKey + " after " + maxFailures + " consecutive failures; next trial within "
-                    + Durations.format(resetTimeout), attempt - 1, 0, null));
-          } else {
-            result.completeExceptionally(ErrorKind.unwrap(error));
-          }
-        }, executor);
+    request.get().whenComplete((value, error) -> {
+      if (ErrorKind.unwrap(error) instanceof java.util.concurrent.CancellationException) {
+        breaker.release(); // cancelled by us (fail-fast, shutdown): says nothing about the host
+      } else {
+        breaker.record(!isHostFailure(value, error), System.nanoTime());
+      }
+      if (error == null) {
+        result.complete(value);
+      } else {
+        result.completeExceptionally(ErrorKind.unwrap(error));
+      }
+    });
     return result;
   }
 
   /** Whether an attempt's outcome says the host is in trouble. */
-  private static Boolean isHostFailure(Optional<FetchResult> value, Optional<Throwable> error) {
-    if (value.isPresent()) {
-      return value.get().status() >= 500;
+  private static boolean isHostFailure(FetchResult value, Throwable error) {
+    if (error == null) {
+      return value.status() >= 500;
     }
-    Throwable cause = error.map(ErrorKind::unwrap).orElse(null);
+    Throwable cause = ErrorKind.unwrap(error);
     if (cause instanceof RetryableFailure retryable) {
       if (retryable.finalValue() instanceof FetchResult result) {
         return result.status() >= 500;
@@ -80,6 +78,44 @@ final class HostBreakers {
         default -> false;
       };
     }
-    return cause != null;
+    return true;
+  }
+
+  /** Closed, open until a time, or half-open with one trial in flight. */
+  private final class Breaker {
+    private int consecutiveFailures;
+    private long openUntil;
+    private boolean open;
+    private boolean trialInFlight;
+
+    synchronized boolean tryAcquire(long now) {
+      if (!open) {
+        return true;
+      }
+      if (now - openUntil < 0 || trialInFlight) {
+        return false;
+      }
+      trialInFlight = true; // half-open: this request is the trial
+      return true;
+    }
+
+    synchronized void release() {
+      trialInFlight = false;
+    }
+
+    synchronized void record(boolean success, long now) {
+      if (success) {
+        consecutiveFailures = 0;
+        open = false;
+        trialInFlight = false;
+        return;
+      }
+      consecutiveFailures++;
+      if (trialInFlight || consecutiveFailures >= maxFailures) {
+        open = true;
+        trialInFlight = false;
+        openUntil = now + resetNanos;
+      }
+    }
   }
 }

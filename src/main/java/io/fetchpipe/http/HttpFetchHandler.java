@@ -62,8 +62,7 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     this.log = system.classicSystem().log();
     this.userAgent = UserAgent.create(settings.userAgent());
     this.executor = system.executionContext();
-    this.breakers = new HostBreakers(system.classicSystem().scheduler(), executor, settings.breakerMaxFailures(),
-        settings.timeout(), settings.breakerResetTimeout());
+    this.breakers = new HostBreakers(settings.breakerMaxFailures(), settings.breakerResetTimeout());
   }
 
   @Override

@@ -1,12 +1,12 @@
 package io.fetchpipe.cli;
 
+import io.fetchpipe.testing.WithEmbeddedServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fetchpipe.http.server.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,46 +21,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code fetchpipe fetch} in-process against the embedded server: the CLI contract, line by line. */
-@ExtendWith(TestKitJUnit5Extension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FetchCommandTest {
+class FetchCommandTest extends WithEmbeddedServer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
-
   @TempDir Path dir;
-
-  private TestServer server;
-
-  @BeforeAll
-  void startServer() throws Exception {
-    server = TestServer.start(testKit.system()).toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @BeforeEach
-  void resetServer() {
-    server.resetFaults();
-  }
-
-  @AfterAll
-  void stopServer() throws Exception {
-    server.stop(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
 
   /** What one run printed and returned. */
   record Run(int exit, String out, String err) {
@@ -93,10 +63,6 @@ class FetchCommandTest {
     Path path = dir.resolve(name);
     Files.writeString(path, content, StandardCharsets.UTF_8);
     return path;
-  }
-
-  private String url(String path) {
-    return server.address() + path;
   }
 
   @ParameterizedTest

@@ -1,11 +1,11 @@
 package io.fetchpipe.cli;
 
+import io.fetchpipe.testing.WithEmbeddedServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fetchpipe.http.server.TestServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -17,14 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,27 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the grace period are written, the rest get no line, the output holds whole lines only, and the
  * exit status is 143 or 130.
  */
-@ExtendWith(TestKitJUnit5Extension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GracefulShutdownTest {
+class GracefulShutdownTest extends WithEmbeddedServer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
-
   @TempDir Path dir;
-
-  private TestServer server;
-
-  @BeforeAll
-  void startServer() throws Exception {
-    server = TestServer.start(testKit.system()).toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @AfterAll
-  void stopServer() throws Exception {
-    server.stop(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
 
   /** 5 quick URLs, 3 that finish within the grace period, 20 that cannot. */
   private Path input() throws Exception {

@@ -1,5 +1,6 @@
 package io.fetchpipe.http;
 
+import io.fetchpipe.testing.WithEmbeddedServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.TaskPoolSettings;
-import io.fetchpipe.http.server.TestServer;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,46 +16,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Fetching from the embedded server: results, the cap seen by the server, every error kind. */
-@ExtendWith(TestKitJUnit5Extension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FetcherTest {
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
-
-  private TestServer server;
-
-  @BeforeAll
-  void startServer() throws Exception {
-    server = TestServer.start(testKit.system()).toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @BeforeEach
-  void resetServer() {
-    server.resetFaults();
-  }
-
-  @AfterAll
-  void stopServer() throws Exception {
-    server.stop(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private String url(String path) {
-    return server.address() + path;
-  }
-
+class FetcherTest extends WithEmbeddedServer {
   private TaskPoolSettings pool(int maxConcurrency) {
     return TaskPoolSettings.create(testKit.system()).withMaxConcurrency(maxConcurrency);
   }

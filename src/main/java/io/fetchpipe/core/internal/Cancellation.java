@@ -3,6 +3,7 @@ package io.fetchpipe.core.internal;
 import io.fetchpipe.core.TaskContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,12 +65,9 @@ final class Cancellation implements TaskContext {
     if (toRun != null) {
       toRun.forEach(Cancellation::runSafely);
     }
-    if (stage != null) {
-      try {
-        stage.toCompletableFuture().cancel(true);
-      } catch (UnsupportedOperationException e) {
-        // A stage that cannot be viewed as a future cannot be cancelled; its hooks did what they could.
-      }
+    CompletableFuture<?> future = stage == null ? null : Stages.asFutureOrNull(stage);
+    if (future != null) {
+      future.cancel(true); // a stage that is no future cannot be cancelled; its hooks did what they could
     }
   }
 

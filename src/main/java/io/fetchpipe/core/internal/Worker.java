@@ -115,8 +115,9 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       return this;
     }
     stage = started;
-    CompletableFuture<Object> future = asFutureOrNull(started);
-    if (future != null && future.isDone()) {
+    CompletableFuture<Object> future = Stages.asFutureOrNull(started);
+    // getNow on an exceptionally completed future throws; those go the asynchronous way.
+    if (future != null && future.isDone() && !future.isCompletedExceptionally()) {
       // Already finished (a cached or synchronous result): no need for a round trip through the mailbox.
       Object value = future.getNow(null);
       finish(Outcome.success(job.index(), value, startedAt, Instant.now()));
@@ -124,16 +125,6 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     }
     getContext().pipeToSelf(started, (value, error) -> new Completed(thisRun, value, error));
     return this;
-  }
-
-  private static CompletableFuture<Object> asFutureOrNull(CompletionStage<Object> stage) {
-    try {
-      CompletableFuture<Object> future = stage.toCompletableFuture();
-      // getNow on an exceptionally completed future throws; those go the asynchronous way.
-      return future.isDone() && !future.isCompletedExceptionally() ? future : null;
-    } catch (UnsupportedOperationException e) {
-      return null;
-    }
   }
 
   private Behavior<Command> onCompleted(Completed done) {

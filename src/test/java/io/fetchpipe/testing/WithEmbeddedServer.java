@@ -1,0 +1,47 @@
+package io.fetchpipe.testing;
+
+import io.fetchpipe.http.server.TestServer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Base of the test classes that fetch from the embedded server: one test kit and one server on
+ * 127.0.0.1 at a free port per class, its fault state and counters reset before each test.
+ */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class WithEmbeddedServer {
+  @JUnit5TestKit
+  protected ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+
+  protected TestServer server;
+
+  @BeforeAll
+  void startServer() throws Exception {
+    server = TestServer.start(testKit.system()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @BeforeEach
+  void resetServer() {
+    server.resetFaults();
+  }
+
+  @AfterAll
+  void stopServer() throws Exception {
+    server.stop(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** The server's URL for {@code path}. */
+  protected String url(String path) {
+    return server.address() + path;
+  }
+}
