@@ -57,6 +57,7 @@ final class FetchRun {
     } catch (IOException e) {
       throw new UsageException("cannot write " + options.output() + ": " + e.getMessage());
     } finally {
+      Fetcher.shutdownConnectionPools(system);
       system.terminate();
     }
   }

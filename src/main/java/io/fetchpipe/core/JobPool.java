@@ -185,15 +185,20 @@ public final class JobPool<Q, R> implements AutoCloseable {
     Flow<Q, Pair<Q, Outcome<R>>, NotUsed> run = ordered
         ? indexed.mapAsync(window, pair -> runInStream(group, failFast, pair.first(), Math.toIntExact(pair.second())))
         : indexed.mapAsyncUnordered(window, pair -> runInStream(group, failFast, pair.first(), Math.toIntExact(pair.second())));
-    if (!failFast) {
-      return run;
-    }
-    return run.map(pair -> stopGroupOnFailure(group, pair))
-        .watchTermination((notUsed, terminated) -> releaseWhenDone(group, terminated));
+    Flow<Q, Pair<Q, Outcome<R>>, NotUsed> checked = failFast ? run.map(pair -> stopGroupOnFailure(group, pair)) : run;
+    return checked.watchTermination((notUsed, terminated) -> cancelWhenDone(group, terminated));
   }
 
-  private NotUsed releaseWhenDone(StreamGroup group, CompletionStage<Done> terminated) {
-    terminated.whenComplete((done, error) -> router.tell(new ThrottlingRouter.ReleaseBatch(group.id())));
+  /**
+   * When the stage stops (completed, failed or cancelled downstream), jobs of the group still
+   * queued or running are cancelled, so a stopped stream leaves no work behind; then the router
+   * forgets the group.
+   */
+  private NotUsed cancelWhenDone(StreamGroup group, CompletionStage<Done> terminated) {
+    terminated.whenComplete((done, error) -> {
+      router.tell(new ThrottlingRouter.CancelBatch(group.id(), ErrorKind.CANCELLED, "cancelled: the stream stopped"));
+      router.tell(new ThrottlingRouter.ReleaseBatch(group.id()));
+    });
     return NotUsed.getInstance();
   }
 

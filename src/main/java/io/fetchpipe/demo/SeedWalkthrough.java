@@ -55,6 +55,7 @@ public final class SeedWalkthrough {
       out.println(allAsExpected ? "Every step behaved as the seed describes." : "Some step did NOT behave as the seed describes.");
       return allAsExpected;
     } finally {
+      Fetcher.shutdownConnectionPools(system);
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
@@ -118,17 +117,25 @@ public final class Fetcher implements AutoCloseable {
     return pool.flow(window, ordered, failFast).map(pair -> new Fetched(pair.first(), pair.second()));
   }
 
-  /** Cancels what is unfinished and shuts the HTTP connection pools down. */
-  public CompletionStage<Done> shutdown() {
-    pool.close();
-    return Http.get(system).shutdownAllConnectionPools().thenApply(ignored -> Done.getInstance());
-  }
-
-  /** {@link #shutdown()}, waiting up to 10 s for the connection pools to close. */
+  /**
+   * Cancels what is unfinished. The HTTP connection pools stay (they close when idle, and other
+   * users of the actor system may share them); an application that owns the actor system calls
+   * {@link #shutdownConnectionPools(ActorSystem)} before terminating it.
+   */
   @Override
   public void close() {
+    pool.close();
+  }
+
+  /**
+   * Shuts down every Pekko HTTP connection pool of the system and waits (up to 10 s): call it
+   * before terminating an actor system that fetched, or Pekko HTTP may log errors about pools
+   * that shut down unexpectedly.
+   */
+  public static void shutdownConnectionPools(ActorSystem<?> system) {
     try {
-      shutdown().toCompletableFuture().get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      Http.get(system).shutdownAllConnectionPools().toCompletableFuture()
+          .get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {

@@ -150,6 +150,36 @@ class StreamingTest {
   }
 
   @Test
+  void aStoppedFlowCancelsTheJobsItLeftRunning() throws Exception {
+    TestProbe<Object> events = testKit.createTestProbe();
+    TaskRecorder recorder = new TaskRecorder(events);
+    try (JobPool<Integer, String> pool = JobPool.create(testKit.system(), settings(3),
+        (n, context) -> recorder.start(context))) {
+      CompletionStage<List<Pair<Integer, Outcome<String>>>> firstOnly =
+          Source.range(0, 9).via(pool.flow(3, false, false)).take(1).runWith(Sink.seq(), testKit.system());
+      Set<Integer> started = new HashSet<>();
+      for (int i = 0; i < 3; i++) {
+        started.add(recorder.expectStart(WAIT));
+      }
+      recorder.complete(0);
+      assertEquals(0, await(firstOnly).get(0).first());
+      // A fourth job may have started before the stream stopped; every job left running is cancelled.
+      Set<Integer> cancelled = new HashSet<>();
+      while (cancelled.size() < started.size() - 1) {
+        Object event = events.receiveMessage(WAIT);
+        if (event instanceof TaskRecorder.Started s) {
+          started.add(s.index());
+        } else {
+          cancelled.add(((TaskRecorder.Cancelled) event).index());
+        }
+      }
+      started.remove(0);
+      assertEquals(started, cancelled);
+      events.expectNoMessage(Duration.ofMillis(200));
+    }
+  }
+
+  @Test
   void aFailFastFlowCancelsTheRestButStillEmitsOneOutcomePerElement() throws Exception {
     AtomicInteger starts = new AtomicInteger();
     TaskPoolSettings twoAtATime = settings(2);
