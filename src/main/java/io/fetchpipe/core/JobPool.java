@@ -5,6 +5,7 @@ import io.fetchpipe.core.internal.GatherSupervisor;
 import io.fetchpipe.core.internal.InputOrderSink;
 import io.fetchpipe.core.internal.ListenerSink;
 import io.fetchpipe.core.internal.OutcomeSink;
+import io.fetchpipe.core.internal.StreamGroup;
 import io.fetchpipe.core.internal.StreamSink;
 import io.fetchpipe.core.internal.ThrottlingRouter;
 import io.fetchpipe.core.internal.Worker;
@@ -24,11 +25,7 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.japi.Pair;
-import io.fetchpipe.core.internal.Batch;
-import io.fetchpipe.core.internal.Job;
-import java.time.Instant;
 
 /**
  * The engine behind {@link TaskPool} and the fetcher: requests (plain data) are run by a {@link
@@ -42,8 +39,6 @@ import java.time.Instant;
 public final class JobPool<Q, R> implements AutoCloseable {
   private static final AtomicLong POOL_IDS = new AtomicLong();
   private static final Duration BLOCKING_GRACE = Duration.ofSeconds(10);
-  // Jobs carry their own timeouts; the ask only needs a bound so a lost reply cannot hang a stream forever.
-  private static final Duration STREAM_ASK_LIMIT = Duration.ofHours(24);
 
   private final ActorSystem<?> system;
   private final boolean ownsSystem;
@@ -174,108 +169,10 @@ public final class JobPool<Q, R> implements AutoCloseable {
     if (window < 1) {
       throw new IllegalArgumentException("window must be at least 1, got " + window);
     }
-    return Flow.<Q, Pair<Q, Outcome<R>>, NotUsed>fromMaterializer(
-            (materializer, attributes) -> streamStage(new StreamGroup(batchIds.incrementAndGet()), window, ordered, failFast))
-        .mapMaterializedValue(ignored -> NotUsed.getInstance());
-  }
-
-  private Flow<Q, Pair<Q, Outcome<R>>, NotUsed> streamStage(
-      StreamGroup group, int window, boolean ordered, boolean failFast) {
-    Flow<Q, Pair<Q, Long>, NotUsed> indexed = Flow.<Q>create().zipWithIndex();
-    Flow<Q, Pair<Q, Outcome<R>>, NotUsed> run = ordered
-        ? indexed.mapAsync(window, pair -> runInStream(group, failFast, pair.first(), Math.toIntExact(pair.second())))
-        : indexed.mapAsyncUnordered(window, pair -> runInStream(group, failFast, pair.first(), Math.toIntExact(pair.second())));
-    Flow<Q, Pair<Q, Outcome<R>>, NotUsed> checked = failFast ? run.map(pair -> stopGroupOnFailure(group, pair)) : run;
-    return checked.watchTermination((notUsed, terminated) -> cancelWhenDone(group, terminated));
-  }
-
-  /**
-   * When the stage stops (completed, failed or cancelled downstream), jobs of the group still
-   * queued or running are cancelled, so a stopped stream leaves no work behind; then the router
-   * forgets the group.
-   */
-  private NotUsed cancelWhenDone(StreamGroup group, CompletionStage<Done> terminated) {
-    terminated.whenComplete((done, error) -> {
-      router.tell(new ThrottlingRouter.CancelBatch(group.id(), ErrorKind.CANCELLED, "cancelled: the stream stopped"));
-      router.tell(new ThrottlingRouter.ReleaseBatch(group.id()));
-    });
-    return NotUsed.getInstance();
-  }
-
-  // The router has already cancelled the group's running and queued jobs when it saw the failure;
-  // this stops the stage from submitting the elements that arrive from now on.
-  private Pair<Q, Outcome<R>> stopGroupOnFailure(StreamGroup group, Pair<Q, Outcome<R>> pair) {
-    Outcome<R> outcome = pair.second();
-    if (outcome instanceof Outcome.Failure<R> failure) {
-      // A cancellation caused by the router's fail-fast already names the item that failed.
-      group.stop(failure.kind() == ErrorKind.CANCELLED
-          ? failure.message()
-          : "cancelled after item " + failure.index() + " failed");
-    }
-    return pair;
-  }
-
-  @SuppressWarnings("unchecked")
-  private CompletionStage<Pair<Q, Outcome<R>>> runInStream(StreamGroup group, boolean failFast, Q request, int index) {
-    if (group.isStopped()) {
-      Instant now = Instant.now();
-      return CompletableFuture.completedFuture(Pair.create(request,
-          Outcome.failure(index, ErrorKind.CANCELLED, group.stopReason(), null, now, now)));
-    }
     Duration jobTimeout = settings.taskTimeout().orElse(null);
-    CompletionStage<ThrottlingRouter.Reply> reply = AskPattern.ask(
-        router,
-        replyTo -> singleJob(new Batch(group.id(), jobTimeout, replyTo, failFast), index, request),
-        STREAM_ASK_LIMIT,
-        system.scheduler());
-    // An explicit executor: the ask's stage would otherwise run this on the JDK's default async
-    // executor, which on a two-core machine starts a thread per callback.
-    return reply.handleAsync((message, error) -> {
-      if (message instanceof ThrottlingRouter.JobFinished finished) {
-        return Pair.create(request, (Outcome<R>) finished.outcome());
-      }
-      Instant now = Instant.now();
-      return Pair.create(request, Outcome.failure(index, ErrorKind.TIMEOUT,
-          "no outcome within " + STREAM_ASK_LIMIT.toHours() + "h", error, now, now));
-    }, system.executionContext());
-  }
-
-  /**
-   * The jobs of one stream materialization share one batch id (each with its own reply address),
-   * so the router can cancel them together.
-   */
-  private static final class StreamGroup {
-    private final long id;
-    private volatile String stopReason;
-
-    StreamGroup(long id) {
-      this.id = id;
-    }
-
-    long id() {
-      return id;
-    }
-
-    boolean isStopped() {
-      return stopReason != null;
-    }
-
-    String stopReason() {
-      return stopReason;
-    }
-
-    /** Stops the group; true only for the call that stopped it. */
-    synchronized boolean stop(String reason) {
-      if (stopReason != null) {
-        return false;
-      }
-      stopReason = reason;
-      return true;
-    }
-  }
-
-  private static ThrottlingRouter.Command singleJob(Batch batch, int index, Object request) {
-    return new ThrottlingRouter.Submit(batch, List.of(new Job<>(batch, index, request)), null);
+    return Flow.<Q, Pair<Q, Outcome<R>>, NotUsed>fromMaterializer((materializer, attributes) ->
+            new StreamGroup<Q, R>(batchIds.incrementAndGet(), router, system, jobTimeout, failFast).stage(window, ordered))
+        .mapMaterializedValue(ignored -> NotUsed.getInstance());
   }
 
   private Control start(List<?> requests, GatherOptions options, boolean failFast, OutcomeSink sink) {

@@ -61,4 +61,5 @@ public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapa
   public MailboxSelector mailbox() {
     return MailboxSelector.bounded(mailboxCapacity);
   }
+
 }

@@ -84,6 +84,11 @@ final class QueueConsumer extends AbstractBehavior<QueueConsumer.Command> {
       throw e; // restart; the PreRestart signal reports the item
     }
     Item<?> item = work.item();
+    java.util.concurrent.CompletableFuture<Object> done = running.toCompletableFuture();
+    if (done.isDone() && !done.isCompletedExceptionally()) {
+      // Already finished (synchronous logic): no round trip through the mailbox.
+      return onFinished(new Finished(item, done.getNow(null), null));
+    }
     getContext().pipeToSelf(running, (value, error) -> new Finished(item, value, error));
     return this;
   }
