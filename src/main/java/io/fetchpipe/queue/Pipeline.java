@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -59,7 +60,8 @@ public final class Pipeline {
     @SuppressWarnings({"unchecked", "rawtypes"})
     Consumer<Outcome<?>> erased = (Consumer) onOutcome;
     system.systemActorOf(PipelineSupervisor.create(settings, input, logic, erased, result),
-        "fetchpipe-pipeline-" + IDS.incrementAndGet(), Props.empty());
+        "fetchpipe-pipeline-" + IDS.incrementAndGet(),
+        settings.usesDefaultDispatcher() ? Props.empty() : DispatcherSelector.fromConfig(settings.dispatcher()));
     return result;
   }
 

@@ -3,17 +3,23 @@ package io.fetchpipe.queue;
 import com.typesafe.config.Config;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.MailboxSelector;
+import org.apache.pekko.actor.typed.Props;
 
 /**
  * A producer/consumer pipeline's shape, from {@code fetchpipe.queue}: the queue's capacity
- * ({@code asyncio.Queue(maxsize)}), how many consumers, and the bound of every pipeline actor's
- * mailbox (a safety net: flow control keeps mailboxes far below it).
+ * ({@code asyncio.Queue(maxsize)}), how many consumers, the bound of every pipeline actor's
+ * mailbox (a safety net: flow control keeps mailboxes far below it), and the dispatcher the
+ * pipeline's actors and its input stream run on.
  *
  * @param queueCapacity items the producer may hold that no consumer has taken yet
  * @param consumers number of consumer actors
  * @param mailboxCapacity bound of each pipeline actor's mailbox
+ * @param dispatcher config path of the dispatcher, or {@code "default"} for the system's default
  */
-public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapacity) {
+public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapacity, String dispatcher) {
+
+  /** The library's default dispatcher for fetchpipe's actors. */
+  public static final String DEFAULT_DISPATCHER = "fetchpipe.dispatcher";
 
   /** Validates the values. */
   public PipelineSettings {
@@ -29,6 +35,14 @@ public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapa
       throw new IllegalArgumentException(
           "mailbox capacity must be at least consumers + 2 (" + (consumers + 2) + "), got " + mailboxCapacity);
     }
+    if (dispatcher == null || dispatcher.isBlank()) {
+      throw new IllegalArgumentException("dispatcher must be a config path or \"default\"");
+    }
+  }
+
+  /** Settings on fetchpipe's own dispatcher ({@value #DEFAULT_DISPATCHER}). */
+  public PipelineSettings(int queueCapacity, int consumers, int mailboxCapacity) {
+    this(queueCapacity, consumers, mailboxCapacity, DEFAULT_DISPATCHER);
   }
 
   /** Reads {@code fetchpipe.queue} from the system's config. */
@@ -39,27 +53,42 @@ public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapa
   /** Reads {@code fetchpipe.queue} from a full config. */
   public static PipelineSettings create(Config root) {
     Config c = root.getConfig("fetchpipe.queue");
-    return new PipelineSettings(c.getInt("capacity"), c.getInt("consumers"), c.getInt("mailbox-capacity"));
+    return new PipelineSettings(c.getInt("capacity"), c.getInt("consumers"), c.getInt("mailbox-capacity"),
+        c.getString("dispatcher"));
   }
 
   /** A copy with another queue capacity. */
   public PipelineSettings withQueueCapacity(int value) {
-    return new PipelineSettings(value, consumers, mailboxCapacity);
+    return new PipelineSettings(value, consumers, mailboxCapacity, dispatcher);
   }
 
   /** A copy with another number of consumers. */
   public PipelineSettings withConsumers(int value) {
-    return new PipelineSettings(queueCapacity, value, Math.max(mailboxCapacity, value + 2));
+    return new PipelineSettings(queueCapacity, value, Math.max(mailboxCapacity, value + 2), dispatcher);
   }
 
   /** A copy with another mailbox bound. */
   public PipelineSettings withMailboxCapacity(int value) {
-    return new PipelineSettings(queueCapacity, consumers, value);
+    return new PipelineSettings(queueCapacity, consumers, value, dispatcher);
+  }
+
+  /** A copy on another dispatcher (a config path, or {@code "default"}). */
+  public PipelineSettings withDispatcher(String value) {
+    return new PipelineSettings(queueCapacity, consumers, mailboxCapacity, value);
   }
 
   /** The bounded mailbox every pipeline actor is spawned with. */
   public MailboxSelector mailbox() {
     return MailboxSelector.bounded(mailboxCapacity);
+  }
+
+  /** The producer's and consumers' props: the bounded mailbox on the dispatcher. */
+  Props actorProps() {
+    return usesDefaultDispatcher() ? mailbox() : mailbox().withDispatcherFromConfig(dispatcher);
+  }
+
+  boolean usesDefaultDispatcher() {
+    return "default".equals(dispatcher);
   }
 
 }

@@ -14,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
@@ -58,26 +59,32 @@ final class PipelineSupervisor extends AbstractBehavior<PipelineSupervisor.Comma
       Consumer<Outcome<?>> onOutcome, CompletableFuture<PipelineSummary> result) {
     return Behaviors.setup(context -> {
       ActorRef<QueueProducer.Command> producer =
-          context.spawn(QueueProducer.create(settings, context.getSelf()), "producer", settings.mailbox());
+          context.spawn(QueueProducer.create(settings, context.getSelf()), "producer", settings.actorProps());
       PipelineSupervisor supervisor = new PipelineSupervisor(context, settings.consumers(), onOutcome, result);
       for (int i = 1; i <= settings.consumers(); i++) {
         String name = "consumer-" + i;
         supervisor.consumed.put(name, 0L);
         Behavior<QueueConsumer.Command> consumer = Behaviors.supervise(QueueConsumer.create(name, producer, context.getSelf(), logic))
             .onFailure(Exception.class, SupervisorStrategy.restart().withLoggingEnabled(false));
-        context.spawn(consumer, name, settings.mailbox());
+        context.spawn(consumer, name, settings.actorProps());
       }
-      feed(input, producer, Materializer.createMaterializer(context));
+      feed(input, producer, settings, Materializer.createMaterializer(context));
       return supervisor;
     });
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void feed(Source<?, ?> input, ActorRef<QueueProducer.Command> producer, Materializer materializer) {
+  private static void feed(Source<?, ?> input, ActorRef<QueueProducer.Command> producer, PipelineSettings settings,
+      Materializer materializer) {
+    // The input stream runs beside the actors it feeds: on one dispatcher, handing an element
+    // over costs no thread wake-up.
+    Attributes placement = settings.usesDefaultDispatcher()
+        ? Attributes.none()
+        : ActorAttributes.dispatcher(settings.dispatcher());
     ((Source) input).zipWithIndex()
         .map(pair -> new Item<>(Math.toIntExact((Long) ((org.apache.pekko.japi.Pair) pair).second()),
             ((org.apache.pekko.japi.Pair) pair).first()))
-        .runWith(ActorSink.<Item<?>, QueueProducer.Command, QueueProducer.Ack>actorRefWithBackpressure(
+        .to(ActorSink.<Item<?>, QueueProducer.Command, QueueProducer.Ack>actorRefWithBackpressure(
             producer,
             QueueProducer.Offer::new,
             QueueProducer.InputStarted::new,
@@ -85,7 +92,9 @@ final class PipelineSupervisor extends AbstractBehavior<PipelineSupervisor.Comma
             QueueProducer.InputDone.INSTANCE,
             QueueProducer.InputFailed::new)
             // The sink would otherwise read 16 elements ahead: the queue is the buffer, not the stream.
-            .withAttributes(Attributes.inputBuffer(1, 1)), materializer);
+            .withAttributes(Attributes.inputBuffer(1, 1)))
+        .withAttributes(placement)
+        .run(materializer);
   }
 
   @Override

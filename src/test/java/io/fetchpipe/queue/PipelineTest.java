@@ -13,6 +13,7 @@ import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -170,5 +171,27 @@ class PipelineTest {
       release.countDown();
     }
     handled.receiveMessage(WAIT);
+  }
+
+  @Test
+  void consumersRunOnTheConfiguredDispatcher() throws Exception {
+    PipelineSettings configured = PipelineSettings.create(testKit.system());
+    assertEquals(PipelineSettings.DEFAULT_DISPATCHER, configured.dispatcher());
+    assertEquals(Set.of("fetchpipe.dispatcher"), consumerThreads(configured));
+    assertEquals(Set.of("default-dispatcher"), consumerThreads(configured.withDispatcher("default")));
+  }
+
+  /** The dispatcher names of the threads the consumer logic ran on. */
+  private Set<String> consumerThreads(PipelineSettings settings) throws Exception {
+    Set<String> dispatchers = ConcurrentHashMap.newKeySet();
+    JobHandler<Integer, Integer> recordThread = (item, context) -> {
+      String thread = Thread.currentThread().getName();
+      dispatchers.add(thread.contains("fetchpipe.dispatcher") ? "fetchpipe.dispatcher"
+          : thread.contains("default-dispatcher") ? "default-dispatcher" : thread);
+      return CompletableFuture.completedFuture(item);
+    };
+    Pipeline.create(testKit.system(), settings).run(Source.range(1, 50), recordThread)
+        .toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    return dispatchers;
   }
 }

@@ -15,7 +15,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.Cancellable;
 
 /**
  * Runs one job at a time and reports exactly one outcome per job to the router: the task's value,
@@ -40,11 +40,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
   private record TimedOut(long run, Duration after) implements Command {}
 
-  private static final Object TIMEOUT_KEY = "job-timeout";
-
   private final JobHandler<Object, Object> handler;
   private final ActorRef<ThrottlingRouter.Command> router;
-  private final TimerScheduler<Command> timers;
 
   private long runCounter;
   private Job<?> current;
@@ -52,14 +49,16 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private Cancellation cancellation;
   private CompletionStage<?> stage;
   private Throwable crashCause;
+  // A plain scheduled message rather than a TimerScheduler: the timers' interceptor would sit in
+  // front of every message a worker handles, and most jobs have no timeout. Late firings are
+  // recognised by their run number.
+  private Cancellable timeoutTimer;
 
   private Worker(
       ActorContext<Command> context,
-      TimerScheduler<Command> timers,
       JobHandler<Object, Object> handler,
       ActorRef<ThrottlingRouter.Command> router) {
     super(context);
-    this.timers = timers;
     this.handler = handler;
     this.router = router;
   }
@@ -70,7 +69,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       JobHandler<?, ?> handler, ActorRef<ThrottlingRouter.Command> router) {
     JobHandler<Object, Object> erased = (JobHandler<Object, Object>) handler;
     return Behaviors.setup(
-        context -> Behaviors.withTimers(timers -> new Worker(context, timers, erased, router)));
+        context -> new Worker(context, erased, router));
   }
 
   @Override
@@ -100,7 +99,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     Duration timeout = job.batch().jobTimeout();
     if (timeout != null) {
       // Started before the task, so the timeout counts from the moment the task can observe.
-      timers.startSingleTimer(TIMEOUT_KEY, new TimedOut(thisRun, timeout), timeout);
+      timeoutTimer = getContext().scheduleOnce(timeout, getContext().getSelf(), new TimedOut(thisRun, timeout));
     }
     CompletionStage<Object> started;
     try {
@@ -161,7 +160,16 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     return this;
   }
 
+  private void cancelTimeout() {
+    if (timeoutTimer != null) {
+      timeoutTimer.cancel();
+      timeoutTimer = null;
+    }
+  }
+
   private Behavior<Command> onCrash(String what) {
+    // The restarted instance numbers its runs afresh, so this one's timer must not fire into it.
+    cancelTimeout();
     if (current != null) {
       Instant now = Instant.now();
       Outcome<Object> outcome =
@@ -178,7 +186,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   private void finish(Outcome<?> outcome) {
-    timers.cancel(TIMEOUT_KEY);
+    cancelTimeout();
     Job<?> job = current;
     current = null;
     stage = null;
