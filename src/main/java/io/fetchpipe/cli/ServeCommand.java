@@ -1,6 +1,10 @@
 package io.fetchpipe.cli;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.fetchpipe.http.server.ServerSettings;
 import io.fetchpipe.http.server.TestServer;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +31,11 @@ final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new UsageException("invalid value for --port: " + port + " (expected 0 to 65535)");
     }
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fetchpipe-serve");
+    Config loaded = ConfigFactory.load();
+    Duration tick = ServerSettings.create(loaded).timerTick();
+    Config config = ConfigFactory.parseString("pekko.scheduler.tick-duration = " + tick.toNanos() + "ns")
+        .withFallback(loaded);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fetchpipe-serve", config);
     TestServer server;
     try {
       server = TestServer.start(system, host, port).toCompletableFuture().get();

@@ -92,7 +92,9 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
   }
 
   private void send(Attempt attempt, TargetUrl target, int hops) {
-    HttpRequest request = HttpRequest.GET(target.uri().toString()).addHeader(userAgent);
+    // The URI parsed when the URL was checked, not its text: parsing it again per request showed
+    // up in profiles. GET is the default method.
+    HttpRequest request = HttpRequest.create().withUri(target.uri()).addHeader(userAgent);
     http.singleRequest(request, https, poolSettings, log).whenCompleteAsync((response, error) -> {
       if (error != null) {
         attempt.fail(retryable(FetchErrors.classify(error, attempt.number, settings.maxBody())));

@@ -9,8 +9,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *
  * @param maxDelay longest {@code /delay/{seconds}} accepted
  * @param maxBytes largest {@code /bytes/{n}} accepted
+ * @param timerTick scheduler tick of the actor system {@code fetchpipe serve} creates: delays end
+ *     on a tick, so it bounds how late a {@code /delay} answer can be
  */
-public record ServerSettings(Duration maxDelay, long maxBytes) {
+public record ServerSettings(Duration maxDelay, long maxBytes, Duration timerTick) {
 
   /** Reads {@code fetchpipe.server} from the system's config. */
   public static ServerSettings create(ActorSystem<?> system) {
@@ -20,6 +22,6 @@ public record ServerSettings(Duration maxDelay, long maxBytes) {
   /** Reads {@code fetchpipe.server} from a full config. */
   public static ServerSettings create(Config root) {
     Config c = root.getConfig("fetchpipe.server");
-    return new ServerSettings(c.getDuration("max-delay"), c.getBytes("max-bytes"));
+    return new ServerSettings(c.getDuration("max-delay"), c.getBytes("max-bytes"), c.getDuration("timer-tick"));
   }
 }

@@ -1,0 +1,43 @@
+package io.fetchpipe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fetchpipe serve} as a real process, with the logging configuration it ships with. */
+class ServeCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void aBusyPortIsOneLineOnStderrAndTheUsageStatus() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      String logging = Path.of(Main.class.getResource("/logback.xml").toURI()).toString();
+      Path stderr = dir.resolve("stderr.txt");
+      Process serve = new ProcessBuilder(java, "-Dlogback.configurationFile=" + logging,
+          "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+          "serve", "--port", Integer.toString(taken.getLocalPort()))
+          .redirectError(stderr.toFile())
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      try {
+        assertTrue(serve.waitFor(30, TimeUnit.SECONDS), "serve should give up on a busy port");
+      } finally {
+        serve.destroyForcibly();
+      }
+      List<String> lines = Files.readAllLines(stderr, StandardCharsets.UTF_8);
+      assertEquals(ExitCodes.USAGE, serve.exitValue(), String.join("\n", lines));
+      assertEquals(1, lines.size(), "one line, no stack trace: " + lines);
+      assertTrue(lines.get(0).startsWith("fetchpipe: cannot bind 127.0.0.1:" + taken.getLocalPort()), lines.get(0));
+    }
+  }
+}
