@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -27,6 +28,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * Orchestration without I/O: 100 000 trivial tasks through gather, asCompleted and gatherOrFail
  * at two concurrency caps. The score is items per second (one operation = one task).
  */
+// The parallel collector, as bin/fetchpipe runs with: G1's concurrent threads compete with the
+// actors for two cores and made iterations swing by a factor of two.
+@Fork(value = 1, jvmArgsAppend = "-XX:+UseParallelGC")
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

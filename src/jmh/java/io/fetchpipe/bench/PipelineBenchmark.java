@@ -11,6 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Source;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -24,6 +25,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * The seed's producer/consumer shape without delays: 100 000 trivial items through a queue of 5
  * into 2 consumers. The score is items per second.
  */
+// The parallel collector, as bin/fetchpipe runs with: G1's concurrent threads compete with the
+// actors for two cores and made iterations swing by a factor of two.
+@Fork(value = 1, jvmArgsAppend = "-XX:+UseParallelGC")
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
