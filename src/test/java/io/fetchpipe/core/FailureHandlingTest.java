@@ -37,6 +37,32 @@ class FailureHandlingTest {
       .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
       .build();
 
+  @Test
+  void aCrashedWorkersPendingTimeoutNeverReachesItsNextJob() throws Exception {
+    TestProbe<Object> events = testKit.createTestProbe();
+    TaskRecorder recorder = new TaskRecorder(events);
+    GatherOptions oneSecond = GatherOptions.defaults().withTaskTimeout(Duration.ofSeconds(1));
+    Task<String> throwing = context -> {
+      throw new IllegalStateException("thrown at once");
+    };
+    // One worker: the throw restarts it while the first job's timeout is pending; the restarted
+    // worker numbers its jobs afresh, so that stale timer must not end the next job early.
+    try (TaskPool pool = pool(1)) {
+      List<Outcome<String>> first = await(pool.gather(List.of(throwing), oneSecond));
+      assertEquals(ErrorKind.EXCEPTION, ((Outcome.Failure<?>) first.get(0)).kind());
+      manualTime.timePasses(Duration.ofMillis(500));
+      CompletableFuture<List<Outcome<String>>> second =
+          pool.gather(recorder.tasks(1), oneSecond).toCompletableFuture();
+      assertEquals(0, recorder.expectStart(WAIT));
+      manualTime.timePasses(Duration.ofMillis(600)); // past the first job's deadline, not this one's
+      events.expectNoMessage(Duration.ofMillis(200));
+      assertFalse(second.isDone(), "the second job is still within its own second");
+      manualTime.timePasses(Duration.ofMillis(400));
+      assertEquals(new TaskRecorder.Cancelled(0), events.receiveMessage(WAIT));
+      assertEquals(ErrorKind.TIMEOUT, ((Outcome.Failure<?>) await(second).get(0)).kind());
+    }
+  }
+
   private ManualTime manualTime;
 
   @BeforeAll
