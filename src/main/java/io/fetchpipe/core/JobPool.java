@@ -1,5 +1,6 @@
 package io.fetchpipe.core;
 
+import io.fetchpipe.core.internal.DispatcherChoice;
 import io.fetchpipe.core.internal.FailFastSink;
 import io.fetchpipe.core.internal.GatherSupervisor;
 import io.fetchpipe.core.internal.InputOrderSink;
@@ -20,8 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.NotUsed;
@@ -55,13 +54,7 @@ public final class JobPool<Q, R> implements AutoCloseable {
     this.router = system.systemActorOf(
         ThrottlingRouter.create(self -> Worker.create(handler, self), keyOf(handler), settings),
         "fetchpipe-pool-" + poolId,
-        props(settings));
-  }
-
-  private static Props props(TaskPoolSettings settings) {
-    return settings.dispatcher().equals("default")
-        ? Props.empty()
-        : DispatcherSelector.fromConfig(settings.dispatcher());
+        DispatcherChoice.props(settings.dispatcher()));
   }
 
   @SuppressWarnings("unchecked")
@@ -183,7 +176,7 @@ public final class JobPool<Q, R> implements AutoCloseable {
         GatherSupervisor.create(router, batchId, requests, jobTimeout,
             options.deadline().orElse(null), failFast, settings.submitBatch(), sink, done),
         "fetchpipe-gather-" + poolId + "-" + batchId,
-        props(settings));
+        DispatcherChoice.props(settings.dispatcher()));
     return new Control(supervisor, done);
   }
 

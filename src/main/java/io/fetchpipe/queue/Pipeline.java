@@ -2,6 +2,7 @@ package io.fetchpipe.queue;
 
 import io.fetchpipe.core.JobHandler;
 import io.fetchpipe.core.Outcome;
+import io.fetchpipe.core.internal.DispatcherChoice;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -9,8 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
@@ -61,7 +60,7 @@ public final class Pipeline {
     Consumer<Outcome<?>> erased = (Consumer) onOutcome;
     system.systemActorOf(PipelineSupervisor.create(settings, input, logic, erased, result),
         "fetchpipe-pipeline-" + IDS.incrementAndGet(),
-        settings.usesDefaultDispatcher() ? Props.empty() : DispatcherSelector.fromConfig(settings.dispatcher()));
+        DispatcherChoice.props(settings.dispatcher()));
     return result;
   }
 

@@ -1,6 +1,7 @@
 package io.fetchpipe.queue;
 
 import com.typesafe.config.Config;
+import io.fetchpipe.core.internal.DispatcherChoice;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.MailboxSelector;
 import org.apache.pekko.actor.typed.Props;
@@ -84,11 +85,7 @@ public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapa
 
   /** The producer's and consumers' props: the bounded mailbox on the dispatcher. */
   Props actorProps() {
-    return usesDefaultDispatcher() ? mailbox() : mailbox().withDispatcherFromConfig(dispatcher);
-  }
-
-  boolean usesDefaultDispatcher() {
-    return "default".equals(dispatcher);
+    return DispatcherChoice.on(mailbox(), dispatcher);
   }
 
 }

@@ -2,6 +2,7 @@ package io.fetchpipe.queue;
 
 import io.fetchpipe.core.JobHandler;
 import io.fetchpipe.core.Outcome;
+import io.fetchpipe.core.internal.DispatcherChoice;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,7 +15,6 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
@@ -78,9 +78,7 @@ final class PipelineSupervisor extends AbstractBehavior<PipelineSupervisor.Comma
       Materializer materializer) {
     // The input stream runs beside the actors it feeds: on one dispatcher, handing an element
     // over costs no thread wake-up.
-    Attributes placement = settings.usesDefaultDispatcher()
-        ? Attributes.none()
-        : ActorAttributes.dispatcher(settings.dispatcher());
+    Attributes placement = DispatcherChoice.attributes(settings.dispatcher());
     ((Source) input).zipWithIndex()
         .map(pair -> new Item<>(Math.toIntExact((Long) ((org.apache.pekko.japi.Pair) pair).second()),
             ((org.apache.pekko.japi.Pair) pair).first()))
