@@ -11,7 +11,9 @@ public final class Main {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
-    // Initialise logging before the actor system starts several threads that all log at once.
+    // The command line's own logging (CliLogging), initialised before the actor system starts
+    // several threads that all log at once.
+    System.setProperty(CliLogging.ACTIVE, "true");
     org.slf4j.LoggerFactory.getILoggerFactory();
     int status = run(args, System.in, System.out, System.err);
     System.out.flush();

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code fetchpipe serve} as a real process, with the logging configuration it ships with. */
+/** {@code fetchpipe serve} as a real process, with the command line's own logging. */
 class ServeCommandTest {
   @TempDir Path dir;
 
@@ -21,10 +21,8 @@ class ServeCommandTest {
   void aBusyPortIsOneLineOnStderrAndTheUsageStatus() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      String logging = Path.of(Main.class.getResource("/logback.xml").toURI()).toString();
       Path stderr = dir.resolve("stderr.txt");
-      Process serve = new ProcessBuilder(java, "-Dlogback.configurationFile=" + logging,
-          "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+      Process serve = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
           "serve", "--port", Integer.toString(taken.getLocalPort()))
           .redirectError(stderr.toFile())
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
