@@ -40,6 +40,11 @@ class StreamingTest {
     return TaskPoolSettings.create(testKit.system()).withMaxConcurrency(maxConcurrency);
   }
 
+  /** A pool whose jobs are {@code recorder}'s tasks, at most {@code maxConcurrency} at once. */
+  private JobPool<Integer, String> recordingPool(TaskRecorder recorder, int maxConcurrency) {
+    return JobPool.create(testKit.system(), settings(maxConcurrency), (n, context) -> recorder.start(context));
+  }
+
   private static <T> T await(CompletionStage<T> stage) throws Exception {
     return stage.toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
@@ -125,8 +130,7 @@ class StreamingTest {
   void inInputOrderASlowHeadLetsTheOthersRunUntilTheWindowIsFull() throws Exception {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
-    try (JobPool<Integer, String> pool = JobPool.create(testKit.system(), settings(10),
-        (n, context) -> recorder.start(context))) {
+    try (JobPool<Integer, String> pool = recordingPool(recorder, 10)) {
       CompletionStage<List<Pair<Integer, Outcome<String>>>> result =
           Source.range(0, 19).via(pool.flow(4, true, false)).runWith(Sink.seq(), testKit.system());
       Set<Integer> started = new HashSet<>();
@@ -155,8 +159,7 @@ class StreamingTest {
   void aStoppedFlowCancelsTheJobsItLeftRunning() throws Exception {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
-    try (JobPool<Integer, String> pool = JobPool.create(testKit.system(), settings(3),
-        (n, context) -> recorder.start(context))) {
+    try (JobPool<Integer, String> pool = recordingPool(recorder, 3)) {
       // Three elements in a window of three: all of them run, so no element can be submitted
       // while the stream is stopping, and the events below are the complete story.
       CompletionStage<List<Pair<Integer, Outcome<String>>>> firstOnly =
@@ -181,8 +184,7 @@ class StreamingTest {
   void anAbortedFlowNeverStartsTheJobsStillQueued() throws Exception {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
-    try (JobPool<Integer, String> pool = JobPool.create(testKit.system(), settings(1),
-        (n, context) -> recorder.start(context))) {
+    try (JobPool<Integer, String> pool = recordingPool(recorder, 1)) {
       // One job at a time in a window of three: element 0 runs, 1 and 2 wait in the router (or have
       // not been submitted yet); stopping the stream must cancel 0 and start neither of the others.
       Pair<UniqueKillSwitch, CompletionStage<List<Pair<Integer, Outcome<String>>>>> run = Source.range(0, 2)
