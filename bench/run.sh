@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# fetchpipe against the seed's aiohttp pattern, on this machine, interleaved, median of 3.
-# Installs what it needs from Debian's packages (nginx, python3-aiohttp) when missing, serves a
-# 1 KiB file from nginx on 127.0.0.1 (keep-alive), and prints a table with the ratios.
+# fetchpipe against the seed's aiohttp pattern and against Pekko HTTP's client used alone
+# (bench/PekkoHttpPeer.java), on this machine, interleaved, median of 3. Installs what it needs
+# from Debian's packages (nginx, python3-aiohttp) when missing, serves a 1 KiB file from nginx on
+# 127.0.0.1 (keep-alive), and prints a table with the ratios.
 # Usage: bench/run.sh [--quick]   (--quick: one repetition, smaller N)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,38 +46,48 @@ urls() { # N URL -> file
   echo "$file"
 }
 
-# One run of each tool: prints "first-to-last-seconds whole-process-seconds".
-run_fetchpipe() { # file K
+# The Pekko HTTP peer is compiled once, so that its runs pay no compilation.
+mkdir -p "$work/classes"
+javac -nowarn -d "$work/classes" -cp "$root/target/fetchpipe.jar" "$root/bench/PekkoHttpPeer.java"
+
+# One run of a tool: prints "first-to-last-seconds whole-process-seconds". fetchpipe prints its
+# span in its summary on stderr, the peers print theirs on stdout.
+timed() { # command...
   local start end span
   start=$(date +%s.%N)
-  span=$("$root/bin/fetchpipe" fetch -c "$2" -o /dev/null "$1" 2>&1 >/dev/null | sed -n 's/.* in \([0-9.]*\) s .*/\1/p' | tail -1)
+  span=$("$@" 2>&1 | sed -n 's/.* in \([0-9.]*\) s .*/\1/p' | tail -1)
   end=$(date +%s.%N)
   echo "$span $(echo "$end - $start" | bc)"
 }
-run_aiohttp() { # file K
-  local start end span
-  start=$(date +%s.%N)
-  span=$(/usr/bin/python3 "$root/bench/aiohttp_peer.py" "$1" "$2" | sed -n 's/.* in \([0-9.]*\) s .*/\1/p')
-  end=$(date +%s.%N)
-  echo "$span $(echo "$end - $start" | bc)"
-}
+run_fetchpipe() { timed "$root/bin/fetchpipe" fetch -c "$2" -o /dev/null "$1"; } # file K
+run_aiohttp() { timed /usr/bin/python3 "$root/bench/aiohttp_peer.py" "$1" "$2"; }
+# Pekko HTTP alone, with the JVM settings bin/fetchpipe gives a fetch.
+run_pekko() { timed java -Xlog:disable -XX:TieredStopAtLevel=1 -XX:+UseParallelGC \
+  -cp "$root/target/fetchpipe.jar:$work/classes" PekkoHttpPeer "$1" "$2"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-printf '| case | fetchpipe | aiohttp | fetchpipe/aiohttp |\n|---|---|---|---|\n'
+printf '| case | fetchpipe | aiohttp | Pekko HTTP alone | fetchpipe/aiohttp | fetchpipe/Pekko HTTP |\n'
+printf '|---|---|---|---|---|---|\n'
 bench() { # label N URL K unit(rps|makespan)
-  local label="$1" n="$2" url="$3" k="$4" unit="$5" file fp=() ai=() fpw=() aiw=()
+  local label="$1" n="$2" url="$3" k="$4" unit="$5" file fp=() ai=() pk=() fpw=() aiw=() pkw=()
   file=$(urls "$n" "$url")
   for _ in $(seq 1 "$reps"); do
     read -r s w < <(run_fetchpipe "$file" "$k"); fp+=("$s"); fpw+=("$w")
     read -r s w < <(run_aiohttp "$file" "$k"); ai+=("$s"); aiw+=("$w")
+    read -r s w < <(run_pekko "$file" "$k"); pk+=("$s"); pkw+=("$w")
   done
-  local f a fw aw
-  f=$(printf '%s\n' "${fp[@]}" | median); a=$(printf '%s\n' "${ai[@]}" | median)
-  fw=$(printf '%s\n' "${fpw[@]}" | median); aw=$(printf '%s\n' "${aiw[@]}" | median)
+  local f a p fw aw pw
+  f=$(printf '%s\n' "${fp[@]}" | median); a=$(printf '%s\n' "${ai[@]}" | median); p=$(printf '%s\n' "${pk[@]}" | median)
+  fw=$(printf '%s\n' "${fpw[@]}" | median); aw=$(printf '%s\n' "${aiw[@]}" | median); pw=$(printf '%s\n' "${pkw[@]}" | median)
   if [[ "$unit" == rps ]]; then
-    printf '| %s | %.0f req/s | %.0f req/s | %.2f |\n' "$label" "$(echo "$n / $f" | bc -l)" "$(echo "$n / $a" | bc -l)" "$(echo "$a / $f" | bc -l)"
+    # Ratios of rates: above 1 means fetchpipe did more requests per second.
+    printf '| %s | %.0f req/s | %.0f req/s | %.0f req/s | %.2f | %.2f |\n' "$label" \
+      "$(echo "$n / $f" | bc -l)" "$(echo "$n / $a" | bc -l)" "$(echo "$n / $p" | bc -l)" \
+      "$(echo "$a / $f" | bc -l)" "$(echo "$p / $f" | bc -l)"
   else
-    printf '| %s | %.3f s (process %.2f s) | %.3f s (process %.2f s) | %.3f |\n' "$label" "$f" "$fw" "$a" "$aw" "$(echo "$f / $a" | bc -l)"
+    # Ratios of times: below 1 means fetchpipe took less time.
+    printf '| %s | %.3f s (process %.2f s) | %.3f s (process %.2f s) | %.3f s (process %.2f s) | %.3f | %.3f |\n' \
+      "$label" "$f" "$fw" "$a" "$aw" "$p" "$pw" "$(echo "$f / $a" | bc -l)" "$(echo "$f / $p" | bc -l)"
   fi
 }
 bench "N=$n_small, K=8 (nginx, 1 KiB)" "$n_small" "http://127.0.0.1:$port/1k" 8 rps
