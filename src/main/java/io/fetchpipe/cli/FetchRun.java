@@ -2,11 +2,14 @@ package io.fetchpipe.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.fetchpipe.core.TaskPoolSettings;
-import io.fetchpipe.http.FetchRequest;
+import io.fetchpipe.core.GatherOptions;
+import io.fetchpipe.core.Order;
+import io.fetchpipe.core.PoolSettings;
 import io.fetchpipe.http.FetchSettings;
-import io.fetchpipe.http.Fetched;
 import io.fetchpipe.http.Fetcher;
+import io.fetchpipe.stream.InputLine;
+import io.fetchpipe.stream.JsonLines;
+import io.fetchpipe.stream.ResultLine;
 import io.fetchpipe.stream.ResultSink;
 import io.fetchpipe.stream.UrlLines;
 import java.io.FileOutputStream;
@@ -57,7 +60,6 @@ final class FetchRun {
     } catch (IOException e) {
       throw new UsageException("cannot write " + options.output() + ": " + e.getMessage());
     } finally {
-      Fetcher.shutdownConnectionPools(system);
       system.terminate();
     }
   }
@@ -71,7 +73,7 @@ final class FetchRun {
 
   private int fetch(ActorSystem<Void> system, Config config, OutputStream out, ResumeState earlier) {
     CliSettings cli = CliSettings.create(config);
-    TaskPoolSettings poolSettings = poolSettings(TaskPoolSettings.create(config));
+    PoolSettings poolSettings = poolSettings(PoolSettings.create(config));
     FetchSettings fetchSettings = fetchSettings(FetchSettings.create(config));
     RunStats stats = new RunStats();
     stats.addEarlier(earlier.ok, earlier.failed);
@@ -80,16 +82,20 @@ final class FetchRun {
 
     try (Fetcher fetcher = Fetcher.create(system, poolSettings, fetchSettings);
         Progress progress = Progress.on(console.err(), options.progress())) {
-      Source<FetchRequest, ?> input = options.input() == null
+      Source<InputLine, ?> input = options.input() == null
           ? UrlLines.fromInputStream(console.in())
           : UrlLines.fromPath(options.input());
+      Order order = options.inputOrder() ? Order.INPUT : Order.COMPLETION;
+      GatherOptions failFast = GatherOptions.defaults().withFailFast(options.failFast());
       Pair<Pair<UniqueKillSwitch, UniqueKillSwitch>, CompletionStage<Done>> running = input
-          .filter(request -> !earlier.done.get(request.index()))
+          .filter(line -> !earlier.done.get(Math.toIntExact(line.index())))
           .viaMat(KillSwitches.single(), Keep.right())
-          .via(fetcher.flow(window, options.inputOrder(), options.failFast()))
+          .map(line -> Pair.create(line.request(), line))
+          .via(fetcher.<InputLine>flowWithContext(order, window, failFast).asFlow())
+          .map(done -> new ResultLine(done.second(), done.first()))
           .viaMat(KillSwitches.single(), Keep.both())
-          .toMat(ResultSink.to(out, cli.flushLines(), cli.flushInterval(), fetched -> {
-            stats.record(fetched);
+          .toMat(ResultSink.to(out, JsonLines.Options.PLAIN, cli.flushLines(), cli.flushInterval(), (line, ok) -> {
+            stats.record(ok);
             fetchedNow.incrementAndGet();
             progress.step();
           }), Keep.both())
@@ -140,8 +146,8 @@ final class FetchRun {
     }
   }
 
-  private TaskPoolSettings poolSettings(TaskPoolSettings configured) {
-    TaskPoolSettings settings = configured;
+  private PoolSettings poolSettings(PoolSettings configured) {
+    PoolSettings settings = configured;
     if (options.concurrency() != null) {
       settings = settings.withMaxConcurrency(options.concurrency());
     }

@@ -11,10 +11,8 @@ public final class Main {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
-    // The command line's own logging (CliLogging), initialised before the actor system starts
-    // several threads that all log at once.
-    System.setProperty(CliLogging.ACTIVE, "true");
-    org.slf4j.LoggerFactory.getILoggerFactory();
+    // Quiet until a command asks for more (--verbose): set before any actor system starts.
+    CliLogging.configure(0);
     int status = run(args, System.in, System.out, System.err);
     System.out.flush();
     if (Signals.stopping()) {

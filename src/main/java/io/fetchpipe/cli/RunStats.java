@@ -1,6 +1,5 @@
 package io.fetchpipe.cli;
 
-import io.fetchpipe.http.Fetched;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,8 +9,8 @@ final class RunStats {
   private final AtomicLong failed = new AtomicLong();
   private final long startNanos = System.nanoTime();
 
-  void record(Fetched fetched) {
-    (fetched.outcome().isSuccess() ? ok : failed).incrementAndGet();
+  void record(boolean lineOk) {
+    (lineOk ? ok : failed).incrementAndGet();
   }
 
   /** Adds results already in the output file (resume). */

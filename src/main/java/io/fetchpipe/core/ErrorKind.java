@@ -1,67 +1,41 @@
 package io.fetchpipe.core;
 
-import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.regex.Pattern;
 
 /**
- * Why an item failed. Each kind has a stable wire name (e.g. {@code "invalid-url"}) used in JSON
- * output; scripts match on these names, so they never change.
+ * Why an item failed, as a stable name (e.g. {@code "timeout"}) that scripts match on and that
+ * travels between nodes as plain text. The core names the kinds every pool can produce; other
+ * packages name their own (the fetcher's are in {@code io.fetchpipe.http.FetchErrorKind}), and an
+ * application may too. Two kinds are equal when their names are.
+ *
+ * @param wireName the stable name: lowercase letters, digits and dashes, starting with a letter
  */
-public enum ErrorKind {
+public record ErrorKind(String wireName) {
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
+
   /** The task threw, or its CompletionStage failed, with an exception that names no other kind. */
-  EXCEPTION("exception"),
+  public static final ErrorKind EXCEPTION = new ErrorKind("exception");
   /** The task did not finish within its timeout, or the gather's deadline passed first. */
-  TIMEOUT("timeout"),
-  /** The task was cancelled (gather cancelled, fail-fast, shutdown) before it finished. */
-  CANCELLED("cancelled"),
+  public static final ErrorKind TIMEOUT = new ErrorKind("timeout");
+  /** The task was cancelled (gather cancelled, fail-fast, pool closed) before it finished. */
+  public static final ErrorKind CANCELLED = new ErrorKind("cancelled");
   /** The worker running the task crashed or stopped before it could report. */
-  CRASHED("crashed"),
-  /** The URL could not be parsed, its scheme is not http/https, or it has no host. */
-  INVALID_URL("invalid-url"),
-  /** The connection could not be opened (refused, host unresolvable). */
-  CONNECT("connect"),
-  /** The connection was reset or closed in the middle of a response. */
-  IO("io"),
-  /** The response body exceeded the configured maximum. */
-  TOO_LARGE("too-large"),
-  /** The response status was 400 or more and statuses were to be treated as errors. */
-  HTTP_STATUS("http-status"),
-  /** More redirects than allowed. */
-  TOO_MANY_REDIRECTS("too-many-redirects"),
-  /** The host's circuit breaker was open, so no request was sent. */
-  CIRCUIT_OPEN("circuit-open");
+  public static final ErrorKind CRASHED = new ErrorKind("crashed");
 
-  private static final Map<String, ErrorKind> BY_WIRE_NAME =
-      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorKind::wireName, Function.identity()));
-
-  private final String wireName;
-
-  ErrorKind(String wireName) {
-    this.wireName = wireName;
-  }
-
-  /** The stable name used in JSON output, e.g. {@code "too-large"}. */
-  public String wireName() {
-    return wireName;
-  }
-
-  /**
-   * The kind with the given wire name.
-   *
-   * @throws IllegalArgumentException if no kind has that name
-   */
-  public static ErrorKind fromWireName(String name) {
-    ErrorKind kind = BY_WIRE_NAME.get(name);
-    if (kind == null) {
-      throw new IllegalArgumentException("unknown error kind '" + name + "'");
+  /** Checks the name's form. */
+  public ErrorKind {
+    if (wireName == null || !NAME.matcher(wireName).matches()) {
+      throw new IllegalArgumentException("an error kind is lowercase letters, digits and dashes, got '" + wireName + "'");
     }
-    return kind;
+  }
+
+  /** The kind with this name (equal to any other kind of the same name). */
+  public static ErrorKind of(String wireName) {
+    return new ErrorKind(wireName);
   }
 
   /**
@@ -91,5 +65,10 @@ public enum ErrorKind {
       current = current.getCause();
     }
     return current;
+  }
+
+  @Override
+  public String toString() {
+    return wireName;
   }
 }

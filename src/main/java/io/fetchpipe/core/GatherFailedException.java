@@ -1,7 +1,7 @@
 package io.fetchpipe.core;
 
 /**
- * How {@link TaskPool#gatherOrFail} fails: with the first failed item. Its {@link #failure()}
+ * How {@link JobPool#gatherOrFail} fails: with the first failed item. Its {@link #failure()}
  * tells which item and why; its cause is the item's exception, if there was one.
  */
 public class GatherFailedException extends RuntimeException {

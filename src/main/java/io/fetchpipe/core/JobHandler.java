@@ -1,5 +1,6 @@
 package io.fetchpipe.core;
 
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -17,7 +18,7 @@ public interface JobHandler<Q, R> {
    * Starts work for one request, without blocking.
    *
    * @param request what to do
-   * @param context the item's index and its cancellation signal
+   * @param context the item's index, its attempt and its cancellation signal
    * @return the eventual result; a failure (or an exception thrown here) becomes a failure Outcome
    */
   CompletionStage<R> handle(Q request, TaskContext context);
@@ -28,5 +29,19 @@ public interface JobHandler<Q, R> {
    */
   default Object limitKey(Q request) {
     return null;
+  }
+
+  /**
+   * The failure an attempt ends with when it runs out of time (the pool's task timeout, or the
+   * call's). The attempt's cancellation hooks have run by then. The default is a {@link
+   * ErrorKind#TIMEOUT} failure; a handler may return a {@link RetryableFailure} so that timeouts
+   * are retried, or a failure that carries more detail.
+   *
+   * @param request the request whose attempt timed out
+   * @param context the attempt's context
+   * @param after the timeout that passed
+   */
+  default Throwable timedOut(Q request, TaskContext context, Duration after) {
+    return new TaskFailure(ErrorKind.TIMEOUT, "timed out after " + Durations.format(after));
   }
 }

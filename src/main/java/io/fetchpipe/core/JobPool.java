@@ -1,186 +1,234 @@
 package io.fetchpipe.core;
 
-import io.fetchpipe.core.internal.DispatcherChoice;
 import io.fetchpipe.core.internal.FailFastSink;
-import io.fetchpipe.core.internal.GatherSupervisor;
 import io.fetchpipe.core.internal.InputOrderSink;
 import io.fetchpipe.core.internal.ListenerSink;
-import io.fetchpipe.core.internal.OutcomeSink;
-import io.fetchpipe.core.internal.StreamGroup;
+import io.fetchpipe.core.internal.PoolEngine;
 import io.fetchpipe.core.internal.StreamSink;
-import io.fetchpipe.core.internal.ThrottlingRouter;
-import io.fetchpipe.core.internal.Worker;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.FlowWithContext;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * The engine behind {@link TaskPool} and the fetcher: requests (plain data) are run by a {@link
- * JobHandler} on worker actors under one throttling router, so every gather of one pool shares
- * the same concurrency cap and rate. Use {@link TaskPool} for lambdas; use this class directly
- * when requests are data and the logic lives in a handler (e.g. URLs to fetch).
+ * A pool of worker actors under one throttling router, running requests (plain data) with a
+ * {@link JobHandler}: every call of one pool shares the same concurrency cap ({@code
+ * asyncio.Semaphore}), rate and retry budget. This is fetchpipe's one set of operations; {@link
+ * TaskPool} offers them for lambdas and the fetcher for URLs.
+ *
+ * <table>
+ *   <caption>asyncio and JobPool</caption>
+ *   <tr><th>asyncio</th><th>JobPool</th></tr>
+ *   <tr><td>{@code asyncio.create_task(coro)}</td><td>{@link #start(Object)}</td></tr>
+ *   <tr><td>{@code asyncio.gather(*coros, return_exceptions=True)}</td><td>{@link #gather(List)}</td></tr>
+ *   <tr><td>{@code asyncio.TaskGroup}</td><td>{@link #gatherOrFail(List)}</td></tr>
+ *   <tr><td>{@code asyncio.as_completed(coros)}</td><td>{@link #asCompleted(List)}</td></tr>
+ *   <tr><td>a stream of coroutines with a bounded window</td><td>{@link #flow(Order, int)}</td></tr>
+ *   <tr><td>{@code asyncio.Semaphore(n)}</td><td>{@link PoolSettings#withMaxConcurrency(int)}</td></tr>
+ *   <tr><td>{@code asyncio.wait_for(gather(...), t)}</td><td>{@link GatherOptions#withDeadline(Duration)}</td></tr>
+ *   <tr><td>{@code asyncio.run(main())}</td><td>{@link #gatherBlocking(List, Duration)}</td></tr>
+ * </table>
+ *
+ * <p>Every input gets exactly one {@link Outcome}. The pool's actors live under fetchpipe's
+ * guardian in the actor system; {@link #close()} cancels what is unfinished and stops them all.
  *
  * @param <Q> the request type
  * @param <R> the result type
  */
-public final class JobPool<Q, R> implements AutoCloseable {
-  private static final AtomicLong POOL_IDS = new AtomicLong();
-  private static final Duration BLOCKING_GRACE = Duration.ofSeconds(10);
+public class JobPool<Q, R> implements AutoCloseable {
+  private static final AtomicLong POOL_NAMES = new AtomicLong();
+  private static final Duration CLOSE_MARGIN = Duration.ofSeconds(5);
 
-  private final ActorSystem<?> system;
-  private final boolean ownsSystem;
-  private final TaskPoolSettings settings;
-  private final ActorRef<ThrottlingRouter.Command> router;
-  private final long poolId;
-  private final AtomicLong batchIds = new AtomicLong();
+  private final PoolEngine engine;
 
-  private JobPool(ActorSystem<?> system, boolean ownsSystem, TaskPoolSettings settings, JobHandler<Q, R> handler) {
-    this.system = system;
-    this.ownsSystem = ownsSystem;
-    this.settings = settings;
-    this.poolId = POOL_IDS.incrementAndGet();
-    this.router = system.systemActorOf(
-        ThrottlingRouter.create(self -> Worker.create(handler, self), keyOf(handler), settings),
-        "fetchpipe-pool-" + poolId,
-        DispatcherChoice.props(settings.dispatcher()));
+  JobPool(PoolEngine engine) {
+    this.engine = engine;
   }
 
-  @SuppressWarnings("unchecked")
-  private static <Q> java.util.function.Function<Object, Object> keyOf(JobHandler<Q, ?> handler) {
-    return request -> handler.limitKey((Q) request);
+  /** A view sharing {@code pool}'s actors, for classes that add operations to a pool (the fetcher). */
+  protected JobPool(JobPool<Q, R> pool) {
+    this(pool.engine);
+  }
+
+  /** A pool on the caller's actor system with the settings of its config ({@code fetchpipe.pool}). */
+  public static <Q, R> JobPool<Q, R> create(ActorSystem<?> system, JobHandler<Q, R> handler) {
+    return create(system, PoolSettings.create(system), handler);
   }
 
   /** A pool on the caller's actor system; {@link #close()} leaves the system running. */
-  public static <Q, R> JobPool<Q, R> create(
-      ActorSystem<?> system, TaskPoolSettings settings, JobHandler<Q, R> handler) {
-    return new JobPool<>(system, false, settings, handler);
+  public static <Q, R> JobPool<Q, R> create(ActorSystem<?> system, PoolSettings settings, JobHandler<Q, R> handler) {
+    return new JobPool<>(PoolEngine.start(system, settings, handler, "pool-" + POOL_NAMES.incrementAndGet()));
   }
 
-  /** A pool that terminates {@code system} on {@link #close()}. */
-  static <Q, R> JobPool<Q, R> createOwning(
-      ActorSystem<?> system, TaskPoolSettings settings, JobHandler<Q, R> handler) {
-    return new JobPool<>(system, true, settings, handler);
+  PoolEngine engine() {
+    return engine;
   }
 
   /** The settings this pool runs with. */
-  public TaskPoolSettings settings() {
-    return settings;
+  public PoolSettings settings() {
+    return engine.settings();
   }
 
   /** The actor system the pool runs on. */
   public ActorSystem<?> system() {
-    return system;
+    return engine.system();
+  }
+
+  /**
+   * Schedules one request ({@code asyncio.create_task}): it runs when the pool has a free slot;
+   * the stage completes with its value or fails with a {@link GatherFailedException}.
+   */
+  public CompletionStage<R> start(Q request) {
+    return gatherOrFail(List.of(request)).thenApply(values -> values.get(0));
   }
 
   /** Starts a gather whose outcomes are collected in input order; see {@link Gathering}. */
   public Gathering<R> submit(List<? extends Q> requests, GatherOptions options) {
     List<Q> snapshot = List.copyOf(requests);
     CompletableFuture<List<Outcome<R>>> result = new CompletableFuture<>();
-    Control control = start(snapshot, options, false, new InputOrderSink<R>(snapshot.size(), result));
+    GatherControl control = engine.gather(snapshot, options, false, new InputOrderSink<>(snapshot.size(), result));
     cancelWhenCancelled(result, control);
     return new DefaultGathering<>(control, result);
   }
 
-  /** All outcomes in input order; never fails ({@code gather(..., return_exceptions=True)}). */
+  /**
+   * Runs the requests concurrently and completes with one outcome per request, in input order
+   * ({@code asyncio.gather(..., return_exceptions=True)}). The stage never fails: errors,
+   * timeouts, cancellations and crashed workers are failure outcomes. Cancelling the returned
+   * future cancels the unfinished requests.
+   */
+  public CompletionStage<List<Outcome<R>>> gather(List<? extends Q> requests) {
+    return gather(requests, GatherOptions.defaults());
+  }
+
+  /** {@link #gather(List)} with per-call options (task timeout, deadline, fail-fast). */
   public CompletionStage<List<Outcome<R>>> gather(List<? extends Q> requests, GatherOptions options) {
     return submit(requests, options).outcomes();
   }
 
-  /** The values in input order, or failure with the first error; see {@link TaskPool#gatherOrFail}. */
+  /** {@link #gather(List)} for requests listed inline. */
+  @SafeVarargs
+  public final CompletionStage<List<Outcome<R>>> gather(Q... requests) {
+    return gather(Arrays.asList(requests));
+  }
+
+  /**
+   * Runs the requests concurrently and completes with their values in input order, or fails with
+   * a {@link GatherFailedException} at the first failure. Then the running requests are cancelled
+   * and the waiting ones never start ({@code asyncio.TaskGroup}). Unlike {@link #gather(List)} the
+   * other results are not returned; use gather when every result matters.
+   */
+  public CompletionStage<List<R>> gatherOrFail(List<? extends Q> requests) {
+    return gatherOrFail(requests, GatherOptions.defaults());
+  }
+
+  /** {@link #gatherOrFail(List)} with per-call options; it is fail-fast whatever they say. */
   public CompletionStage<List<R>> gatherOrFail(List<? extends Q> requests, GatherOptions options) {
     List<Q> snapshot = List.copyOf(requests);
     CompletableFuture<List<R>> result = new CompletableFuture<>();
-    Control control = start(snapshot, options, true, new FailFastSink<R>(snapshot.size(), result));
+    GatherControl control = engine.gather(snapshot, options, true, new FailFastSink<>(snapshot.size(), result));
     cancelWhenCancelled(result, control);
     return result;
   }
 
   /**
-   * Outcomes in completion order as a stream ({@code asyncio.as_completed}). Each materialization
-   * runs the requests anew; the materialized {@link GatherControl} cancels it. Cancelling the
-   * stream downstream cancels the unfinished items.
+   * The outcomes as they complete, fastest first ({@code asyncio.as_completed}), as a stream.
+   * Each outcome still carries its input index. Each materialization runs the requests anew; the
+   * materialized {@link GatherControl} cancels them, as does cancelling the stream downstream.
    */
+  public Source<Outcome<R>, GatherControl> asCompleted(List<? extends Q> requests) {
+    return asCompleted(requests, GatherOptions.defaults());
+  }
+
+  /** {@link #asCompleted(List)} with per-call options. */
   public Source<Outcome<R>, GatherControl> asCompleted(List<? extends Q> requests, GatherOptions options) {
     List<Q> snapshot = List.copyOf(requests);
     return Source.<Outcome<R>>queue(Math.max(1, snapshot.size()))
-        .mapMaterializedValue(queue -> start(snapshot, options, false, new StreamSink(queue)))
+        .mapMaterializedValue(queue -> engine.gather(snapshot, options, false, new StreamSink(queue)))
         .watchTermination(JobPool::cancelWhenTerminated);
   }
 
-  /** Outcomes in completion order, each sent to {@code listener} as it completes. */
-  public GatherControl asCompleted(
-      List<? extends Q> requests, GatherOptions options, ActorRef<Outcome<R>> listener) {
-    return start(List.copyOf(requests), options, false, new ListenerSink(listener));
+  /** The outcomes as they complete, each sent to {@code listener} as it completes. */
+  public GatherControl asCompleted(List<? extends Q> requests, GatherOptions options, ActorRef<Outcome<R>> listener) {
+    return engine.gather(List.copyOf(requests), options, false, new ListenerSink(listener));
   }
 
   /**
-   * Blocks the calling thread until every item has its outcome, at most {@code maxWait} (after
-   * which the unfinished items fail with {@link ErrorKind#TIMEOUT}). For synchronous callers
+   * A stream stage that runs each element as a request under this pool and emits it with its
+   * outcome, in {@link Order#INPUT input order} (like gather) or {@link Order#COMPLETION as they
+   * complete} (like as_completed), for inputs of any length. At most {@code window} elements are
+   * inside the stage at once: in input order a slow head lets the others run on until the window
+   * is full of finished results. Outcome indexes count elements from 0 in each materialization. A
+   * stream that stops cancels the requests it left unfinished.
+   */
+  public Flow<Q, Completed<Q, R>, NotUsed> flow(Order order, int window) {
+    return flow(order, window, GatherOptions.defaults());
+  }
+
+  /**
+   * {@link #flow(Order, int)} with per-call options: a task timeout, a deadline from the stream's
+   * start, and fail-fast (the first failure cancels the requests still running, and every later
+   * element fails at once; the stream still emits one outcome per element).
+   */
+  public Flow<Q, Completed<Q, R>, NotUsed> flow(Order order, int window, GatherOptions options) {
+    return Flow.<Q>create()
+        .map(request -> Pair.create(request, request))
+        .via(this.<Q>stage(order, window, options))
+        .map(done -> new Completed<>(done.second(), done.first()));
+  }
+
+  /**
+   * {@link #flow(Order, int, GatherOptions)} where each request travels with a context of the
+   * caller's (a line number, a reply address) that comes out beside its outcome and never reaches
+   * the handler.
+   */
+  public <C> FlowWithContext<Q, C, Outcome<R>, C, NotUsed> flowWithContext(Order order, int window,
+      GatherOptions options) {
+    return FlowWithContext.fromPairs(this.<C>stage(order, window, options));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <C> Flow<Pair<Q, C>, Pair<Outcome<R>, C>, NotUsed> stage(Order order, int window, GatherOptions options) {
+    // The engine is untyped; its outcomes are this pool's handler's.
+    return engine.<Q, C>flow(order, window, options).map(pair -> (Pair<Outcome<R>, C>) (Pair<?, ?>) pair);
+  }
+
+  /**
+   * Blocks the calling thread until every request has its outcome, at most {@code maxWait}
+   * (after which the unfinished ones fail with {@link ErrorKind#TIMEOUT}). For synchronous callers
    * ({@code asyncio.run}'s counterpart): never call it from an actor or a stream stage.
    *
    * @throws InterruptedException if the thread is interrupted; the gather is cancelled
    */
-  public List<Outcome<R>> gatherBlocking(List<? extends Q> requests, Duration maxWait)
-      throws InterruptedException {
+  public List<Outcome<R>> gatherBlocking(List<? extends Q> requests, Duration maxWait) throws InterruptedException {
     Gathering<R> gathering = submit(requests, GatherOptions.defaults().withDeadline(maxWait));
     try {
       return gathering.outcomes().toCompletableFuture().get(
-          maxWait.plus(BLOCKING_GRACE).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+          maxWait.plus(CLOSE_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       gathering.cancel();
       throw e;
     } catch (ExecutionException | TimeoutException e) {
       // The outcome list never fails and the deadline bounds it; reaching this is a bug worth seeing.
-      throw new IllegalStateException("gather did not complete within " + maxWait + " plus grace", e);
+      throw new IllegalStateException("gather did not complete within " + maxWait + " plus a margin", e);
     }
   }
 
-  /**
-   * A stream stage that runs each element as a job under this pool's router and emits it with
-   * its outcome, in input order ({@code ordered}, like gather) or as they complete (like
-   * as_completed). At most {@code window} elements are in the stage at once: in input order a
-   * slow head lets the others run on until the window is full of finished results. Outcome
-   * indexes count elements from 0 in each materialization.
-   *
-   * <p>With {@code failFast}, the first failure cancels the jobs still running (they fail with
-   * {@link ErrorKind#CANCELLED}) and every later element fails with it without starting; the
-   * stream still emits one outcome per element.
-   */
-  public Flow<Q, Pair<Q, Outcome<R>>, NotUsed> flow(int window, boolean ordered, boolean failFast) {
-    if (window < 1) {
-      throw new IllegalArgumentException("window must be at least 1, got " + window);
-    }
-    Duration jobTimeout = settings.taskTimeout().orElse(null);
-    return Flow.<Q, Pair<Q, Outcome<R>>, NotUsed>fromMaterializer((materializer, attributes) ->
-            new StreamGroup<Q, R>(batchIds.incrementAndGet(), router, system, jobTimeout, failFast).stage(window, ordered))
-        .mapMaterializedValue(ignored -> NotUsed.getInstance());
-  }
-
-  private Control start(List<?> requests, GatherOptions options, boolean failFast, OutcomeSink sink) {
-    long batchId = batchIds.incrementAndGet();
-    CompletableFuture<Done> done = new CompletableFuture<>();
-    Duration jobTimeout = options.taskTimeout().or(settings::taskTimeout).orElse(null);
-    ActorRef<GatherSupervisor.Command> supervisor = system.systemActorOf(
-        GatherSupervisor.create(router, batchId, requests, jobTimeout,
-            options.deadline().orElse(null), failFast, settings.submitBatch(), sink, done),
-        "fetchpipe-gather-" + poolId + "-" + batchId,
-        DispatcherChoice.props(settings.dispatcher()));
-    return new Control(supervisor, done);
-  }
-
-  // A stream cancelled downstream (or failed) cancels the unfinished tasks at once rather than at
+  // A stream cancelled downstream (or failed) cancels the unfinished items at once rather than at
   // the next offer; after normal completion the gather is done and cancel() does nothing.
   private static GatherControl cancelWhenTerminated(GatherControl control, CompletionStage<Done> terminated) {
     terminated.whenComplete((done, error) -> control.cancel());
@@ -196,37 +244,28 @@ public final class JobPool<Q, R> implements AutoCloseable {
   }
 
   /**
-   * Stops the pool: waiting and running items of every gather fail with {@link
-   * ErrorKind#CANCELLED}. If the pool created its own actor system, the system is terminated and
-   * this call waits (up to 30 s) for it.
+   * Closes the pool without waiting: waiting and running items of every call fail with {@link
+   * ErrorKind#CANCELLED}, open streams take no more input and complete, and the pool's actors
+   * stop. The stage completes when they all have (at most the pool's close timeout). Calls made
+   * after closing get cancelled outcomes at once. Idempotent.
    */
-  @Override
-  public void close() {
-    router.tell(ThrottlingRouter.Shutdown.INSTANCE);
-    if (ownsSystem) {
-      system.terminate();
-      try {
-        system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException | TimeoutException e) {
-        throw new IllegalStateException("actor system did not terminate within 30 s", e);
-      }
-    }
+  public CompletionStage<Done> closeAsync() {
+    return engine.close();
   }
 
-  private record Control(ActorRef<GatherSupervisor.Command> supervisor, CompletableFuture<Done> done)
-      implements GatherControl {
-    @Override
-    public void cancel() {
-      if (!done.isDone()) {
-        supervisor.tell(GatherSupervisor.Cancel.INSTANCE);
-      }
-    }
+  /** {@link #closeAsync()}, waiting for it (at most the close timeout plus a few seconds). */
+  @Override
+  public void close() {
+    awaitClosed(closeAsync(), settings().closeTimeout().plus(CLOSE_MARGIN));
+  }
 
-    @Override
-    public CompletionStage<Done> whenDone() {
-      return done;
+  static void awaitClosed(CompletionStage<Done> closing, Duration limit) {
+    try {
+      closing.toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the pool did not stop within " + Durations.format(limit), e);
     }
   }
 

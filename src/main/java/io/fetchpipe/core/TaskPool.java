@@ -1,50 +1,52 @@
 package io.fetchpipe.core;
 
+import io.fetchpipe.core.internal.PoolEngine;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * Runs {@link Task}s concurrently on Pekko actors with asyncio's semantics and a shared
- * concurrency cap: every gather of one pool goes through one throttling router, so the pool
- * behaves like {@code asyncio.Semaphore(max-concurrency)} around every task, plus an optional
- * start rate.
+ * A {@link JobPool} whose requests are {@link Task}s (lambdas): {@code asyncio}'s patterns for
+ * code rather than data. It offers the same operations with the same options, each typed by the
+ * call's tasks, so one pool (one {@code Semaphore}) serves tasks of any result type.
  *
- * <table>
- *   <caption>asyncio and TaskPool</caption>
- *   <tr><th>asyncio</th><th>TaskPool</th></tr>
- *   <tr><td>{@code asyncio.create_task(coro)}</td><td>{@link #start(Task)}</td></tr>
- *   <tr><td>{@code asyncio.gather(*coros, return_exceptions=True)}</td><td>{@link #gather(List)}</td></tr>
- *   <tr><td>{@code asyncio.TaskGroup}</td><td>{@link #gatherOrFail(List)}</td></tr>
- *   <tr><td>{@code asyncio.as_completed(coros)}</td><td>{@link #asCompleted(List)}</td></tr>
- *   <tr><td>{@code asyncio.Semaphore(n)}</td><td>{@link TaskPoolSettings#withMaxConcurrency(int)}</td></tr>
- *   <tr><td>{@code asyncio.wait_for(gather(...), t)}</td><td>{@link GatherOptions#withDeadline(Duration)}</td></tr>
- *   <tr><td>{@code asyncio.run(main())}</td><td>{@link #gatherBlocking(List, Duration)}</td></tr>
- * </table>
+ * <pre>{@code
+ * try (TaskPool pool = TaskPool.create(system)) {                 // Semaphore(5) by default
+ *   List<Outcome<String>> results = pool.gather(fetchData(...), fetchData(...)).toCompletableFuture().join();
+ * }
+ * }</pre>
  *
  * <p>Unlike asyncio, nothing runs until submitted, and a finished gather never loses an item:
  * every input gets exactly one {@link Outcome}.
  */
 public final class TaskPool implements AutoCloseable {
-  private final JobPool<Task<?>, Object> pool;
+  private static final AtomicLong POOL_NAMES = new AtomicLong();
 
-  private TaskPool(JobPool<Task<?>, Object> pool) {
-    this.pool = pool;
+  private final PoolEngine engine;
+  private final ActorSystem<?> ownSystem; // null unless the pool created its system
+
+  private TaskPool(PoolEngine engine, ActorSystem<?> ownSystem) {
+    this.engine = engine;
+    this.ownSystem = ownSystem;
   }
 
   /** A pool on the caller's actor system with settings from its config ({@code fetchpipe.pool}). */
   public static TaskPool create(ActorSystem<?> system) {
-    return create(system, TaskPoolSettings.create(system));
+    return create(system, PoolSettings.create(system));
   }
 
   /** A pool on the caller's actor system with explicit settings. */
-  public static TaskPool create(ActorSystem<?> system, TaskPoolSettings settings) {
-    return new TaskPool(JobPool.create(system, settings, TaskPool::startTask));
+  public static TaskPool create(ActorSystem<?> system, PoolSettings settings) {
+    return new TaskPool(start(system, settings), null);
   }
 
   /**
@@ -53,51 +55,50 @@ public final class TaskPool implements AutoCloseable {
    */
   public static TaskPool create() {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fetchpipe");
-    return new TaskPool(JobPool.createOwning(system, TaskPoolSettings.create(system), TaskPool::startTask));
+    return new TaskPool(start(system, PoolSettings.create(system)), system);
   }
 
-  @SuppressWarnings("unchecked")
-  private static CompletionStage<Object> startTask(Task<?> task, TaskContext context) {
-    return (CompletionStage<Object>) task.start(context);
+  private static PoolEngine start(ActorSystem<?> system, PoolSettings settings) {
+    return PoolEngine.start(system, settings, TaskPool.<Object>runTask(), "tasks-" + POOL_NAMES.incrementAndGet());
+  }
+
+  private static <T> JobHandler<Task<T>, T> runTask() {
+    return Task::start;
+  }
+
+  /** This pool's operations for tasks of result type {@code T}: a view sharing its actors. */
+  public <T> JobPool<Task<T>, T> jobs() {
+    return new JobPool<>(engine);
   }
 
   /** The settings this pool runs with. */
-  public TaskPoolSettings settings() {
-    return pool.settings();
+  public PoolSettings settings() {
+    return engine.settings();
   }
 
   /** The actor system the pool runs on. */
   public ActorSystem<?> system() {
-    return pool.system();
+    return engine.system();
   }
 
-  /**
-   * Schedules one task ({@code asyncio.create_task}): it runs when the pool has a free slot; the
-   * stage completes with its value or fails with a {@link GatherFailedException}.
-   */
+  /** {@link JobPool#start(Object)}: one task, like {@code asyncio.create_task}. */
   public <T> CompletionStage<T> start(Task<T> task) {
-    return gatherOrFail(List.of(task)).thenApply(values -> values.get(0));
+    return this.<T>jobs().start(task);
   }
 
-  /** Starts a gather and returns a handle to cancel it or await its outcomes. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
+  /** {@link JobPool#submit(List, GatherOptions)}: a gather to cancel or await. */
   public <T> Gathering<T> submit(List<? extends Task<T>> tasks, GatherOptions options) {
-    return (Gathering<T>) (Gathering) pool.submit(tasks, options);
+    return this.<T>jobs().submit(tasks, options);
   }
 
-  /**
-   * Runs the tasks concurrently and completes with one outcome per task, in input order
-   * ({@code asyncio.gather(..., return_exceptions=True)}). The stage never fails: errors,
-   * timeouts, cancellations and crashed workers are failure outcomes. Cancelling the returned
-   * future cancels the unfinished tasks.
-   */
+  /** {@link JobPool#gather(List)}: one outcome per task, in input order; never fails. */
   public <T> CompletionStage<List<Outcome<T>>> gather(List<? extends Task<T>> tasks) {
-    return gather(tasks, GatherOptions.defaults());
+    return this.<T>jobs().gather(tasks);
   }
 
-  /** {@link #gather(List)} with per-call options (task timeout, deadline). */
+  /** {@link JobPool#gather(List, GatherOptions)}. */
   public <T> CompletionStage<List<Outcome<T>>> gather(List<? extends Task<T>> tasks, GatherOptions options) {
-    return submit(tasks, options).outcomes();
+    return this.<T>jobs().gather(tasks, options);
   }
 
   /** {@link #gather(List)} for tasks listed inline. */
@@ -106,59 +107,61 @@ public final class TaskPool implements AutoCloseable {
     return gather(Arrays.asList(tasks));
   }
 
-  /**
-   * Runs the tasks concurrently and completes with their values in input order, or fails with a
-   * {@link GatherFailedException} at the first failure. Then the running tasks are cancelled and
-   * the waiting ones never start ({@code asyncio.TaskGroup}). Unlike {@link #gather(List)} the
-   * other results are not returned; use gather when every result matters.
-   */
+  /** {@link JobPool#gatherOrFail(List)}: the values, or the first failure ({@code asyncio.TaskGroup}). */
   public <T> CompletionStage<List<T>> gatherOrFail(List<? extends Task<T>> tasks) {
-    return gatherOrFail(tasks, GatherOptions.defaults());
+    return this.<T>jobs().gatherOrFail(tasks);
   }
 
-  /** {@link #gatherOrFail(List)} with per-call options. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
+  /** {@link JobPool#gatherOrFail(List, GatherOptions)}. */
   public <T> CompletionStage<List<T>> gatherOrFail(List<? extends Task<T>> tasks, GatherOptions options) {
-    return (CompletionStage<List<T>>) (CompletionStage) pool.gatherOrFail(tasks, options);
+    return this.<T>jobs().gatherOrFail(tasks, options);
   }
 
-  /**
-   * The outcomes as they complete, fastest first ({@code asyncio.as_completed}), as a stream.
-   * Each outcome still carries its input index. Each materialization runs the tasks; the
-   * materialized {@link GatherControl} cancels them, as does cancelling the stream.
-   */
+  /** {@link JobPool#asCompleted(List)}: outcomes as they complete ({@code asyncio.as_completed}). */
   public <T> Source<Outcome<T>, GatherControl> asCompleted(List<? extends Task<T>> tasks) {
-    return asCompleted(tasks, GatherOptions.defaults());
+    return this.<T>jobs().asCompleted(tasks);
   }
 
-  /** {@link #asCompleted(List)} with per-call options. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
+  /** {@link JobPool#asCompleted(List, GatherOptions)}. */
   public <T> Source<Outcome<T>, GatherControl> asCompleted(List<? extends Task<T>> tasks, GatherOptions options) {
-    return (Source<Outcome<T>, GatherControl>) (Source) pool.asCompleted(tasks, options);
+    return this.<T>jobs().asCompleted(tasks, options);
   }
 
-  /** The outcomes as they complete, each sent to an actor. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  public <T> GatherControl asCompleted(
-      List<? extends Task<T>> tasks, GatherOptions options, ActorRef<Outcome<T>> listener) {
-    return pool.asCompleted(tasks, options, (ActorRef) listener);
+  /** {@link JobPool#asCompleted(List, GatherOptions, ActorRef)}: outcomes to an actor. */
+  public <T> GatherControl asCompleted(List<? extends Task<T>> tasks, GatherOptions options,
+      ActorRef<Outcome<T>> listener) {
+    return this.<T>jobs().asCompleted(tasks, options, listener);
   }
 
-  /**
-   * Blocks until every task has its outcome, at most {@code maxWait} (then the unfinished ones
-   * fail with {@link ErrorKind#TIMEOUT}). The counterpart of {@code asyncio.run} for synchronous
-   * code such as a {@code main} method. Never call it from an actor or a stream stage: it blocks
-   * the thread.
-   */
-  @SuppressWarnings({"unchecked", "rawtypes"})
+  /** {@link JobPool#flow(Order, int, GatherOptions)}: a stream stage running tasks. */
+  public <T> Flow<Task<T>, Completed<Task<T>, T>, NotUsed> flow(Order order, int window, GatherOptions options) {
+    return this.<T>jobs().flow(order, window, options);
+  }
+
+  /** {@link JobPool#gatherBlocking(List, Duration)}: {@code asyncio.run} for synchronous callers. */
   public <T> List<Outcome<T>> gatherBlocking(List<? extends Task<T>> tasks, Duration maxWait)
       throws InterruptedException {
-    return (List<Outcome<T>>) (List) pool.gatherBlocking(tasks, maxWait);
+    return this.<T>jobs().gatherBlocking(tasks, maxWait);
   }
 
-  /** Cancels all unfinished tasks; terminates the actor system if the pool created it. */
+  /**
+   * {@link JobPool#closeAsync()}; if the pool created its actor system, the system is terminated
+   * too and the stage completes when it has.
+   */
+  public CompletionStage<Done> closeAsync() {
+    CompletionStage<Done> closed = engine.close();
+    if (ownSystem == null) {
+      return closed;
+    }
+    return closed.thenCompose(done -> {
+      ownSystem.terminate();
+      return ownSystem.getWhenTerminated();
+    });
+  }
+
+  /** {@link #closeAsync()}, waiting for it. */
   @Override
   public void close() {
-    pool.close();
+    JobPool.awaitClosed(closeAsync(), settings().closeTimeout().plusSeconds(30));
   }
 }

@@ -1,5 +1,6 @@
 /**
- * The concurrency core: tasks, result-or-error outcomes, and the {@link io.fetchpipe.core.TaskPool}
- * facade offering gather, gatherOrFail and asCompleted over a throttling router of worker actors.
+ * The concurrency core: tasks and jobs, result-or-error outcomes, and the pools ({@link
+ * io.fetchpipe.core.JobPool}, {@link io.fetchpipe.core.TaskPool}) offering start, gather,
+ * gatherOrFail, asCompleted and flow over a throttling router of worker actors.
  */
 package io.fetchpipe.core;

@@ -4,10 +4,11 @@ import io.fetchpipe.core.Delay;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.Task;
 import io.fetchpipe.core.TaskPool;
-import io.fetchpipe.core.TaskPoolSettings;
-import io.fetchpipe.http.FetchResult;
+import io.fetchpipe.core.PoolSettings;
+import io.fetchpipe.http.FetchResponse;
 import io.fetchpipe.http.FetchSettings;
 import io.fetchpipe.http.Fetcher;
+import io.fetchpipe.http.ReadAs;
 import io.fetchpipe.http.server.TestServer;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -43,7 +44,7 @@ public final class SeedWalkthrough {
       TestServer server = TestServer.start(system).toCompletableFuture().get(10, TimeUnit.SECONDS);
       out.printf("fetchpipe demo: the seed's asyncio examples on Pekko (time scale %s, server %s)%n",
           trim(scale), server.address());
-      TaskPoolSettings semaphore5 = TaskPoolSettings.create(system).withMaxConcurrency(5);
+      PoolSettings semaphore5 = PoolSettings.create(system).withMaxConcurrency(5);
       try (TaskPool pool = TaskPool.create(system, semaphore5)) {
         sequentialVersusGather(system, pool);
         asCompleted(system, pool);
@@ -55,7 +56,6 @@ public final class SeedWalkthrough {
       out.println(allAsExpected ? "Every step behaved as the seed describes." : "Some step did NOT behave as the seed describes.");
       return allAsExpected;
     } finally {
-      Fetcher.shutdownConnectionPools(system);
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
@@ -111,25 +111,26 @@ public final class SeedWalkthrough {
         "as_completed should yield comments, users, posts");
   }
 
-  private void fetchFiveUrls(ActorSystem<?> system, TestServer server, TaskPoolSettings semaphore5) throws Exception {
+  private void fetchFiveUrls(ActorSystem<?> system, TestServer server, PoolSettings semaphore5) throws Exception {
     heading("3. Concurrent HTTP requests, Semaphore(5), one shared session",
         "async with aiohttp.ClientSession() ... gather(*tasks) |  Fetcher.create(system, pool, http).fetchAll(urls)",
-        "asyncio.Semaphore(5)                                  |  TaskPoolSettings...withMaxConcurrency(5)");
+        "asyncio.Semaphore(5)                                  |  PoolSettings...withMaxConcurrency(5)");
     List<String> urls = new ArrayList<>();
     for (int seconds : new int[] {1, 2, 1, 2, 1}) {
       urls.add(server.address() + "/delay/" + trim(seconds * scale));
     }
     long start = System.nanoTime();
-    List<Outcome<FetchResult>> results;
-    try (Fetcher fetcher = Fetcher.create(system, semaphore5, FetchSettings.create(system))) {
+    List<Outcome<FetchResponse>> results;
+    // The seed's fetch_url returns len(await response.text()): bodies read as text.
+    try (Fetcher fetcher = Fetcher.create(system, semaphore5, FetchSettings.create(system).withReadAs(ReadAs.text()))) {
       results = fetcher.fetchAll(urls).toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
     double total = elapsed(start);
     for (int i = 0; i < urls.size(); i++) {
-      Outcome<FetchResult> r = results.get(i);
+      Outcome<FetchResponse> r = results.get(i);
       out.println("  " + urls.get(i) + ": " + (r.isSuccess()
-          ? "status=" + r.getOrThrow().status() + ", length=" + r.getOrThrow().bytes()
-          : "error " + ((Outcome.Failure<FetchResult>) r).message()));
+          ? "status=" + r.getOrThrow().status() + ", length=" + r.getOrThrow().text().length()
+          : "error " + ((Outcome.Failure<FetchResponse>) r).message()));
     }
     out.printf("  Total: %.1fs  (sequential: ~%.1fs, concurrent: ~%.1fs)%n", total, 7 * scale, 2 * scale);
     // Concurrent: about the slowest URL (2 s), not the sum (7 s); the first requests of a fresh JVM

@@ -4,14 +4,15 @@ import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.TaskFailure;
 
 /**
- * Why a fetch failed, with what the output needs beyond the kind: how many requests were started
- * and, for {@link ErrorKind#HTTP_STATUS}, the status that was raised.
+ * Why a fetch failed, with what an output line needs beyond the kind: how many requests were
+ * started and, when a response arrived but counts as an error ({@code http-status}, {@code
+ * decode}), that response.
  */
 public class FetchFailure extends TaskFailure {
   private static final long serialVersionUID = 1L;
 
   private final int attempts;
-  private final int status;
+  private final transient FetchResponse response;
 
   /**
    * A fetch failure.
@@ -19,13 +20,18 @@ public class FetchFailure extends TaskFailure {
    * @param kind what went wrong
    * @param message one line
    * @param attempts requests started (0 if none)
-   * @param status the response status for {@link ErrorKind#HTTP_STATUS}, else 0
+   * @param response the response that arrived, or null
    * @param cause the exception behind it, or null
    */
-  public FetchFailure(ErrorKind kind, String message, int attempts, int status, Throwable cause) {
+  public FetchFailure(ErrorKind kind, String message, int attempts, FetchResponse response, Throwable cause) {
     super(kind, message, cause);
     this.attempts = attempts;
-    this.status = status;
+    this.response = response;
+  }
+
+  /** A failure without a response or cause. */
+  public FetchFailure(ErrorKind kind, String message, int attempts) {
+    this(kind, message, attempts, null, null);
   }
 
   /** Requests started for the URL. */
@@ -33,8 +39,13 @@ public class FetchFailure extends TaskFailure {
     return attempts;
   }
 
-  /** The raised status, or 0 when the failure is not about a status. */
+  /** The response that arrived and counts as an error, or null. */
+  public FetchResponse response() {
+    return response;
+  }
+
+  /** The status of that response, or 0 when there is none. */
   public int status() {
-    return status;
+    return response == null ? 0 : response.status();
   }
 }

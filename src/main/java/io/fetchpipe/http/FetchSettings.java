@@ -14,7 +14,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * errors, how many redirects to follow and which statuses are worth a retry. Defaults come from
  * {@code fetchpipe.http} in {@code reference.conf}; the {@code withX} methods return changed
  * copies. How many requests run at once, the rate and the retry budget are the pool's settings
- * ({@link io.fetchpipe.core.TaskPoolSettings}).
+ * ({@link io.fetchpipe.core.PoolSettings}).
  */
 public final class FetchSettings {
   private final Duration timeout;
@@ -25,6 +25,11 @@ public final class FetchSettings {
   private final String userAgent;
   private final int breakerMaxFailures;
   private final Duration breakerResetTimeout;
+  private final boolean compressed;
+  private final boolean sha256;
+  private final ReadAs readAs;
+  private final Duration poolIdleTimeout;
+  private final int maxIdlePools;
 
   private FetchSettings(Fields f) {
     this.timeout = ConfigDurations.positive(f.timeout, "timeout");
@@ -44,6 +49,14 @@ public final class FetchSettings {
     }
     this.breakerMaxFailures = f.breakerMaxFailures;
     this.breakerResetTimeout = ConfigDurations.positive(f.breakerResetTimeout, "circuit-breaker.reset-timeout");
+    this.compressed = f.compressed;
+    this.sha256 = f.sha256;
+    this.readAs = Objects.requireNonNull(f.readAs, "read-as");
+    this.poolIdleTimeout = ConfigDurations.positive(f.poolIdleTimeout, "connection-pools.idle-timeout");
+    if (f.maxIdlePools < 0) {
+      throw new IllegalArgumentException("connection-pools.max-idle must not be negative, got " + f.maxIdlePools);
+    }
+    this.maxIdlePools = f.maxIdlePools;
   }
 
   /** Reads {@code fetchpipe.http} from the system's config. */
@@ -63,7 +76,21 @@ public final class FetchSettings {
     f.userAgent = c.getString("user-agent");
     f.breakerMaxFailures = c.getInt("circuit-breaker.max-failures");
     f.breakerResetTimeout = c.getDuration("circuit-breaker.reset-timeout");
+    f.compressed = c.getBoolean("compressed");
+    f.sha256 = c.getBoolean("sha256");
+    f.readAs = readAs(c.getString("read-as"));
+    f.poolIdleTimeout = c.getDuration("connection-pools.idle-timeout");
+    f.maxIdlePools = c.getInt("connection-pools.max-idle");
     return new FetchSettings(f);
+  }
+
+  private static ReadAs readAs(String name) {
+    return switch (name) {
+      case "discard" -> ReadAs.discard();
+      case "bytes" -> ReadAs.bytes();
+      case "text" -> ReadAs.text();
+      default -> throw new IllegalArgumentException("read-as must be discard, bytes or text, got '" + name + "'");
+    };
   }
 
   /** Longest time per attempt, from sending the request to the last body byte. */
@@ -104,6 +131,56 @@ public final class FetchSettings {
   /** How long an open breaker fails requests at once before it lets a trial through. */
   public Duration breakerResetTimeout() {
     return breakerResetTimeout;
+  }
+
+  /** Whether compressed bodies are asked for ({@code Accept-Encoding: gzip, deflate}) and decoded. */
+  public boolean compressed() {
+    return compressed;
+  }
+
+  /** Whether each response carries the SHA-256 of its body. */
+  public boolean sha256() {
+    return sha256;
+  }
+
+  /** How bodies are read when a request does not say. */
+  public ReadAs readAs() {
+    return readAs;
+  }
+
+  /** How long a host's connection pool may sit without a request in flight before it is shut down. */
+  public Duration poolIdleTimeout() {
+    return poolIdleTimeout;
+  }
+
+  /** Most idle host pools kept; beyond it the least recently used idle ones are shut down at once. */
+  public int maxIdlePools() {
+    return maxIdlePools;
+  }
+
+  /** A copy that asks for compressed bodies and decodes them (or not). */
+  public FetchSettings withCompressed(boolean value) {
+    return with(f -> f.compressed = value);
+  }
+
+  /** A copy that hashes bodies (or not). */
+  public FetchSettings withSha256(boolean value) {
+    return with(f -> f.sha256 = value);
+  }
+
+  /** A copy reading bodies as {@code value} by default. */
+  public FetchSettings withReadAs(ReadAs value) {
+    return with(f -> f.readAs = value);
+  }
+
+  /** A copy with another idle timeout for host pools. */
+  public FetchSettings withPoolIdleTimeout(Duration value) {
+    return with(f -> f.poolIdleTimeout = value);
+  }
+
+  /** A copy with another User-Agent. */
+  public FetchSettings withUserAgent(String value) {
+    return with(f -> f.userAgent = value);
   }
 
   /** A copy with a per-host circuit breaker opening after {@code maxFailures} (0: none). */
@@ -149,6 +226,11 @@ public final class FetchSettings {
     f.userAgent = userAgent;
     f.breakerMaxFailures = breakerMaxFailures;
     f.breakerResetTimeout = breakerResetTimeout;
+    f.compressed = compressed;
+    f.sha256 = sha256;
+    f.readAs = readAs;
+    f.poolIdleTimeout = poolIdleTimeout;
+    f.maxIdlePools = maxIdlePools;
     change.accept(f);
     return new FetchSettings(f);
   }
@@ -163,5 +245,10 @@ public final class FetchSettings {
     String userAgent;
     int breakerMaxFailures;
     Duration breakerResetTimeout;
+    boolean compressed;
+    boolean sha256;
+    ReadAs readAs;
+    Duration poolIdleTimeout;
+    int maxIdlePools;
   }
 }

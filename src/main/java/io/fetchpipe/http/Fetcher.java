@@ -1,68 +1,78 @@
 package io.fetchpipe.http;
 
-import io.fetchpipe.core.GatherControl;
-import io.fetchpipe.core.GatherOptions;
 import io.fetchpipe.core.JobPool;
 import io.fetchpipe.core.Outcome;
-import io.fetchpipe.core.TaskPoolSettings;
-import java.time.Duration;
-import java.util.ArrayList;
+import io.fetchpipe.core.PoolSettings;
+import io.fetchpipe.http.internal.HostBreakers;
+import io.fetchpipe.http.internal.HostPools;
+import io.fetchpipe.http.internal.HttpFetchHandler;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.pekko.NotUsed;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.Materializer;
 
 /**
- * Fetches URLs concurrently: the seed's {@code aiohttp.ClientSession} + {@code gather} +
- * {@code Semaphore}, on Pekko HTTP's client under fetchpipe's throttling router. One Fetcher
- * shares one connection pool per host and one concurrency cap (and rate, per-host limit and
- * retry budget) across all its calls.
+ * Fetches URLs concurrently: the seed's {@code aiohttp.ClientSession} + {@code gather} + {@code
+ * Semaphore}, on Pekko HTTP's client under fetchpipe's throttling router. A Fetcher is a {@link
+ * JobPool} of {@link FetchRequest}s, so it offers the pools' operations (start, gather,
+ * gatherOrFail, asCompleted, flow) with their options, plus {@link #fetchAll(List)} for plain
+ * URLs. One Fetcher shares one connection pool per host and one concurrency cap (and rate,
+ * per-host limit and retry budget) across all its calls.
  *
- * <p>Every URL yields exactly one outcome: a {@link FetchResult} whenever a response arrived
- * (any status, unless statuses are raised), or a failure with the kinds of {@link
- * io.fetchpipe.core.ErrorKind} ({@code invalid-url}, {@code connect}, {@code timeout}, {@code
- * io}, {@code too-large}, {@code http-status}, {@code too-many-redirects}, {@code cancelled}).
+ * <p>Every request yields exactly one outcome: a {@link FetchResponse} whenever a response
+ * arrived (any status, unless statuses are raised), or a failure of a kind of {@link
+ * FetchErrorKind} or the core's ({@code timeout}, {@code cancelled}). Each attempt has one
+ * timeout, from sending to the last body byte, redirects included.
+ *
+ * <p>The Fetcher owns its connection pools (in a materializer of its own): {@link #close()}
+ * cancels what is unfinished, stops its actors and closes every connection it opened.
  */
-public final class Fetcher implements AutoCloseable {
-  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
-
-  private final ActorSystem<?> system;
-  private final JobPool<FetchRequest, FetchResult> pool;
+public final class Fetcher extends JobPool<FetchRequest, FetchResponse> {
   private final FetchSettings settings;
+  private final HostPools pools;
+  private final Materializer materializer;
 
-  private Fetcher(ActorSystem<?> system, JobPool<FetchRequest, FetchResult> pool, FetchSettings settings) {
-    this.system = system;
-    this.pool = pool;
+  private Fetcher(JobPool<FetchRequest, FetchResponse> pool, FetchSettings settings, HostPools pools,
+      Materializer materializer) {
+    super(pool);
     this.settings = settings;
+    this.pools = pools;
+    this.materializer = materializer;
   }
 
   /** A fetcher with the settings of the system's config ({@code fetchpipe.pool}, {@code fetchpipe.http}). */
   public static Fetcher create(ActorSystem<?> system) {
-    return create(system, TaskPoolSettings.create(system), FetchSettings.create(system));
+    return create(system, PoolSettings.create(system), FetchSettings.create(system));
   }
 
-  /** A fetcher with explicit settings. */
-  public static Fetcher create(ActorSystem<?> system, TaskPoolSettings poolSettings, FetchSettings fetchSettings) {
-    HttpFetchHandler handler = new HttpFetchHandler(system, fetchSettings, connectionPool(system, poolSettings, fetchSettings));
-    return new Fetcher(system, JobPool.create(system, poolSettings, handler), fetchSettings);
+  /**
+   * A fetcher with explicit settings. The pool's task timeout is the fetch timeout (per attempt,
+   * from sending to the last body byte); a call's {@code GatherOptions} may still override it.
+   */
+  public static Fetcher create(ActorSystem<?> system, PoolSettings poolSettings, FetchSettings fetchSettings) {
+    Materializer materializer = Materializer.createMaterializer(system);
+    ConnectionPoolSettings connectionPool = connectionPool(system, poolSettings, fetchSettings);
+    HostPools pools = new HostPools(system, materializer, connectionPool, connectionPool.getMaxOpenRequests(),
+        fetchSettings.poolIdleTimeout(), fetchSettings.maxIdlePools());
+    HostBreakers breakers = new HostBreakers(system.classicSystem().scheduler(),
+        fetchSettings.breakerMaxFailures(), fetchSettings.breakerResetTimeout());
+    HttpFetchHandler handler =
+        new HttpFetchHandler(fetchSettings, pools, breakers, materializer, system.executionContext());
+    JobPool<FetchRequest, FetchResponse> pool =
+        JobPool.create(system, poolSettings.withTaskTimeout(fetchSettings.timeout()), handler);
+    return new Fetcher(pool, fetchSettings, pools, materializer);
   }
 
   /**
    * Pekko HTTP's per-host pool sized from the concurrency settings, so it never rejects a request
    * the router lets through: as many connections as may run at once, a queue (a power of two)
-   * with room for requests whose connection is still being closed after a timeout, no retries of
-   * its own (retries are the router's), and an idle timeout equal to the attempt timeout, which
-   * closes a connection whose response never came.
+   * with room for requests whose connection is still busy after a timeout, no retries of its own
+   * (retries are the router's), and a connection idle timeout equal to the attempt timeout.
    */
-  static ConnectionPoolSettings connectionPool(ActorSystem<?> system, TaskPoolSettings pool, FetchSettings fetch) {
+  static ConnectionPoolSettings connectionPool(ActorSystem<?> system, PoolSettings pool, FetchSettings fetch) {
     int perHost = pool.maxPerKey() > 0 ? Math.min(pool.maxPerKey(), pool.maxConcurrency()) : pool.maxConcurrency();
     int openRequests = Integer.highestOneBit(Math.max(32, perHost * 2) - 1) << 1;
     ClientConnectionSettings connection = ClientConnectionSettings.create(system.classicSystem())
@@ -76,70 +86,34 @@ public final class Fetcher implements AutoCloseable {
   }
 
   /** The fetch settings in use. */
-  public FetchSettings settings() {
+  public FetchSettings fetchSettings() {
     return settings;
   }
 
-  /** The pool settings in use. */
-  public TaskPoolSettings poolSettings() {
-    return pool.settings();
+  /** Fetches one URL with GET ({@code asyncio.create_task(fetch(url))}). */
+  public CompletionStage<FetchResponse> fetch(String url) {
+    return start(FetchRequest.get(url));
   }
 
-  /** Requests for plain URL strings: index = position, line = position + 1. */
-  public static List<FetchRequest> requests(List<String> urls) {
-    List<FetchRequest> requests = new ArrayList<>(urls.size());
-    for (int i = 0; i < urls.size(); i++) {
-      requests.add(new FetchRequest(i, i + 1L, urls.get(i).trim()));
-    }
-    return requests;
+  /** Fetches every URL with GET; one outcome per URL, in input order; never fails. */
+  public CompletionStage<List<Outcome<FetchResponse>>> fetchAll(List<String> urls) {
+    return gather(urls.stream().map(FetchRequest::get).toList());
   }
 
-  /** Fetches every URL; one outcome per URL, in input order; never fails. */
-  public CompletionStage<List<Outcome<FetchResult>>> gather(List<FetchRequest> requests) {
-    return pool.gather(requests, GatherOptions.defaults());
-  }
-
-  /** {@link #gather(List)} for plain URL strings. */
-  public CompletionStage<List<Outcome<FetchResult>>> fetchAll(List<String> urls) {
-    return gather(requests(urls));
-  }
-
-  /** The outcomes as they complete (as_completed), as a stream. */
-  public Source<Outcome<FetchResult>, GatherControl> asCompleted(List<FetchRequest> requests) {
-    return pool.asCompleted(requests, GatherOptions.defaults());
+  /** How many host connection pools are open now (idle ones close after the idle timeout). */
+  public int openConnectionPools() {
+    return pools.openPools();
   }
 
   /**
-   * A stream stage from requests to {@link Fetched} (request and outcome), in input order or as
-   * they complete, for inputs of any length; see {@link JobPool#flow}.
-   */
-  public Flow<FetchRequest, Fetched, NotUsed> flow(int window, boolean ordered, boolean failFast) {
-    return pool.flow(window, ordered, failFast).map(pair -> new Fetched(pair.first(), pair.second()));
-  }
-
-  /**
-   * Cancels what is unfinished. The HTTP connection pools stay (they close when idle, and other
-   * users of the actor system may share them); an application that owns the actor system calls
-   * {@link #shutdownConnectionPools(ActorSystem)} before terminating it.
+   * Closes the fetcher: unfinished requests are cancelled, its actors stop, then every
+   * connection it opened is closed at once.
    */
   @Override
-  public void close() {
-    pool.close();
-  }
-
-  /**
-   * Shuts down every Pekko HTTP connection pool of the system and waits (up to 10 s): call it
-   * before terminating an actor system that fetched, or Pekko HTTP may log errors about pools
-   * that shut down unexpectedly.
-   */
-  public static void shutdownConnectionPools(ActorSystem<?> system) {
-    try {
-      Http.get(system).shutdownAllConnectionPools().toCompletableFuture()
-          .get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      system.log().warn("HTTP connection pools did not shut down cleanly: {}", e.toString());
-    }
+  public CompletionStage<Done> closeAsync() {
+    return super.closeAsync().whenComplete((done, error) -> {
+      pools.shutdown();
+      materializer.shutdown();
+    });
   }
 }

@@ -2,11 +2,9 @@ package io.fetchpipe.queue;
 
 import io.fetchpipe.core.JobHandler;
 import io.fetchpipe.core.Outcome;
-import io.fetchpipe.core.internal.DispatcherChoice;
+import io.fetchpipe.queue.internal.PipelineSupervisor;
 import java.util.Iterator;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -21,10 +19,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * {@link Outcome}; a consumer whose logic throws is restarted and its item becomes a failure.
  *
  * <p>The consumer logic is a {@link JobHandler}, so a fetch handler can consume URLs directly.
+ * Each run's actors live under fetchpipe's guardian and stop when the run is over.
  */
 public final class Pipeline {
-  private static final AtomicLong IDS = new AtomicLong();
-
   private final ActorSystem<?> system;
   private final PipelineSettings settings;
 
@@ -55,13 +52,13 @@ public final class Pipeline {
    */
   public <T, R> CompletionStage<PipelineSummary> run(
       Source<T, ?> input, JobHandler<T, R> logic, Consumer<Outcome<R>> onOutcome) {
-    CompletableFuture<PipelineSummary> result = new CompletableFuture<>();
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    Consumer<Outcome<?>> erased = (Consumer) onOutcome;
-    system.systemActorOf(PipelineSupervisor.create(settings, input, logic, erased, result),
-        "fetchpipe-pipeline-" + IDS.incrementAndGet(),
-        DispatcherChoice.props(settings.dispatcher()));
-    return result;
+    return PipelineSupervisor.start(system, settings, input, logic, outcome -> onOutcome.accept(typed(outcome)));
+  }
+
+  // The run's actors are untyped; the outcomes they pass on are those of this call's logic.
+  @SuppressWarnings("unchecked")
+  private static <R> Outcome<R> typed(Outcome<?> outcome) {
+    return (Outcome<R>) outcome;
   }
 
   /** {@link #run(Source, JobHandler, Consumer)} ignoring the individual outcomes. */

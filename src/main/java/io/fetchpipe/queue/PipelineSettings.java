@@ -1,10 +1,8 @@
 package io.fetchpipe.queue;
 
 import com.typesafe.config.Config;
-import io.fetchpipe.core.internal.DispatcherChoice;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.MailboxSelector;
-import org.apache.pekko.actor.typed.Props;
 
 /**
  * A producer/consumer pipeline's shape, from {@code fetchpipe.queue}: the queue's capacity
@@ -83,9 +81,5 @@ public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapa
     return MailboxSelector.bounded(mailboxCapacity);
   }
 
-  /** The producer's and consumers' props: the bounded mailbox on the dispatcher. */
-  Props actorProps() {
-    return DispatcherChoice.on(mailbox(), dispatcher);
-  }
 
 }

@@ -1,13 +1,11 @@
 package io.fetchpipe.stream;
 
-import io.fetchpipe.http.Fetched;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -19,31 +17,46 @@ import org.apache.pekko.stream.javadsl.Sink;
  * {@code maxLines}, or whatever arrived within {@code maxDelay}), each group is encoded in memory
  * and handed to the stream in one write followed by a flush. So the output only ever receives
  * whole lines, and a crash loses at most the last {@code maxDelay} of results. Writes run on
- * Pekko's blocking-I/O dispatcher.
+ * Pekko's blocking-I/O dispatcher. A failed write fails the stream with that error.
+ *
+ * <p>The sink is a blueprint: each materialization encodes with its own {@link JsonLines}.
  */
 public final class ResultSink {
   private ResultSink() {}
 
+  /** Told of every result once its line has been written and flushed. */
+  @FunctionalInterface
+  public interface Listener {
+    /** {@code result}'s line is out; {@code ok} says whether it is an ok line. */
+    void written(ResultLine result, boolean ok);
+  }
+
   /**
-   * A sink writing to {@code out} (not closed by the sink) and telling {@code afterWrite} of every
-   * result once its line has been flushed.
+   * A sink writing to {@code out} (not closed by the sink) in the given format and telling
+   * {@code listener} of every result once its line has been flushed.
    */
-  public static Sink<Fetched, CompletionStage<Done>> to(
-      OutputStream out, int maxLines, Duration maxDelay, Consumer<Fetched> afterWrite) {
-    JsonLines format = new JsonLines();
-    return Flow.<Fetched>create()
-        .groupedWithin(maxLines, maxDelay)
-        .toMat(Sink.foreach(group -> write(out, format, group, afterWrite)), Keep.right())
+  public static Sink<ResultLine, CompletionStage<Done>> to(OutputStream out, JsonLines.Options format, int maxLines,
+      Duration maxDelay, Listener listener) {
+    return Sink.<ResultLine, CompletionStage<Done>>fromMaterializer((materializer, attributes) -> {
+      JsonLines encoder = new JsonLines(format);
+      return Flow.<ResultLine>create()
+          .groupedWithin(maxLines, maxDelay)
+          .toMat(Sink.foreach(group -> write(out, encoder, group, listener)), Keep.right());
+    })
+        .mapMaterializedValue(done -> done.thenCompose(stage -> stage))
         .withAttributes(ActorAttributes.dispatcher("pekko.actor.default-blocking-io-dispatcher"));
   }
 
-  private static void write(OutputStream out, JsonLines format, List<Fetched> group, Consumer<Fetched> afterWrite) {
+  private static void write(OutputStream out, JsonLines encoder, List<ResultLine> group, Listener listener) {
+    JsonLines.Encoded encoded = encoder.encode(group);
     try {
-      out.write(format.encode(group));
+      out.write(encoded.bytes());
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write results: " + e.getMessage(), e);
     }
-    group.forEach(afterWrite);
+    for (int i = 0; i < group.size(); i++) {
+      listener.written(group.get(i), encoded.ok()[i]);
+    }
   }
 }

@@ -17,25 +17,37 @@ import org.apache.pekko.util.ByteString;
 /**
  * Reads a file of URLs, one per line, lazily (millions of lines never sit in memory): UTF-8, LF
  * or CRLF; each line trimmed; blank lines and lines starting with {@code #} skipped. Each URL
- * becomes a {@link FetchRequest} with its 0-based index among the URLs and its 1-based line
- * number. A line over {@link FetchRequest#MAX_URL_BYTES} is cut just past the limit, so it fails
- * as {@code invalid-url} instead of filling memory.
+ * becomes an {@link InputLine} with its 0-based index among the URLs, its 1-based line number and
+ * a GET request for it. A line over {@link FetchRequest#MAX_URL_BYTES} is cut just past the limit,
+ * so it fails as {@code invalid-url} instead of filling memory.
  */
 public final class UrlLines {
   private UrlLines() {}
 
   /** The URLs of a file. */
-  public static Source<FetchRequest, CompletionStage<IOResult>> fromPath(Path file) {
+  public static Source<InputLine, CompletionStage<IOResult>> fromPath(Path file) {
     return FileIO.fromPath(file).via(parse());
   }
 
   /** The URLs of a stream (e.g. standard input); it is read on a blocking-I/O dispatcher. */
-  public static Source<FetchRequest, CompletionStage<IOResult>> fromInputStream(InputStream in) {
+  public static Source<InputLine, CompletionStage<IOResult>> fromInputStream(InputStream in) {
     return StreamConverters.fromInputStream(() -> in).via(parse());
   }
 
-  /** Bytes to requests. */
-  public static Flow<ByteString, FetchRequest, NotUsed> parse() {
+  /** Bytes to GET requests. */
+  public static Flow<ByteString, InputLine, NotUsed> parse() {
+    return parse((index, line, text) -> InputLine.of(index, line, FetchRequest.get(text)));
+  }
+
+  /** How the text of one line becomes an input line. */
+  @FunctionalInterface
+  public interface LineReader {
+    /** The input line for {@code text}, the {@code index}-th non-blank line, at line number {@code line}. */
+    InputLine read(long index, long line, String text);
+  }
+
+  /** Bytes to numbered, trimmed, non-blank, non-comment lines, each turned into an input line by {@code reader}. */
+  public static Flow<ByteString, InputLine, NotUsed> parse(LineReader reader) {
     return Flow.<ByteString>create()
         .statefulMap(
             () -> new LineSplitter(FetchRequest.MAX_URL_BYTES),
@@ -45,10 +57,6 @@ public final class UrlLines {
         .map(line -> new LineSplitter.Line(line.number(), line.text().strip()))
         .filter(line -> !line.text().isEmpty() && line.text().charAt(0) != '#')
         .zipWithIndex()
-        .map(UrlLines::request);
-  }
-
-  private static FetchRequest request(Pair<LineSplitter.Line, Long> indexed) {
-    return new FetchRequest(Math.toIntExact(indexed.second()), indexed.first().number(), indexed.first().text());
+        .map(indexed -> reader.read(indexed.second(), indexed.first().number(), indexed.first().text()));
   }
 }

@@ -124,7 +124,9 @@ class FetchCommandTest extends WithEmbeddedServer {
   void fieldsComeInTheContractsOrder() throws Exception {
     Run run = cli(url("/get") + "\nhtp://x\n", "fetch", "-");
     List<JsonNode> lines = run.lines();
-    assertEquals(List.of("index", "line", "url", "ok", "status", "bytes", "elapsed_ms", "attempts"), names(lines.get(0)));
+    assertEquals(List.of("index", "line", "url", "ok", "status", "bytes", "elapsed_ms", "attempts", "content_type"),
+        names(lines.get(0)), "a line with a response carries its content type last");
+    assertEquals("application/json", lines.get(0).get("content_type").asText());
     assertEquals(List.of("index", "line", "url", "ok", "error", "elapsed_ms", "attempts"), names(lines.get(1)));
     assertEquals(List.of("kind", "message"), names(lines.get(1).get("error")));
     assertEquals(0.0, lines.get(1).get("elapsed_ms").asDouble(), "never started");

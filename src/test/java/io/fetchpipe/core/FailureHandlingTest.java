@@ -71,7 +71,7 @@ class FailureHandlingTest {
   }
 
   private TaskPool pool(int maxConcurrency) {
-    return TaskPool.create(testKit.system(), TaskPoolSettings.create(testKit.system()).withMaxConcurrency(maxConcurrency));
+    return TaskPool.create(testKit.system(), PoolSettings.create(testKit.system()).withMaxConcurrency(maxConcurrency));
   }
 
   private static Task<String> ok(String value) {
@@ -115,10 +115,10 @@ class FailureHandlingTest {
 
   @Test
   void aTaskFailureKeepsItsKind() throws Exception {
-    Task<String> refused = Task.of(() -> CompletableFuture.failedFuture(new TaskFailure(ErrorKind.CONNECT, "refused")));
+    Task<String> refused = Task.of(() -> CompletableFuture.failedFuture(new TaskFailure(ErrorKind.of("connect"), "refused")));
     try (TaskPool pool = pool(5)) {
       Outcome<String> outcome = await(pool.gather(refused)).get(0);
-      assertEquals(ErrorKind.CONNECT, ((Outcome.Failure<?>) outcome).kind());
+      assertEquals(ErrorKind.of("connect"), ((Outcome.Failure<?>) outcome).kind());
     }
   }
 

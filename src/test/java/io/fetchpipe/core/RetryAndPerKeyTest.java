@@ -39,8 +39,8 @@ class RetryAndPerKeyTest {
     manualTime = ManualTime.get(testKit.system());
   }
 
-  private TaskPoolSettings settings(int maxConcurrency, int retries) {
-    TaskPoolSettings base = TaskPoolSettings.create(testKit.system()).withMaxConcurrency(maxConcurrency);
+  private PoolSettings settings(int maxConcurrency, int retries) {
+    PoolSettings base = PoolSettings.create(testKit.system()).withMaxConcurrency(maxConcurrency);
     return base.withRetry(base.retry().withMaxRetries(retries).withBackoff(Duration.ofSeconds(1)));
   }
 
@@ -49,7 +49,7 @@ class RetryAndPerKeyTest {
     CompletionStage<String> answer(String request, int attempt);
   }
 
-  private JobPool<String, String> pool(TaskPoolSettings settings, TestProbe<String> attempts, Script script) {
+  private JobPool<String, String> pool(PoolSettings settings, TestProbe<String> attempts, Script script) {
     return JobPool.create(testKit.system(), settings, new JobHandler<String, String>() {
       @Override
       public CompletionStage<String> handle(String request, TaskContext context) {
@@ -65,7 +65,7 @@ class RetryAndPerKeyTest {
   }
 
   private static CompletionStage<String> retryable(String why) {
-    return CompletableFuture.failedFuture(RetryableFailure.failing(new TaskFailure(ErrorKind.IO, why), null));
+    return CompletableFuture.failedFuture(RetryableFailure.failing(new TaskFailure(ErrorKind.of("io"), why), null));
   }
 
   @Test
@@ -99,7 +99,7 @@ class RetryAndPerKeyTest {
       manualTime.timePasses(Duration.ofSeconds(1));
       assertEquals("a-1#2", attempts.receiveMessage(WAIT));
       Outcome.Failure<?> failure = (Outcome.Failure<?>) result.get(5, TimeUnit.SECONDS).get(0);
-      assertEquals(ErrorKind.IO, failure.kind());
+      assertEquals(ErrorKind.of("io"), failure.kind());
       assertEquals("reset 2", failure.message());
       attempts.expectNoMessage(QUIET);
     }
@@ -157,7 +157,7 @@ class RetryAndPerKeyTest {
   void aKeyAtItsLimitDoesNotHoldUpOtherKeys() throws Exception {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
-    TaskPoolSettings onePerHost = settings(5, 0).withMaxPerKey(1);
+    PoolSettings onePerHost = settings(5, 0).withMaxPerKey(1);
     try (JobPool<String, String> pool = JobPool.create(testKit.system(), onePerHost, new JobHandler<String, String>() {
       @Override
       public CompletionStage<String> handle(String request, TaskContext context) {

@@ -39,7 +39,7 @@ class ScaleTest {
 
   @BeforeAll
   void setUp() {
-    pool = TaskPool.create(testKit.system(), TaskPoolSettings.create(testKit.system()).withMaxConcurrency(64));
+    pool = TaskPool.create(testKit.system(), PoolSettings.create(testKit.system()).withMaxConcurrency(64));
     deadLetters = testKit.createTestProbe();
     dropped = testKit.createTestProbe();
     testKit.system().eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class, deadLetters.ref()));

@@ -40,7 +40,7 @@ class SeedTimingTest {
   @BeforeAll
   void setUp() {
     manualTime = ManualTime.get(testKit.system());
-    pool = TaskPool.create(testKit.system(), TaskPoolSettings.create(testKit.system()).withMaxConcurrency(5));
+    pool = TaskPool.create(testKit.system(), PoolSettings.create(testKit.system()).withMaxConcurrency(5));
   }
 
   @AfterAll

@@ -36,8 +36,8 @@ class StreamingTest {
   @JUnit5TestKit
   ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
-  private TaskPoolSettings settings(int maxConcurrency) {
-    return TaskPoolSettings.create(testKit.system()).withMaxConcurrency(maxConcurrency);
+  private PoolSettings settings(int maxConcurrency) {
+    return PoolSettings.create(testKit.system()).withMaxConcurrency(maxConcurrency);
   }
 
   /** A pool whose jobs are {@code recorder}'s tasks, at most {@code maxConcurrency} at once. */
@@ -112,17 +112,17 @@ class StreamingTest {
   void theOrderedFlowEmitsInInputOrderWhileTheUnorderedOneEmitsAsTheyFinish() throws Exception {
     try (JobPool<Integer, Integer> pool = reversingPool()) {
       List<Integer> input = List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
-      List<Pair<Integer, Outcome<Integer>>> ordered =
-          await(Source.from(input).via(pool.flow(16, true, false)).runWith(Sink.seq(), testKit.system()));
-      assertEquals(input, ordered.stream().map(Pair::first).toList());
-      assertEquals(input, ordered.stream().map(p -> p.second().index()).toList());
-      assertEquals(List.of(0, 2, 4, 6, 8, 10, 12, 14, 16, 18), ordered.stream().map(p -> p.second().getOrThrow()).toList());
+      List<Completed<Integer, Integer>> ordered =
+          await(Source.from(input).via(pool.flow(Order.INPUT, 16)).runWith(Sink.seq(), testKit.system()));
+      assertEquals(input, ordered.stream().map(Completed::request).toList());
+      assertEquals(input, ordered.stream().map(p -> p.outcome().index()).toList());
+      assertEquals(List.of(0, 2, 4, 6, 8, 10, 12, 14, 16, 18), ordered.stream().map(p -> p.outcome().getOrThrow()).toList());
 
-      List<Pair<Integer, Outcome<Integer>>> unordered =
-          await(Source.from(input).via(pool.flow(16, false, false)).runWith(Sink.seq(), testKit.system()));
-      assertEquals(Set.copyOf(input), unordered.stream().map(Pair::first).collect(java.util.stream.Collectors.toSet()));
+      List<Completed<Integer, Integer>> unordered =
+          await(Source.from(input).via(pool.flow(Order.COMPLETION, 16)).runWith(Sink.seq(), testKit.system()));
+      assertEquals(Set.copyOf(input), unordered.stream().map(Completed::request).collect(java.util.stream.Collectors.toSet()));
       assertEquals(10, unordered.size());
-      assertEquals(9, unordered.get(0).first(), "the quickest element comes first");
+      assertEquals(9, unordered.get(0).request(), "the quickest element comes first");
     }
   }
 
@@ -131,8 +131,8 @@ class StreamingTest {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
     try (JobPool<Integer, String> pool = recordingPool(recorder, 10)) {
-      CompletionStage<List<Pair<Integer, Outcome<String>>>> result =
-          Source.range(0, 19).via(pool.flow(4, true, false)).runWith(Sink.seq(), testKit.system());
+      CompletionStage<List<Completed<Integer, String>>> result =
+          Source.range(0, 19).via(pool.flow(Order.INPUT, 4)).runWith(Sink.seq(), testKit.system());
       Set<Integer> started = new HashSet<>();
       for (int i = 0; i < 4; i++) {
         started.add(recorder.expectStart(WAIT));
@@ -147,10 +147,10 @@ class StreamingTest {
         int index = recorder.expectStart(WAIT);
         recorder.complete(index);
       }
-      List<Pair<Integer, Outcome<String>>> outcomes = await(result);
+      List<Completed<Integer, String>> outcomes = await(result);
       assertEquals(20, outcomes.size());
       for (int i = 0; i < 20; i++) {
-        assertEquals(i, outcomes.get(i).first(), "input order");
+        assertEquals(i, outcomes.get(i).request(), "input order");
       }
     }
   }
@@ -162,15 +162,15 @@ class StreamingTest {
     try (JobPool<Integer, String> pool = recordingPool(recorder, 3)) {
       // Three elements in a window of three: all of them run, so no element can be submitted
       // while the stream is stopping, and the events below are the complete story.
-      CompletionStage<List<Pair<Integer, Outcome<String>>>> firstOnly =
-          Source.range(0, 2).via(pool.flow(3, false, false)).take(1).runWith(Sink.seq(), testKit.system());
+      CompletionStage<List<Completed<Integer, String>>> firstOnly =
+          Source.range(0, 2).via(pool.flow(Order.COMPLETION, 3)).take(1).runWith(Sink.seq(), testKit.system());
       Set<Integer> started = new HashSet<>();
       for (int i = 0; i < 3; i++) {
         started.add(recorder.expectStart(WAIT));
       }
       assertEquals(Set.of(0, 1, 2), started);
       recorder.complete(0);
-      assertEquals(0, await(firstOnly).get(0).first());
+      assertEquals(0, await(firstOnly).get(0).request());
       Set<Integer> cancelled = new HashSet<>();
       for (int i = 0; i < 2; i++) {
         cancelled.add(events.expectMessageClass(TaskRecorder.Cancelled.class, WAIT).index());
@@ -187,8 +187,8 @@ class StreamingTest {
     try (JobPool<Integer, String> pool = recordingPool(recorder, 1)) {
       // One job at a time in a window of three: element 0 runs, 1 and 2 wait in the router (or have
       // not been submitted yet); stopping the stream must cancel 0 and start neither of the others.
-      Pair<UniqueKillSwitch, CompletionStage<List<Pair<Integer, Outcome<String>>>>> run = Source.range(0, 2)
-          .via(pool.flow(3, false, false))
+      Pair<UniqueKillSwitch, CompletionStage<List<Completed<Integer, String>>>> run = Source.range(0, 2)
+          .via(pool.flow(Order.COMPLETION, 3))
           .viaMat(KillSwitches.single(), Keep.right())
           .toMat(Sink.seq(), Keep.both())
           .run(testKit.system());
@@ -204,20 +204,20 @@ class StreamingTest {
   @Test
   void aFailFastFlowCancelsTheRestButStillEmitsOneOutcomePerElement() throws Exception {
     AtomicInteger starts = new AtomicInteger();
-    TaskPoolSettings twoAtATime = settings(2);
+    PoolSettings twoAtATime = settings(2);
     try (JobPool<Integer, Integer> pool = JobPool.create(testKit.system(), twoAtATime, (n, context) -> {
       starts.incrementAndGet();
       return n == 0
           ? CompletableFuture.failedFuture(new IllegalStateException("first element broke"))
           : new CompletableFuture<>(); // the others would run forever
     })) {
-      List<Pair<Integer, Outcome<Integer>>> outcomes = await(Source.range(0, 9)
-          .via(pool.flow(4, true, true))
+      List<Completed<Integer, Integer>> outcomes = await(Source.range(0, 9)
+          .via(pool.flow(Order.INPUT, 4, GatherOptions.defaults().withFailFast(true)))
           .runWith(Sink.seq(), testKit.system()));
       assertEquals(10, outcomes.size());
-      assertEquals(ErrorKind.EXCEPTION, ((Outcome.Failure<?>) outcomes.get(0).second()).kind());
+      assertEquals(ErrorKind.EXCEPTION, ((Outcome.Failure<?>) outcomes.get(0).outcome()).kind());
       for (int i = 1; i < 10; i++) {
-        Outcome.Failure<?> failure = (Outcome.Failure<?>) outcomes.get(i).second();
+        Outcome.Failure<?> failure = (Outcome.Failure<?>) outcomes.get(i).outcome();
         assertEquals(ErrorKind.CANCELLED, failure.kind(), "element " + i);
         assertEquals("cancelled after item 0 failed", failure.message());
       }

@@ -39,8 +39,8 @@ class ThrottlingTest {
     manualTime = ManualTime.get(testKit.system());
   }
 
-  private TaskPoolSettings settings() {
-    return TaskPoolSettings.create(testKit.system());
+  private PoolSettings settings() {
+    return PoolSettings.create(testKit.system());
   }
 
   @Test

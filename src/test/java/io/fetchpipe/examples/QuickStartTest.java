@@ -8,7 +8,7 @@ import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.Task;
 import io.fetchpipe.core.TaskPool;
-import io.fetchpipe.core.TaskPoolSettings;
+import io.fetchpipe.core.PoolSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +46,7 @@ class QuickStartTest {
   @Test
   void quickStartRunsAsDocumented() throws Exception {
     ActorSystem<?> system = testKit.system();
-    try (TaskPool pool = TaskPool.create(system, TaskPoolSettings.create(system).withMaxConcurrency(5))) {
+    try (TaskPool pool = TaskPool.create(system, PoolSettings.create(system).withMaxConcurrency(5))) {
       long start = System.nanoTime();
       List<Outcome<String>> results = pool.gather(
               fetchData(system, "api/users", Duration.ofMillis(1000)),

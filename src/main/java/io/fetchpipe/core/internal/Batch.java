@@ -1,5 +1,6 @@
 package io.fetchpipe.core.internal;
 
+import io.fetchpipe.InternalApi;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -9,4 +10,5 @@ import org.apache.pekko.actor.typed.ActorRef;
  * failFast} the router cancels the batch itself as soon as it sees the failure, so no queued job
  * of the batch starts after it, however quickly a slot frees up.
  */
+@InternalApi
 public record Batch(long id, Duration jobTimeout, ActorRef<ThrottlingRouter.Reply> replyTo, boolean failFast) {}

@@ -1,8 +1,10 @@
 package io.fetchpipe.core.internal;
 
+import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.TaskContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -15,7 +17,7 @@ final class Cancellation implements TaskContext {
   private final int index;
   private final int attempt;
   private List<Runnable> hooks; // guarded by this; null once cancelled
-  private volatile boolean cancelled;
+  private volatile ErrorKind cancelledAs;
 
   Cancellation(int index, int attempt) {
     this.index = index;
@@ -34,13 +36,18 @@ final class Cancellation implements TaskContext {
 
   @Override
   public boolean isCancelled() {
-    return cancelled;
+    return cancelledAs != null;
+  }
+
+  @Override
+  public Optional<ErrorKind> cancellation() {
+    return Optional.ofNullable(cancelledAs);
   }
 
   @Override
   public void onCancel(Runnable hook) {
     synchronized (this) {
-      if (!cancelled) {
+      if (cancelledAs == null) {
         if (hooks == null) {
           hooks = new ArrayList<>(2);
         }
@@ -51,14 +58,17 @@ final class Cancellation implements TaskContext {
     runSafely(hook);
   }
 
-  /** Marks the run cancelled, runs the hooks and cancels the task's stage (if it is a future). */
-  void cancel(CompletionStage<?> stage) {
+  /**
+   * Marks the run cancelled as {@code kind}, runs the hooks and cancels the task's stage (if it
+   * is a future).
+   */
+  void cancel(CompletionStage<?> stage, ErrorKind kind) {
     List<Runnable> toRun;
     synchronized (this) {
-      if (cancelled) {
+      if (cancelledAs != null) {
         return;
       }
-      cancelled = true;
+      cancelledAs = kind;
       toRun = hooks;
       hooks = null;
     }

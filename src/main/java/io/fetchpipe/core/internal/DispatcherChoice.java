@@ -1,5 +1,6 @@
 package io.fetchpipe.core.internal;
 
+import io.fetchpipe.InternalApi;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.Attributes;
@@ -8,6 +9,7 @@ import org.apache.pekko.stream.Attributes;
  * The {@code dispatcher} setting of the pool and the pipeline: a config path, or {@code "default"}
  * for the actor system's default dispatcher. One reading of it for actors and for streams.
  */
+@InternalApi
 public final class DispatcherChoice {
   /** The setting's value that means the actor system's default dispatcher. */
   public static final String DEFAULT = "default";

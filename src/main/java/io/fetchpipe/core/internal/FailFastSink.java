@@ -1,5 +1,6 @@
 package io.fetchpipe.core.internal;
 
+import io.fetchpipe.InternalApi;
 import io.fetchpipe.core.GatherFailedException;
 import io.fetchpipe.core.Outcome;
 import java.util.Arrays;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * Collects values by index until the first failure, which fails the result at once and asks for
  * the rest of the gather to be cancelled (asyncio.TaskGroup's behaviour).
  */
+@InternalApi
 public final class FailFastSink<T> implements OutcomeSink {
   private final Object[] values;
   private final CompletableFuture<List<T>> result;

@@ -1,5 +1,7 @@
 package io.fetchpipe.core.internal;
 
+import io.fetchpipe.InternalApi;
+import io.fetchpipe.core.Durations;
 import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.Outcome;
 import java.time.Duration;
@@ -18,12 +20,14 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * One per gather: submits the gather's requests to the router in batches (one batch in flight,
- * so the router's queue bounds the backlog), collects exactly one outcome per index, and turns
- * everything that goes wrong into failure outcomes: task errors and timeouts (from the workers),
- * crashes (from the router), cancellation and the deadline (here). It stops only when every
- * index has its outcome, so no report ever arrives at a dead actor.
+ * One per gather, a child of its pool's router: submits the gather's requests in batches (one
+ * batch in flight, so the router's queue bounds the backlog), collects exactly one outcome per
+ * index, and turns everything that goes wrong into failure outcomes: task errors and timeouts
+ * (from the workers), crashes (from the router), cancellation and the deadline (here). It stops
+ * only when every index has its outcome, so no report ever arrives at a dead actor, and the pool
+ * waits for it before it closes.
  */
+@InternalApi
 public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Command> {
 
   /** Messages the supervisor understands. */
@@ -38,46 +42,10 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
 
   private record DeadlinePassed(Duration deadline) implements Command {}
 
-  private final ActorRef<ThrottlingRouter.Command> router;
-  private final Batch batch;
-  private final List<?> requests;
-  private final int submitBatch;
-  private final OutcomeSink sink;
-  private final CompletableFuture<Done> done;
-  private final BitSet reported;
-
-  private int nextToSubmit;
-  private int outcomeCount;
-  private boolean awaitingAccept;
-  private boolean stopping;
-
-  private GatherSupervisor(
-      ActorContext<Command> context,
-      ActorRef<ThrottlingRouter.Command> router,
-      long batchId,
-      List<?> requests,
-      Duration jobTimeout,
-      boolean failFast,
-      int submitBatch,
-      OutcomeSink sink,
-      CompletableFuture<Done> done) {
-    super(context);
-    this.router = router;
-    this.requests = requests;
-    this.submitBatch = submitBatch;
-    this.sink = sink;
-    this.done = done;
-    this.reported = new BitSet(requests.size());
-    ActorRef<ThrottlingRouter.Reply> replyTo =
-        context.messageAdapter(ThrottlingRouter.Reply.class, FromRouter::new);
-    this.batch = new Batch(batchId, jobTimeout, replyTo, failFast);
-  }
-
   /**
-   * A supervisor for one gather.
+   * What one gather runs.
    *
-   * @param router where jobs run
-   * @param batchId unique per router
+   * @param id unique within the pool (it is the batch id)
    * @param requests the inputs, index = position
    * @param jobTimeout per job, or null for none
    * @param deadline for the whole gather, or null for none
@@ -86,35 +54,48 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
    * @param sink where outcomes go
    * @param done completed when every item has its outcome
    */
-  public static Behavior<Command> create(
-      ActorRef<ThrottlingRouter.Command> router,
-      long batchId,
-      List<?> requests,
-      Duration jobTimeout,
-      Duration deadline,
-      boolean failFast,
-      int submitBatch,
-      OutcomeSink sink,
-      CompletableFuture<Done> done) {
-    return Behaviors.setup(
-        context ->
-            Behaviors.withTimers(
-                timers -> {
-                  GatherSupervisor supervisor = new GatherSupervisor(
-                      context, router, batchId, requests, jobTimeout, failFast, submitBatch, sink, done);
-                  return supervisor.start(timers, deadline);
-                }));
+  public record Spec(long id, List<?> requests, Duration jobTimeout, Duration deadline, boolean failFast,
+      int submitBatch, OutcomeSink sink, CompletableFuture<Done> done) {}
+
+  private final ActorRef<ThrottlingRouter.Command> router;
+  private final Spec spec;
+  private final Batch batch;
+  private final BitSet reported;
+
+  private int nextToSubmit;
+  private int outcomeCount;
+  private boolean awaitingAccept;
+  private boolean stopping;
+
+  private GatherSupervisor(ActorContext<Command> context, ActorRef<ThrottlingRouter.Command> router, Spec spec) {
+    super(context);
+    this.router = router;
+    this.spec = spec;
+    this.reported = new BitSet(spec.requests().size());
+    ActorRef<ThrottlingRouter.Reply> replyTo =
+        context.messageAdapter(ThrottlingRouter.Reply.class, FromRouter::new);
+    this.batch = new Batch(spec.id(), spec.jobTimeout(), replyTo, spec.failFast());
   }
 
-  private Behavior<Command> start(TimerScheduler<Command> timers, Duration deadline) {
-    if (requests.isEmpty()) {
+  /** A supervisor for one gather, submitting to {@code router}. */
+  public static Behavior<Command> create(ActorRef<ThrottlingRouter.Command> router, Spec spec) {
+    return Behaviors.setup(context -> Behaviors.withTimers(
+        timers -> new GatherSupervisor(context, router, spec).start(timers)));
+  }
+
+  private Behavior<Command> start(TimerScheduler<Command> timers) {
+    if (spec.requests().isEmpty()) {
       return finish();
     }
-    if (deadline != null) {
-      timers.startSingleTimer(new DeadlinePassed(deadline), deadline);
+    if (spec.deadline() != null) {
+      timers.startSingleTimer(new DeadlinePassed(spec.deadline()), spec.deadline());
     }
     submitNext();
     return this;
+  }
+
+  private int size() {
+    return spec.requests().size();
   }
 
   @Override
@@ -133,27 +114,27 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
       awaitingAccept = false;
       submitNext();
     }
-    return outcomeCount == requests.size() ? finish() : this;
+    return outcomeCount == size() ? finish() : this;
   }
 
   private Behavior<Command> onCancel() {
     stop(ErrorKind.CANCELLED, "cancelled");
-    return outcomeCount == requests.size() ? finish() : this;
+    return outcomeCount == size() ? finish() : this;
   }
 
   private Behavior<Command> onDeadline(DeadlinePassed passed) {
     stop(ErrorKind.TIMEOUT, "gather deadline of " + Durations.format(passed.deadline()) + " passed");
-    return outcomeCount == requests.size() ? finish() : this;
+    return outcomeCount == size() ? finish() : this;
   }
 
   private void submitNext() {
-    if (awaitingAccept || stopping || nextToSubmit == requests.size()) {
+    if (awaitingAccept || stopping || nextToSubmit == size()) {
       return;
     }
-    int end = Math.min(requests.size(), nextToSubmit + submitBatch);
+    int end = Math.min(size(), nextToSubmit + spec.submitBatch());
     List<Job<?>> jobs = new ArrayList<>(end - nextToSubmit);
     for (int i = nextToSubmit; i < end; i++) {
-      jobs.add(new Job<>(batch, i, requests.get(i)));
+      jobs.add(new Job<>(batch, i, spec.requests().get(i)));
     }
     nextToSubmit = end;
     awaitingAccept = true;
@@ -162,14 +143,14 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
 
   private void record(Outcome<?> outcome) {
     int index = outcome.index();
-    if (index < 0 || index >= requests.size() || reported.get(index)) {
+    if (index < 0 || index >= size() || reported.get(index)) {
       getContext().getLog().error("ignoring a second outcome for item {} of gather {}", index, batch.id());
       return;
     }
     reported.set(index);
     outcomeCount++;
-    if (!sink.accept(outcome)) {
-      stop(ErrorKind.CANCELLED, sink.stopReason());
+    if (!spec.sink().accept(outcome)) {
+      stop(ErrorKind.CANCELLED, spec.sink().stopReason());
     }
   }
 
@@ -181,23 +162,23 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
     stopping = true;
     Instant now = Instant.now();
     int unsubmitted = nextToSubmit;
-    nextToSubmit = requests.size();
-    for (int i = unsubmitted; i < requests.size(); i++) {
+    nextToSubmit = size();
+    for (int i = unsubmitted; i < size(); i++) {
       record(Outcome.failure(i, kind, message, null, now, now));
     }
-    if (outcomeCount < requests.size()) {
+    if (outcomeCount < size()) {
       router.tell(new ThrottlingRouter.CancelBatch(batch.id(), kind, message));
     }
   }
 
   private Behavior<Command> finish() {
     if (stopping) {
-      router.tell(new ThrottlingRouter.ReleaseBatch(batch.id()));
+      router.tell(new ThrottlingRouter.EndBatch(batch.id()));
     }
     // `done` first: whoever reacts to the sink's completion (a stream) then sees the gather as
     // done and sends it nothing more.
-    done.complete(Done.getInstance());
-    sink.complete();
+    spec.done().complete(Done.getInstance());
+    spec.sink().complete();
     return Behaviors.stopped();
   }
 }

@@ -1,5 +1,6 @@
 package io.fetchpipe.core.internal;
 
+import io.fetchpipe.InternalApi;
 import io.fetchpipe.core.Outcome;
 import java.util.Arrays;
 import java.util.Collections;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** Collects outcomes by index and completes with the whole list (asyncio.gather's order). */
+@InternalApi
 public final class InputOrderSink<T> implements OutcomeSink {
   private final Outcome<?>[] slots;
   private final CompletableFuture<List<Outcome<T>>> result;

@@ -1,5 +1,6 @@
 package io.fetchpipe.core.internal;
 
+import io.fetchpipe.InternalApi;
 import java.time.Instant;
 
 /**
@@ -8,6 +9,7 @@ import java.time.Instant;
  *
  * @param <Q> the request type
  */
+@InternalApi
 public record Job<Q>(Batch batch, int index, Q request, int attempt, Instant firstStartedAt) {
 
   /** A job's first attempt. */

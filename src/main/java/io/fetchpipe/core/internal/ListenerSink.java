@@ -1,9 +1,11 @@
 package io.fetchpipe.core.internal;
 
+import io.fetchpipe.InternalApi;
 import io.fetchpipe.core.Outcome;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /** Sends each outcome, as it completes, to an actor. */
+@InternalApi
 public final class ListenerSink implements OutcomeSink {
   private final ActorRef<Object> listener;
 

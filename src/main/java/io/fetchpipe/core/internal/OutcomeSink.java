@@ -1,11 +1,13 @@
 package io.fetchpipe.core.internal;
 
+import io.fetchpipe.InternalApi;
 import io.fetchpipe.core.Outcome;
 
 /**
  * Where a {@link GatherSupervisor} delivers outcomes: collected in input order, streamed in
  * completion order, or collected until the first failure. Called only from the supervisor.
  */
+@InternalApi
 public interface OutcomeSink {
 
   /**

@@ -1,5 +1,6 @@
 package io.fetchpipe.core.internal;
 
+import io.fetchpipe.InternalApi;
 import io.fetchpipe.core.Outcome;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.QueueOfferResult;
@@ -9,6 +10,7 @@ import org.apache.pekko.stream.QueueOfferResult;
  * items, so an offer is never dropped; a closed queue means the stream was cancelled downstream,
  * and the rest of the gather is cancelled.
  */
+@InternalApi
 public final class StreamSink implements OutcomeSink {
   private final BoundedSourceQueue<Object> queue;
 

@@ -1,21 +1,28 @@
 package io.fetchpipe.core.internal;
 
+import io.fetchpipe.InternalApi;
+import io.fetchpipe.core.Durations;
 import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.Outcome;
+import io.fetchpipe.core.PoolSettings;
 import io.fetchpipe.core.RetrySettings;
 import io.fetchpipe.core.RetryableFailure;
-import io.fetchpipe.core.TaskPoolSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -24,22 +31,27 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * Owns a pool of {@link Worker}s and hands a job to a worker only while fewer than {@code
- * max-concurrency} jobs are in flight (the Semaphore), fewer than {@code max-per-key} of the
- * job's key, and, when a rate is set, when the token bucket has a token. Jobs wait in the
- * router's own {@link JobQueue}, bounded by {@code queue-capacity}, in arrival order. A {@link
- * Submit} that does not fit is parked, unanswered, until there is room; since each gather waits
- * for {@link Accepted} before it submits more, the mailbox never holds more than one submit per
- * gather.
+ * The root of one pool's subtree: owns the pool's {@link Worker}s and its gathers' {@link
+ * GatherSupervisor}s, and hands a job to a worker only while fewer than {@code max-concurrency}
+ * jobs are in flight (the Semaphore), fewer than {@code max-per-key} of the job's key, and, when
+ * a rate is set, when the token bucket has a token. Jobs wait in the router's own {@link
+ * JobQueue}, bounded by {@code queue-capacity}, in arrival order. A {@link Submit} that does not
+ * fit is parked, unanswered, until there is room; since each gather and stream waits for {@link
+ * Accepted} before it submits more, the mailbox never holds more than one submit per client.
  *
  * <p>A job that fails with a {@link RetryableFailure} is tried again after a backoff while
  * retries are left; it waits here without holding a slot, and every attempt counts against the
  * rate.
  *
  * <p>Every job gets exactly one {@link JobFinished}: the worker's report, or a crash outcome if
- * the worker dies, or a cancellation outcome if its gather is cancelled while it waits. Reports
+ * the worker dies, or a cancellation outcome if its batch is cancelled while it waits. Reports
  * for jobs the router no longer tracks are dropped, so nothing is reported twice.
+ *
+ * <p>{@link Close} cancels everything unfinished, tells open streams, and stops the router (and
+ * with it the whole subtree) once no job runs, every gather has delivered its outcomes and every
+ * stream has ended, or when the close timeout passes.
  */
+@InternalApi
 public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Command> {
 
   /** Messages the router understands. */
@@ -47,9 +59,21 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
 
   /**
    * Enqueue these jobs of one batch; {@code ackTo} (if not null) gets {@link Accepted} once they
-   * are queued. Outcomes go to the batch's {@code replyTo}.
+   * are queued (or refused). Outcomes go to the batch's {@code replyTo}.
    */
   public record Submit(Batch batch, List<Job<?>> jobs, ActorRef<Reply> ackTo) implements Command {}
+
+  /** Start a gather: the router spawns its supervisor as a child. */
+  public record StartGather(GatherSupervisor.Spec spec) implements Command {}
+
+  /** Cancel a running gather: every unfinished item fails with {@link ErrorKind#CANCELLED}. */
+  public record CancelGather(long gatherId) implements Command {}
+
+  /**
+   * A stream opens batch {@code batchId}: it is told {@link PoolClosing} when the pool closes, and
+   * the pool waits for its {@link EndBatch} before it stops.
+   */
+  public record OpenStream(long batchId, ActorRef<Reply> replyTo) implements Command {}
 
   /**
    * Fail every job of the batch that has not finished: waiting ones at once, running ones after
@@ -57,26 +81,24 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
    */
   public record CancelBatch(long batchId, ErrorKind kind, String message) implements Command {}
 
-  /**
-   * The batch is over (its gather finished, or its stream terminated): forget that it was
-   * cancelled.
-   */
-  public record ReleaseBatch(long batchId) implements Command {}
+  /** The batch is over (its gather finished, its stream stopped): cancel what is left, forget it. */
+  public record EndBatch(long batchId) implements Command {}
 
   /** A worker's report: the outcome of the job it was running. */
   public record WorkerDone(ActorRef<Worker.Command> worker, long batchId, Outcome<?> outcome)
       implements Command {}
 
   /**
-   * Stop accepting work: every waiting and running job, and every job submitted later, fails
-   * with {@link ErrorKind#CANCELLED}; workers stop as they become idle. The router itself stays,
-   * so a late submit is still answered rather than lost.
+   * Close the pool: every waiting and running job, and every job submitted later, fails with
+   * {@link ErrorKind#CANCELLED}; open streams are told; the router stops when all is delivered.
    */
-  public enum Shutdown implements Command {
+  public enum Close implements Command {
     INSTANCE
   }
 
   private record WorkerTerminated(ActorRef<Worker.Command> worker) implements Command {}
+
+  private record GatherTerminated(long gatherId) implements Command {}
 
   private record RetryDue(Job<?> nextAttempt) implements Command {}
 
@@ -84,30 +106,41 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     INSTANCE
   }
 
-  /** What the router tells a gather. */
+  private enum CloseTimedOut implements Command {
+    INSTANCE
+  }
+
+  /** What the router tells a gather or a stream. */
   public interface Reply {}
 
-  /** The jobs of a submit are queued; the gather may submit more. */
+  /** The jobs of a submit are queued (or were refused and failed); the client may submit more. */
   public record Accepted(long batchId, int count) implements Reply {}
 
   /** A job's one and only outcome. */
   public record JobFinished(long batchId, Outcome<?> outcome) implements Reply {}
 
+  /** The pool is closing: a stream should take no more input and end once its outcomes are in. */
+  public record PoolClosing(long batchId) implements Reply {}
+
   private static final Object REFILL_KEY = "refill";
+  private static final Object CLOSE_KEY = "close";
   private static final long ALL_BATCHES = -1;
   private static final String POOL_CLOSED = "cancelled: the pool was closed";
 
   private final Function<ActorRef<Command>, Behavior<Worker.Command>> workerFactory;
-  private final int maxConcurrency;
+  private final PoolSettings settings;
   private final RetrySettings retry;
   private final Random jitter = new Random();
   private final TokenBucket bucket;
   private final TimerScheduler<Command> timers;
   private final JobQueue waiting;
+  private final CompletableFuture<Done> terminated;
 
   private final ArrayDeque<ActorRef<Worker.Command>> idle = new ArrayDeque<>();
   private final Map<ActorRef<Worker.Command>, JobQueue.Queued> running = new HashMap<>();
   private final Map<Long, CancelBatch> cancelledBatches = new HashMap<>();
+  private final Map<Long, ActorRef<Reply>> streams = new HashMap<>();
+  private final Set<Long> gathers = new HashSet<>();
   private long workerNames;
   private boolean refilling;
   private boolean closing;
@@ -117,32 +150,32 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       TimerScheduler<Command> timers,
       Function<ActorRef<Command>, Behavior<Worker.Command>> workerFactory,
       Function<Object, Object> keyOf,
-      TaskPoolSettings settings) {
+      PoolSettings settings,
+      CompletableFuture<Done> terminated) {
     super(context);
     this.timers = timers;
     this.workerFactory = workerFactory;
-    this.maxConcurrency = settings.maxConcurrency();
+    this.settings = settings;
     this.retry = settings.retry();
     this.bucket = new TokenBucket(settings.rate(), settings.rateTick());
     this.waiting = new JobQueue(settings.queueCapacity(), settings.maxPerKey(), keyOf);
+    this.terminated = terminated;
   }
 
   /**
    * A router whose workers are made by {@code workerFactory} (given the router's ref). Workers
    * are spawned on demand, up to {@code max-concurrency}, and restarted when they throw.
+   *
+   * @param keyOf the key that {@code max-per-key} limits, per request
+   * @param terminated completed when the router and its whole subtree have stopped
    */
-  public static Behavior<Command> create(
-      Function<ActorRef<Command>, Behavior<Worker.Command>> workerFactory, TaskPoolSettings settings) {
-    return create(workerFactory, request -> null, settings);
-  }
-
-  /** As {@link #create(Function, TaskPoolSettings)}, with the key that {@code max-per-key} limits. */
   public static Behavior<Command> create(
       Function<ActorRef<Command>, Behavior<Worker.Command>> workerFactory,
       Function<Object, Object> keyOf,
-      TaskPoolSettings settings) {
+      PoolSettings settings,
+      CompletableFuture<Done> terminated) {
     return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new ThrottlingRouter(context, timers, workerFactory, keyOf, settings)));
+        timers -> new ThrottlingRouter(context, timers, workerFactory, keyOf, settings, terminated)));
   }
 
   @Override
@@ -150,12 +183,18 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     return newReceiveBuilder()
         .onMessage(Submit.class, this::onSubmit)
         .onMessage(WorkerDone.class, this::onWorkerDone)
+        .onMessage(StartGather.class, this::onStartGather)
+        .onMessage(CancelGather.class, this::onCancelGather)
+        .onMessage(OpenStream.class, this::onOpenStream)
         .onMessage(RetryDue.class, this::onRetryDue)
         .onMessage(CancelBatch.class, this::onCancelBatch)
-        .onMessage(ReleaseBatch.class, this::onReleaseBatch)
+        .onMessage(EndBatch.class, this::onEndBatch)
         .onMessage(WorkerTerminated.class, this::onWorkerTerminated)
+        .onMessage(GatherTerminated.class, this::onGatherTerminated)
         .onMessageEquals(RefillTick.INSTANCE, this::onRefill)
-        .onMessageEquals(Shutdown.INSTANCE, this::onShutdown)
+        .onMessageEquals(Close.INSTANCE, this::onClose)
+        .onMessageEquals(CloseTimedOut.INSTANCE, this::onCloseTimedOut)
+        .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
 
@@ -166,11 +205,50 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     if (cancelled != null) {
       Instant now = Instant.now();
       submit.jobs().forEach(job -> failWaiting(job, cancelled.kind(), cancelled.message(), now));
+      if (submit.ackTo() != null) {
+        submit.ackTo().tell(new Accepted(submit.batch().id(), submit.jobs().size()));
+      }
       return this;
     }
     waiting.park(submit);
     admitParked();
     dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onStartGather(StartGather start) {
+    GatherSupervisor.Spec spec = start.spec();
+    ActorRef<GatherSupervisor.Command> gather =
+        getContext().spawn(GatherSupervisor.create(getContext().getSelf(), spec), gatherName(spec.id()),
+            DispatcherSelector.sameAsParent());
+    getContext().watchWith(gather, new GatherTerminated(spec.id()));
+    gathers.add(spec.id());
+    if (closing) {
+      gather.tell(GatherSupervisor.Cancel.INSTANCE);
+    }
+    return this;
+  }
+
+  private static String gatherName(long id) {
+    return "gather-" + id;
+  }
+
+  private Behavior<Command> onCancelGather(CancelGather cancel) {
+    getContext().getChild(gatherName(cancel.gatherId()))
+        .ifPresent(child -> child.unsafeUpcast().tell(GatherSupervisor.Cancel.INSTANCE));
+    return this;
+  }
+
+  private Behavior<Command> onGatherTerminated(GatherTerminated ended) {
+    gathers.remove(ended.gatherId());
+    return stopIfClosed();
+  }
+
+  private Behavior<Command> onOpenStream(OpenStream open) {
+    streams.put(open.batchId(), open.replyTo());
+    if (closing) {
+      open.replyTo().tell(new PoolClosing(open.batchId()));
+    }
     return this;
   }
 
@@ -206,7 +284,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
           "cancelled after item " + outcome.index() + " failed"));
     }
     dispatch();
-    return this;
+    return stopIfClosed();
   }
 
   private void scheduleRetry(JobQueue.Queued entry, Outcome.Failure<?> failure, RetryableFailure retryable) {
@@ -243,7 +321,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
           Outcome.failure(job.index(), ErrorKind.CRASHED, "worker stopped", null, now, now)));
     }
     dispatch();
-    return this;
+    return stopIfClosed();
   }
 
   private Behavior<Command> onCancelBatch(CancelBatch cancel) {
@@ -259,16 +337,44 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     }
   }
 
-  private Behavior<Command> onReleaseBatch(ReleaseBatch release) {
-    cancelledBatches.remove(release.batchId());
-    return this;
+  private Behavior<Command> onEndBatch(EndBatch end) {
+    if (cancelledBatches.get(end.batchId()) == null) {
+      cancelWhere(end.batchId(), ErrorKind.CANCELLED, "cancelled: the stream stopped");
+      admitParked();
+    }
+    cancelledBatches.remove(end.batchId());
+    streams.remove(end.batchId());
+    dispatch();
+    return stopIfClosed();
   }
 
-  private Behavior<Command> onShutdown() {
+  private Behavior<Command> onClose() {
+    if (closing) {
+      return this;
+    }
     closing = true;
     cancelWhere(ALL_BATCHES, ErrorKind.CANCELLED, POOL_CLOSED);
+    streams.forEach((batchId, stream) -> stream.tell(new PoolClosing(batchId)));
     idle.forEach(getContext()::stop);
     idle.clear();
+    timers.cancel(REFILL_KEY);
+    timers.startSingleTimer(CLOSE_KEY, CloseTimedOut.INSTANCE, settings.closeTimeout());
+    return stopIfClosed();
+  }
+
+  private Behavior<Command> onCloseTimedOut() {
+    getContext().getLog().warn("pool closed after {} with {} jobs running, {} gathers and {} streams unfinished",
+        Durations.format(settings.closeTimeout()), running.size(), gathers.size(), streams.size());
+    return Behaviors.stopped();
+  }
+
+  /** Once closing, stops when nothing is left to deliver; the subtree stops with the router. */
+  private Behavior<Command> stopIfClosed() {
+    return closing && running.isEmpty() && gathers.isEmpty() && streams.isEmpty() ? Behaviors.stopped() : this;
+  }
+
+  private Behavior<Command> onPostStop() {
+    terminated.complete(Done.getInstance());
     return this;
   }
 
@@ -282,7 +388,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     running.forEach((worker, entry) -> {
       Job<?> job = entry.job();
       if (batchId == ALL_BATCHES || job.batch().id() == batchId) {
-        worker.tell(new Worker.Cancel(job.batch().id(), job.index(), kind, message));
+        worker.tell(new Worker.Cancel(job, kind, message));
       }
     });
   }
@@ -295,12 +401,12 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   }
 
   private Behavior<Command> onRefill() {
+    refilling = false;
     bucket.refill();
-    if (bucket.isFull()) {
-      timers.cancel(REFILL_KEY);
-      refilling = false;
-    }
     dispatch();
+    if (!bucket.isFull()) {
+      startRefilling();
+    }
     return this;
   }
 
@@ -314,7 +420,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
 
   /** Starts queued jobs while a slot, a token and a job whose key is below its limit are there. */
   private void dispatch() {
-    while (waiting.hasStartable() && running.size() < maxConcurrency) {
+    while (!closing && waiting.hasStartable() && running.size() < settings.maxConcurrency()) {
       if (!bucket.hasToken()) {
         startRefilling();
         return;
@@ -334,10 +440,16 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     }
   }
 
+  /**
+   * One refill tick at a time, each armed after the previous one was handled: a tick that comes
+   * late (a busy machine, or virtual time moved on in one step) adds one tick's tokens, never a
+   * burst of the ticks it missed, so no window of time ever sees more starts than the bucket
+   * allows. Under load the rate can only fall short of the limit, never exceed it.
+   */
   private void startRefilling() {
     if (!refilling && !bucket.isUnlimited()) {
       refilling = true;
-      timers.startTimerAtFixedRate(REFILL_KEY, RefillTick.INSTANCE, bucket.tickInterval());
+      timers.startSingleTimer(REFILL_KEY, RefillTick.INSTANCE, bucket.tickInterval());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.fetchpipe.core.internal;
 
+import io.fetchpipe.InternalApi;
 import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.JobHandler;
 import io.fetchpipe.core.Outcome;
@@ -19,12 +20,19 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * Runs one job at a time and reports exactly one outcome per job to the router: the task's value,
- * its failure, a timeout, a cancellation, or (from its restart/stop signal) a crash.
+ * its failure, a timeout, a cancellation, or (from its restart/stop signal) a crash. The job's
+ * timeout is the only timer of an attempt: on it the task's cancellation hooks run and the
+ * handler names the failure ({@link JobHandler#timedOut}).
  *
  * <p>A task that throws synchronously crashes the worker on purpose ("let it crash"): the router
  * supervises workers with a restart strategy, and the signal handler reports the job that was
  * running, with the exception as its cause, before the fresh instance takes over.
+ *
+ * <p>Completions and timeouts name the job they belong to, and count only while that very job
+ * (the same instance) is the current one: a late completion of an earlier job, even one from
+ * before a restart, can never be credited to a later job.
  */
+@InternalApi
 public final class Worker extends AbstractBehavior<Worker.Command> {
 
   /** Messages a worker understands. */
@@ -33,25 +41,24 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   /** Run this job now; the router only sends it to an idle worker. */
   public record Run(Job<?> job) implements Command {}
 
-  /** Stop the given job if it is still running; it fails with the given kind and message. */
-  public record Cancel(long batchId, int index, ErrorKind kind, String message) implements Command {}
+  /** Stop {@code job} if it is still running; it fails with the given kind and message. */
+  public record Cancel(Job<?> job, ErrorKind kind, String message) implements Command {}
 
-  private record Completed(long run, Object value, Throwable error) implements Command {}
+  private record Completed(Job<?> job, Object value, Throwable error) implements Command {}
 
-  private record TimedOut(long run, Duration after) implements Command {}
+  private record TimedOut(Job<?> job, Duration after) implements Command {}
 
   private final JobHandler<Object, Object> handler;
   private final ActorRef<ThrottlingRouter.Command> router;
 
-  private long runCounter;
   private Job<?> current;
   private Instant startedAt;
   private Cancellation cancellation;
   private CompletionStage<?> stage;
   private Throwable crashCause;
   // A plain scheduled message rather than a TimerScheduler: the timers' interceptor would sit in
-  // front of every message a worker handles, and most jobs have no timeout. Late firings are
-  // recognised by their run number.
+  // front of every message a worker handles, and most jobs have no timeout. A late firing names
+  // its job and is ignored when that job is over.
   private Cancellable timeoutTimer;
 
   private Worker(
@@ -64,12 +71,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   /** A worker that runs jobs with {@code handler} and reports to {@code router}. */
-  @SuppressWarnings("unchecked")
-  public static Behavior<Command> create(
-      JobHandler<?, ?> handler, ActorRef<ThrottlingRouter.Command> router) {
-    JobHandler<Object, Object> erased = (JobHandler<Object, Object>) handler;
-    return Behaviors.setup(
-        context -> new Worker(context, erased, router));
+  public static Behavior<Command> create(JobHandler<Object, Object> handler, ActorRef<ThrottlingRouter.Command> router) {
+    return Behaviors.setup(context -> new Worker(context, handler, router));
   }
 
   @Override
@@ -92,14 +95,13 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       report(job, Outcome.failure(job.index(), ErrorKind.CRASHED, "worker was busy", null, now, now));
       return this;
     }
-    long thisRun = ++runCounter;
     current = job;
     startedAt = job.firstStartedAt() != null ? job.firstStartedAt() : Instant.now();
     cancellation = new Cancellation(job.index(), job.attempt());
     Duration timeout = job.batch().jobTimeout();
     if (timeout != null) {
       // Started before the task, so the timeout counts from the moment the task can observe.
-      timeoutTimer = getContext().scheduleOnce(timeout, getContext().getSelf(), new TimedOut(thisRun, timeout));
+      timeoutTimer = getContext().scheduleOnce(timeout, getContext().getSelf(), new TimedOut(job, timeout));
     }
     CompletionStage<Object> started;
     try {
@@ -118,44 +120,44 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     // getNow on an exceptionally completed future throws; those go the asynchronous way.
     if (future != null && future.isDone() && !future.isCompletedExceptionally()) {
       // Already finished (a cached or synchronous result): no need for a round trip through the mailbox.
-      Object value = future.getNow(null);
-      finish(Outcome.success(job.index(), value, startedAt, Instant.now()));
+      finish(Outcome.success(job.index(), future.getNow(null), startedAt, Instant.now()));
       return this;
     }
-    getContext().pipeToSelf(started, (value, error) -> new Completed(thisRun, value, error));
+    getContext().pipeToSelf(started, (value, error) -> new Completed(job, value, error));
     return this;
   }
 
   private Behavior<Command> onCompleted(Completed done) {
-    if (done.run() != runCounter || current == null) {
-      return this; // a late completion of a job that already timed out or was cancelled
+    if (done.job() != current) {
+      return this; // a late completion of a job that already timed out, was cancelled or crashed
     }
     Instant now = Instant.now();
-    Outcome<Object> outcome =
-        done.error() == null
-            ? Outcome.success(current.index(), done.value(), startedAt, now)
-            : Outcome.failure(current.index(), done.error(), startedAt, now);
-    finish(outcome);
+    finish(done.error() == null
+        ? Outcome.success(current.index(), done.value(), startedAt, now)
+        : Outcome.failure(current.index(), done.error(), startedAt, now));
     return this;
   }
 
   private Behavior<Command> onTimedOut(TimedOut timedOut) {
-    if (timedOut.run() != runCounter || current == null) {
+    if (timedOut.job() != current) {
       return this;
     }
-    cancellation.cancel(stage);
-    finish(Outcome.failure(current.index(), ErrorKind.TIMEOUT,
-        "timed out after " + Durations.format(timedOut.after()), null, startedAt, Instant.now()));
+    cancellation.cancel(stage, ErrorKind.TIMEOUT);
+    Throwable error;
+    try {
+      error = handler.timedOut(current.request(), cancellation, timedOut.after());
+    } catch (RuntimeException e) {
+      error = e; // a handler that fails to describe its timeout still yields one outcome
+    }
+    finish(Outcome.failure(current.index(), error, startedAt, Instant.now()));
     return this;
   }
 
   private Behavior<Command> onCancel(Cancel cancel) {
-    if (current == null
-        || current.batch().id() != cancel.batchId()
-        || current.index() != cancel.index()) {
+    if (cancel.job() != current) {
       return this; // already finished; its outcome is on its way to the router
     }
-    cancellation.cancel(stage);
+    cancellation.cancel(stage, cancel.kind());
     finish(Outcome.failure(current.index(), cancel.kind(), cancel.message(), null, startedAt, Instant.now()));
     return this;
   }
@@ -168,7 +170,6 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   private Behavior<Command> onCrash(String what) {
-    // The restarted instance numbers its runs afresh, so this one's timer must not fire into it.
     cancelTimeout();
     if (current != null) {
       Instant now = Instant.now();
@@ -177,7 +178,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
               ? Outcome.failure(current.index(), crashCause, startedAt, now)
               : Outcome.failure(current.index(), ErrorKind.CRASHED, what, null, startedAt, now);
       if (cancellation != null) {
-        cancellation.cancel(stage);
+        cancellation.cancel(stage, ErrorKind.CRASHED);
       }
       report(current, outcome);
       current = null;

@@ -1,5 +1,8 @@
 /**
- * Actors behind {@link io.fetchpipe.core.TaskPool}: the throttling router, its workers and the
- * per-gather supervisor. Not public API; their protocols may change between releases.
+ * The actors and stages behind every pool: fetchpipe's guardian, each pool's throttling router
+ * with its workers and gather supervisors, and the flow stage. Not public API.
  */
+@InternalApi
 package io.fetchpipe.core.internal;
+
+import io.fetchpipe.InternalApi;

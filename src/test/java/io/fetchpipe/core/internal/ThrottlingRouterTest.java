@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.Outcome;
-import io.fetchpipe.core.TaskPoolSettings;
+import io.fetchpipe.core.PoolSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,10 +58,10 @@ class ThrottlingRouterTest {
   void aSubmitThatDoesNotFitWaitsUnansweredUntilThereIsRoom() {
     TestProbe<Told> workers = testKit.createTestProbe();
     TestProbe<ThrottlingRouter.Reply> gather = testKit.createTestProbe();
-    TaskPoolSettings settings = TaskPoolSettings.create(testKit.system())
+    PoolSettings settings = PoolSettings.create(testKit.system())
         .withMaxConcurrency(1).withQueueCapacity(3).withSubmitBatch(2);
     ActorRef<ThrottlingRouter.Command> router =
-        testKit.spawn(ThrottlingRouter.create(self -> forwardingWorker(workers.ref()), settings));
+        testKit.spawn(ThrottlingRouter.create(self -> forwardingWorker(workers.ref()), request -> null, settings, new java.util.concurrent.CompletableFuture<>()));
     Batch batch = new Batch(1, null, gather.ref(), false);
 
     router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, 0, 2), gather.ref()));
@@ -91,9 +91,9 @@ class ThrottlingRouterTest {
   void aStaleReportIsDroppedSoNoJobIsReportedTwice() {
     TestProbe<Told> workers = testKit.createTestProbe();
     TestProbe<ThrottlingRouter.Reply> gather = testKit.createTestProbe();
-    TaskPoolSettings settings = TaskPoolSettings.create(testKit.system()).withMaxConcurrency(1);
+    PoolSettings settings = PoolSettings.create(testKit.system()).withMaxConcurrency(1);
     ActorRef<ThrottlingRouter.Command> router =
-        testKit.spawn(ThrottlingRouter.create(self -> forwardingWorker(workers.ref()), settings));
+        testKit.spawn(ThrottlingRouter.create(self -> forwardingWorker(workers.ref()), request -> null, settings, new java.util.concurrent.CompletableFuture<>()));
     Batch batch = new Batch(3, null, gather.ref(), false);
     router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, 0, 1), gather.ref()));
     gather.expectMessageClass(ThrottlingRouter.Accepted.class, WAIT);
@@ -114,12 +114,12 @@ class ThrottlingRouterTest {
   void aWorkerThatStopsMidJobYieldsACrashOutcomeAndIsReplaced() {
     TestProbe<ThrottlingRouter.Reply> gather = testKit.createTestProbe();
     AtomicInteger spawned = new AtomicInteger();
-    TaskPoolSettings settings = TaskPoolSettings.create(testKit.system()).withMaxConcurrency(1);
+    PoolSettings settings = PoolSettings.create(testKit.system()).withMaxConcurrency(1);
     // Every worker stops on the first job it is given.
     ActorRef<ThrottlingRouter.Command> router = testKit.spawn(ThrottlingRouter.create(self -> {
       spawned.incrementAndGet();
       return Behaviors.<Worker.Command>receiveMessage(message -> Behaviors.stopped());
-    }, settings));
+    }, request -> null, settings, new java.util.concurrent.CompletableFuture<>()));
     Batch batch = new Batch(7, null, gather.ref(), false);
 
     router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, 0, 3), gather.ref()));

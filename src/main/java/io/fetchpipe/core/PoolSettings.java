@@ -8,13 +8,13 @@ import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * How a {@link TaskPool} runs work: the concurrency cap (the Semaphore's size), an optional cap
- * per key (e.g. per host), the start rate, retries, the router's queue and the default per-task
- * timeout. Defaults come from {@code fetchpipe.pool} in {@code reference.conf}; override them in
+ * How a pool ({@link JobPool}, {@link TaskPool}, the fetcher) runs work: the concurrency cap (the
+ * Semaphore's size), an optional cap per key (e.g. per host), the start rate, retries, the
+ * router's queue, the default per-task timeout and how long closing may take. Defaults come from {@code fetchpipe.pool} in {@code reference.conf}; override them in
  * {@code application.conf} or in code with the {@code withX} methods, which return changed
  * copies.
  */
-public final class TaskPoolSettings {
+public final class PoolSettings {
   private static final String PATH = "fetchpipe.pool";
 
   private final int maxConcurrency;
@@ -26,8 +26,9 @@ public final class TaskPoolSettings {
   private final int submitBatch;
   private final Duration taskTimeout; // null: no timeout
   private final String dispatcher; // config path, or "default"
+  private final Duration closeTimeout;
 
-  private TaskPoolSettings(Fields f) {
+  private PoolSettings(Fields f) {
     if (f.maxConcurrency < 1) {
       throw new IllegalArgumentException("max-concurrency must be at least 1, got " + f.maxConcurrency);
     }
@@ -50,15 +51,16 @@ public final class TaskPoolSettings {
     this.submitBatch = f.submitBatch;
     this.taskTimeout = f.taskTimeout == null ? null : ConfigDurations.positive(f.taskTimeout, "task-timeout");
     this.dispatcher = Objects.requireNonNull(f.dispatcher, "dispatcher");
+    this.closeTimeout = ConfigDurations.positive(f.closeTimeout, "close-timeout");
   }
 
   /** Reads the settings from the {@code fetchpipe.pool} section of the system's config. */
-  public static TaskPoolSettings create(ActorSystem<?> system) {
+  public static PoolSettings create(ActorSystem<?> system) {
     return create(system.settings().config());
   }
 
   /** Reads the settings from the {@code fetchpipe.pool} section of a full config. */
-  public static TaskPoolSettings create(Config root) {
+  public static PoolSettings create(Config root) {
     Config c = root.getConfig(PATH);
     Fields f = new Fields();
     f.maxConcurrency = c.getInt("max-concurrency");
@@ -73,7 +75,8 @@ public final class TaskPoolSettings {
     f.submitBatch = c.getInt("submit-batch");
     f.taskTimeout = ConfigDurations.optional(c, "task-timeout").orElse(null);
     f.dispatcher = c.getString("dispatcher");
-    return new TaskPoolSettings(f);
+    f.closeTimeout = c.getDuration("close-timeout");
+    return new PoolSettings(f);
   }
 
   /** Most tasks in flight at once, across all gathers of one pool. */
@@ -121,33 +124,46 @@ public final class TaskPoolSettings {
     return dispatcher;
   }
 
+  /**
+   * How long {@code close()} lets running work end and streams finish before it stops the pool's
+   * actors regardless.
+   */
+  public Duration closeTimeout() {
+    return closeTimeout;
+  }
+
+  /** A copy with another close timeout. */
+  public PoolSettings withCloseTimeout(Duration value) {
+    return with(f -> f.closeTimeout = value);
+  }
+
   /** A copy whose actors run on another dispatcher (a config path, or {@code "default"}). */
-  public TaskPoolSettings withDispatcher(String value) {
+  public PoolSettings withDispatcher(String value) {
     return with(f -> f.dispatcher = value);
   }
 
   /** A copy with another concurrency cap. */
-  public TaskPoolSettings withMaxConcurrency(int value) {
+  public PoolSettings withMaxConcurrency(int value) {
     return with(f -> f.maxConcurrency = value);
   }
 
   /** A copy with another cap per key (0: none). */
-  public TaskPoolSettings withMaxPerKey(int value) {
+  public PoolSettings withMaxPerKey(int value) {
     return with(f -> f.maxPerKey = value);
   }
 
   /** A copy with another rate limit ({@link RateLimit#unlimited()} for none). */
-  public TaskPoolSettings withRate(RateLimit value) {
+  public PoolSettings withRate(RateLimit value) {
     return with(f -> f.rate = value);
   }
 
   /** A copy with other retry settings. */
-  public TaskPoolSettings withRetry(RetrySettings value) {
+  public PoolSettings withRetry(RetrySettings value) {
     return with(f -> f.retry = value);
   }
 
   /** A copy with another router queue capacity; the submit batch shrinks to fit if needed. */
-  public TaskPoolSettings withQueueCapacity(int value) {
+  public PoolSettings withQueueCapacity(int value) {
     return with(f -> {
       f.queueCapacity = value;
       f.submitBatch = Math.min(f.submitBatch, Math.max(1, value));
@@ -155,22 +171,22 @@ public final class TaskPoolSettings {
   }
 
   /** A copy with another submit batch size. */
-  public TaskPoolSettings withSubmitBatch(int value) {
+  public PoolSettings withSubmitBatch(int value) {
     return with(f -> f.submitBatch = value);
   }
 
   /** A copy with a default per-task timeout. */
-  public TaskPoolSettings withTaskTimeout(Duration value) {
+  public PoolSettings withTaskTimeout(Duration value) {
     Objects.requireNonNull(value, "task timeout");
     return with(f -> f.taskTimeout = value);
   }
 
   /** A copy without a default per-task timeout. */
-  public TaskPoolSettings withoutTaskTimeout() {
+  public PoolSettings withoutTaskTimeout() {
     return with(f -> f.taskTimeout = null);
   }
 
-  private TaskPoolSettings with(Consumer<Fields> change) {
+  private PoolSettings with(Consumer<Fields> change) {
     Fields f = new Fields();
     f.maxConcurrency = maxConcurrency;
     f.maxPerKey = maxPerKey;
@@ -181,13 +197,14 @@ public final class TaskPoolSettings {
     f.submitBatch = submitBatch;
     f.taskTimeout = taskTimeout;
     f.dispatcher = dispatcher;
+    f.closeTimeout = closeTimeout;
     change.accept(f);
-    return new TaskPoolSettings(f);
+    return new PoolSettings(f);
   }
 
   @Override
   public String toString() {
-    return "TaskPoolSettings(maxConcurrency=" + maxConcurrency + ", maxPerKey=" + maxPerKey
+    return "PoolSettings(maxConcurrency=" + maxConcurrency + ", maxPerKey=" + maxPerKey
         + ", rate=" + rate + ", retry=" + retry + ", queueCapacity=" + queueCapacity
         + ", submitBatch=" + submitBatch + ", taskTimeout=" + (taskTimeout == null ? "off" : taskTimeout) + ")";
   }
@@ -203,5 +220,6 @@ public final class TaskPoolSettings {
     int submitBatch;
     Duration taskTimeout;
     String dispatcher;
+    Duration closeTimeout;
   }
 }

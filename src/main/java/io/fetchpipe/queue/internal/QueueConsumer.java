@@ -1,5 +1,6 @@
-package io.fetchpipe.queue;
+package io.fetchpipe.queue.internal;
 
+import io.fetchpipe.InternalApi;
 import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.JobHandler;
 import io.fetchpipe.core.Outcome;
@@ -21,6 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * On the end-of-input sentinel (which only comes in answer to its own demand, so no item is in
  * progress) the consumer says so and stops.
  */
+@InternalApi
 final class QueueConsumer extends AbstractBehavior<QueueConsumer.Command> {
 
   /** Messages a consumer understands. */
@@ -133,6 +135,11 @@ final class QueueConsumer extends AbstractBehavior<QueueConsumer.Command> {
     @Override
     public boolean isCancelled() {
       return false;
+    }
+
+    @Override
+    public java.util.Optional<ErrorKind> cancellation() {
+      return java.util.Optional.empty();
     }
 
     @Override

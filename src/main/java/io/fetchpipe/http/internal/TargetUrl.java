@@ -1,23 +1,45 @@
-package io.fetchpipe.http;
+package io.fetchpipe.http.internal;
 
-import io.fetchpipe.core.ErrorKind;
+import io.fetchpipe.InternalApi;
+import io.fetchpipe.http.FetchErrorKind;
+import io.fetchpipe.http.FetchFailure;
+import io.fetchpipe.http.FetchRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.apache.pekko.http.javadsl.model.Uri;
 
 /**
  * A URL checked for fetching: parseable, scheme http or https, with a host. Its {@link #hostKey()}
- * (scheme, host and port) is what the per-host limit counts.
+ * (scheme, host and port) is what per-host limits count and what a connection pool serves.
+ *
+ * @param scheme {@code http} or {@code https}
+ * @param host the host as sent (ASCII)
+ * @param port the effective port
+ * @param pathAndQuery what the request line carries
+ * @param userInfo decoded {@code user:password}, or null
+ * @param href the whole URL as sent (no fragment, no user info)
  */
-record TargetUrl(Uri uri, String hostKey) {
+@InternalApi
+public record TargetUrl(String scheme, String host, int port, String pathAndQuery, String userInfo, String href) {
+
+  /** Scheme, host and port: the key of per-host limits and pools. */
+  public String hostKey() {
+    return scheme + "://" + host + ":" + port;
+  }
+
+  /** Whether the connection is TLS. */
+  public boolean secure() {
+    return scheme.equals("https");
+  }
 
   /**
    * Parses and checks {@code text}.
    *
    * @throws FetchFailure of kind {@code invalid-url} with a one-line reason
    */
-  static TargetUrl parse(String text) {
+  public static TargetUrl parse(String text) {
     if (text.length() > FetchRequest.MAX_URL_BYTES / 4
-        && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > FetchRequest.MAX_URL_BYTES) {
+        && text.getBytes(StandardCharsets.UTF_8).length > FetchRequest.MAX_URL_BYTES) {
       throw invalid("URL longer than " + FetchRequest.MAX_URL_BYTES + " bytes");
     }
     Uri uri;
@@ -30,10 +52,10 @@ record TargetUrl(Uri uri, String hostKey) {
   }
 
   /** Resolves a redirect's Location against this URL and checks the result. */
-  TargetUrl resolve(String location) {
+  public TargetUrl resolve(String location) {
     Uri next;
     try {
-      next = Uri.create(java.net.URI.create(uri.toString()).resolve(location.trim()).toString());
+      next = Uri.create(java.net.URI.create(href).resolve(location.trim()).toString());
     } catch (RuntimeException e) {
       throw invalid("unparseable redirect Location: " + firstLine(e.getMessage()));
     }
@@ -41,7 +63,7 @@ record TargetUrl(Uri uri, String hostKey) {
   }
 
   /** The key of the per-host limit, or null when the text is not a valid URL. */
-  static String hostKeyOrNull(String text) {
+  public static String hostKeyOrNull(String text) {
     try {
       return parse(text).hostKey();
     } catch (FetchFailure e) {
@@ -62,11 +84,14 @@ record TargetUrl(Uri uri, String hostKey) {
       throw invalid("no host");
     }
     int port = uri.port() != 0 ? uri.port() : (scheme.equals("https") ? 443 : 80);
-    return new TargetUrl(uri, scheme + "://" + host.toLowerCase(Locale.ROOT) + ":" + port);
+    String relative = uri.toRelative().fragment(java.util.Optional.empty()).toString();
+    String userInfo = uri.userInfo().isEmpty() ? null : uri.userInfo();
+    String href = uri.userInfo("").fragment(java.util.Optional.empty()).toString();
+    return new TargetUrl(scheme, host.toLowerCase(Locale.ROOT), port, relative.isEmpty() ? "/" : relative, userInfo, href);
   }
 
   private static FetchFailure invalid(String message) {
-    return new FetchFailure(ErrorKind.INVALID_URL, message, 0, 0, null);
+    return new FetchFailure(FetchErrorKind.INVALID_URL, message, 0);
   }
 
   private static String firstLine(String message) {

@@ -1,8 +1,16 @@
-package io.fetchpipe.queue;
+package io.fetchpipe.queue.internal;
 
+import io.fetchpipe.InternalApi;
 import io.fetchpipe.core.JobHandler;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.internal.DispatcherChoice;
+import io.fetchpipe.core.internal.FetchpipeExtension;
+import io.fetchpipe.queue.PipelineSettings;
+import io.fetchpipe.queue.PipelineSummary;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,10 +34,11 @@ import org.apache.pekko.stream.typed.javadsl.ActorSink;
  * acknowledgements, passes every outcome on, and completes the summary once the producer and
  * every consumer are done.
  */
-final class PipelineSupervisor extends AbstractBehavior<PipelineSupervisor.Command> {
+@InternalApi
+public final class PipelineSupervisor extends AbstractBehavior<PipelineSupervisor.Command> {
 
   /** Messages the supervisor understands. */
-  interface Command {}
+  public interface Command {}
 
   /** A consumer finished an item. */
   record Consumed(String consumer, Outcome<?> outcome) implements Command {}
@@ -39,6 +48,8 @@ final class PipelineSupervisor extends AbstractBehavior<PipelineSupervisor.Comma
 
   /** The producer sent every sentinel and stopped. */
   record ProducerDone(long produced, int maxBacklog, String inputError) implements Command {}
+
+  private static final AtomicLong RUNS = new AtomicLong();
 
   private final Consumer<Outcome<?>> onOutcome;
   private final CompletableFuture<PipelineSummary> result;
@@ -55,18 +66,41 @@ final class PipelineSupervisor extends AbstractBehavior<PipelineSupervisor.Comma
     this.result = result;
   }
 
-  static Behavior<Command> create(PipelineSettings settings, Source<?, ?> input, JobHandler<?, ?> logic,
+  /**
+   * Starts one run under fetchpipe's guardian; the stage completes with its summary when every
+   * item is consumed and every actor of the run has stopped.
+   */
+  public static CompletionStage<PipelineSummary> start(ActorSystem<?> system, PipelineSettings settings,
+      Source<?, ?> input, JobHandler<?, ?> logic, Consumer<Outcome<?>> onOutcome) {
+    CompletableFuture<PipelineSummary> result = new CompletableFuture<>();
+    FetchpipeExtension.get(system)
+        .spawn(create(settings, input, logic, onOutcome, result), "pipeline-" + RUNS.incrementAndGet(),
+            DispatcherChoice.props(settings.dispatcher()))
+        .whenComplete((started, error) -> {
+          if (error != null) {
+            result.completeExceptionally(error);
+          }
+        });
+    return result;
+  }
+
+  /** The producer's and consumers' props: the bounded mailbox on the pipeline's dispatcher. */
+  static Props actorProps(PipelineSettings settings) {
+    return DispatcherChoice.on(settings.mailbox(), settings.dispatcher());
+  }
+
+  private static Behavior<Command> create(PipelineSettings settings, Source<?, ?> input, JobHandler<?, ?> logic,
       Consumer<Outcome<?>> onOutcome, CompletableFuture<PipelineSummary> result) {
     return Behaviors.setup(context -> {
       ActorRef<QueueProducer.Command> producer =
-          context.spawn(QueueProducer.create(settings, context.getSelf()), "producer", settings.actorProps());
+          context.spawn(QueueProducer.create(settings, context.getSelf()), "producer", actorProps(settings));
       PipelineSupervisor supervisor = new PipelineSupervisor(context, settings.consumers(), onOutcome, result);
       for (int i = 1; i <= settings.consumers(); i++) {
         String name = "consumer-" + i;
         supervisor.consumed.put(name, 0L);
         Behavior<QueueConsumer.Command> consumer = Behaviors.supervise(QueueConsumer.create(name, producer, context.getSelf(), logic))
             .onFailure(Exception.class, SupervisorStrategy.restart().withLoggingEnabled(false));
-        context.spawn(consumer, name, settings.actorProps());
+        context.spawn(consumer, name, actorProps(settings));
       }
       feed(input, producer, settings, Materializer.createMaterializer(context));
       return supervisor;

@@ -1,4 +1,6 @@
-package io.fetchpipe.queue;
+package io.fetchpipe.queue.internal;
+
+import io.fetchpipe.InternalApi;
 
 /**
  * One produced item and its 0-based position in the input.
@@ -7,4 +9,5 @@ package io.fetchpipe.queue;
  * @param value the item
  * @param <T> the item type
  */
+@InternalApi
 public record Item<T>(int index, T value) {}

@@ -1,4 +1,4 @@
-package io.fetchpipe.http;
+package io.fetchpipe.http.internal;
 
 import java.time.Duration;
 import java.time.Instant;

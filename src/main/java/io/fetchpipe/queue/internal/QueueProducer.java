@@ -1,5 +1,7 @@
-package io.fetchpipe.queue;
+package io.fetchpipe.queue.internal;
 
+import io.fetchpipe.InternalApi;
+import io.fetchpipe.queue.PipelineSettings;
 import java.util.ArrayDeque;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -15,6 +17,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * ended and the queue is empty, the end-of-input sentinel. The producer stops when every
  * consumer has had its sentinel.
  */
+@InternalApi
 final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
 
   /** Messages the producer understands. */

@@ -1,8 +1,8 @@
-package io.fetchpipe.core.internal;
+package io.fetchpipe.core;
 
 import java.time.Duration;
 
-/** Short human-readable durations for messages: {@code 250ms}, {@code 1.5s}, {@code 2m30s}. */
+/** Short human-readable durations for one-line messages: {@code 250ms}, {@code 1.5s}, {@code 2m30s}. */
 public final class Durations {
   private Durations() {}
 

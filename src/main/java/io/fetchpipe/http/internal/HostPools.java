@@ -1,0 +1,237 @@
+package io.fetchpipe.http.internal;
+
+import io.fetchpipe.InternalApi;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.http.javadsl.ConnectHttp;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import scala.Tuple2;
+import scala.util.Try;
+
+/**
+ * The connection pools of one fetcher, one per host (scheme, host, port), each a Pekko HTTP
+ * host-level pool materialized in the fetcher's own materializer: so the fetcher owns them, and
+ * closing it ends every connection it opened, whatever a server is doing. A request holds a
+ * {@link Lease} on its host's pool from sending until its body is read; a pool no request has
+ * leased for a while is shut down (idle-timeout), and past {@code max-idle} idle pools the
+ * oldest close at once, so a crawl over many hosts keeps a bounded number of pools.
+ */
+@InternalApi
+public final class HostPools {
+  private final Http http;
+  private final org.apache.pekko.http.scaladsl.HttpExt scalaHttp;
+  private final Materializer materializer;
+  private final ConnectionPoolSettings settings;
+  private final LoggingAdapter log;
+  private final int queueSize;
+  private final int maxIdle;
+  private final ConcurrentHashMap<String, HostPool> pools = new ConcurrentHashMap<>();
+  private final Cancellable sweeper;
+  private volatile boolean closed;
+
+  /**
+   * The pools of one fetcher.
+   *
+   * @param materializer the fetcher's own, shut down with it
+   * @param settings each host pool's settings
+   * @param queueSize requests that may wait to enter one host's pool
+   * @param idleTimeout how long a pool without leases stays open (between half of it and all of it)
+   * @param maxIdle most pools without leases kept open
+   */
+  public HostPools(ActorSystem<?> system, Materializer materializer, ConnectionPoolSettings settings, int queueSize,
+      Duration idleTimeout, int maxIdle) {
+    this.http = Http.get(system);
+    this.scalaHttp = org.apache.pekko.http.scaladsl.Http.apply(system.classicSystem());
+    this.materializer = materializer;
+    this.settings = settings;
+    this.log = system.classicSystem().log();
+    this.queueSize = queueSize;
+    this.maxIdle = maxIdle;
+    Duration tick = idleTimeout.dividedBy(2);
+    this.sweeper = system.scheduler().scheduleAtFixedRate(tick, tick, this::sweep, system.executionContext());
+  }
+
+  /** A lease on {@code target}'s pool, opening the pool if needed; release it when the exchange is over. */
+  public Lease lease(TargetUrl target) {
+    HostPool pool = pools.compute(target.hostKey(), (key, existing) -> {
+      HostPool leased = existing != null ? existing : open(target);
+      leased.leases.incrementAndGet();
+      leased.used = true;
+      return leased;
+    });
+    if (pools.size() > maxIdle) {
+      closeIdle(pools.size() - maxIdle);
+    }
+    return new Lease(pool);
+  }
+
+  private HostPool open(TargetUrl target) {
+    Pair<Pair<BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>>, UniqueKillSwitch>,
+        ?> running = Source.<Pair<HttpRequest, CompletableFuture<HttpResponse>>>queue(queueSize)
+        .viaMat(KillSwitches.single(), Keep.both())
+        .via(pool(target))
+        .toMat(Sink.foreach(HostPools::deliver), Keep.both())
+        .run(materializer);
+    return new HostPool(running.first().first(), running.first().second());
+  }
+
+  /**
+   * A new host-level pool for the target. Plain HTTP goes through the Scala API: the Java API's
+   * variant that takes pool settings always speaks TLS, whatever the target.
+   */
+  private Flow<Pair<HttpRequest, CompletableFuture<HttpResponse>>, Pair<Try<HttpResponse>,
+      CompletableFuture<HttpResponse>>, ?> pool(TargetUrl target) {
+    if (target.secure()) {
+      return http.newHostConnectionPool(ConnectHttp.toHostHttps(target.host(), target.port()), settings, log,
+          materializer);
+    }
+    org.apache.pekko.stream.scaladsl.Flow<Tuple2<org.apache.pekko.http.scaladsl.model.HttpRequest,
+        CompletableFuture<HttpResponse>>, Tuple2<Try<org.apache.pekko.http.scaladsl.model.HttpResponse>,
+        CompletableFuture<HttpResponse>>, ?> plain = scalaHttp.newHostConnectionPool(target.host(), target.port(),
+        (org.apache.pekko.http.scaladsl.settings.ConnectionPoolSettings) settings, log, materializer);
+    return Flow.<Pair<HttpRequest, CompletableFuture<HttpResponse>>>create()
+        .map(request -> Tuple2.apply((org.apache.pekko.http.scaladsl.model.HttpRequest) request.first(),
+            request.second()))
+        .via(plain)
+        .map(answered -> Pair.create(javaResponse(answered._1()), answered._2()));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Try<HttpResponse> javaResponse(Try<? extends HttpResponse> response) {
+    return (Try<HttpResponse>) response; // a Scala response is a Java one; Try is covariant in Scala
+  }
+
+  private static void deliver(Pair<Try<HttpResponse>, CompletableFuture<HttpResponse>> answered) {
+    Try<HttpResponse> response = answered.first();
+    if (response.isSuccess()) {
+      answered.second().complete(response.get());
+    } else {
+      answered.second().completeExceptionally(response.failed().get());
+    }
+  }
+
+  /** Shuts pools down that no request has leased since the previous sweep. */
+  private void sweep() {
+    pools.forEach((key, pool) -> {
+      if (!pool.used) {
+        closeIfIdle(key);
+      } else {
+        pool.used = false;
+      }
+    });
+  }
+
+  /** Closes up to {@code count} pools without leases, those unused since the last sweep first. */
+  private void closeIdle(int count) {
+    int closing = count;
+    for (boolean recentToo : new boolean[] {false, true}) {
+      for (String key : pools.keySet()) {
+        if (closing == 0) {
+          return;
+        }
+        HostPool pool = pools.get(key);
+        if (pool != null && (recentToo || !pool.used) && closeIfIdle(key)) {
+          closing--;
+        }
+      }
+    }
+  }
+
+  private boolean closeIfIdle(String key) {
+    boolean[] closedOne = {false};
+    // Under the map's lock for this key, so no lease can be taken between the check and the close.
+    pools.computeIfPresent(key, (k, pool) -> {
+      if (pool.leases.get() > 0) {
+        return pool;
+      }
+      pool.queue.complete(); // the pool finishes (it has nothing in flight) and closes its connections
+      closedOne[0] = true;
+      return null;
+    });
+    return closedOne[0];
+  }
+
+  /** How many host pools are open. */
+  public int openPools() {
+    return pools.size();
+  }
+
+  /**
+   * Ends every pool at once: connections are closed whatever they were doing (a request that
+   * timed out may still be waiting on a server), so nothing is left to wait for.
+   */
+  public void shutdown() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    sweeper.cancel();
+    pools.values().forEach(pool -> pool.killSwitch.abort(new IllegalStateException("the fetcher was closed")));
+    pools.clear();
+  }
+
+  /** One host's pool: its input queue, its kill switch and how many requests hold it. */
+  private static final class HostPool {
+    final BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>> queue;
+    final UniqueKillSwitch killSwitch;
+    final AtomicInteger leases = new AtomicInteger();
+    volatile boolean used;
+
+    HostPool(BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>> queue,
+        UniqueKillSwitch killSwitch) {
+      this.queue = queue;
+      this.killSwitch = killSwitch;
+    }
+  }
+
+  /** One exchange's hold on a host's pool. */
+  public static final class Lease {
+    private final HostPool pool;
+    private boolean released;
+
+    private Lease(HostPool pool) {
+      this.pool = pool;
+    }
+
+    /**
+     * Sends {@code request} (its URI relative to the host) through the pool; fails at once when
+     * the host's queue is full or the pool has been shut down.
+     */
+    public CompletionStage<HttpResponse> send(HttpRequest request) {
+      CompletableFuture<HttpResponse> response = new CompletableFuture<>();
+      QueueOfferResult offered = pool.queue.offer(Pair.create(request, response));
+      if (offered != QueueOfferResult.enqueued()) {
+        response.completeExceptionally(new IllegalStateException(
+            offered == QueueOfferResult.dropped() ? "too many requests queued for one host" : "connection pool closed"));
+      }
+      return response;
+    }
+
+    /** The exchange is over (body read or discarded, or failed); idempotent. */
+    public synchronized void release() {
+      if (!released) {
+        released = true;
+        pool.leases.decrementAndGet();
+      }
+    }
+  }
+}

@@ -1,0 +1,330 @@
+package io.fetchpipe.http.internal;
+
+import io.fetchpipe.InternalApi;
+import io.fetchpipe.core.Durations;
+import io.fetchpipe.core.ErrorKind;
+import io.fetchpipe.core.JobHandler;
+import io.fetchpipe.core.RetryableFailure;
+import io.fetchpipe.core.TaskContext;
+import io.fetchpipe.http.FetchErrorKind;
+import io.fetchpipe.http.FetchFailure;
+import io.fetchpipe.http.FetchRequest;
+import io.fetchpipe.http.FetchResponse;
+import io.fetchpipe.http.FetchSettings;
+import io.fetchpipe.http.Header;
+import io.fetchpipe.http.ReadAs;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.http.javadsl.coding.Coder;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RequestEntityAcceptances;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.http.javadsl.model.headers.Authorization;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * Fetches one request per call with Pekko HTTP's client, through the fetcher's pool for the
+ * host, and reads the body the way the request (or the fetcher) says. Every response entity is
+ * read or discarded, whatever happens. The attempt's one timer is its job's timeout: when it
+ * fires (or the job is cancelled) the body stream is aborted and the host's connection lease
+ * released; redirect hops run inside the same attempt and the same timeout.
+ *
+ * <p>Connect, timeout and io errors and the retryable statuses fail with a {@link
+ * RetryableFailure}, so the pool retries them within its retry budget. Each attempt passes its
+ * host's circuit breaker first, and settles its ticket before its outcome is reported.
+ */
+@InternalApi
+public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchResponse> {
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
+  private final FetchSettings settings;
+  private final HostPools pools;
+  private final HostBreakers breakers;
+  private final BodyReader bodies;
+  private final Materializer materializer;
+  // Callbacks on Pekko's stages run here: without an explicit executor they would run on the
+  // JDK's default async executor, which on a two-core machine starts a thread per callback.
+  private final Executor executor;
+  private final HttpHeader userAgent;
+
+  /** A handler fetching through {@code pools}, on {@code materializer}, continuing on {@code executor}. */
+  public HttpFetchHandler(FetchSettings settings, HostPools pools, HostBreakers breakers, Materializer materializer,
+      Executor executor) {
+    this.settings = settings;
+    this.pools = pools;
+    this.breakers = breakers;
+    this.materializer = materializer;
+    this.executor = executor;
+    this.bodies = new BodyReader(materializer, executor, settings.maxBody(), settings.sha256());
+    this.userAgent = HttpHeader.parse("User-Agent", settings.userAgent());
+  }
+
+  @Override
+  public Object limitKey(FetchRequest request) {
+    return TargetUrl.hostKeyOrNull(request.url());
+  }
+
+  @Override
+  public CompletionStage<FetchResponse> handle(FetchRequest request, TaskContext context) {
+    TargetUrl target;
+    HttpRequest http;
+    try {
+      target = TargetUrl.parse(request.url());
+      http = build(request, target);
+    } catch (FetchFailure invalid) {
+      return CompletableFuture.failedFuture(invalid);
+    }
+    HostBreakers.Ticket ticket = breakers.admit(target.hostKey());
+    if (ticket == null) {
+      return CompletableFuture.failedFuture(new FetchFailure(FetchErrorKind.CIRCUIT_OPEN,
+          "circuit open for " + target.hostKey() + "; next trial within " + Durations.format(breakers.resetTimeout()),
+          context.attempt() - 1));
+    }
+    ReadAs readAs = request.readAs() != null ? request.readAs() : settings.readAs();
+    Attempt attempt = new Attempt(context, readAs, ticket);
+    context.onCancel(attempt::cancelled);
+    send(attempt, target, http, 0);
+    return attempt.result;
+  }
+
+  @Override
+  public Throwable timedOut(FetchRequest request, TaskContext context, Duration after) {
+    return RetryableFailure.failing(
+        new FetchFailure(ErrorKind.TIMEOUT, "timed out after " + Durations.format(after), context.attempt()), null);
+  }
+
+  private HttpRequest build(FetchRequest request, TargetUrl target) {
+    ContentType contentType = ContentTypes.APPLICATION_OCTET_STREAM;
+    List<HttpHeader> headers = new ArrayList<>(request.headers().size() + 3);
+    for (Header header : request.headers()) {
+      if (header.is("Content-Type")) {
+        contentType = contentType(header.value());
+      } else if (!header.is("Content-Length")) {
+        headers.add(HttpHeader.parse(header.name(), header.value()));
+      }
+    }
+    if (request.header("User-Agent") == null) {
+      headers.add(userAgent);
+    }
+    if (settings.compressed() && request.header("Accept-Encoding") == null) {
+      headers.add(RawHeader.create("Accept-Encoding", "gzip, deflate"));
+    }
+    if (target.userInfo() != null && request.header("Authorization") == null) {
+      int colon = target.userInfo().indexOf(':');
+      headers.add(colon < 0
+          ? Authorization.basic(target.userInfo(), "")
+          : Authorization.basic(target.userInfo().substring(0, colon), target.userInfo().substring(colon + 1)));
+    }
+    HttpRequest http = HttpRequest.create()
+        .withMethod(method(request.method()))
+        .withUri(Uri.create(target.pathAndQuery()))
+        .addHeaders(headers);
+    return request.body() == null ? http : http.withEntity(HttpEntities.create(contentType, request.body()));
+  }
+
+  private static HttpMethod method(String name) {
+    return HttpMethods.lookup(name).orElseGet(
+        () -> HttpMethods.custom(name, false, false, RequestEntityAcceptances.Expected));
+  }
+
+  private static ContentType contentType(String value) {
+    try {
+      return ContentTypes.parse(value);
+    } catch (RuntimeException e) {
+      throw new FetchFailure(FetchErrorKind.INVALID_REQUEST, "invalid Content-Type '" + value + "'", 0);
+    }
+  }
+
+  private void send(Attempt attempt, TargetUrl target, HttpRequest http, int hops) {
+    HostPools.Lease lease = pools.lease(target);
+    lease.send(http).whenCompleteAsync((response, error) -> {
+      if (error != null) {
+        lease.release();
+        attempt.fail(ClientErrors.classify(error, attempt.number, settings.maxBody()));
+      } else {
+        onResponse(attempt, target, http, hops, response, lease);
+      }
+    }, executor);
+  }
+
+  private void onResponse(Attempt attempt, TargetUrl target, HttpRequest sent, int hops, HttpResponse response,
+      HostPools.Lease lease) {
+    if (attempt.isOver()) {
+      discard(response, lease); // late: the attempt timed out or was cancelled
+      return;
+    }
+    int status = response.status().intValue();
+    if (settings.maxRedirects() > 0 && REDIRECTS.contains(status)) {
+      discard(response, lease);
+      followRedirect(attempt, target, sent, hops, response);
+      return;
+    }
+    Instant arrived = Instant.now();
+    CompletionStage<BodyReader.Read> reading;
+    try {
+      reading = bodies.read(decoded(response).entity(), attempt.readAs, attempt.abort);
+    } catch (RuntimeException e) {
+      discard(response, lease);
+      attempt.fail(ClientErrors.classify(e, attempt.number, settings.maxBody()));
+      return;
+    }
+    reading.whenCompleteAsync((read, error) -> {
+      lease.release();
+      if (error != null) {
+        attempt.fail(ClientErrors.classify(error, attempt.number, settings.maxBody()));
+      } else {
+        finish(attempt, target, hops, response, read, arrived);
+      }
+    }, executor);
+  }
+
+  /** The response with its body decoded, when compression is on and the body is gzip or deflate. */
+  private HttpResponse decoded(HttpResponse response) {
+    if (!settings.compressed()) {
+      return response;
+    }
+    return switch (response.encoding().value()) {
+      case "gzip", "x-gzip" -> Coder.Gzip.decodeMessage(response);
+      case "deflate" -> Coder.Deflate.decodeMessage(response);
+      default -> response;
+    };
+  }
+
+  private void discard(HttpResponse response, HostPools.Lease lease) {
+    response.discardEntityBytes(materializer).completionStage().whenComplete((done, error) -> lease.release());
+  }
+
+  private void followRedirect(Attempt attempt, TargetUrl from, HttpRequest sent, int hops, HttpResponse response) {
+    if (hops >= settings.maxRedirects()) {
+      attempt.fail(new FetchFailure(FetchErrorKind.TOO_MANY_REDIRECTS,
+          "more than " + settings.maxRedirects() + " redirects", attempt.number));
+      return;
+    }
+    int status = response.status().intValue();
+    String location = response.getHeader("Location").map(HttpHeader::value).orElse(null);
+    if (location == null) {
+      attempt.fail(new FetchFailure(FetchErrorKind.IO, "redirect " + status + " without a Location header",
+          attempt.number));
+      return;
+    }
+    TargetUrl next;
+    try {
+      next = from.resolve(location);
+    } catch (FetchFailure invalid) {
+      attempt.fail(new FetchFailure(FetchErrorKind.INVALID_URL, "redirect to an invalid URL: " + invalid.getMessage(),
+          attempt.number));
+      return;
+    }
+    // As browsers do: 303, and 301/302 after a POST, become a GET without a body.
+    boolean toGet = status == 303 || ((status == 301 || status == 302) && sent.method().equals(HttpMethods.POST));
+    HttpRequest hop = sent.withUri(Uri.create(next.pathAndQuery()));
+    if (toGet) {
+      hop = hop.withMethod(HttpMethods.GET).withEntity(HttpEntities.EMPTY);
+    }
+    send(attempt, next, hop, hops + 1);
+  }
+
+  private void finish(Attempt attempt, TargetUrl target, int hops, HttpResponse response, BodyReader.Read read,
+      Instant arrived) {
+    int status = response.status().intValue();
+    FetchResponse result = new FetchResponse(status, headers(response), contentType(response),
+        hops > 0 ? target.href() : null, attempt.number, read.bytes(), read.sha256(), read.body());
+    boolean hostFailed = status >= 500;
+    boolean raised = settings.raiseForStatus() && status >= 400;
+    FetchFailure statusError = raised
+        ? new FetchFailure(FetchErrorKind.HTTP_STATUS, "status " + status, attempt.number, result, null)
+        : null;
+    if (settings.retryStatuses().contains(status)) {
+      Duration wait = status == 429 || status == 503 ? RetryAfter.of(response, arrived) : null;
+      attempt.settle(raised
+          ? RetryableFailure.failing(statusError, wait)
+          : RetryableFailure.succeeding(result, "status " + status, wait), hostFailed);
+    } else if (raised) {
+      attempt.settle(statusError, hostFailed);
+    } else {
+      attempt.succeed(result, hostFailed);
+    }
+  }
+
+  /** The response's headers as received; Pekko keeps Content-Type and Content-Length on the entity. */
+  private static List<Header> headers(HttpResponse response) {
+    List<Header> headers = new ArrayList<>();
+    HttpEntity entity = response.entity();
+    if (!entity.getContentType().equals(ContentTypes.NO_CONTENT_TYPE)) {
+      headers.add(new Header("Content-Type", entity.getContentType().toString()));
+    }
+    entity.getContentLengthOption().ifPresent(length -> headers.add(new Header("Content-Length", Long.toString(length))));
+    for (HttpHeader header : response.getHeaders()) {
+      headers.add(new Header(header.name(), header.value()));
+    }
+    return headers;
+  }
+
+  private static String contentType(HttpResponse response) {
+    ContentType type = response.entity().getContentType();
+    return type.equals(ContentTypes.NO_CONTENT_TYPE) ? null : type.toString();
+  }
+
+  /** Connect, timeout and io errors may go away on their own: worth a retry, and the host's fault. */
+  private static boolean transientError(ErrorKind kind) {
+    return kind.equals(FetchErrorKind.CONNECT) || kind.equals(ErrorKind.TIMEOUT) || kind.equals(FetchErrorKind.IO);
+  }
+
+  /** One attempt's state, shared by the client's callbacks and the cancellation hook. */
+  private static final class Attempt {
+    final int number;
+    final ReadAs readAs;
+    final CompletableFuture<FetchResponse> result = new CompletableFuture<>();
+    final BodyReader.Abort abort = new BodyReader.Abort();
+    private final TaskContext context;
+    private final HostBreakers.Ticket ticket;
+
+    Attempt(TaskContext context, ReadAs readAs, HostBreakers.Ticket ticket) {
+      this.number = context.attempt();
+      this.context = context;
+      this.readAs = readAs;
+      this.ticket = ticket;
+    }
+
+    boolean isOver() {
+      return result.isDone() || context.isCancelled();
+    }
+
+    void succeed(FetchResponse response, boolean hostFailed) {
+      ticket.settle(hostFailed);
+      result.complete(response);
+    }
+
+    /** Fails with {@code failure}: a transient one is retryable and counts against the host. */
+    void fail(FetchFailure failure) {
+      boolean transientError = transientError(failure.kind());
+      settle(transientError ? RetryableFailure.failing(failure, null) : failure, transientError);
+    }
+
+    void settle(Throwable error, boolean hostFailed) {
+      ticket.settle(hostFailed);
+      result.completeExceptionally(error);
+    }
+
+    /** The job timed out or was cancelled: stop reading, and tell the breaker whether the host is to blame. */
+    void cancelled() {
+      abort.abort();
+      ticket.settle(context.cancellation().map(ErrorKind.TIMEOUT::equals).orElse(false));
+    }
+  }
+}
