@@ -45,6 +45,10 @@ final class ServeCommand implements Callable<Integer> {
     }
     parent.console.out().println(server.address());
     parent.console.out().flush();
+    // stdout holds the one address scripts read; the raw-TCP peer beside it is told on stderr.
+    parent.console.err().println("hostile peer (/garbage, /oversized-header, /trickle, /slow-body) at "
+        + server.hostile().url(""));
+    parent.console.err().flush();
     // Runs until SIGINT/SIGTERM; CoordinatedShutdown then unbinds and terminates the system.
     system.getWhenTerminated().toCompletableFuture().join();
     return ExitCodes.OK;
