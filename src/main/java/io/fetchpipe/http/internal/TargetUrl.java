@@ -5,32 +5,17 @@ import io.fetchpipe.http.FetchErrorKind;
 import io.fetchpipe.http.FetchFailure;
 import io.fetchpipe.http.FetchRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import org.apache.pekko.http.javadsl.model.Uri;
 
 /**
- * A URL checked for fetching: parseable, scheme http or https, with a host. Its {@link #hostKey()}
- * (scheme, host and port) is what per-host limits count and what a connection pool serves.
+ * A URL checked for fetching, read the way a browser reads it ({@link WebUrl}): scheme http or
+ * https, with a host. Its {@link #hostKey()} (scheme, host and port) is what per-host limits
+ * count and what a connection pool serves. What no browser would fetch fails as {@code
+ * invalid-url}.
  *
- * @param scheme {@code http} or {@code https}
- * @param host the host as sent (ASCII)
- * @param port the effective port
- * @param pathAndQuery what the request line carries
- * @param userInfo decoded {@code user:password}, or null
- * @param href the whole URL as sent (no fragment, no user info)
+ * @param url the parsed URL
  */
 @InternalApi
-public record TargetUrl(String scheme, String host, int port, String pathAndQuery, String userInfo, String href) {
-
-  /** Scheme, host and port: the key of per-host limits and pools. */
-  public String hostKey() {
-    return scheme + "://" + host + ":" + port;
-  }
-
-  /** Whether the connection is TLS. */
-  public boolean secure() {
-    return scheme.equals("https");
-  }
+public record TargetUrl(WebUrl url) {
 
   /**
    * Parses and checks {@code text}.
@@ -42,24 +27,20 @@ public record TargetUrl(String scheme, String host, int port, String pathAndQuer
         && text.getBytes(StandardCharsets.UTF_8).length > FetchRequest.MAX_URL_BYTES) {
       throw invalid("URL longer than " + FetchRequest.MAX_URL_BYTES + " bytes");
     }
-    Uri uri;
     try {
-      uri = Uri.create(text);
-    } catch (RuntimeException e) { // Pekko's IllegalUriException, with a multi-line message
-      throw invalid("unparseable URL: " + firstLine(e.getMessage()));
+      return new TargetUrl(WebUrl.parse(text));
+    } catch (WebUrl.InvalidUrlException e) {
+      throw invalid(e.getMessage());
     }
-    return check(uri);
   }
 
   /** Resolves a redirect's Location against this URL and checks the result. */
   public TargetUrl resolve(String location) {
-    Uri next;
     try {
-      next = Uri.create(java.net.URI.create(href).resolve(location.trim()).toString());
-    } catch (RuntimeException e) {
-      throw invalid("unparseable redirect Location: " + firstLine(e.getMessage()));
+      return new TargetUrl(url.resolve(location));
+    } catch (WebUrl.InvalidUrlException e) {
+      throw invalid(e.getMessage());
     }
-    return check(next);
   }
 
   /** The key of the per-host limit, or null when the text is not a valid URL. */
@@ -71,34 +52,42 @@ public record TargetUrl(String scheme, String host, int port, String pathAndQuer
     }
   }
 
-  private static TargetUrl check(Uri uri) {
-    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-    if (scheme.isEmpty()) {
-      throw invalid("no scheme (expected http:// or https://)");
-    }
-    if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw invalid("unsupported scheme '" + uri.getScheme() + "'");
-    }
-    String host = uri.host().address();
-    if (host == null || host.isEmpty()) {
-      throw invalid("no host");
-    }
-    int port = uri.port() != 0 ? uri.port() : (scheme.equals("https") ? 443 : 80);
-    String relative = uri.toRelative().fragment(java.util.Optional.empty()).toString();
-    String userInfo = uri.userInfo().isEmpty() ? null : uri.userInfo();
-    String href = uri.userInfo("").fragment(java.util.Optional.empty()).toString();
-    return new TargetUrl(scheme, host.toLowerCase(Locale.ROOT), port, relative.isEmpty() ? "/" : relative, userInfo, href);
+  /** Scheme, host and port: the key of per-host limits and pools. */
+  public String hostKey() {
+    return url.hostKey();
+  }
+
+  /** Whether the connection is TLS. */
+  public boolean secure() {
+    return url.scheme().equals("https");
+  }
+
+  /** The host as sent (ASCII: punycode, IP literals). */
+  public String host() {
+    return url.host();
+  }
+
+  /** The effective port. */
+  public int port() {
+    return url.port();
+  }
+
+  /** What the request line carries. */
+  public String pathAndQuery() {
+    return url.pathAndQuery();
+  }
+
+  /** Decoded {@code user:password}, or null. */
+  public String userInfo() {
+    return url.userInfo();
+  }
+
+  /** The URL as sent: no fragment, no user info. */
+  public String href() {
+    return url.href();
   }
 
   private static FetchFailure invalid(String message) {
     return new FetchFailure(FetchErrorKind.INVALID_URL, message, 0);
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "invalid syntax";
-    }
-    int end = message.indexOf('\n');
-    return (end < 0 ? message : message.substring(0, end)).trim();
   }
 }

@@ -1,5 +1,6 @@
 package io.fetchpipe.http.internal;
 
+import io.fetchpipe.InternalApi;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,7 @@ import java.util.Objects;
  *   <li>the fragment is dropped; only http and https are accepted.
  * </ul>
  */
+@InternalApi
 public final class WebUrl {
   private final String scheme;
   private final String username;

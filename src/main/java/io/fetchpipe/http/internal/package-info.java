@@ -1,5 +1,8 @@
 /**
- * The HTTP client's internals: URL reading and the parts the fetcher builds on.
- * Not public API; these types may change between releases.
+ * The fetcher's internals: URL reading (browser-like), the fetch handler, the per-host connection
+ * pools and circuit breakers, and body reading. Not public API.
  */
+@InternalApi
 package io.fetchpipe.http.internal;
+
+import io.fetchpipe.InternalApi;
