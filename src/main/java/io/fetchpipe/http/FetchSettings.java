@@ -30,6 +30,7 @@ public final class FetchSettings {
   private final ReadAs readAs;
   private final Duration poolIdleTimeout;
   private final int maxIdlePools;
+  private final Duration poolCloseGrace;
 
   private FetchSettings(Fields f) {
     this.timeout = ConfigDurations.positive(f.timeout, "timeout");
@@ -57,6 +58,7 @@ public final class FetchSettings {
       throw new IllegalArgumentException("connection-pools.max-idle must not be negative, got " + f.maxIdlePools);
     }
     this.maxIdlePools = f.maxIdlePools;
+    this.poolCloseGrace = ConfigDurations.positive(f.poolCloseGrace, "connection-pools.close-grace");
   }
 
   /** Reads {@code fetchpipe.http} from the system's config. */
@@ -81,6 +83,7 @@ public final class FetchSettings {
     f.readAs = readAs(c.getString("read-as"));
     f.poolIdleTimeout = c.getDuration("connection-pools.idle-timeout");
     f.maxIdlePools = c.getInt("connection-pools.max-idle");
+    f.poolCloseGrace = c.getDuration("connection-pools.close-grace");
     return new FetchSettings(f);
   }
 
@@ -158,6 +161,14 @@ public final class FetchSettings {
     return maxIdlePools;
   }
 
+  /**
+   * How long closing the fetcher lets its pools finish what is in flight before cutting their
+   * connections (a server that never ends a response cannot hold the close up longer).
+   */
+  public Duration poolCloseGrace() {
+    return poolCloseGrace;
+  }
+
   /** A copy that asks for compressed bodies and decodes them (or not). */
   public FetchSettings withCompressed(boolean value) {
     return with(f -> f.compressed = value);
@@ -231,6 +242,7 @@ public final class FetchSettings {
     f.readAs = readAs;
     f.poolIdleTimeout = poolIdleTimeout;
     f.maxIdlePools = maxIdlePools;
+    f.poolCloseGrace = poolCloseGrace;
     change.accept(f);
     return new FetchSettings(f);
   }
@@ -250,5 +262,6 @@ public final class FetchSettings {
     ReadAs readAs;
     Duration poolIdleTimeout;
     int maxIdlePools;
+    Duration poolCloseGrace;
   }
 }

@@ -70,7 +70,8 @@ public final class Fetcher extends JobPool<FetchRequest, FetchResponse> {
    * Pekko HTTP's per-host pool sized from the concurrency settings, so it never rejects a request
    * the router lets through: as many connections as may run at once, a queue (a power of two)
    * with room for requests whose connection is still busy after a timeout, no retries of its own
-   * (retries are the router's), and a connection idle timeout equal to the attempt timeout.
+   * (retries are the router's), a connection idle timeout equal to the attempt timeout, and the
+   * pool's own idle timeout that of {@code connection-pools}.
    */
   static ConnectionPoolSettings connectionPool(ActorSystem<?> system, PoolSettings pool, FetchSettings fetch) {
     int perHost = pool.maxPerKey() > 0 ? Math.min(pool.maxPerKey(), pool.maxConcurrency()) : pool.maxConcurrency();
@@ -79,6 +80,7 @@ public final class Fetcher extends JobPool<FetchRequest, FetchResponse> {
         .withIdleTimeout(fetch.timeout())
         .withConnectingTimeout(fetch.timeout());
     return ConnectionPoolSettings.create(system.classicSystem())
+        .withIdleTimeout(fetch.poolIdleTimeout())
         .withMaxConnections(perHost)
         .withMaxOpenRequests(openRequests)
         .withMaxRetries(0)
@@ -111,9 +113,8 @@ public final class Fetcher extends JobPool<FetchRequest, FetchResponse> {
    */
   @Override
   public CompletionStage<Done> closeAsync() {
-    return super.closeAsync().whenComplete((done, error) -> {
-      pools.shutdown();
-      materializer.shutdown();
-    });
+    return super.closeAsync()
+        .thenCompose(done -> pools.shutdown(settings.poolCloseGrace()))
+        .whenComplete((done, error) -> materializer.shutdown());
   }
 }

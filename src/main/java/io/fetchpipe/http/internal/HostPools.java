@@ -2,14 +2,19 @@ package io.fetchpipe.http.internal;
 
 import io.fetchpipe.InternalApi;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.ConnectHttp;
+import org.apache.pekko.http.javadsl.HostConnectionPool;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -86,12 +91,12 @@ public final class HostPools {
 
   private HostPool open(TargetUrl target) {
     Pair<Pair<BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>>, UniqueKillSwitch>,
-        ?> running = Source.<Pair<HttpRequest, CompletableFuture<HttpResponse>>>queue(queueSize)
+        HostConnectionPool> running = Source.<Pair<HttpRequest, CompletableFuture<HttpResponse>>>queue(queueSize)
         .viaMat(KillSwitches.single(), Keep.both())
-        .via(pool(target))
-        .toMat(Sink.foreach(HostPools::deliver), Keep.both())
+        .viaMat(pool(target), Keep.both())
+        .to(Sink.foreach(HostPools::deliver))
         .run(materializer);
-    return new HostPool(running.first().first(), running.first().second());
+    return new HostPool(running.first().first(), running.first().second(), running.second());
   }
 
   /**
@@ -99,19 +104,21 @@ public final class HostPools {
    * variant that takes pool settings always speaks TLS, whatever the target.
    */
   private Flow<Pair<HttpRequest, CompletableFuture<HttpResponse>>, Pair<Try<HttpResponse>,
-      CompletableFuture<HttpResponse>>, ?> pool(TargetUrl target) {
+      CompletableFuture<HttpResponse>>, HostConnectionPool> pool(TargetUrl target) {
     if (target.secure()) {
       return http.newHostConnectionPool(ConnectHttp.toHostHttps(target.host(), target.port()), settings, log,
           materializer);
     }
     org.apache.pekko.stream.scaladsl.Flow<Tuple2<org.apache.pekko.http.scaladsl.model.HttpRequest,
         CompletableFuture<HttpResponse>>, Tuple2<Try<org.apache.pekko.http.scaladsl.model.HttpResponse>,
-        CompletableFuture<HttpResponse>>, ?> plain = scalaHttp.newHostConnectionPool(target.host(), target.port(),
-        (org.apache.pekko.http.scaladsl.settings.ConnectionPoolSettings) settings, log, materializer);
+        CompletableFuture<HttpResponse>>, org.apache.pekko.http.scaladsl.Http.HostConnectionPool> plain =
+        scalaHttp.newHostConnectionPool(target.host(), target.port(),
+            (org.apache.pekko.http.scaladsl.settings.ConnectionPoolSettings) settings, log, materializer);
     return Flow.<Pair<HttpRequest, CompletableFuture<HttpResponse>>>create()
         .map(request -> Tuple2.apply((org.apache.pekko.http.scaladsl.model.HttpRequest) request.first(),
             request.second()))
-        .via(plain)
+        .viaMat(plain.mapMaterializedValue(org.apache.pekko.http.scaladsl.Http.HostConnectionPool::toJava),
+            Keep.right())
         .map(answered -> Pair.create(javaResponse(answered._1()), answered._2()));
   }
 
@@ -163,7 +170,7 @@ public final class HostPools {
       if (pool.leases.get() > 0) {
         return pool;
       }
-      pool.queue.complete(); // the pool finishes (it has nothing in flight) and closes its connections
+      pool.close(); // it has nothing in flight: its connections close at once
       closedOne[0] = true;
       return null;
     });
@@ -176,30 +183,47 @@ public final class HostPools {
   }
 
   /**
-   * Ends every pool at once: connections are closed whatever they were doing (a request that
-   * timed out may still be waiting on a server), so nothing is left to wait for.
+   * Ends every pool: each is asked to shut down (it finishes what is in flight), and whatever is
+   * still running after {@code grace} (a request that timed out but that a server never ends) is
+   * cut off, so the stage completes within the grace whatever the servers do.
    */
-  public void shutdown() {
+  public CompletionStage<Done> shutdown(Duration grace) {
     if (closed) {
-      return;
+      return CompletableFuture.completedFuture(Done.getInstance());
     }
     closed = true;
     sweeper.cancel();
-    pools.values().forEach(pool -> pool.killSwitch.abort(new IllegalStateException("the fetcher was closed")));
+    List<HostPool> open = new ArrayList<>(pools.values());
     pools.clear();
+    CompletableFuture<?>[] closing =
+        open.stream().map(pool -> pool.close().toCompletableFuture()).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(closing)
+        .completeOnTimeout(null, grace.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((done, error) -> {
+          open.forEach(pool -> pool.killSwitch.abort(new IllegalStateException("the fetcher was closed")));
+          return Done.getInstance();
+        });
   }
 
-  /** One host's pool: its input queue, its kill switch and how many requests hold it. */
+  /** One host's pool: its input queue, its kill switch, Pekko's handle on it and how many requests hold it. */
   private static final class HostPool {
     final BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>> queue;
     final UniqueKillSwitch killSwitch;
+    final HostConnectionPool handle;
     final AtomicInteger leases = new AtomicInteger();
     volatile boolean used;
 
     HostPool(BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>> queue,
-        UniqueKillSwitch killSwitch) {
+        UniqueKillSwitch killSwitch, HostConnectionPool handle) {
       this.queue = queue;
       this.killSwitch = killSwitch;
+      this.handle = handle;
+    }
+
+    /** Takes no more requests and asks Pekko to shut the pool down once what is in flight is done. */
+    CompletionStage<Done> close() {
+      queue.complete();
+      return handle.shutdown();
     }
   }
 
