@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
@@ -156,11 +157,12 @@ public final class BodyReader {
       Abort abort) {
     Path partial = file.resolveSibling("." + file.getFileName() + ".part");
     AtomicReference<Throwable> streamFailure = new AtomicReference<>();
+    // Noted in the stream itself, before the failure travels on to the file sink.
     Pair<UniqueKillSwitch, CompletionStage<IOResult>> running = bytes
-        .watchTermination((killSwitch, ended) -> {
-          ended.whenComplete((done, error) -> streamFailure.set(error));
-          return killSwitch;
-        })
+        .mapError(new PFBuilder<Throwable, Throwable>().match(Throwable.class, error -> {
+          streamFailure.set(error);
+          return error;
+        }).build())
         .toMat(FileIO.toPath(partial), Keep.both())
         .run(materializer);
     abort.started(running.first());

@@ -1,5 +1,6 @@
 package io.fetchpipe.http.server;
 
+import static org.apache.pekko.http.javadsl.server.Directives.anyOf;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
@@ -21,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fetchpipe.core.Delay;
+import org.apache.pekko.http.javadsl.server.Directives;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -95,7 +97,10 @@ final class TestRoutes {
   Route route() {
     return mapRouteResultFuture(stats::track, () -> concat(
         pathPrefix("anything", () -> concat(pathEnd(this::anything), rawPathPrefix(slash(), this::anything))),
-        get(this::getRoutes)));
+        // Any method is redirected, as by most servers: the client decides what the next hop sends.
+        pathPrefix("redirect", () -> path(segment(), this::redirectChain)),
+        // HEAD is answered like GET (Pekko HTTP then sends the headers without the body).
+        anyOf(Directives::get, Directives::head, this::getRoutes)));
   }
 
   private Route getRoutes() {
@@ -106,7 +111,6 @@ final class TestRoutes {
         pathPrefix("bytes", () -> path(segment(), this::bytes)),
         pathPrefix("flaky", () -> path(segment().slash(segment()), this::flaky)),
         pathPrefix("retry-after", () -> path(segment().slash(segment()), this::retryAfter)),
-        pathPrefix("redirect", () -> path(segment(), this::redirectChain)),
         path("reset", this::reset),
         path("hang", this::hang),
         path("gzip", () -> encoded(Coder.Gzip, "gzipped")),
