@@ -1,19 +1,31 @@
 package io.fetchpipe.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 
 /**
  * The streams a command talks to: standard input, standard output (results only) and standard
- * error (summary, progress, errors). Tests pass their own.
+ * error (summary, progress, errors). Results are written to {@code results}, which in a real
+ * process is standard output's file descriptor itself: a {@code PrintStream} would swallow the
+ * error of a full disk or a closed pipe. Tests pass their own streams.
  *
  * @param in standard input
- * @param out standard output
+ * @param out standard output, for text
  * @param err standard error
+ * @param results standard output, for result lines
  */
-record Console(InputStream in, PrintStream out, PrintStream err) {
+record Console(InputStream in, PrintStream out, PrintStream err, OutputStream results) {
+  /** The process's own streams. */
   static Console system() {
-    return new Console(System.in, System.out, System.err);
+    return new Console(System.in, System.out, System.err, new FileOutputStream(FileDescriptor.out));
+  }
+
+  /** Streams of the caller's (tests, embedding): results go to {@code out}. */
+  static Console of(InputStream in, PrintStream out, PrintStream err) {
+    return new Console(in, out, err, out);
   }
 
   /** Prints the one-line error of a failed command. */

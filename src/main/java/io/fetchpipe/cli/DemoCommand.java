@@ -3,6 +3,7 @@ package io.fetchpipe.cli;
 import io.fetchpipe.demo.SeedWalkthrough;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -12,12 +13,15 @@ import picocli.CommandLine.ParentCommand;
 final class DemoCommand implements Callable<Integer> {
   @ParentCommand FetchpipeCommand parent;
 
+  @Mixin Verbosity verbosity;
+
   @Option(names = "--time-scale", paramLabel = "X",
       description = "multiply every delay by X (default 1; 0.1 runs ten times faster)")
   double timeScale = 1.0;
 
   @Override
   public Integer call() throws Exception {
+    verbosity.apply();
     if (!(timeScale > 0) || timeScale > 10) {
       throw new UsageException("invalid value for --time-scale: " + timeScale + " (expected more than 0, at most 10)");
     }

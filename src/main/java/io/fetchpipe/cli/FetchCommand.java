@@ -1,31 +1,57 @@
 package io.fetchpipe.cli;
 
+import io.fetchpipe.core.Order;
 import io.fetchpipe.core.RateLimit;
+import io.fetchpipe.http.Header;
+import io.fetchpipe.stream.JsonLines;
+import io.fetchpipe.stream.RequestTemplate;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.pekko.util.ByteString;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code fetchpipe fetch [options] [FILE|-]}: one JSON line per URL on stdout (or -o FILE). */
+/** {@code fetchpipe fetch [options] [FILE|-]}: one JSON line per request on stdout (or -o FILE). */
 @Command(
     name = "fetch",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    showDefaultValues = true,
     description = "Fetch every URL of FILE (one per line; - or none: stdin) and print one JSON line per URL.")
 final class FetchCommand implements Callable<Integer> {
   /** The order results are written in. */
-  enum Order {
+  enum OrderOption {
     input,
     completion
   }
 
+  /** How input lines are read. */
+  enum InputFormat {
+    lines,
+    jsonl
+  }
+
+  /** What of each body goes into its line. */
+  enum BodyOption {
+    text,
+    base64,
+    json
+  }
+
   @ParentCommand FetchpipeCommand parent;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "URL file; - or none reads stdin")
+  @Mixin Verbosity verbosity;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "input file; - or none reads stdin")
   String file;
 
   @Option(names = {"-c", "--concurrency"}, paramLabel = "N", converter = Converters.Positive.class,
@@ -33,11 +59,11 @@ final class FetchCommand implements Callable<Integer> {
   Integer concurrency;
 
   @Option(names = "--per-host", paramLabel = "N", converter = Converters.Positive.class,
-      description = "max requests in flight to one host (scheme+host+port)")
+      description = "max requests in flight to one host (scheme+host+port) (default: no extra limit)")
   Integer perHost;
 
   @Option(names = {"-r", "--rate"}, paramLabel = "N/UNIT", converter = Converters.Rate.class,
-      description = "max request starts per s, min or h, evenly spaced; retries count")
+      description = "max request starts per s, min or h, evenly spaced; retries count (default: unlimited)")
   RateLimit rate;
 
   @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
@@ -54,7 +80,7 @@ final class FetchCommand implements Callable<Integer> {
 
   @Option(names = "--order", paramLabel = "input|completion",
       description = "input: lines in input order (gather); completion: as they finish (as_completed)")
-  Order order = Order.input;
+  OrderOption order = OrderOption.input;
 
   @Option(names = "--fail-fast", description = "at the first error, cancel the rest (kind cancelled)")
   boolean failFast;
@@ -78,6 +104,41 @@ final class FetchCommand implements Callable<Integer> {
       description = "how long an open circuit stays open before a trial request (default 30s)")
   Duration circuitReset;
 
+  @Option(names = {"-X", "--method"}, paramLabel = "M",
+      description = "request method: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (default GET; POST with a body)")
+  String method;
+
+  @Option(names = {"-H", "--header"}, paramLabel = "'Name: value'",
+      description = "request header, repeatable; a header given twice is sent twice (default User-Agent: fetchpipe/VERSION)")
+  List<String> headers = new ArrayList<>();
+
+  @Option(names = {"-d", "--data"}, paramLabel = "TEXT",
+      description = "request body sent with every request (Content-Type application/x-www-form-urlencoded unless -H sets it)")
+  String data;
+
+  @Option(names = "--data-file", paramLabel = "FILE", description = "request body read from FILE, sent with every request")
+  Path dataFile;
+
+  @Option(names = "--input", paramLabel = "lines|jsonl",
+      description = "lines: one URL per line; jsonl: one JSON request object per line")
+  InputFormat input = InputFormat.lines;
+
+  @Option(names = "--compressed", description = "ask for gzip/deflate bodies and decode them; sizes count the decoded body")
+  boolean compressed;
+
+  @Option(names = "--body", paramLabel = "text|base64|json",
+      description = "put the body in each line: as text (by its charset), base64, or parsed JSON (default: not included)")
+  BodyOption body;
+
+  @Option(names = "--save", paramLabel = "DIR", description = "write each body to DIR/<index>.body; lines get file and sha256")
+  Path save;
+
+  @Option(names = "--hash", description = "add sha256 (of the body as counted) to each line with a response")
+  boolean hash;
+
+  @Option(names = "--include-headers", description = "add the response headers to each line (names lowercase)")
+  boolean includeHeaders;
+
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write JSON lines to FILE, not stdout")
   Path output;
 
@@ -92,29 +153,81 @@ final class FetchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    verbosity.apply();
     return new FetchRun(parent.console, options()).run();
   }
 
   private FetchOptions options() {
-    Path input = null;
-    if (file != null && !file.equals("-")) {
-      input = Path.of(file);
-      if (!Files.isRegularFile(input)) {
-        throw new UsageException("cannot read " + file + ": " + (Files.exists(input) ? "not a regular file" : "no such file"));
-      }
-      if (!Files.isReadable(input)) {
-        throw new UsageException("cannot read " + file + ": permission denied");
-      }
-    }
+    Path inputFile = file == null || file.equals("-") ? null : Inputs.checkReadable(file);
     if (resume && output == null) {
       throw new UsageException("--resume needs -o FILE");
     }
     if (output != null && Files.isDirectory(output)) {
       throw new UsageException("cannot write " + output + ": it is a directory");
     }
+    if (save != null && body != null) {
+      throw new UsageException("--save and --body cannot be combined: a saved body stays on disk");
+    }
+    if (save != null) {
+      SaveDirectory.prepare(save);
+    }
+    Overrides overrides = new Overrides(concurrency, perHost, rate, timeout, retries, backoff, raiseForStatus,
+        maxBody, maxRedirects, circuitBreaker, circuitReset, compressed, hash || save != null);
     boolean showProgress = progress != null ? progress : System.console() != null;
-    return new FetchOptions(input, concurrency, perHost, rate, timeout, retries, backoff,
-        order == Order.input, failFast, raiseForStatus, maxBody, maxRedirects, circuitBreaker, circuitReset,
-        output, resume, showProgress, quiet);
+    return new FetchOptions(inputFile, input == InputFormat.jsonl, template(), overrides,
+        order == OrderOption.input ? Order.INPUT : Order.COMPLETION, failFast, output, resume, save, bodyField(),
+        includeHeaders, showProgress, quiet);
+  }
+
+  private JsonLines.BodyField bodyField() {
+    if (body == null) {
+      return JsonLines.BodyField.NONE;
+    }
+    return switch (body) {
+      case text -> JsonLines.BodyField.TEXT;
+      case base64 -> JsonLines.BodyField.BASE64;
+      case json -> JsonLines.BodyField.JSON;
+    };
+  }
+
+  private RequestTemplate template() {
+    List<Header> parsed = new ArrayList<>(headers.size());
+    for (String header : headers) {
+      parsed.add(header(header));
+    }
+    try {
+      return new RequestTemplate(method, parsed, requestBody());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("invalid value for -X: " + e.getMessage());
+    }
+  }
+
+  private static Header header(String text) {
+    int colon = text.indexOf(':');
+    if (colon <= 0) {
+      throw new UsageException("invalid header '" + text + "': expected 'Name: value'");
+    }
+    try {
+      return new Header(text.substring(0, colon).trim(), text.substring(colon + 1).strip());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("invalid header '" + text + "': " + e.getMessage());
+    }
+  }
+
+  private ByteString requestBody() {
+    if (data != null && dataFile != null) {
+      throw new UsageException("use either -d or --data-file, not both");
+    }
+    if (data != null) {
+      return ByteString.fromString(data, StandardCharsets.UTF_8);
+    }
+    if (dataFile == null) {
+      return null;
+    }
+    try {
+      return ByteString.fromArray(Files.readAllBytes(dataFile));
+    } catch (IOException e) {
+      throw new UsageException("cannot read " + dataFile + ": " + Inputs.reason(e));
+    }
   }
 }

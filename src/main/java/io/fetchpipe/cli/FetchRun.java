@@ -2,13 +2,19 @@ package io.fetchpipe.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.GatherOptions;
-import io.fetchpipe.core.Order;
+import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.PoolSettings;
+import io.fetchpipe.http.FetchErrorKind;
+import io.fetchpipe.http.FetchRequest;
+import io.fetchpipe.http.FetchResponse;
 import io.fetchpipe.http.FetchSettings;
 import io.fetchpipe.http.Fetcher;
+import io.fetchpipe.http.ReadAs;
 import io.fetchpipe.stream.InputLine;
 import io.fetchpipe.stream.JsonLines;
+import io.fetchpipe.stream.JsonRequests;
 import io.fetchpipe.stream.ResultLine;
 import io.fetchpipe.stream.ResultSink;
 import io.fetchpipe.stream.UrlLines;
@@ -19,7 +25,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -29,15 +34,22 @@ import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 
 /**
- * One {@code fetch} run: URLs stream from the input through the fetcher into the JSON-lines sink,
- * so memory stays flat whatever the input's length. On SIGINT/SIGTERM, CoordinatedShutdown first
- * stops new URLs from entering, gives the requests in flight a grace period, writes every
- * completed result, and prints the summary; URLs still unfinished get no line (--resume completes
- * them).
+ * One {@code fetch} run: requests stream from the input through the fetcher into the JSON-lines
+ * sink, so memory stays flat whatever the input's length. The output is the product: a failed
+ * write (of a line or of a saved body) stops the run at once and is reported, never a summary
+ * that claims lines that were not written. On SIGINT/SIGTERM, CoordinatedShutdown first stops new
+ * requests from entering, gives the ones in flight a grace period, writes every completed result,
+ * and prints the summary; requests still unfinished get no line (--resume completes them).
  */
 final class FetchRun {
+  // An invalid input line still takes its place in the stream (its line comes out in input order)
+  // but must reach no server: a request without a URL fails at once, before any connection, and
+  // its line reports why the input line was invalid instead.
+  private static final FetchRequest NEVER_SENT = FetchRequest.get("");
+
   private final Console console;
   private final FetchOptions options;
 
@@ -54,71 +66,111 @@ final class FetchRun {
     Config config = ConfigFactory.parseString(
             "pekko.coordinated-shutdown.phases.service-requests-done.timeout = " + phaseTimeout.toMillis() + "ms")
         .withFallback(loaded);
+    OutputStream out = openOutput();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fetchpipe", config);
-    try (OutputStream out = openOutput()) {
+    try {
       return fetch(system, config, out, earlier);
-    } catch (IOException e) {
-      throw new UsageException("cannot write " + options.output() + ": " + e.getMessage());
     } finally {
+      closeQuietly(out);
       system.terminate();
     }
   }
 
-  private OutputStream openOutput() throws IOException {
+  private OutputStream openOutput() {
     if (options.output() == null) {
-      return new NonClosing(console.out());
+      return new NonClosing(console.results());
     }
-    return new FileOutputStream(options.output().toFile(), options.resume());
+    try {
+      return new FileOutputStream(options.output().toFile(), options.resume());
+    } catch (IOException e) {
+      throw new UsageException("cannot write " + options.output() + ": " + Inputs.reason(e));
+    }
   }
 
   private int fetch(ActorSystem<Void> system, Config config, OutputStream out, ResumeState earlier) {
     CliSettings cli = CliSettings.create(config);
-    PoolSettings poolSettings = poolSettings(PoolSettings.create(config));
-    FetchSettings fetchSettings = fetchSettings(FetchSettings.create(config));
+    PoolSettings poolSettings = options.overrides().apply(PoolSettings.create(config));
+    FetchSettings fetchSettings = options.overrides().apply(FetchSettings.create(config))
+        .withReadAs(readAs(options.body()));
     RunStats stats = new RunStats();
     stats.addEarlier(earlier.ok, earlier.failed);
-    AtomicLong fetchedNow = new AtomicLong();
-    int window = Math.max(cli.reorderWindow(), poolSettings.maxConcurrency() * 2);
+    int concurrency = poolSettings.maxConcurrency();
+    // Bodies held for their lines: at most about one per request in flight, not a reorder window's worth.
+    int window = options.bodiesInLines() ? concurrency : Math.max(cli.reorderWindow(), concurrency * 2);
+    int flushLines = options.bodiesInLines() ? Math.min(cli.flushLines(), concurrency) : cli.flushLines();
 
+    CompletableFuture<Done> finished;
     try (Fetcher fetcher = Fetcher.create(system, poolSettings, fetchSettings);
         Progress progress = Progress.on(console.err(), options.progress())) {
-      Source<InputLine, ?> input = options.input() == null
-          ? UrlLines.fromInputStream(console.in())
-          : UrlLines.fromPath(options.input());
-      Order order = options.inputOrder() ? Order.INPUT : Order.COMPLETION;
-      GatherOptions failFast = GatherOptions.defaults().withFailFast(options.failFast());
-      Pair<Pair<UniqueKillSwitch, UniqueKillSwitch>, CompletionStage<Done>> running = input
+      Pair<Pair<UniqueKillSwitch, UniqueKillSwitch>, CompletionStage<Done>> running = input()
           .filter(line -> !earlier.done.get(Math.toIntExact(line.index())))
+          .map(this::withSaveTarget)
           .viaMat(KillSwitches.single(), Keep.right())
-          .map(line -> Pair.create(line.request(), line))
-          .via(fetcher.<InputLine>flowWithContext(order, window, failFast).asFlow())
-          .map(done -> new ResultLine(done.second(), done.first()))
+          .map(line -> Pair.create(line.request() != null ? line.request() : NEVER_SENT, line))
+          .via(fetcher.<InputLine>flowWithContext(options.order(), window,
+              GatherOptions.defaults().withFailFast(options.failFast())).asFlow())
+          .map(done -> checkSaved(new ResultLine(done.second(), done.first())))
           .viaMat(KillSwitches.single(), Keep.both())
-          .toMat(ResultSink.to(out, JsonLines.Options.PLAIN, cli.flushLines(), cli.flushInterval(), (line, ok) -> {
-            stats.record(ok);
-            fetchedNow.incrementAndGet();
-            progress.step();
-          }), Keep.both())
+          .toMat(ResultSink.to(out, new JsonLines.Options(options.includeHeaders(), options.body()), flushLines,
+              cli.flushInterval(), (line, ok) -> {
+                stats.record(ok);
+                progress.step();
+              }), Keep.both())
           .run(system);
       UniqueKillSwitch stopInput = running.first().first();
       UniqueKillSwitch stopOutput = running.first().second();
-      CompletableFuture<Done> finished = running.second().toCompletableFuture();
+      finished = running.second().toCompletableFuture();
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-fetches",
-          () -> drain(system, stopInput, stopOutput, finished, cli.shutdownGrace(), stats, fetchedNow));
+          () -> drain(system, stopInput, stopOutput, finished, cli.shutdownGrace(), stats));
       awaitCompletion(finished);
     }
     if (Signals.stopping()) {
       return ExitCodes.ERRORS; // the drain printed the summary; the JVM exits with the signal's status
     }
     if (!options.quiet()) {
-      console.err().println(stats.summary(fetchedNow.get()));
+      console.err().println(stats.summary());
     }
     return stats.failed() > 0 ? ExitCodes.ERRORS : ExitCodes.OK;
   }
 
+  private Source<InputLine, ?> input() {
+    UrlLines.LineReader reader = options.jsonl()
+        ? new JsonRequests(options.template())
+        : UrlLines.lines(options.template());
+    Source<ByteString, ?> bytes = options.input() == null
+        ? org.apache.pekko.stream.javadsl.StreamConverters.fromInputStream(console::in)
+        : Inputs.bytes(options.input());
+    return bytes.via(UrlLines.parse(reader));
+  }
+
+  private static ReadAs readAs(JsonLines.BodyField body) {
+    return switch (body) {
+      case NONE -> ReadAs.discard();
+      case TEXT -> ReadAs.text();
+      case BASE64, JSON -> ReadAs.bytes();
+    };
+  }
+
+  private InputLine withSaveTarget(InputLine line) {
+    if (options.saveDir() == null || line.invalid() != null) {
+      return line;
+    }
+    ReadAs save = ReadAs.file(SaveDirectory.fileFor(options.saveDir(), line.index()));
+    return line.withRequest(line.request().readAs(save));
+  }
+
+  /** A body that could not be saved ends the run: its line would name a file that is not there. */
+  private static ResultLine checkSaved(ResultLine result) {
+    Outcome<FetchResponse> outcome = result.outcome();
+    if (outcome instanceof Outcome.Failure<FetchResponse> failure && failure.kind().equals(FetchErrorKind.WRITE)) {
+      throw new OutputFailed(failure.message(), ErrorKind.unwrap(failure.cause()));
+    }
+    return result;
+  }
+
   /** On a signal: no new URLs; the in-flight ones get {@code grace}; then whatever is done is written. */
   private CompletionStage<Done> drain(ActorSystem<?> system, UniqueKillSwitch stopInput, UniqueKillSwitch stopOutput,
-      CompletableFuture<Done> finished, Duration grace, RunStats stats, AtomicLong fetchedNow) {
+      CompletableFuture<Done> finished, Duration grace, RunStats stats) {
     if (finished.isDone()) {
       return finished;
     }
@@ -127,13 +179,14 @@ final class FetchRun {
     system.scheduler().scheduleOnce(grace, stopOutput::shutdown, system.executionContext());
     return finished.handle((done, error) -> {
       if (!options.quiet()) {
-        console.err().println(stats.summary(fetchedNow.get()) + " (interrupted)");
+        console.err().println(stats.summary() + " (interrupted)");
       }
-      console.out().flush();
+      console.err().flush();
       return Done.getInstance();
     });
   }
 
+  /** Waits for the run; a failure of the output or the input becomes the run's one-line error. */
   private static void awaitCompletion(CompletableFuture<Done> finished) {
     try {
       finished.get();
@@ -141,48 +194,16 @@ final class FetchRun {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while fetching", e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw new IllegalStateException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+      throw RunFailure.of(e.getCause());
     }
   }
 
-  private PoolSettings poolSettings(PoolSettings configured) {
-    PoolSettings settings = configured;
-    if (options.concurrency() != null) {
-      settings = settings.withMaxConcurrency(options.concurrency());
+  private static void closeQuietly(OutputStream out) {
+    try {
+      out.close();
+    } catch (IOException e) {
+      // Every line was written and flushed before; a failing close has nothing left to lose.
     }
-    if (options.perHost() != null) {
-      settings = settings.withMaxPerKey(options.perHost());
-    }
-    if (options.rate() != null) {
-      settings = settings.withRate(options.rate().withBurst(configured.rate().burst()));
-    }
-    if (options.retries() != null) {
-      settings = settings.withRetry(settings.retry().withMaxRetries(options.retries()));
-    }
-    if (options.backoff() != null) {
-      settings = settings.withRetry(settings.retry().withBackoff(options.backoff()));
-    }
-    return settings;
-  }
-
-  private FetchSettings fetchSettings(FetchSettings configured) {
-    FetchSettings settings = configured.withRaiseForStatus(options.raiseForStatus() || configured.raiseForStatus());
-    if (options.timeout() != null) {
-      settings = settings.withTimeout(options.timeout());
-    }
-    if (options.maxBody() != null) {
-      settings = settings.withMaxBody(options.maxBody());
-    }
-    if (options.maxRedirects() != null) {
-      settings = settings.withMaxRedirects(options.maxRedirects());
-    }
-    if (options.circuitBreaker() != null || options.circuitReset() != null) {
-      settings = settings.withCircuitBreaker(
-          options.circuitBreaker() != null ? options.circuitBreaker() : settings.breakerMaxFailures(),
-          options.circuitReset() != null ? options.circuitReset() : settings.breakerResetTimeout());
-    }
-    return settings;
   }
 
   /** Standard output must outlive the run: closing the run's stream only flushes it. */

@@ -13,7 +13,7 @@ public final class Main {
   public static void main(String[] args) {
     // Quiet until a command asks for more (--verbose): set before any actor system starts.
     CliLogging.configure(0);
-    int status = run(args, System.in, System.out, System.err);
+    int status = run(args, Console.system());
     System.out.flush();
     if (Signals.stopping()) {
       // SIGINT/SIGTERM: the JVM is already running its shutdown hooks (which drain and write the
@@ -28,7 +28,12 @@ public final class Main {
    * embedding). Usage errors print exactly one line to {@code err}, without a stack trace.
    */
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-    Console console = new Console(in, out, err);
+    return run(args, Console.of(in, out, err));
+  }
+
+  private static int run(String[] args, Console console) {
+    PrintStream out = console.out();
+    PrintStream err = console.err();
     CommandLine commandLine = new CommandLine(new FetchpipeCommand(console));
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
@@ -40,6 +45,12 @@ public final class Main {
       if (error instanceof UsageException) {
         console.error(error.getMessage());
         return ExitCodes.USAGE;
+      }
+      if (error instanceof RunFailure failure) {
+        if (!failure.quiet()) {
+          console.error(failure.getMessage());
+        }
+        return failure.exitStatus();
       }
       console.error("error: " + oneLine(String.valueOf(error.getMessage())));
       return ExitCodes.ERRORS;

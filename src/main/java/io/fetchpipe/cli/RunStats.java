@@ -7,10 +7,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RunStats {
   private final AtomicLong ok = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong writtenNow = new AtomicLong();
   private final long startNanos = System.nanoTime();
 
+  /** A line of this run was written. */
   void record(boolean lineOk) {
     (lineOk ? ok : failed).incrementAndGet();
+    writtenNow.incrementAndGet();
   }
 
   /** Adds results already in the output file (resume). */
@@ -32,9 +35,9 @@ final class RunStats {
   }
 
   /** e.g. {@code fetchpipe: 18 ok, 2 failed in 1.23 s (16.3 req/s)}. */
-  String summary(long fetchedThisRun) {
+  String summary() {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    double rate = seconds > 0 ? fetchedThisRun / seconds : 0;
+    double rate = seconds > 0 ? writtenNow.get() / seconds : 0;
     return String.format(Locale.ROOT, "fetchpipe: %d ok, %d failed in %.2f s (%.1f req/s)",
         ok.get(), failed.get(), seconds, rate);
   }

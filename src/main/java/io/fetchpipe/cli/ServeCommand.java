@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -20,6 +21,8 @@ import picocli.CommandLine.ParentCommand;
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand FetchpipeCommand parent;
 
+  @Mixin Verbosity verbosity;
+
   @Option(names = "--host", paramLabel = "HOST", description = "interface to bind (default 127.0.0.1)")
   String host = "127.0.0.1";
 
@@ -28,6 +31,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    verbosity.apply();
     if (port < 0 || port > 65535) {
       throw new UsageException("invalid value for --port: " + port + " (expected 0 to 65535)");
     }

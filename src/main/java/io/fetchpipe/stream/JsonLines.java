@@ -120,7 +120,9 @@ public final class JsonLines {
       json.writeFieldName("id");
       json.writeRawValue(input.id());
     }
-    json.writeStringField("url", input.request().url());
+    if (input.url() != null) {
+      json.writeStringField("url", input.url());
+    }
     if (input.invalid() != null) {
       writeError(json, null, FetchErrorKind.INVALID_REQUEST.wireName(), input.invalid());
       writeTiming(json, 0, 0);

@@ -36,7 +36,12 @@ public final class UrlLines {
 
   /** Bytes to GET requests. */
   public static Flow<ByteString, InputLine, NotUsed> parse() {
-    return parse((index, line, text) -> InputLine.of(index, line, FetchRequest.get(text)));
+    return parse(lines(RequestTemplate.GET));
+  }
+
+  /** Reads each line as a URL, requested as {@code template} says. */
+  public static LineReader lines(RequestTemplate template) {
+    return (index, line, text) -> InputLine.of(index, line, template.request(text));
   }
 
   /** How the text of one line becomes an input line. */
