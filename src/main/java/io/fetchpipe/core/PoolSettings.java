@@ -20,6 +20,7 @@ public final class PoolSettings {
   private final int maxConcurrency;
   private final int maxPerKey;
   private final RateLimit rate;
+  private final RateLimit maxRatePerKey;
   private final Duration rateTick;
   private final RetrySettings retry;
   private final int queueCapacity;
@@ -45,6 +46,7 @@ public final class PoolSettings {
     this.maxConcurrency = f.maxConcurrency;
     this.maxPerKey = f.maxPerKey;
     this.rate = Objects.requireNonNull(f.rate, "rate");
+    this.maxRatePerKey = Objects.requireNonNull(f.maxRatePerKey, "max-rate-per-key");
     this.rateTick = ConfigDurations.positive(f.rateTick, "rate.tick");
     this.retry = Objects.requireNonNull(f.retry, "retry");
     this.queueCapacity = f.queueCapacity;
@@ -70,6 +72,8 @@ public final class PoolSettings {
         ? RateLimit.unlimited()
         : new RateLimit(starts, c.getDuration("rate.per"), c.getInt("rate.burst"));
     f.rateTick = c.getDuration("rate.tick");
+    String perKey = c.getString("max-rate-per-key").trim();
+    f.maxRatePerKey = perKey.equalsIgnoreCase("off") ? RateLimit.unlimited() : RateLimit.parse(perKey);
     f.retry = RetrySettings.create(c.getConfig("retry"));
     f.queueCapacity = c.getInt("queue-capacity");
     f.submitBatch = c.getInt("submit-batch");
@@ -92,6 +96,19 @@ public final class PoolSettings {
   /** Limit on task starts (every attempt counts). */
   public RateLimit rate() {
     return rate;
+  }
+
+  /**
+   * Limit on starts per key (for fetches: per host), each key's starts evenly spaced while other
+   * keys keep flowing; every attempt counts. {@link RateLimit#unlimited()} for none.
+   */
+  public RateLimit maxRatePerKey() {
+    return maxRatePerKey;
+  }
+
+  /** A copy with another rate per key ({@link RateLimit#unlimited()} for none). */
+  public PoolSettings withMaxRatePerKey(RateLimit value) {
+    return with(f -> f.maxRatePerKey = value);
   }
 
   /** Resolution of the rate limiter's refill timer (the scheduler's tick is 10 ms by default). */
@@ -191,6 +208,7 @@ public final class PoolSettings {
     f.maxConcurrency = maxConcurrency;
     f.maxPerKey = maxPerKey;
     f.rate = rate;
+    f.maxRatePerKey = maxRatePerKey;
     f.rateTick = rateTick;
     f.retry = retry;
     f.queueCapacity = queueCapacity;
@@ -204,8 +222,8 @@ public final class PoolSettings {
 
   @Override
   public String toString() {
-    return "PoolSettings(maxConcurrency=" + maxConcurrency + ", maxPerKey=" + maxPerKey
-        + ", rate=" + rate + ", retry=" + retry + ", queueCapacity=" + queueCapacity
+    return "PoolSettings(maxConcurrency=" + maxConcurrency + ", maxPerKey=" + maxPerKey + ", rate=" + rate
+        + ", maxRatePerKey=" + maxRatePerKey + ", retry=" + retry + ", queueCapacity=" + queueCapacity
         + ", submitBatch=" + submitBatch + ", taskTimeout=" + (taskTimeout == null ? "off" : taskTimeout) + ")";
   }
 
@@ -214,6 +232,7 @@ public final class PoolSettings {
     int maxConcurrency;
     int maxPerKey;
     RateLimit rate;
+    RateLimit maxRatePerKey;
     Duration rateTick;
     RetrySettings retry;
     int queueCapacity;

@@ -21,4 +21,12 @@ public record Job<Q>(Batch batch, int index, Q request, int attempt, Instant fir
   Job<Q> nextAttempt(Instant firstStart) {
     return new Job<>(batch, index, request, attempt + 1, firstStartedAt == null ? firstStart : firstStartedAt);
   }
+
+  /**
+   * Whether {@code other} is this very run: the same item of the same batch, the same attempt. A
+   * job that crossed to another node is a copy, so runs are compared by what they are.
+   */
+  public boolean sameRun(Job<?> other) {
+    return other != null && other.batch().id() == batch.id() && other.index() == index && other.attempt() == attempt;
+  }
 }

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.function.Function;
 
 /**
@@ -13,8 +15,9 @@ import java.util.function.Function;
  * arrival order within a fixed capacity, submits parked until they fit, jobs waiting for a retry
  * (they count against the capacity, since they will come back), and the running count per key.
  *
- * <p>With a per-key limit, the next job to start is the oldest whose key is below the limit, so
- * a key at its limit does not hold up the jobs of other keys behind it.
+ * <p>With a per-key limit, the next job to start is the oldest whose key is below the limit (and,
+ * with a per-key rate, not resting after its last start), so a key that must wait does not hold
+ * up the jobs of other keys behind it.
  */
 final class JobQueue {
   /** A queued or running job with its limit key (null when no per-key limit applies). */
@@ -22,15 +25,18 @@ final class JobQueue {
 
   private final int capacity;
   private final int maxPerKey;
+  private final boolean keyed;
   private final Function<Object, Object> keyOf;
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private final ArrayDeque<ThrottlingRouter.Submit> parked = new ArrayDeque<>();
   private final Map<Job<?>, Queued> awaitingRetry = new HashMap<>();
   private final Map<Object, Integer> runningPerKey = new HashMap<>();
+  private final Set<Object> resting = new HashSet<>();
 
-  JobQueue(int capacity, int maxPerKey, Function<Object, Object> keyOf) {
+  JobQueue(int capacity, int maxPerKey, boolean ratePerKey, Function<Object, Object> keyOf) {
     this.capacity = capacity;
     this.maxPerKey = maxPerKey;
+    this.keyed = maxPerKey > 0 || ratePerKey;
     this.keyOf = keyOf;
   }
 
@@ -62,7 +68,7 @@ final class JobQueue {
 
   @SuppressWarnings("unchecked")
   private Object keyFor(Job<?> job) {
-    return maxPerKey == 0 ? null : keyOf.apply(job.request());
+    return keyed ? keyOf.apply(job.request()) : null;
   }
 
   boolean hasStartable() {
@@ -74,12 +80,12 @@ final class JobQueue {
    * The caller must start it and later call {@link #finished(Queued)}.
    */
   Queued takeNext() {
-    if (maxPerKey == 0) {
+    if (!keyed) {
       return queue.pollFirst();
     }
     for (Iterator<Queued> it = queue.iterator(); it.hasNext(); ) {
       Queued next = it.next();
-      if (next.key() == null || runningPerKey.getOrDefault(next.key(), 0) < maxPerKey) {
+      if (mayStart(next.key())) {
         it.remove();
         if (next.key() != null) {
           runningPerKey.merge(next.key(), 1, Integer::sum);
@@ -90,11 +96,37 @@ final class JobQueue {
     return null;
   }
 
+  private boolean mayStart(Object key) {
+    return key == null
+        || (!resting.contains(key) && (maxPerKey == 0 || runningPerKey.getOrDefault(key, 0) < maxPerKey));
+  }
+
   /** A job taken with {@link #takeNext()} has stopped running. */
   void finished(Queued running) {
     if (running.key() != null) {
       runningPerKey.computeIfPresent(running.key(), (key, count) -> count == 1 ? null : count - 1);
     }
+  }
+
+  /** A job taken with {@link #takeNext()} could not start after all: back at the head, as if never taken. */
+  void putBack(Queued taken) {
+    finished(taken);
+    queue.addFirst(taken);
+  }
+
+  /** A job whose worker was lost runs again first, as a new attempt. */
+  void rerun(Job<?> nextAttempt, Object key) {
+    queue.addFirst(new Queued(nextAttempt, key));
+  }
+
+  /** {@code key} just started a job and waits one spacing before its next. */
+  void rest(Object key) {
+    resting.add(key);
+  }
+
+  /** {@code key}'s spacing has passed. */
+  void rested(Object key) {
+    resting.remove(key);
   }
 
   /** Holds the next attempt of a job until {@link #retryDue(Job)}. */

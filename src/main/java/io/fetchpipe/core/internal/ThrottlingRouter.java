@@ -23,7 +23,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -96,7 +95,21 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     INSTANCE
   }
 
+  /** Workers offered to the router (workers of a cluster's nodes): watched, then given jobs. */
+  public record WorkersJoined(java.util.List<ActorRef<Worker.Command>> workers) implements Command {}
+
+  /**
+   * These workers should get no new job for now (their node is unreachable or leaving); the
+   * jobs they run stay theirs until they finish or the workers stop.
+   */
+  public record WorkersUnavailable(java.util.List<ActorRef<Worker.Command>> workers) implements Command {}
+
+  /** These workers may get jobs again (their node is reachable again). */
+  public record WorkersAvailable(java.util.List<ActorRef<Worker.Command>> workers) implements Command {}
+
   private record WorkerTerminated(ActorRef<Worker.Command> worker) implements Command {}
+
+  private record KeyRested(Object key) implements Command {}
 
   private record GatherTerminated(long gatherId) implements Command {}
 
@@ -127,7 +140,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private static final long ALL_BATCHES = -1;
   private static final String POOL_CLOSED = "cancelled: the pool was closed";
 
-  private final Function<ActorRef<Command>, Behavior<Worker.Command>> workerFactory;
+  private final WorkerSupply supply;
   private final PoolSettings settings;
   private final RetrySettings retry;
   private final Random jitter = new Random();
@@ -141,6 +154,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private final Map<Long, CancelBatch> cancelledBatches = new HashMap<>();
   private final Map<Long, ActorRef<Reply>> streams = new HashMap<>();
   private final Set<Long> gathers = new HashSet<>();
+  private final Set<ActorRef<Worker.Command>> unavailable = new HashSet<>();
   private long workerNames;
   private boolean refilling;
   private boolean closing;
@@ -148,25 +162,27 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private ThrottlingRouter(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
-      Function<ActorRef<Command>, Behavior<Worker.Command>> workerFactory,
+      WorkerSupply supply,
       Function<Object, Object> keyOf,
       PoolSettings settings,
       CompletableFuture<Done> terminated) {
     super(context);
     this.timers = timers;
-    this.workerFactory = workerFactory;
+    this.supply = supply;
     this.settings = settings;
     this.retry = settings.retry();
     this.bucket = new TokenBucket(settings.rate(), settings.rateTick());
-    this.waiting = new JobQueue(settings.queueCapacity(), settings.maxPerKey(), keyOf);
+    this.waiting = new JobQueue(settings.queueCapacity(), settings.maxPerKey(),
+        !settings.maxRatePerKey().isUnlimited(), keyOf);
     this.terminated = terminated;
+    supply.start(context);
   }
 
   /**
    * A router whose workers are made by {@code workerFactory} (given the router's ref). Workers
    * are spawned on demand, up to {@code max-concurrency}, and restarted when they throw.
    *
-   * @param keyOf the key that {@code max-per-key} limits, per request
+   * @param keyOf the key that {@code max-per-key} and {@code max-rate-per-key} limit, per request
    * @param terminated completed when the router and its whole subtree have stopped
    */
   public static Behavior<Command> create(
@@ -174,8 +190,17 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       Function<Object, Object> keyOf,
       PoolSettings settings,
       CompletableFuture<Done> terminated) {
+    return create(WorkerSupply.spawned(workerFactory), keyOf, settings, terminated);
+  }
+
+  /** A router whose workers come from {@code supply}. */
+  public static Behavior<Command> create(
+      WorkerSupply supply,
+      Function<Object, Object> keyOf,
+      PoolSettings settings,
+      CompletableFuture<Done> terminated) {
     return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new ThrottlingRouter(context, timers, workerFactory, keyOf, settings, terminated)));
+        timers -> new ThrottlingRouter(context, timers, supply, keyOf, settings, terminated)));
   }
 
   @Override
@@ -190,6 +215,10 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
         .onMessage(CancelBatch.class, this::onCancelBatch)
         .onMessage(EndBatch.class, this::onEndBatch)
         .onMessage(WorkerTerminated.class, this::onWorkerTerminated)
+        .onMessage(WorkersJoined.class, this::onWorkersJoined)
+        .onMessage(WorkersUnavailable.class, this::onWorkersUnavailable)
+        .onMessage(WorkersAvailable.class, this::onWorkersAvailable)
+        .onMessage(KeyRested.class, this::onKeyRested)
         .onMessage(GatherTerminated.class, this::onGatherTerminated)
         .onMessageEquals(RefillTick.INSTANCE, this::onRefill)
         .onMessageEquals(Close.INSTANCE, this::onClose)
@@ -265,7 +294,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     waiting.finished(entry);
     if (closing) {
       getContext().stop(done.worker());
-    } else {
+    } else if (!unavailable.contains(done.worker())) {
       idle.addLast(done.worker());
     }
     Job<?> job = entry.job();
@@ -312,16 +341,59 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private Behavior<Command> onWorkerTerminated(WorkerTerminated terminated) {
     ActorRef<Worker.Command> worker = terminated.worker();
     idle.remove(worker);
+    unavailable.remove(worker);
     JobQueue.Queued entry = running.remove(worker);
     if (entry != null) {
       waiting.finished(entry);
       Job<?> job = entry.job();
       Instant now = Instant.now();
-      job.batch().replyTo().tell(new JobFinished(job.batch().id(),
-          Outcome.failure(job.index(), ErrorKind.CRASHED, "worker stopped", null, now, now)));
+      if (supply.rerunLostJobs() && !closing && !cancelledBatches.containsKey(job.batch().id())) {
+        // Lost with its node: it may have reached the server, so this is another attempt.
+        waiting.rerun(job.nextAttempt(job.firstStartedAt() != null ? job.firstStartedAt() : now), entry.key());
+      } else {
+        job.batch().replyTo().tell(new JobFinished(job.batch().id(),
+            Outcome.failure(job.index(), ErrorKind.CRASHED, "worker stopped", null, now, now)));
+      }
     }
     dispatch();
     return stopIfClosed();
+  }
+
+  private Behavior<Command> onWorkersJoined(WorkersJoined joined) {
+    for (ActorRef<Worker.Command> worker : joined.workers()) {
+      if (closing) {
+        getContext().stop(worker);
+        continue;
+      }
+      getContext().watchWith(worker, new WorkerTerminated(worker));
+      idle.addLast(worker);
+    }
+    dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onWorkersUnavailable(WorkersUnavailable gone) {
+    for (ActorRef<Worker.Command> worker : gone.workers()) {
+      unavailable.add(worker);
+      idle.remove(worker);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onWorkersAvailable(WorkersAvailable back) {
+    for (ActorRef<Worker.Command> worker : back.workers()) {
+      if (unavailable.remove(worker) && !running.containsKey(worker)) {
+        idle.addLast(worker);
+      }
+    }
+    dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onKeyRested(KeyRested rested) {
+    waiting.rested(rested.key());
+    dispatch();
+    return this;
   }
 
   private Behavior<Command> onCancelBatch(CancelBatch cancel) {
@@ -429,10 +501,15 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       if (next == null) {
         return; // every waiting job's key is at its limit
       }
-      bucket.take();
       ActorRef<Worker.Command> worker = idle.isEmpty() ? spawnWorker() : idle.pollFirst();
+      if (worker == null) {
+        waiting.putBack(next); // no worker to be had now: one will join, or come back from its job
+        return;
+      }
+      bucket.take();
       running.put(worker, next);
       worker.tell(new Worker.Run(next.job()));
+      restKey(next);
       if (!bucket.isFull()) {
         startRefilling();
       }
@@ -454,12 +531,23 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   }
 
   private ActorRef<Worker.Command> spawnWorker() {
-    Behavior<Worker.Command> supervised =
-        Behaviors.supervise(workerFactory.apply(getContext().getSelf()))
-            .onFailure(Exception.class, SupervisorStrategy.restart().withLoggingEnabled(false));
-    ActorRef<Worker.Command> worker =
-        getContext().spawn(supervised, "worker-" + (++workerNames), DispatcherSelector.sameAsParent());
-    getContext().watchWith(worker, new WorkerTerminated(worker));
+    ActorRef<Worker.Command> worker = supply.spawn(getContext(), workerNames + 1);
+    if (worker != null) {
+      workerNames++;
+      getContext().watchWith(worker, new WorkerTerminated(worker));
+    }
     return worker;
+  }
+
+  /**
+   * With a rate per key, a key that just started a job rests for one spacing before its next
+   * start; one timer per resting key, so a key's starts are evenly spaced while other keys flow.
+   */
+  private void restKey(JobQueue.Queued started) {
+    if (started.key() != null && !settings.maxRatePerKey().isUnlimited()) {
+      waiting.rest(started.key());
+      timers.startSingleTimer(new KeyRested(started.key()), new KeyRested(started.key()),
+          settings.maxRatePerKey().spacing());
+    }
   }
 }

@@ -30,7 +30,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *
  * <p>Completions and timeouts name the job they belong to, and count only while that very job
  * (the same instance) is the current one: a late completion of an earlier job, even one from
- * before a restart, can never be credited to a later job.
+ * before a restart, can never be credited to a later job. A cancellation (which may come from
+ * another node, as a copy) names the run it means.
  */
 @InternalApi
 public final class Worker extends AbstractBehavior<Worker.Command> {
@@ -154,7 +155,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   private Behavior<Command> onCancel(Cancel cancel) {
-    if (cancel.job() != current) {
+    if (!cancel.job().sameRun(current)) {
       return this; // already finished; its outcome is on its way to the router
     }
     cancellation.cancel(stage, cancel.kind());
