@@ -4,6 +4,7 @@ import io.fetchpipe.core.internal.FailFastSink;
 import io.fetchpipe.core.internal.InputOrderSink;
 import io.fetchpipe.core.internal.ListenerSink;
 import io.fetchpipe.core.internal.PoolEngine;
+import io.fetchpipe.core.internal.Pools;
 import io.fetchpipe.core.internal.StreamSink;
 import java.time.Duration;
 import java.util.Arrays;
@@ -52,6 +53,10 @@ import org.apache.pekko.stream.javadsl.Source;
 public class JobPool<Q, R> implements AutoCloseable {
   private static final AtomicLong POOL_NAMES = new AtomicLong();
   private static final Duration CLOSE_MARGIN = Duration.ofSeconds(5);
+
+  static {
+    Pools.open(JobPool::new);
+  }
 
   private final PoolEngine engine;
 

@@ -1,9 +1,12 @@
 package io.fetchpipe.http;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.fetchpipe.core.ConfigDurations;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -94,6 +97,50 @@ public final class FetchSettings {
       case "text" -> ReadAs.text();
       default -> throw new IllegalArgumentException("read-as must be discard, bytes or text, got '" + name + "'");
     };
+  }
+
+  /**
+   * These settings as the {@code fetchpipe.http} section of a config, which {@link
+   * #create(Config)} reads back: how they travel to the other nodes of a cluster.
+   *
+   * @throws IllegalStateException when bodies are read into a file or a sink, which config cannot describe
+   */
+  public Config toConfig() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("timeout", nanos(timeout));
+    values.put("max-body", maxBody);
+    values.put("raise-for-status", raiseForStatus);
+    values.put("max-redirects", maxRedirects);
+    values.put("retry-statuses", List.copyOf(new java.util.TreeSet<>(retryStatuses)));
+    values.put("user-agent", userAgent);
+    values.put("circuit-breaker.max-failures", breakerMaxFailures);
+    values.put("circuit-breaker.reset-timeout", nanos(breakerResetTimeout));
+    values.put("compressed", compressed);
+    values.put("sha256", sha256);
+    values.put("read-as", readAsName(readAs));
+    values.put("connection-pools.idle-timeout", nanos(poolIdleTimeout));
+    values.put("connection-pools.max-idle", maxIdlePools);
+    values.put("connection-pools.close-grace", nanos(poolCloseGrace));
+    Map<String, Object> rooted = new LinkedHashMap<>();
+    values.forEach((key, value) -> rooted.put("fetchpipe.http." + key, value));
+    return ConfigFactory.parseMap(rooted);
+  }
+
+  private static String nanos(Duration value) {
+    return value.toNanos() + "ns";
+  }
+
+  private static String readAsName(ReadAs value) {
+    if (value instanceof ReadAs.Discard) {
+      return "discard";
+    }
+    if (value instanceof ReadAs.Bytes) {
+      return "bytes";
+    }
+    if (value instanceof ReadAs.Text) {
+      return "text";
+    }
+    throw new IllegalStateException("bodies read as " + value + " cannot be described in config");
   }
 
   /** Longest time per attempt, from sending the request to the last body byte. */

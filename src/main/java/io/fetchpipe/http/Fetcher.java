@@ -3,16 +3,11 @@ package io.fetchpipe.http;
 import io.fetchpipe.core.JobPool;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.PoolSettings;
-import io.fetchpipe.http.internal.HostBreakers;
-import io.fetchpipe.http.internal.HostPools;
-import io.fetchpipe.http.internal.HttpFetchHandler;
+import io.fetchpipe.http.internal.FetchClient;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
-import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
-import org.apache.pekko.stream.Materializer;
 
 /**
  * Fetches URLs concurrently: the seed's {@code aiohttp.ClientSession} + {@code gather} + {@code
@@ -32,15 +27,12 @@ import org.apache.pekko.stream.Materializer;
  */
 public final class Fetcher extends JobPool<FetchRequest, FetchResponse> {
   private final FetchSettings settings;
-  private final HostPools pools;
-  private final Materializer materializer;
+  private final FetchClient client;
 
-  private Fetcher(JobPool<FetchRequest, FetchResponse> pool, FetchSettings settings, HostPools pools,
-      Materializer materializer) {
+  private Fetcher(JobPool<FetchRequest, FetchResponse> pool, FetchSettings settings, FetchClient client) {
     super(pool);
     this.settings = settings;
-    this.pools = pools;
-    this.materializer = materializer;
+    this.client = client;
   }
 
   /** A fetcher with the settings of the system's config ({@code fetchpipe.pool}, {@code fetchpipe.http}). */
@@ -53,38 +45,13 @@ public final class Fetcher extends JobPool<FetchRequest, FetchResponse> {
    * from sending to the last body byte); a call's {@code GatherOptions} may still override it.
    */
   public static Fetcher create(ActorSystem<?> system, PoolSettings poolSettings, FetchSettings fetchSettings) {
-    Materializer materializer = Materializer.createMaterializer(system);
-    ConnectionPoolSettings connectionPool = connectionPool(system, poolSettings, fetchSettings);
-    HostPools pools = new HostPools(system, materializer, connectionPool, connectionPool.getMaxOpenRequests(),
-        fetchSettings.poolIdleTimeout(), fetchSettings.maxIdlePools());
-    HostBreakers breakers = new HostBreakers(system.classicSystem().scheduler(),
-        fetchSettings.breakerMaxFailures(), fetchSettings.breakerResetTimeout());
-    HttpFetchHandler handler =
-        new HttpFetchHandler(fetchSettings, pools, breakers, materializer, system.executionContext());
+    int perHost = poolSettings.maxPerKey() > 0
+        ? Math.min(poolSettings.maxPerKey(), poolSettings.maxConcurrency())
+        : poolSettings.maxConcurrency();
+    FetchClient client = FetchClient.start(system, perHost, fetchSettings);
     JobPool<FetchRequest, FetchResponse> pool =
-        JobPool.create(system, poolSettings.withTaskTimeout(fetchSettings.timeout()), handler);
-    return new Fetcher(pool, fetchSettings, pools, materializer);
-  }
-
-  /**
-   * Pekko HTTP's per-host pool sized from the concurrency settings, so it never rejects a request
-   * the router lets through: as many connections as may run at once, a queue (a power of two)
-   * with room for requests whose connection is still busy after a timeout, no retries of its own
-   * (retries are the router's), a connection idle timeout equal to the attempt timeout, and the
-   * pool's own idle timeout that of {@code connection-pools}.
-   */
-  static ConnectionPoolSettings connectionPool(ActorSystem<?> system, PoolSettings pool, FetchSettings fetch) {
-    int perHost = pool.maxPerKey() > 0 ? Math.min(pool.maxPerKey(), pool.maxConcurrency()) : pool.maxConcurrency();
-    int openRequests = Integer.highestOneBit(Math.max(32, perHost * 2) - 1) << 1;
-    ClientConnectionSettings connection = ClientConnectionSettings.create(system.classicSystem())
-        .withIdleTimeout(fetch.timeout())
-        .withConnectingTimeout(fetch.timeout());
-    return ConnectionPoolSettings.create(system.classicSystem())
-        .withIdleTimeout(fetch.poolIdleTimeout())
-        .withMaxConnections(perHost)
-        .withMaxOpenRequests(openRequests)
-        .withMaxRetries(0)
-        .withConnectionSettings(connection);
+        JobPool.create(system, poolSettings.withTaskTimeout(fetchSettings.timeout()), client.handler());
+    return new Fetcher(pool, fetchSettings, client);
   }
 
   /** The fetch settings in use. */
@@ -104,17 +71,16 @@ public final class Fetcher extends JobPool<FetchRequest, FetchResponse> {
 
   /** How many host connection pools are open now (idle ones close after the idle timeout). */
   public int openConnectionPools() {
-    return pools.openPools();
+    return client.openPools();
   }
 
   /**
-   * Closes the fetcher: unfinished requests are cancelled, its actors stop, then every
-   * connection it opened is closed at once.
+   * Closes the fetcher: unfinished requests are cancelled, its actors stop, then its connection
+   * pools finish what is in flight (at most {@code connection-pools.close-grace}) and every
+   * connection it opened is closed.
    */
   @Override
   public CompletionStage<Done> closeAsync() {
-    return super.closeAsync()
-        .thenCompose(done -> pools.shutdown(settings.poolCloseGrace()))
-        .whenComplete((done, error) -> materializer.shutdown());
+    return super.closeAsync().thenCompose(done -> client.close());
   }
 }

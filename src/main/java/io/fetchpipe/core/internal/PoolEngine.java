@@ -38,13 +38,13 @@ public final class PoolEngine {
   private final Object lock = new Object();
   private volatile boolean closed;
 
-  private PoolEngine(ActorSystem<?> system, PoolSettings settings, JobHandler<?, ?> handler, String name) {
+  private PoolEngine(ActorSystem<?> system, PoolSettings settings, WorkerSupply supply,
+      java.util.function.Function<Object, Object> keyOf, String name) {
     this.system = system;
     this.settings = settings;
-    JobHandler<Object, Object> erased = erase(handler);
     this.router = new PendingRef<>(FetchpipeExtension.get(system).spawn(
-        ThrottlingRouter.create(self -> Worker.create(erased, self), erased::limitKey, settings, terminated),
-        name, DispatcherChoice.props(settings.dispatcher())));
+        ThrottlingRouter.create(supply, keyOf, settings, terminated), name,
+        DispatcherChoice.props(settings.dispatcher())));
   }
 
   // The one place where requests and results lose their types: the workers run any handler.
@@ -55,7 +55,18 @@ public final class PoolEngine {
 
   /** Starts a pool's router under fetchpipe's guardian, named {@code name} (made unique). */
   public static PoolEngine start(ActorSystem<?> system, PoolSettings settings, JobHandler<?, ?> handler, String name) {
-    return new PoolEngine(system, settings, handler, name);
+    JobHandler<Object, Object> erased = erase(handler);
+    return new PoolEngine(system, settings, WorkerSupply.spawned(self -> Worker.create(erased, self)),
+        erased::limitKey, name);
+  }
+
+  /**
+   * Starts a pool's router whose workers come from {@code supply} (e.g. the nodes of a cluster),
+   * with {@code keyOf} as the key that per-key limits count.
+   */
+  public static PoolEngine start(ActorSystem<?> system, PoolSettings settings, WorkerSupply supply,
+      java.util.function.Function<Object, Object> keyOf, String name) {
+    return new PoolEngine(system, settings, supply, keyOf, name);
   }
 
   /** The actor system the pool runs in. */

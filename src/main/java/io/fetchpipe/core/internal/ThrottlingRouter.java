@@ -293,7 +293,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     running.remove(done.worker());
     waiting.finished(entry);
     if (closing) {
-      getContext().stop(done.worker());
+      stopWorker(done.worker());
     } else if (!unavailable.contains(done.worker())) {
       idle.addLast(done.worker());
     }
@@ -362,8 +362,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private Behavior<Command> onWorkersJoined(WorkersJoined joined) {
     for (ActorRef<Worker.Command> worker : joined.workers()) {
       if (closing) {
-        getContext().stop(worker);
-        continue;
+        continue; // its node stops it when this router is gone
       }
       getContext().watchWith(worker, new WorkerTerminated(worker));
       idle.addLast(worker);
@@ -427,7 +426,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     closing = true;
     cancelWhere(ALL_BATCHES, ErrorKind.CANCELLED, POOL_CLOSED);
     streams.forEach((batchId, stream) -> stream.tell(new PoolClosing(batchId)));
-    idle.forEach(getContext()::stop);
+    idle.forEach(this::stopWorker);
     idle.clear();
     timers.cancel(REFILL_KEY);
     timers.startSingleTimer(CLOSE_KEY, CloseTimedOut.INSTANCE, settings.closeTimeout());
@@ -438,6 +437,12 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     getContext().getLog().warn("pool closed after {} with {} jobs running, {} gathers and {} streams unfinished",
         Durations.format(settings.closeTimeout()), running.size(), gathers.size(), streams.size());
     return Behaviors.stopped();
+  }
+
+  private void stopWorker(ActorRef<Worker.Command> worker) {
+    if (supply.ownsWorkers()) {
+      getContext().stop(worker);
+    }
   }
 
   /** Once closing, stops when nothing is left to deliver; the subtree stops with the router. */

@@ -45,6 +45,14 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   /** Stop {@code job} if it is still running; it fails with the given kind and message. */
   public record Cancel(Job<?> job, ErrorKind kind, String message) implements Command {}
 
+  /**
+   * Finish the job in hand (if any) and stop: the worker's node is leaving, and its router sees
+   * the stop and gives the worker no more.
+   */
+  public enum Drain implements Command {
+    INSTANCE
+  }
+
   private record Completed(Job<?> job, Object value, Throwable error) implements Command {}
 
   private record TimedOut(Job<?> job, Duration after) implements Command {}
@@ -57,6 +65,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private Cancellation cancellation;
   private CompletionStage<?> stage;
   private Throwable crashCause;
+  private boolean draining;
   // A plain scheduled message rather than a TimerScheduler: the timers' interceptor would sit in
   // front of every message a worker handles, and most jobs have no timeout. A late firing names
   // its job and is ignored when that job is over.
@@ -83,6 +92,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         .onMessage(Completed.class, this::onCompleted)
         .onMessage(TimedOut.class, this::onTimedOut)
         .onMessage(Cancel.class, this::onCancel)
+        .onMessageEquals(Drain.INSTANCE, this::onDrain)
         .onSignal(PreRestart.class, signal -> onCrash("worker crashed"))
         .onSignal(PostStop.class, signal -> onCrash("worker stopped"))
         .build();
@@ -114,7 +124,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     if (started == null) {
       finish(Outcome.failure(job.index(), ErrorKind.EXCEPTION,
           "task returned null instead of a CompletionStage", null, startedAt, Instant.now()));
-      return this;
+      return afterJob();
     }
     stage = started;
     CompletableFuture<Object> future = Stages.asFutureOrNull(started);
@@ -122,7 +132,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     if (future != null && future.isDone() && !future.isCompletedExceptionally()) {
       // Already finished (a cached or synchronous result): no need for a round trip through the mailbox.
       finish(Outcome.success(job.index(), future.getNow(null), startedAt, Instant.now()));
-      return this;
+      return afterJob();
     }
     getContext().pipeToSelf(started, (value, error) -> new Completed(job, value, error));
     return this;
@@ -136,7 +146,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     finish(done.error() == null
         ? Outcome.success(current.index(), done.value(), startedAt, now)
         : Outcome.failure(current.index(), done.error(), startedAt, now));
-    return this;
+    return afterJob();
   }
 
   private Behavior<Command> onTimedOut(TimedOut timedOut) {
@@ -151,7 +161,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       error = e; // a handler that fails to describe its timeout still yields one outcome
     }
     finish(Outcome.failure(current.index(), error, startedAt, Instant.now()));
-    return this;
+    return afterJob();
   }
 
   private Behavior<Command> onCancel(Cancel cancel) {
@@ -160,7 +170,12 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     }
     cancellation.cancel(stage, cancel.kind());
     finish(Outcome.failure(current.index(), cancel.kind(), cancel.message(), null, startedAt, Instant.now()));
-    return this;
+    return afterJob();
+  }
+
+  private Behavior<Command> onDrain() {
+    draining = true;
+    return current == null ? Behaviors.stopped() : this;
   }
 
   private void cancelTimeout() {
@@ -185,6 +200,11 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       current = null;
     }
     return this;
+  }
+
+  /** Idle again: ready for the next job, or done if draining. */
+  private Behavior<Command> afterJob() {
+    return draining ? Behaviors.stopped() : this;
   }
 
   private void finish(Outcome<?> outcome) {

@@ -27,6 +27,14 @@ public interface WorkerSupply {
   /** Whether the job of a worker that stopped mid-job runs again (true) or fails as crashed. */
   boolean rerunLostJobs();
 
+  /**
+   * Whether the router's workers are its own children (and stopped by it when the pool closes);
+   * offered workers belong to their node, which stops them when the router is gone.
+   */
+  default boolean ownsWorkers() {
+    return !rerunLostJobs();
+  }
+
   /** Workers the router spawns on demand, restarted when they throw. */
   static WorkerSupply spawned(Function<ActorRef<ThrottlingRouter.Command>, Behavior<Worker.Command>> factory) {
     return new WorkerSupply() {

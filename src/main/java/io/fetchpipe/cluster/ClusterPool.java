@@ -1,0 +1,74 @@
+package io.fetchpipe.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import io.fetchpipe.cluster.internal.ClusterPools;
+import io.fetchpipe.cluster.internal.Recruiter;
+import io.fetchpipe.core.JobPool;
+import io.fetchpipe.core.PoolSettings;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * A pool whose workers live on the nodes of a Pekko Cluster: every node that {@link
+ * ClusterWorkers#offer offers} workers of the pool's kind runs its jobs, so gather, asCompleted
+ * and flow work exactly as on one node (same outcomes, one per input). The pool's router, on the
+ * node that created it, decides every start, so its rate and its per-key limits and rates hold
+ * for the whole cluster; each node runs at most its own slots at once. When the cluster removes a
+ * node (its failure detector and Split Brain Resolver decide), the jobs that node had not
+ * reported run again on another: at least once per request, exactly one outcome per input.
+ *
+ * @param <Q> the request type
+ * @param <R> the result type
+ */
+public final class ClusterPool<Q, R> extends JobPool<Q, R> {
+  private final CompletableFuture<ActorRef<Recruiter.Command>> recruiter;
+
+  private ClusterPool(JobPool<Q, R> pool, CompletableFuture<ActorRef<Recruiter.Command>> recruiter) {
+    super(pool);
+    this.recruiter = recruiter;
+  }
+
+  /**
+   * A pool of the kind {@code name} on {@code system}'s cluster.
+   *
+   * @param settings the pool's settings; {@code max-concurrency} is ignored (each node gives its
+   *     own number of workers), everything else holds for the whole cluster
+   * @param handlerConfig sent to every node, which makes the pool's handler from it
+   * @param limitKey the key per-key limits count (e.g. a URL's host), or null for none
+   */
+  public static <Q, R> ClusterPool<Q, R> create(ActorSystem<?> system, PoolSettings settings, String name,
+      Config handlerConfig, Function<Q, Object> limitKey) {
+    String config = handlerConfig.root().render(ConfigRenderOptions.concise());
+    ClusterPools.Started<Q, R> started = ClusterPools.start(system, settings, name, config, keyOf(limitKey));
+    return new ClusterPool<>(started.pool(), started.recruiter());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <Q> Function<Object, Object> keyOf(Function<Q, Object> limitKey) {
+    return limitKey == null ? request -> null : request -> limitKey.apply((Q) request);
+  }
+
+  /** Completes once workers of at least {@code nodes} nodes other than this one have joined the pool. */
+  public CompletionStage<Done> awaitOtherNodes(int nodes) {
+    CompletableFuture<Done> ready = new CompletableFuture<>();
+    recruiter.thenAccept(ref -> ref.tell(new Recruiter.AwaitNodes(nodes, ready)));
+    return ready;
+  }
+
+  /** {@link #awaitOtherNodes(int)}, waiting at most {@code limit}; false when they did not come. */
+  public boolean awaitOtherNodes(int nodes, Duration limit) throws InterruptedException {
+    try {
+      awaitOtherNodes(nodes).toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.fetchpipe.http;
+
+import io.fetchpipe.cluster.ClusterPool;
+import io.fetchpipe.cluster.ClusterWorkers;
+import io.fetchpipe.cluster.WorkerFactory;
+import io.fetchpipe.core.JobHandler;
+import io.fetchpipe.core.PoolSettings;
+import io.fetchpipe.http.internal.FetchClient;
+import io.fetchpipe.http.internal.FetchPayloads;
+import io.fetchpipe.http.internal.TargetUrl;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * Fetching over a Pekko Cluster: {@link #pool} on the node that coordinates, {@link
+ * #offerWorkers} on every node that fetches. The pool sends its fetch settings to each node, so
+ * every node fetches alike; each node keeps its own connections. Bodies travel back in memory
+ * (read them as bytes or text), up to {@code max-body} each: Artery must be allowed frames that
+ * large (see the README's Cluster section).
+ */
+public final class ClusterFetch {
+  /** The kind of job fetchers offer and fetch pools ask for. */
+  public static final String KIND = "fetch";
+
+  static {
+    FetchPayloads.register();
+  }
+
+  private ClusterFetch() {}
+
+  /**
+   * A fetch pool over the cluster. {@code poolSettings}' per-key limits and rates count per host
+   * for the whole cluster; each attempt's timeout is {@code fetchSettings}' timeout.
+   */
+  public static ClusterPool<FetchRequest, FetchResponse> pool(ActorSystem<?> system, PoolSettings poolSettings,
+      FetchSettings fetchSettings) {
+    return ClusterPool.create(system, poolSettings.withTaskTimeout(fetchSettings.timeout()), KIND,
+        fetchSettings.toConfig(), request -> TargetUrl.hostKeyOrNull(request.url()));
+  }
+
+  /** Offers {@code slots} fetch workers of this node to every fetch pool of the cluster. */
+  public static ClusterWorkers.Offer offerWorkers(ActorSystem<?> system, int slots) {
+    return ClusterWorkers.offer(system, KIND, slots, config -> serve(system, slots, FetchSettings.create(config)));
+  }
+
+  private static WorkerFactory.Serving<FetchRequest, FetchResponse> serve(ActorSystem<?> system, int slots,
+      FetchSettings settings) {
+    FetchClient client = FetchClient.start(system, slots, settings);
+    return new WorkerFactory.Serving<>() {
+      @Override
+      public JobHandler<FetchRequest, FetchResponse> handler() {
+        return client.handler();
+      }
+
+      @Override
+      public CompletionStage<Done> stop() {
+        return client.close();
+      }
+    };
+  }
+}
