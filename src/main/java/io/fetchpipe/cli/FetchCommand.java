@@ -62,6 +62,10 @@ final class FetchCommand implements Callable<Integer> {
       description = "max requests in flight to one host (scheme+host+port) (default: no extra limit)")
   Integer perHost;
 
+  @Option(names = "--per-host-rate", paramLabel = "N/UNIT", converter = Converters.Rate.class,
+      description = "max request starts per unit to one host, evenly spaced; other hosts keep flowing (default: unlimited)")
+  RateLimit perHostRate;
+
   @Option(names = {"-r", "--rate"}, paramLabel = "N/UNIT", converter = Converters.Rate.class,
       description = "max request starts per s, min or h, evenly spaced; retries count (default: unlimited)")
   RateLimit rate;
@@ -145,6 +149,17 @@ final class FetchCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "with -o: keep the lines already in FILE and fetch only the rest")
   boolean resume;
 
+  @Option(names = "--cluster", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+      description = "coordinate a cluster: bind here as its seed node and spread the fetches over the workers that join")
+  HostPort cluster;
+
+  @Option(names = "--min-workers", paramLabel = "N", converter = Converters.NonNegative.class,
+      description = "with --cluster: worker nodes to wait for before the first request (default 1)")
+  Integer minWorkers;
+
+  @Option(names = "--no-local", description = "with --cluster: only coordinate; fetch nothing in this process")
+  boolean noLocal;
+
   @Option(names = "--progress", negatable = true, description = "progress bar on stderr (default: if a terminal)")
   Boolean progress;
 
@@ -171,12 +186,20 @@ final class FetchCommand implements Callable<Integer> {
     if (save != null) {
       SaveDirectory.prepare(save);
     }
-    Overrides overrides = new Overrides(concurrency, perHost, rate, timeout, retries, backoff, raiseForStatus,
+    if (cluster == null && (minWorkers != null || noLocal)) {
+      throw new UsageException((noLocal ? "--no-local" : "--min-workers") + " needs --cluster HOST:PORT");
+    }
+    ClusterOptions clusterOptions = cluster == null ? null
+        : new ClusterOptions(cluster, minWorkers == null ? 1 : minWorkers, noLocal);
+    if (clusterOptions != null && clusterOptions.noLocal() && clusterOptions.minWorkers() == 0) {
+      throw new UsageException("--no-local with --min-workers 0: nothing would fetch");
+    }
+    Overrides overrides = new Overrides(concurrency, perHost, perHostRate, rate, timeout, retries, backoff, raiseForStatus,
         maxBody, maxRedirects, circuitBreaker, circuitReset, compressed, hash || save != null);
     boolean showProgress = progress != null ? progress : System.console() != null;
     return new FetchOptions(inputFile, input == InputFormat.jsonl, template(), overrides,
         order == OrderOption.input ? Order.INPUT : Order.COMPLETION, failFast, output, resume, save, bodyField(),
-        includeHeaders, showProgress, quiet);
+        includeHeaders, showProgress, quiet, clusterOptions);
   }
 
   private JsonLines.BodyField bodyField() {

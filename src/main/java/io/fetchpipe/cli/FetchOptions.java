@@ -21,6 +21,7 @@ import java.nio.file.Path;
  * @param includeHeaders put each response's headers into its line
  * @param progress progress bar on stderr
  * @param quiet no summary
+ * @param cluster how to coordinate a cluster, or null to fetch in this process alone
  */
 record FetchOptions(
     Path input,
@@ -35,7 +36,8 @@ record FetchOptions(
     JsonLines.BodyField body,
     boolean includeHeaders,
     boolean progress,
-    boolean quiet) {
+    boolean quiet,
+    ClusterOptions cluster) {
 
   /** Whether bodies are held in memory until their line is written. */
   boolean bodiesInLines() {

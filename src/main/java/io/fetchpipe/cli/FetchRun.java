@@ -49,6 +49,8 @@ final class FetchRun {
   // but must reach no server: a request without a URL fails at once, before any connection, and
   // its line reports why the input line was invalid instead.
   private static final FetchRequest NEVER_SENT = FetchRequest.get("");
+  // Headers, the URL and the rest of an outcome beside the body, generously.
+  private static final long FRAME_OVERHEAD = 1L << 20;
 
   private final Console console;
   private final FetchOptions options;
@@ -66,8 +68,11 @@ final class FetchRun {
     Config config = ConfigFactory.parseString(
             "pekko.coordinated-shutdown.phases.service-requests-done.timeout = " + phaseTimeout.toMillis() + "ms")
         .withFallback(loaded);
+    if (options.cluster() != null) {
+      config = ClusterConfigs.node(options.cluster().address(), java.util.List.of(options.cluster().address()), config);
+    }
     OutputStream out = openOutput();
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fetchpipe", config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfigs.SYSTEM_NAME, config);
     try {
       return fetch(system, config, out, earlier);
     } finally {
@@ -92,6 +97,9 @@ final class FetchRun {
     PoolSettings poolSettings = options.overrides().apply(PoolSettings.create(config));
     FetchSettings fetchSettings = options.overrides().apply(FetchSettings.create(config))
         .withReadAs(readAs(options.body()));
+    if (options.cluster() != null) {
+      checkFrameSize(config, fetchSettings.maxBody());
+    }
     RunStats stats = new RunStats();
     stats.addEarlier(earlier.ok, earlier.failed);
     int concurrency = poolSettings.maxConcurrency();
@@ -100,16 +108,18 @@ final class FetchRun {
     int flushLines = options.bodiesInLines() ? Math.min(cli.flushLines(), concurrency) : cli.flushLines();
 
     CompletableFuture<Done> finished;
-    try (Fetcher fetcher = Fetcher.create(system, poolSettings, fetchSettings);
+    try (FetchBackend backend = backend(system, poolSettings, fetchSettings);
         Progress progress = Progress.on(console.err(), options.progress())) {
+      SaveStage saving = new SaveStage(options.saveDir(), backend.savesHere(), system);
       Pair<Pair<UniqueKillSwitch, UniqueKillSwitch>, CompletionStage<Done>> running = input()
           .filter(line -> !earlier.done.get(Math.toIntExact(line.index())))
-          .map(this::withSaveTarget)
+          .map(saving::prepare)
           .viaMat(KillSwitches.single(), Keep.right())
           .map(line -> Pair.create(line.request() != null ? line.request() : NEVER_SENT, line))
-          .via(fetcher.<InputLine>flowWithContext(options.order(), window,
+          .via(backend.pool().<InputLine>flowWithContext(options.order(), window,
               GatherOptions.defaults().withFailFast(options.failFast())).asFlow())
-          .map(done -> checkSaved(new ResultLine(done.second(), done.first())))
+          .map(done -> new ResultLine(done.second(), done.first()))
+          .via(saving.flow())
           .viaMat(KillSwitches.single(), Keep.both())
           .toMat(ResultSink.to(out, new JsonLines.Options(options.includeHeaders(), options.body()), flushLines,
               cli.flushInterval(), (line, ok) -> {
@@ -151,21 +161,21 @@ final class FetchRun {
     };
   }
 
-  private InputLine withSaveTarget(InputLine line) {
-    if (options.saveDir() == null || line.invalid() != null) {
-      return line;
+  /** In a cluster a body travels in one Artery frame, so the largest body must fit in one. */
+  private static void checkFrameSize(Config config, long maxBody) {
+    long frame = config.getBytes("pekko.remote.artery.advanced.maximum-large-frame-size");
+    long room = frame - FRAME_OVERHEAD;
+    if (maxBody > room) {
+      throw new UsageException("with --cluster, --max-body is at most " + room + " bytes (Artery's "
+          + "maximum-large-frame-size " + frame + " minus room for the rest of the message); raise that setting");
     }
-    ReadAs save = ReadAs.file(SaveDirectory.fileFor(options.saveDir(), line.index()));
-    return line.withRequest(line.request().readAs(save));
   }
 
-  /** A body that could not be saved ends the run: its line would name a file that is not there. */
-  private static ResultLine checkSaved(ResultLine result) {
-    Outcome<FetchResponse> outcome = result.outcome();
-    if (outcome instanceof Outcome.Failure<FetchResponse> failure && failure.kind().equals(FetchErrorKind.WRITE)) {
-      throw new OutputFailed(failure.message(), ErrorKind.unwrap(failure.cause()));
+  private FetchBackend backend(ActorSystem<?> system, PoolSettings pool, FetchSettings fetch) {
+    if (options.cluster() == null) {
+      return new LocalBackend(system, pool, fetch);
     }
-    return result;
+    return ClusterBackend.start(system, pool, fetch, options.cluster(), console, options.quiet());
   }
 
   /** On a signal: no new URLs; the in-flight ones get {@code grace}; then whatever is done is written. */

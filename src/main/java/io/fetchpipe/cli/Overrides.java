@@ -10,6 +10,7 @@ import java.time.Duration;
  *
  * @param concurrency max requests in flight
  * @param perHost max requests in flight per host
+ * @param perHostRate max request starts per unit per host
  * @param rate max request starts per unit
  * @param timeout per attempt
  * @param retries extra attempts after retryable failures
@@ -25,6 +26,7 @@ import java.time.Duration;
 record Overrides(
     Integer concurrency,
     Integer perHost,
+    RateLimit perHostRate,
     RateLimit rate,
     Duration timeout,
     Integer retries,
@@ -45,6 +47,9 @@ record Overrides(
     }
     if (perHost != null) {
       settings = settings.withMaxPerKey(perHost);
+    }
+    if (perHostRate != null) {
+      settings = settings.withMaxRatePerKey(perHostRate);
     }
     if (rate != null) {
       settings = settings.withRate(rate.withBurst(configured.rate().burst()));

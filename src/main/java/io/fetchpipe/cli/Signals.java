@@ -17,6 +17,15 @@ final class Signals {
     return stopping;
   }
 
+  /**
+   * Ends a process stopped by a signal with {@code status} rather than the signal's: a worker
+   * that left its cluster gracefully did what it was asked. Called once the work of shutting down
+   * is done; the JVM's remaining shutdown hooks do not run.
+   */
+  static void exitAfterShutdown(int status) {
+    Runtime.getRuntime().halt(status);
+  }
+
   /** Parks the calling thread until the JVM halts at the end of its shutdown. */
   static void awaitExit() {
     try {

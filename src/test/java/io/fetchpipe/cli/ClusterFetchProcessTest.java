@@ -1,0 +1,111 @@
+package io.fetchpipe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fetchpipe.testing.WithEmbeddedServer;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code fetchpipe fetch --cluster} with real {@code fetchpipe worker} processes on 127.0.0.1:
+ * the output contract holds whatever happens to a worker, and bodies travel back to the
+ * coordinator, which writes every line and every saved file.
+ */
+class ClusterFetchProcessTest extends WithEmbeddedServer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  // Quicker downing than the shipped 7s, for tests that lose a node on purpose.
+  private static final List<String> FAST_DOWNING = List.of("-Dpekko.cluster.split-brain-resolver.stable-after=3s");
+
+  @TempDir Path dir;
+
+  private static String freeAddress() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return "127.0.0.1:" + socket.getLocalPort();
+    }
+  }
+
+  private CliProcess worker(String name, String seed, String... options) throws Exception {
+    List<String> args = new ArrayList<>(List.of("worker", "--join", seed));
+    args.addAll(List.of(options));
+    CliProcess worker = CliProcess.start(dir, name, FAST_DOWNING, args.toArray(String[]::new));
+    String bound = worker.firstLine(600);
+    assertTrue(bound.startsWith("127.0.0.1:"), "the worker prints where it is bound: " + bound);
+    return worker;
+  }
+
+  private static List<JsonNode> lines(Path file) throws Exception {
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      lines.add(JSON.readTree(line));
+    }
+    return lines;
+  }
+
+  @Test
+  void aWorkerKilledMidRunLosesNothingAndEveryUrlGetsOneOkLine() throws Exception {
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      urls.add(url("/delay/0.2"));
+    }
+    Path input = Files.write(dir.resolve("urls.txt"), urls);
+    Path out = dir.resolve("out.jsonl");
+    String seed = freeAddress();
+    try (CliProcess coordinator = CliProcess.start(dir, "coordinator", FAST_DOWNING, "fetch", "--cluster", seed,
+            "--min-workers", "2", "-c", "5", "-o", out.toString(), input.toString());
+        CliProcess survivor = worker("survivor", seed, "-c", "5");
+        CliProcess victim = worker("victim", seed, "-c", "5")) {
+      coordinator.awaitLines(out, 60, 1200);
+      victim.process().destroyForcibly(); // kill -9: no leaving, its requests in flight are lost with it
+      int exit = coordinator.exit(90);
+      assertEquals(0, exit, coordinator.stderr());
+      List<JsonNode> lines = lines(out);
+      Set<Integer> indexes = new TreeSet<>();
+      for (JsonNode line : lines) {
+        assertTrue(line.get("ok").asBoolean(), line.toString());
+        assertTrue(indexes.add(line.get("index").asInt()), "one line per URL: " + line);
+      }
+      assertEquals(300, indexes.size());
+      assertTrue(survivor.process().isAlive(), "the other worker serves on");
+    }
+  }
+
+  @Test
+  void bodiesTravelBackAndTheCoordinatorSavesThemWhole() throws Exception {
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      urls.add(url("/bytes/" + (300_000 + i * 7_500)));
+    }
+    Path input = Files.write(dir.resolve("bodies.txt"), urls);
+    Path out = dir.resolve("bodies.jsonl");
+    Path saved = dir.resolve("saved");
+    String seed = freeAddress();
+    try (CliProcess coordinator = CliProcess.start(dir, "coordinator", List.of(), "fetch", "--cluster", seed,
+            "--no-local", "--min-workers", "2", "--save", saved.toString(), "--hash", "-o", out.toString(),
+            input.toString());
+        CliProcess first = worker("first", seed, "-c", "3");
+        CliProcess second = worker("second", seed, "-c", "3")) {
+      assertEquals(0, coordinator.exit(90), coordinator.stderr());
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      List<JsonNode> lines = lines(out);
+      assertEquals(40, lines.size());
+      for (JsonNode line : lines) {
+        byte[] body = Files.readAllBytes(Path.of(line.get("file").asText()));
+        int index = line.get("index").asInt();
+        assertEquals(300_000 + index * 7_500, body.length, "complete: " + line);
+        assertEquals(line.get("sha256").asText(), HexFormat.of().formatHex(sha256.digest(body)));
+      }
+    }
+  }
+}
