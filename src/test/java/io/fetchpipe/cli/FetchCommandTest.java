@@ -24,7 +24,7 @@ import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code fetchpipe fetch} in-process against the embedded server: the CLI contract, line by line. */
 class FetchCommandTest extends WithEmbeddedServer {
@@ -65,17 +65,52 @@ class FetchCommandTest extends WithEmbeddedServer {
     return path;
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {
-      "--bogus", "-c 0", "-c x", "--timeout 10x", "--timeout 0s", "--max-body 12XB", "--rate 5/day",
-      "--order sideways", "--retries -1", "--backoff soon", "--per-host 0", "--max-redirects -2",
-      "--resume", "/no/such/file.txt", "a.txt b.txt"})
-  void aUsageErrorIsOneLineOnStderrExitTwoAndNothingOnStdout(String args) {
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+      fetch --bogus                      | Unknown option: '--bogus'
+      fetch a.txt b.txt                  | Unmatched argument at index 2: 'b.txt'
+      fetch -c                           | Missing required parameter for option '--concurrency'
+      fetch -c 0                         | option '--concurrency': '0' must be at least 1
+      fetch --concurrency x              | option '--concurrency': not a whole number
+      fetch -c 99999999999               | option '--concurrency': not a whole number
+      fetch --per-host 0                 | option '--per-host': '0' must be at least 1
+      fetch --per-host many              | option '--per-host': not a whole number
+      fetch --rate 5/day                 | option '--rate': invalid rate '5/day': expected N/UNIT
+      fetch -r 0/s                       | option '--rate': rate must be at least 1 per interval, got 0
+      fetch --rate 99999999999/s         | option '--rate': invalid rate '99999999999/s': number too large
+      fetch -t                           | Missing required parameter for option '--timeout'
+      fetch --timeout 10x                | option '--timeout': '10x' is not a duration
+      fetch -t 0s                        | option '--timeout': '0s' must be longer than zero
+      fetch --retries -1                 | option '--retries': '-1' must not be negative
+      fetch --retries x                  | option '--retries': not a whole number
+      fetch --backoff soon               | option '--backoff': 'soon' is not a duration
+      fetch --backoff 0ms                | option '--backoff': '0ms' must be longer than zero
+      fetch --order sideways             | option '--order': expected one of [input, completion]
+      fetch --max-body 12XB              | option '--max-body': '12XB' is not a size
+      fetch --max-body 99999999999GB     | option '--max-body': '99999999999GB' is too large
+      fetch --max-redirects -2           | option '--max-redirects': '-2' must not be negative
+      fetch --max-redirects x            | option '--max-redirects': not a whole number
+      fetch --circuit-breaker -1         | option '--circuit-breaker': '-1' must not be negative
+      fetch --circuit-breaker x          | option '--circuit-breaker': not a whole number
+      fetch --circuit-reset later        | option '--circuit-reset': 'later' is not a duration
+      fetch --circuit-reset 0s           | option '--circuit-reset': '0s' must be longer than zero
+      fetch --fail-fast=maybe            | option '--fail-fast': 'maybe' is not a boolean
+      fetch --raise-for-status=maybe     | option '--raise-for-status': 'maybe' is not a boolean
+      fetch --progress=maybe             | option '--progress': 'maybe' is not a boolean
+      fetch --quiet=maybe                | option '--quiet': 'maybe' is not a boolean
+      fetch -o                           | Missing required parameter for option '--output'
+      fetch -o /                         | cannot write /: it is a directory
+      fetch --resume                     | --resume needs -o FILE
+      fetch /no/such/file.txt            | cannot read /no/such/file.txt: no such file
+      fetch /                            | cannot read /: not a regular file
+      """)
+  void aUsageErrorIsOneLineOnStderrExitTwoAndNothingOnStdout(String args, String expected) {
     Run run = cli("", args.split(" "));
     assertEquals(2, run.exit(), run.err());
     assertEquals("", run.out());
     assertEquals(1, run.errLines().size(), "exactly one line: " + run.err());
     assertTrue(run.err().startsWith("fetchpipe: "), run.err());
+    assertTrue(run.err().contains(expected), "the check that fired says: " + run.err());
     assertFalse(run.err().contains("\tat "), "no stack trace");
   }
 

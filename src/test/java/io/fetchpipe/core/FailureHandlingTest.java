@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
@@ -60,6 +62,43 @@ class FailureHandlingTest {
       manualTime.timePasses(Duration.ofMillis(400));
       assertEquals(new TaskRecorder.Cancelled(0), events.receiveMessage(WAIT));
       assertEquals(ErrorKind.TIMEOUT, ((Outcome.Failure<?>) await(second).get(0)).kind());
+    }
+  }
+
+  @Test
+  void aLateCompletionFromBeforeARestartIsNeverCreditedToTheRestartedWorkersJob() throws Exception {
+    TestProbe<String> handled = testKit.createTestProbe();
+    TestProbe<Outcome<String>> outcomes = testKit.createTestProbe();
+    Map<String, CompletableFuture<String>> results = new ConcurrentHashMap<>();
+    JobHandler<String, String> scripted = (request, context) -> {
+      handled.ref().tell(request);
+      if (request.equals("B")) {
+        throw new IllegalStateException("B throws at once");
+      }
+      CompletableFuture<String> result = new CompletableFuture<>();
+      results.put(request, result);
+      // Work that cancelling cannot stop: its value may still come after its timeout.
+      return result.minimalCompletionStage();
+    };
+    PoolSettings oneWorker = PoolSettings.create(testKit.system()).withMaxConcurrency(1);
+    try (JobPool<String, String> pool = JobPool.create(testKit.system(), oneWorker, scripted)) {
+      pool.asCompleted(List.of("A"), GatherOptions.defaults().withTaskTimeout(Duration.ofSeconds(1)), outcomes.ref());
+      handled.expectMessage(WAIT, "A"); // its timeout was scheduled before the handler ran
+      manualTime.timePasses(Duration.ofSeconds(1));
+      assertEquals(ErrorKind.TIMEOUT, ((Outcome.Failure<?>) outcomes.receiveMessage(WAIT)).kind());
+
+      // B crashes the one worker; the restarted instance runs C, its first job.
+      pool.asCompleted(List.of("B"), GatherOptions.defaults(), outcomes.ref());
+      handled.expectMessage(WAIT, "B");
+      assertEquals(ErrorKind.EXCEPTION, ((Outcome.Failure<?>) outcomes.receiveMessage(WAIT)).kind());
+      pool.asCompleted(List.of("C"), GatherOptions.defaults(), outcomes.ref());
+      handled.expectMessage(WAIT, "C");
+
+      results.get("A").complete("value of A");
+      outcomes.expectNoMessage(Duration.ofMillis(200)); // A has its outcome already; C is still running
+      results.get("C").complete("value of C");
+      assertEquals("value of C", outcomes.receiveMessage(WAIT).getOrThrow(), "C ends with its own value");
+      outcomes.expectNoMessage(Duration.ofMillis(200));
     }
   }
 

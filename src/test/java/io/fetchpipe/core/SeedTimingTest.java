@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
@@ -55,9 +56,11 @@ class SeedTimingTest {
 
   @Test
   void gatherFinishesWithTheSlowestTaskAndKeepsInputOrder() throws Exception {
+    TestProbe<String> starts = testKit.createTestProbe();
     CompletableFuture<List<Outcome<String>>> results = pool.gather(
-            fetchData("api/users", 2), fetchData("api/posts", 3), fetchData("api/comments", 1))
+            announced(starts, "api/users", 2), announced(starts, "api/posts", 3), announced(starts, "api/comments", 1))
         .toCompletableFuture();
+    starts.receiveSeveralMessages(3, PROPAGATION);
 
     manualTime.timePasses(Duration.ofMillis(2999));
     assertFalse(results.isDone(), "gather must wait for the 3 s task");
@@ -72,9 +75,12 @@ class SeedTimingTest {
 
   @Test
   void asCompletedYieldsFastestFirstAtOneTwoAndThreeSeconds() {
+    TestProbe<String> starts = testKit.createTestProbe();
     TestProbe<Outcome<String>> probe = testKit.createTestProbe();
-    pool.asCompleted(List.of(fetchData("api/users", 2), fetchData("api/posts", 3), fetchData("api/comments", 1)))
+    pool.asCompleted(List.of(
+            announced(starts, "api/users", 2), announced(starts, "api/posts", 3), announced(starts, "api/comments", 1)))
         .runWith(Sink.foreach(probe.ref()::tell), testKit.system());
+    starts.receiveSeveralMessages(3, PROPAGATION);
 
     manualTime.timePasses(Duration.ofMillis(999));
     probe.expectNoMessage(Duration.ofMillis(100));
@@ -117,11 +123,16 @@ class SeedTimingTest {
     }
   }
 
+  /**
+   * {@link #fetchData} that tells {@code starts} its URL once its delay is scheduled, so the test
+   * moves virtual time only after every timer it means to fire is there.
+   */
   private Task<String> announced(TestProbe<String> starts, String url, int seconds) {
     Task<String> fetch = fetchData(url, seconds);
     return context -> {
+      CompletionStage<String> result = fetch.start(context);
       starts.ref().tell(url);
-      return fetch.start(context);
+      return result;
     };
   }
 }
