@@ -102,7 +102,7 @@ class FetchCommandTest extends WithEmbeddedServer {
       fetch -o /                         | cannot write /: it is a directory
       fetch --resume                     | --resume needs -o FILE
       fetch /no/such/file.txt            | cannot read /no/such/file.txt: no such file
-      fetch /                            | cannot read /: not a regular file
+      fetch /                            | cannot read /: it is a directory
       """)
   void aUsageErrorIsOneLineOnStderrExitTwoAndNothingOnStdout(String args, String expected) {
     Run run = cli("", args.split(" "));
