@@ -50,7 +50,7 @@ class VirtualTimeExampleTest {
           .toCompletableFuture();
 
       // Advance only after the probe shows every timer is scheduled.
-      scheduled.receiveSeveralMessages(3);
+      scheduled.receiveSeveralMessages(3, Duration.ofSeconds(10));
       time.advance(Duration.ofMillis(2999));
       assertFalse(results.isDone(), "gather waits for its slowest task");
       time.advance(Duration.ofMillis(1));
