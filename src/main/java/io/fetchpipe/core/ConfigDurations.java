@@ -1,11 +1,16 @@
 package io.fetchpipe.core;
 
 import com.typesafe.config.Config;
+import io.fetchpipe.InternalApi;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Reads durations that may be switched off ({@code off} or {@code infinite}) from config. */
+/**
+ * Reads durations that may be switched off ({@code off} or {@code infinite}) from config; shared
+ * by the settings classes of several packages.
+ */
+@InternalApi
 public final class ConfigDurations {
   private ConfigDurations() {}
 

@@ -1,8 +1,13 @@
 package io.fetchpipe.core;
 
+import io.fetchpipe.InternalApi;
 import java.time.Duration;
 
-/** Short human-readable durations for one-line messages: {@code 250ms}, {@code 1.5s}, {@code 2m30s}. */
+/**
+ * Short human-readable durations for one-line messages: {@code 250ms}, {@code 1.5s}, {@code
+ * 2m30s}; shared by the pools' internals and the fetcher's.
+ */
+@InternalApi
 public final class Durations {
   private Durations() {}
 

@@ -50,6 +50,8 @@ class TestServerTest {
     assertTrue(server.address().startsWith("http://127.0.0.1:"));
     assertEquals(200, get("/get").statusCode());
     assertEquals(418, get("/status/418").statusCode());
+    assertEquals(204, get("/status/204").statusCode(), "a status without a body");
+    assertEquals(304, get("/status/304").statusCode());
     assertEquals(400, get("/status/99").statusCode());
     assertEquals(100_000, get("/bytes/100000").body().length);
     assertEquals(400, get("/bytes/-1").statusCode());
