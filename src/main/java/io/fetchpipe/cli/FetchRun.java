@@ -69,7 +69,8 @@ final class FetchRun {
             "pekko.coordinated-shutdown.phases.service-requests-done.timeout = " + phaseTimeout.toMillis() + "ms")
         .withFallback(loaded);
     if (options.cluster() != null) {
-      config = ClusterConfigs.node(options.cluster().address(), java.util.List.of(options.cluster().address()), config);
+      config = ClusterConfigs.node(options.cluster().address(), java.util.List.of(options.cluster().address()),
+          ClusterConfigs.COORDINATOR, config);
     }
     OutputStream out = openOutput();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfigs.SYSTEM_NAME, config);
@@ -100,16 +101,18 @@ final class FetchRun {
     if (options.cluster() != null) {
       checkFrameSize(config, fetchSettings.maxBody());
     }
-    RunStats stats = new RunStats();
-    stats.addEarlier(earlier.ok, earlier.failed);
     int concurrency = poolSettings.maxConcurrency();
     // Bodies held for their lines: at most about one per request in flight, not a reorder window's worth.
     int window = options.bodiesInLines() ? concurrency : Math.max(cli.reorderWindow(), concurrency * 2);
     int flushLines = options.bodiesInLines() ? Math.min(cli.flushLines(), concurrency) : cli.flushLines();
 
     CompletableFuture<Done> finished;
+    RunStats stats;
     try (FetchBackend backend = backend(system, poolSettings, fetchSettings);
         Progress progress = Progress.on(console.err(), options.progress())) {
+      // The clock starts with the first request, not before the workers of a cluster have joined.
+      stats = new RunStats();
+      stats.addEarlier(earlier.ok, earlier.failed);
       SaveStage saving = new SaveStage(options.saveDir(), backend.savesHere(), system);
       Pair<Pair<UniqueKillSwitch, UniqueKillSwitch>, CompletionStage<Done>> running = input()
           .filter(line -> !earlier.done.get(Math.toIntExact(line.index())))

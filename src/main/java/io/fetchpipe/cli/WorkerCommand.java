@@ -7,10 +7,13 @@ import io.fetchpipe.http.ClusterFetch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import picocli.CommandLine.Command;
@@ -19,10 +22,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code fetchpipe worker --join HOST:PORT}: a long-running node that fetches for every
- * coordinator ({@code fetch --cluster}) of its cluster, one job after another, with the settings
- * each coordinator sends. SIGTERM or SIGINT make it leave gracefully: it finishes the requests in
- * hand (a coordinator runs again elsewhere whatever it could not), leaves the cluster, exits 0.
+ * {@code fetchpipe worker --join HOST:PORT}: a long-running node that fetches for one coordinator
+ * ({@code fetch --cluster}) after another, with the settings each coordinator sends. Each
+ * coordinator forms a cluster of its own (it is the seed node), so when one is gone (finished, or
+ * lost and removed) the worker starts afresh at the same address and joins the next. SIGTERM or
+ * SIGINT make it leave gracefully: it finishes the requests in hand (the coordinator runs again
+ * elsewhere whatever it could not), leaves the cluster, and exits 0.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
     description = "Join a fetchpipe cluster and fetch for its coordinators until stopped; prints the bound address.")
@@ -44,27 +49,49 @@ final class WorkerCommand implements Callable<Integer> {
   Integer concurrency;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() {
     verbosity.apply();
-    Config config = ClusterConfigs.node(bind, join, ConfigFactory.load());
-    int slots = concurrency != null ? concurrency : config.getInt("fetchpipe.pool.max-concurrency");
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfigs.SYSTEM_NAME, config);
-    ClusterWorkers.Offer offer = ClusterFetch.offerWorkers(system, slots);
-    // Leaving: first the jobs in hand are finished (or handed back), then the node leaves the cluster.
-    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeClusterShutdown(), "drain-workers",
-        () -> drain(offer));
-    org.apache.pekko.actor.Address bound = Cluster.get(system).selfMember().address();
-    parent.console.out().println(new HostPort(bound.getHost().orElse(bind.host()), bound.getPort().orElse(0)));
-    parent.console.out().flush();
-    system.getWhenTerminated().toCompletableFuture().join();
-    if (Signals.stopping()) {
-      Signals.exitAfterShutdown(ExitCodes.OK);
+    Config loaded = ConfigFactory.load();
+    int slots = concurrency != null ? concurrency : loaded.getInt("fetchpipe.pool.max-concurrency");
+    HostPort address = bind;
+    for (boolean first = true; ; first = false) {
+      ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfigs.SYSTEM_NAME,
+          ClusterConfigs.node(address, join, ClusterConfigs.WORKER, loaded));
+      Address bound = Cluster.get(system).selfMember().address();
+      address = new HostPort(bound.getHost().orElse(bind.host()), bound.getPort().orElse(0)); // kept for later jobs
+      if (first) {
+        parent.console.out().println(address);
+        parent.console.out().flush();
+      }
+      if (!serveOneCoordinator(system, slots)) {
+        Signals.exitAfterShutdown(ExitCodes.OK); // stopped by a signal, after leaving gracefully
+        return ExitCodes.OK;
+      }
     }
-    return ExitCodes.OK;
   }
 
-  private static CompletionStage<Done> drain(ClusterWorkers.Offer offer) {
-    Signals.markStopping();
+  /** Serves until the coordinator is gone (true) or a signal stops the process (false). */
+  private static boolean serveOneCoordinator(ActorSystem<Void> system, int slots) {
+    ClusterWorkers.Offer offer = ClusterFetch.offerWorkers(system, slots);
+    // Leaving: first the jobs in hand are finished (or handed back), then the node leaves the cluster.
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeClusterShutdown(), "drain-workers", () -> drain(offer, shutdown));
+    CompletableFuture<Done> coordinatorGone = new CompletableFuture<>();
+    system.systemActorOf(CoordinatorWatch.create(coordinatorGone), "coordinator-watch", Props.empty());
+    CompletableFuture.anyOf(coordinatorGone, system.getWhenTerminated().toCompletableFuture()).join();
+    if (Signals.stopping()) {
+      system.getWhenTerminated().toCompletableFuture().join();
+      return false;
+    }
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+    return !Signals.stopping();
+  }
+
+  private static CompletionStage<Done> drain(ClusterWorkers.Offer offer, CoordinatedShutdown shutdown) {
+    if (shutdown.getShutdownReason().filter(CoordinatedShutdown.jvmExitReason()::equals).isPresent()) {
+      Signals.markStopping();
+    }
     return offer.withdraw();
   }
 }

@@ -9,10 +9,21 @@ import org.apache.pekko.http.javadsl.server.RouteResult;
 /**
  * Live counters of the test server, for tests that check a client's behaviour from the server's
  * side: requests so far, in flight now, and the most in flight at once. A request counts as in
- * flight from routing until its response is ready.
+ * flight from routing until its response is ready. On request ({@link #recordArrivals()}) it
+ * also notes when each request arrived and for which host, to check rates per host.
  */
 public final class ServerStats {
+  /**
+   * One request's arrival.
+   *
+   * @param host the request's Host header
+   * @param nanos when it arrived, on {@link System#nanoTime()}'s clock
+   */
+  public record Arrival(String host, long nanos) {}
+
   private final AtomicLong requests = new AtomicLong();
+  private final java.util.Queue<Arrival> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private volatile boolean recording;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
 
@@ -22,7 +33,10 @@ public final class ServerStats {
     this.executor = executor;
   }
 
-  CompletionStage<RouteResult> track(CompletionStage<RouteResult> response) {
+  CompletionStage<RouteResult> track(String host, CompletionStage<RouteResult> response) {
+    if (recording) {
+      arrivals.add(new Arrival(host, System.nanoTime()));
+    }
     requests.incrementAndGet();
     maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     // An explicit executor: Pekko's stages would otherwise run the callback on the JDK's default
@@ -45,9 +59,21 @@ public final class ServerStats {
     return maxInFlight.get();
   }
 
-  /** Starts counting afresh (the in-flight count itself is live and stays). */
+  /** From now on, notes every request's arrival (until {@link #reset()}). */
+  public void recordArrivals() {
+    recording = true;
+  }
+
+  /** The arrivals noted so far, in order. */
+  public java.util.List<Arrival> arrivals() {
+    return java.util.List.copyOf(arrivals);
+  }
+
+  /** Starts counting afresh (the in-flight count itself is live and stays); stops noting arrivals. */
   public void reset() {
     requests.set(0);
     maxInFlight.set(inFlight.get());
+    recording = false;
+    arrivals.clear();
   }
 }

@@ -95,12 +95,13 @@ final class TestRoutes {
   }
 
   Route route() {
-    return mapRouteResultFuture(stats::track, () -> concat(
+    return extractRequest(request -> mapRouteResultFuture(
+        response -> stats.track(request.getHeader("Host").map(HttpHeader::value).orElse(""), response), () -> concat(
         pathPrefix("anything", () -> concat(pathEnd(this::anything), rawPathPrefix(slash(), this::anything))),
         // Any method is redirected, as by most servers: the client decides what the next hop sends.
         pathPrefix("redirect", () -> path(segment(), this::redirectChain)),
         // HEAD is answered like GET (Pekko HTTP then sends the headers without the body).
-        anyOf(Directives::get, Directives::head, this::getRoutes)));
+        anyOf(Directives::get, Directives::head, this::getRoutes))));
   }
 
   private Route getRoutes() {
