@@ -20,6 +20,7 @@ class ReadmeExamplesTest {
   @ParameterizedTest
   @CsvSource({
       "examples/QuickStartTest.java, quick start",
+      "examples/SeedFetchExamplesTest.java, seed fetch examples",
       "testkit/EmbeddedServerExampleTest.java, testing with the embedded server",
       "testkit/VirtualTimeExampleTest.java, testing in virtual time",
   })
