@@ -100,7 +100,9 @@ public final class PoolSettings {
 
   /**
    * Limit on starts per key (for fetches: per host), each key's starts evenly spaced while other
-   * keys keep flowing; every attempt counts. {@link RateLimit#unlimited()} for none.
+   * keys keep flowing; every attempt counts. A key's first job runs alone until it has an
+   * outcome, so the slow first request of a fresh process does not let the starts queued behind
+   * it reach the host together. {@link RateLimit#unlimited()} for none.
    */
   public RateLimit maxRatePerKey() {
     return maxRatePerKey;

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -77,6 +79,54 @@ class PerKeyRateTest {
       manualTime.timePasses(Duration.ofMillis(500));
       assertEquals(Set.of("a-3#1", "b-3#1"), receive(starts, 2));
       assertEquals(7, all.get(WAIT.toSeconds(), TimeUnit.SECONDS).size());
+    }
+  }
+
+  private static CompletableFuture<String> answer(Map<String, CompletableFuture<String>> answers, String request) {
+    return answers.computeIfAbsent(request, r -> new CompletableFuture<>());
+  }
+
+  /**
+   * A fresh process's first request to a host is slow (connection, cold code); starts spaced
+   * behind it would reach the host together the moment it is through. So a key's next start also
+   * waits until its first job has an outcome; other keys keep flowing meanwhile.
+   */
+  @Test
+  void aKeysNextStartWaitsForItsFirstOutcome() throws Exception {
+    TestProbe<String> starts = testKit.createTestProbe();
+    Map<String, CompletableFuture<String>> answers = new ConcurrentHashMap<>();
+    JobHandler<String, String> answeredByTheTest = new JobHandler<>() {
+      @Override
+      public CompletionStage<String> handle(String request, TaskContext context) {
+        starts.ref().tell(request);
+        return answer(answers, request);
+      }
+
+      @Override
+      public Object limitKey(String request) {
+        return request.substring(0, request.indexOf('-'));
+      }
+    };
+    PoolSettings twoPerSecondPerKey = PoolSettings.create(testKit.system())
+        .withMaxConcurrency(10).withMaxRatePerKey(RateLimit.parse("2/s"));
+    try (JobPool<String, String> pool = JobPool.create(testKit.system(), twoPerSecondPerKey, answeredByTheTest)) {
+      CompletableFuture<List<Outcome<String>>> all =
+          pool.gather(List.of("a-1", "a-2", "a-3", "b-1", "b-2")).toCompletableFuture();
+      assertEquals(Set.of("a-1", "b-1"), receive(starts, 2));
+      answer(answers, "b-1").complete("b-1");
+      manualTime.timePasses(Duration.ofMillis(500));
+      assertEquals(Set.of("b-2"), receive(starts, 1), "b answered: its spacing alone counts");
+      manualTime.timePasses(Duration.ofSeconds(3));
+      starts.expectNoMessage(QUIET);
+      answer(answers, "a-1").complete("a-1");
+      assertEquals(Set.of("a-2"), receive(starts, 1), "a's spacing passed long ago: its answer lets the next go");
+      answer(answers, "a-2").complete("a-2");
+      starts.expectNoMessage(QUIET);
+      manualTime.timePasses(Duration.ofMillis(500));
+      assertEquals(Set.of("a-3"), receive(starts, 1), "then the spacing alone");
+      answer(answers, "a-3").complete("a-3");
+      answer(answers, "b-2").complete("b-2");
+      assertEquals(5, all.get(WAIT.toSeconds(), TimeUnit.SECONDS).size());
     }
   }
 }

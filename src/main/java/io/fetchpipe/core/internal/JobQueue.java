@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,11 +18,17 @@ import java.util.function.Function;
  *
  * <p>With a per-key limit, the next job to start is the oldest whose key is below the limit (and,
  * with a per-key rate, not resting after its last start), so a key that must wait does not hold
- * up the jobs of other keys behind it.
+ * up the jobs of other keys behind it. With a per-key rate, a key's first job also runs alone
+ * until it has an outcome: in a fresh process or on a fresh node the first request to a host
+ * waits for its connection and cold code, and the starts spaced behind it would otherwise reach
+ * the host together the moment it is through.
  */
 final class JobQueue {
   /** A queued or running job with its limit key (null when no per-key limit applies). */
   record Queued(Job<?> job, Object key) {}
+
+  /** Opened keys remembered; a crawl over more hosts re-opens the least recent ones, harmlessly. */
+  private static final int MAX_OPENED_KEYS = 100_000;
 
   private final int capacity;
   private final int maxPerKey;
@@ -32,6 +39,17 @@ final class JobQueue {
   private final Map<Job<?>, Queued> awaitingRetry = new HashMap<>();
   private final Map<Object, Integer> runningPerKey = new HashMap<>();
   private final Set<Object> resting = new HashSet<>();
+  /** Keys whose first job is running: they start nothing else until it ends. */
+  private final Set<Object> opening = new HashSet<>();
+  /** Keys that have had a job end, most recently started last; forgotten ones open again. */
+  private final Map<Object, Boolean> opened = new LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Object, Boolean> eldest) {
+      return size() > MAX_OPENED_KEYS;
+    }
+  };
 
   JobQueue(int capacity, int maxPerKey, boolean ratePerKey, Function<Object, Object> keyOf) {
     this.capacity = capacity;
@@ -98,12 +116,15 @@ final class JobQueue {
 
   private boolean mayStart(Object key) {
     return key == null
-        || (!resting.contains(key) && (maxPerKey == 0 || runningPerKey.getOrDefault(key, 0) < maxPerKey));
+        || (!resting.contains(key) && !opening.contains(key) && (maxPerKey == 0 || runningPerKey.getOrDefault(key, 0) < maxPerKey));
   }
 
   /** A job taken with {@link #takeNext()} has stopped running. */
   void finished(Queued running) {
     if (running.key() != null) {
+      if (opening.remove(running.key())) {
+        opened.put(running.key(), Boolean.TRUE);
+      }
       runningPerKey.computeIfPresent(running.key(), (key, count) -> count == 1 ? null : count - 1);
     }
   }
@@ -119,9 +140,15 @@ final class JobQueue {
     queue.addFirst(new Queued(nextAttempt, key));
   }
 
-  /** {@code key} just started a job and waits one spacing before its next. */
+  /**
+   * {@code key} just started a job and waits one spacing before its next; if it is the key's
+   * first, also until that job ends.
+   */
   void rest(Object key) {
     resting.add(key);
+    if (opened.get(key) == null) {
+      opening.add(key);
+    }
   }
 
   /** {@code key}'s spacing has passed. */
