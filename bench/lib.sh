@@ -177,11 +177,16 @@ measure() { # client url_file K
     pekko) cmd=(java "${launcher_jvm[@]}" -cp "$root/target/fetchpipe.jar:$work/classes" PekkoHttpPeer "$file" "$k") ;;
     curl)
       [[ -f "$file.curl" ]] || awk '{ printf "url = \"%s\"\noutput = \"/dev/null\"\n", $0 }' "$file" > "$file.curl"
-      cmd=(curl -Z --parallel-max "$k" -s -o /dev/null -w '%{response_code}\n' -K "$file.curl") ;;
+      # -o /dev/null per URL, in the config; curl 7.88 draws its parallel progress meter despite
+      # -s, hence --no-progress-meter.
+      cmd=(curl -Z --parallel-max "$k" -s --no-progress-meter -w '%{response_code}\n' -K "$file.curl") ;;
     *) echo "unknown client $client" >&2; return 1 ;;
   esac
   start=$(date +%s.%N)
-  /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "${cmd[@]}" > "$work/client.out" 2>&1 || true
+  # curl's stdout is its codes, one line per URL; its messages go elsewhere.
+  local err="$work/client.out"
+  [[ "$client" == curl ]] && err="$work/client.err"
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "${cmd[@]}" > "$work/client.out" 2>>"$err" || true
   end=$(date +%s.%N)
   awk -v client="$client" -v urlfile="$file" -v start="$start" -v end="$end" -v timefile="$work/time.txt" '
     client == "curl" { codes++; if ($0 !~ /^[1-5][0-9][0-9]$/) failed++; next }

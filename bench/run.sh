@@ -36,6 +36,8 @@
 #   speed ×    fetchpipe's speed over the peer's: the peer's time / fetchpipe's (above 1:
 #              fetchpipe faster), by span, or by whole process for curl and the start-up row
 #   CPU ×, RSS ×   fetchpipe's over the peer's (below 1: fetchpipe uses less)
+# curl runs as `curl -Z --parallel-max K -s --no-progress-meter -w '%{response_code}\n' -K CONFIG`,
+# CONFIG giving each URL `output = "/dev/null"`; a URL without a 3-digit code counts as failed.
 # Clients run one after another within a repetition (fetchpipe, Pekko HTTP alone, aiohttp, curl),
 # repetitions one after another. Pekko HTTP alone runs with the JVM options bin/fetchpipe gives a
 # fetch (found by running the launcher, so JAVA_OPTS applies to both), without its class-data
