@@ -1,99 +1,169 @@
 #!/usr/bin/env bash
-# fetchpipe against the seed's aiohttp pattern and against Pekko HTTP's client used alone
-# (bench/PekkoHttpPeer.java), on this machine, interleaved, median of 3. Installs what it needs
-# from Debian's packages (nginx, python3-aiohttp) when missing, serves a 1 KiB file from nginx on
-# 127.0.0.1 (keep-alive), and prints a table with the ratios.
-# Usage: bench/run.sh [--quick]   (--quick: one repetition, smaller N)
+# fetchpipe against the seed's aiohttp pattern (bench/aiohttp_peer.py), against Pekko HTTP's
+# client used alone (bench/PekkoHttpPeer.java) and against curl, on this machine, interleaved,
+# median of 3. Installs what it needs from Debian's packages (nginx, python3-aiohttp, curl, time)
+# when missing, serves a 1 KiB file from nginx on loopback (keep-alive; hosts in bench/lib.sh),
+# and prints a markdown table, then the issue's targets with the figures that decide them.
+#
+# Usage: bench/run.sh [--quick] [--reps N] [--only ROW[,ROW...]] [--peers PEER[,PEER...]]
+#                     [--n-small N] [--n-large N] [--n-hosts N] [--n-crawl N] [--n-names N]
+#                     [--names H] [--grouped]
+#   --quick      one repetition and smaller N (small 2000, large 10000, hosts 4000, names 10000
+#                over 2000 names); the targets then only show the shape, not the verdict
+#   --reps N     repetitions per row (default 3); every figure is the median of its own column
+#   --only ROWS  rows to run, by name (default all, in this order):
+#                  small8    N=n-small (20 000), K=8, one host
+#                  small64   N=n-small, K=64, one host
+#                  large     N=n-large (100 000), K=64, one host
+#                  hosts     N=n-hosts (20 000), K=64, over 1 000 hosts (20 addresses x 50 ports)
+#                  crawl     N=n-crawl (5 000), K=64, over the same 1 000 hosts (5 per host)
+#                  names     N=n-names (100 000), K=64, over H (20 000) host names 127.2.x.y
+#                  makespan  200 x /delay/0.1 from `fetchpipe serve`, K=20 (ideal 1.000 s)
+#                  startup   5 URLs, K=5, one host (whole process)
+#   --peers P    clients to run (default fetchpipe,pekko,aiohttp,curl); fetchpipe always runs,
+#                as every ratio is fetchpipe's against a peer. curl runs on the nginx rows only.
+#   --grouped    consecutive URLs share a host (default: spread evenly, the i-th URL's host is
+#                i mod the number of hosts)
+#   BENCH_PORT_BASE moves nginx's ports (default 18181).
+#
+# How each figure is measured, per run of a client (every client under /usr/bin/time):
+#   span       first request to last response, as the client reports it: fetchpipe's summary
+#              line, the peers' own line; curl reports none (its cells show "-")
+#   req/s      N / span; for curl N / whole process (marked "(process)")
+#   process    the whole process, start to exit
+#   CPU/req    (user + sys) / N from /usr/bin/time, whole process, start-up included
+#   max RSS    /usr/bin/time's %M
+#   speed ×    fetchpipe's speed over the peer's: the peer's time / fetchpipe's (above 1:
+#              fetchpipe faster), by span, or by whole process for curl and the start-up row
+#   CPU ×, RSS ×   fetchpipe's over the peer's (below 1: fetchpipe uses less)
+# curl runs as `curl -Z --parallel-max K -s --no-progress-meter -w '%{response_code}\n' -K CONFIG`,
+# CONFIG giving each URL `output = "/dev/null"`; a URL without a 3-digit code counts as failed.
+# Clients run one after another within a repetition (fetchpipe, Pekko HTTP alone, aiohttp, curl),
+# repetitions one after another. Pekko HTTP alone runs with the JVM options bin/fetchpipe gives a
+# fetch (found by running the launcher, so JAVA_OPTS applies to both), without its class-data
+# archive; aiohttp's connector has limit K and no per-host limit, like fetchpipe without --per-host.
+# Other work on the machine skews every figure (the machine line shows the load average); before
+# a run whose numbers count, `java bench/CpuSteadiness.java 20` shows whether the CPU is steady.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-work="$(mktemp -d)"
-reps=3; n_small=20000; n_large=200000
-if [[ "${1:-}" == "--quick" ]]; then reps=1; n_small=5000; n_large=20000; fi
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-need=()
-command -v bc >/dev/null || need+=(bc)
-command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need+=(nginx)
-/usr/bin/python3 -c 'import aiohttp' 2>/dev/null || need+=(python3-aiohttp)
-if ((${#need[@]})); then
-  echo "installing ${need[*]}..." >&2
-  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
-fi
-[[ -f "$root/target/fetchpipe.jar" ]] || (cd "$root" && mvn -B -ntp -q -DskipTests package)
+reps=3; n_small=20000; n_large=100000; n_hosts=20000; n_crawl=5000; n_names=100000; names=20000
+only="small8,small64,large,hosts,crawl,names,makespan,startup"
+peers="fetchpipe,pekko,aiohttp,curl"; grouped=""; quick=""
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+while (($#)); do
+  case "$1" in
+    --quick) quick=1; reps=1; n_small=2000; n_large=10000; n_hosts=4000; n_names=10000; names=2000 ;;
+    --reps) reps="$2"; shift ;;
+    --only) only="$2"; shift ;;
+    --peers) peers="fetchpipe,$2"; shift ;;
+    --n-small) n_small="$2"; shift ;;
+    --n-large) n_large="$2"; shift ;;
+    --n-hosts) n_hosts="$2"; shift ;;
+    --n-crawl) n_crawl="$2"; shift ;;
+    --n-names) n_names="$2"; shift ;;
+    --names) names="$2"; shift ;;
+    --grouped) grouped=grouped ;;
+    -h|--help) usage ;;
+    *) echo "unknown option $1" >&2; usage ;;
+  esac
+  shift
+done
+selected() { [[ ",$only," == *",$1,"* ]]; }
+has_peer() { [[ ",$peers," == *",$1,"* ]]; }
+for row in ${only//,/ }; do
+  [[ ",small8,small64,large,hosts,crawl,names,makespan,startup," == *",$row,"* ]] || { echo "unknown row $row" >&2; usage; }
+done
+((names <= 62500)) || { echo "--names: at most 62500" >&2; exit 2; }
 
-port=18181
-head -c 1024 /dev/zero | tr '\0' 'x' > "$work/1k"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  server { listen 127.0.0.1:$port; location / { root $work; } }
-}
-CONF
-/usr/sbin/nginx -c "$work/nginx.conf"
-"$root/bin/fetchpipe" serve --port 0 > "$work/serve.out" 2>/dev/null &
-serve_pid=$!
-trap '/usr/sbin/nginx -c "$work/nginx.conf" -s stop 2>/dev/null || true; kill $serve_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-timeout 30 bash -c "until [[ -s '$work/serve.out' ]]; do sleep 0.1; done"
-delay_base="$(head -1 "$work/serve.out")"
+need nginx aiohttp curl time
+build
+if selected names; then start_nginx names; else start_nginx; fi
+if selected makespan; then start_serve; fi
+if has_peer pekko; then launcher_jvm_options; compile_pekko_peer; fi
 
-urls() { # N URL -> file
-  local file="$work/urls-$1-$(echo "$2" | md5sum | cut -c1-8).txt"
-  [[ -f "$file" ]] || yes "$2" | head -n "$1" > "$file"
-  echo "$file"
-}
+results="$work/results.tsv" # row client N span wall cpu rss failed (medians)
+: > "$results"
+median() { sort -g | awk '$1 != "-" {a[++n] = $1} END {print n ? a[int((n + 1) / 2)] : "-"}'; }
+worst() { awk '$1 != "-" && ($1 + 0 > m + 0 || m == "") {m = $1} END {print m == "" ? "-" : m}'; }
 
-# The Pekko HTTP peer is compiled once, so that its runs pay no compilation.
-mkdir -p "$work/classes"
-javac -nowarn -d "$work/classes" -cp "$root/target/fetchpipe.jar" "$root/bench/PekkoHttpPeer.java"
-
-# One run of a tool: prints "first-to-last-seconds whole-process-seconds". fetchpipe prints its
-# span in its summary on stderr, the peers print theirs on stdout.
-timed() { # command...
-  local start end span
-  start=$(date +%s.%N)
-  span=$("$@" 2>&1 | sed -n 's/.* in \([0-9.]*\) s .*/\1/p' | tail -1)
-  end=$(date +%s.%N)
-  echo "$span $(echo "$end - $start" | bc)"
-}
-run_fetchpipe() { timed "$root/bin/fetchpipe" fetch -c "$2" -o /dev/null "$1"; } # file K
-run_aiohttp() { timed /usr/bin/python3 "$root/bench/aiohttp_peer.py" "$1" "$2"; }
-# Pekko HTTP alone, with the JVM settings bin/fetchpipe gives a fetch.
-run_pekko() { timed java -Xlog:disable -XX:TieredStopAtLevel=1 -XX:+UseParallelGC \
-  -cp "$root/target/fetchpipe.jar:$work/classes" PekkoHttpPeer "$1" "$2"; }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
-printf '| case | fetchpipe | aiohttp | Pekko HTTP alone | fetchpipe/aiohttp | fetchpipe/Pekko HTTP |\n'
-printf '|---|---|---|---|---|---|\n'
-bench() { # label N URL K unit(rps|makespan)
-  local label="$1" n="$2" url="$3" k="$4" unit="$5" file fp=() ai=() pk=() fpw=() aiw=() pkw=()
-  file=$(urls "$n" "$url")
-  for _ in $(seq 1 "$reps"); do
-    read -r s w < <(run_fetchpipe "$file" "$k"); fp+=("$s"); fpw+=("$w")
-    read -r s w < <(run_aiohttp "$file" "$k"); ai+=("$s"); aiw+=("$w")
-    read -r s w < <(run_pekko "$file" "$k"); pk+=("$s"); pkw+=("$w")
+printf '| case | client | span | req/s | process | CPU/req | max RSS | speed × | CPU × | RSS × |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
+bench() { # row label N url_file K kind(rate|makespan|startup) nginx(yes|no)
+  local row="$1" label="$2" n="$3" file="$4" k="$5" kind="$6" on_nginx="$7" clients=() c rep
+  for c in fetchpipe pekko aiohttp curl; do
+    has_peer "$c" || continue
+    [[ "$c" == curl && "$on_nginx" != yes ]] && continue
+    clients+=("$c")
   done
-  local f a p fw aw pw
-  f=$(printf '%s\n' "${fp[@]}" | median); a=$(printf '%s\n' "${ai[@]}" | median); p=$(printf '%s\n' "${pk[@]}" | median)
-  fw=$(printf '%s\n' "${fpw[@]}" | median); aw=$(printf '%s\n' "${aiw[@]}" | median); pw=$(printf '%s\n' "${pkw[@]}" | median)
-  if [[ "$unit" == rps ]]; then
-    # Ratios of rates: above 1 means fetchpipe did more requests per second.
-    printf '| %s | %.0f req/s | %.0f req/s | %.0f req/s | %.2f | %.2f |\n' "$label" \
-      "$(echo "$n / $f" | bc -l)" "$(echo "$n / $a" | bc -l)" "$(echo "$n / $p" | bc -l)" \
-      "$(echo "$a / $f" | bc -l)" "$(echo "$p / $f" | bc -l)"
-  else
-    # Ratios of times: below 1 means fetchpipe took less time.
-    printf '| %s | %.3f s (process %.2f s) | %.3f s (process %.2f s) | %.3f s (process %.2f s) | %.3f | %.3f |\n' \
-      "$label" "$f" "$fw" "$a" "$aw" "$p" "$pw" "$(echo "$f / $a" | bc -l)" "$(echo "$f / $p" | bc -l)"
-  fi
+  declare -A runs=()
+  for ((rep = 1; rep <= reps; rep++)); do
+    for c in "${clients[@]}"; do runs[$c]+="$(measure "$c" "$file" "$k")"$'\n'; done
+  done
+  for c in "${clients[@]}"; do
+    local col=() i
+    for i in 1 2 3 4; do col+=("$(printf '%s' "${runs[$c]}" | awk -v i=$i '{print $i}' | median)"); done
+    col+=("$(printf '%s' "${runs[$c]}" | awk '{print $5}' | worst)")
+    printf '%s\t%s\t%s\t%s\n' "$row" "$c" "$n" "${col[*]}" >> "$results"
+  done
+  awk -F'\t' -v row="$row" -v label="$label" -v kind="$kind" -v reps="$reps" '
+    BEGIN { title["fetchpipe"] = "fetchpipe"; title["pekko"] = "Pekko HTTP alone"; title["aiohttp"] = "aiohttp"; title["curl"] = "curl" }
+    $1 == row { split($4, f, " "); c = $2; order[++m] = c; n = $3; span[c] = f[1]; wall[c] = f[2]; cpu[c] = f[3]; rss[c] = f[4]; failed[c] = f[5] }
+    function time_of(c) { return (kind == "startup" || span[c] == "-") ? wall[c] : span[c] }
+    function ratio(a, b, fmt) { return (a == "-" || b == "-" || b + 0 == 0) ? "-" : sprintf(fmt, a / b) }
+    END {
+      for (j = 1; j <= m; j++) {
+        c = order[j]
+        s = span[c] == "-" ? "-" : sprintf("%.3f s", span[c])
+        rate = span[c] != "-" ? sprintf("%.0f", n / span[c]) : (wall[c] != "-" ? sprintf("%.0f (process)", n / wall[c]) : "-")
+        if (failed[c] != "0") rate = rate sprintf(" (%s failed)", failed[c])
+        cpureq = cpu[c] == "-" ? "-" : sprintf("%.0f µs", cpu[c] / n * 1e6)
+        mem = rss[c] == "-" ? "-" : sprintf("%.0f MB", rss[c] / 1024)
+        if (c == "fetchpipe") { sp = "—"; cr = "—"; rr = "—" }
+        else {
+          sp = ratio(time_of(c), time_of("fetchpipe"), "%.2f")
+          if (span[c] == "-" && kind != "startup" && sp != "-") sp = sp " (process)"
+          cr = ratio(cpu["fetchpipe"], cpu[c], "%.2f"); rr = ratio(rss["fetchpipe"], rss[c], "%.2f")
+        }
+        printf "| %s | %s | %s | %s | %.2f s | %s | %s | %s | %s | %s |\n", j == 1 ? label : "", title[c], s, rate, wall[c], cpureq, mem, sp, cr, rr
+      }
+    }' "$results"
 }
-bench "N=$n_small, K=8 (nginx, 1 KiB)" "$n_small" "http://127.0.0.1:$port/1k" 8 rps
-bench "N=$n_small, K=64 (nginx, 1 KiB)" "$n_small" "http://127.0.0.1:$port/1k" 64 rps
-bench "N=$n_large, K=64 (nginx, 1 KiB)" "$n_large" "http://127.0.0.1:$port/1k" 64 rps
-bench "makespan 200 x 100 ms, K=20 (ideal 1.000 s)" 200 "$delay_base/delay/0.1" 20 makespan
-bench "start-up: 5 URLs, K=5 (whole process)" 5 "http://127.0.0.1:$port/1k" 5 makespan
+
+hosts_per=$(( (n_crawl + 999) / 1000 ))
+if selected small8; then bench small8 "N=$n_small, K=8, one host" "$n_small" "$(urls_one "$n_small" "http://127.0.0.1:$port/1k")" 8 rate yes; fi
+if selected small64; then bench small64 "N=$n_small, K=64, one host" "$n_small" "$(urls_one "$n_small" "http://127.0.0.1:$port/1k")" 64 rate yes; fi
+if selected large; then bench large "N=$n_large, K=64, one host" "$n_large" "$(urls_one "$n_large" "http://127.0.0.1:$port/1k")" 64 rate yes; fi
+if selected hosts; then bench hosts "N=$n_hosts, K=64, 1 000 hosts" "$n_hosts" "$(urls_grid "$n_hosts" $grouped)" 64 rate yes; fi
+if selected crawl; then bench crawl "crawl: N=$n_crawl, K=64, 1 000 hosts ($hosts_per per host)" "$n_crawl" "$(urls_grid "$n_crawl" $grouped)" 64 rate yes; fi
+if selected names; then bench names "N=$n_names, K=64, $names host names" "$n_names" "$(urls_names "$n_names" "$names" $grouped)" 64 rate yes; fi
+if selected makespan; then bench makespan "makespan 200 × /delay/0.1, K=20 (ideal 1.000 s)" 200 "$(urls_one 200 "$serve_base/delay/0.1")" 20 makespan no; fi
+if selected startup; then bench startup "start-up: 5 URLs, K=5 (whole process)" 5 "$(urls_one 5 "http://127.0.0.1:$port/1k")" 5 startup yes; fi
 echo
-echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(/usr/bin/python3 --version), repetitions: $reps (median)"
+machine_line
+echo "repetitions: $reps (median), URL order: ${grouped:-spread}, Pekko HTTP alone's JVM options: ${launcher_jvm[*]:-(not run)}"
+
+# The issue's targets, from the rows that ran (fetchpipe against Pekko HTTP alone and aiohttp).
+echo
+[[ -n "$quick" ]] && echo "Targets (--quick: smaller N than the targets are set for; shape only):" || echo "Targets:"
+awk -F'\t' '
+  { split($4, f, " "); k = $1 SUBSEP $2; n[$1] = $3; span[k] = f[1]; wall[k] = f[2]; cpu[k] = f[3]; rss[k] = f[4]; ran[k] = 1 }
+  function v(x, target, better) { return x == "-" ? "no figure" : ((better == "min" ? x + 0 >= target : x + 0 <= target) ? "met" : "NOT met") }
+  function speed(row, peer) { k = row SUBSEP peer; kf = row SUBSEP "fetchpipe"
+    return (span[k] == "-" || span[kf] == "-" || span[kf] + 0 == 0) ? "-" : span[k] / span[kf] }
+  function show(text, x, fmt, target, better) {
+    printf "- %s: %s (target %s %s): %s\n", text, x == "-" ? "-" : sprintf(fmt, x), better == "min" ? ">=" : "<=", target, v(x, target, better) }
+  END {
+    if (("large" SUBSEP "pekko") in ran) {
+      show("speed vs Pekko HTTP alone, N=" n["large"] " one host", speed("large", "pekko"), "%.3f", 0.97, "min")
+      c = cpu["large" SUBSEP "pekko"] + 0 ? cpu["large" SUBSEP "fetchpipe"] / cpu["large" SUBSEP "pekko"] : "-"
+      show("CPU per request vs Pekko HTTP alone, N=" n["large"], c, "%.3f", 1.05, "max")
+    }
+    if (("large" SUBSEP "fetchpipe") in ran) show("max RSS, N=" n["large"] " K=64 (MB)", rss["large" SUBSEP "fetchpipe"] / 1024, "%.0f", 160, "max")
+    if (("hosts" SUBSEP "pekko") in ran) show("speed vs Pekko HTTP alone, N=" n["hosts"] " over 1 000 hosts", speed("hosts", "pekko"), "%.3f", 0.97, "min")
+    if (("crawl" SUBSEP "aiohttp") in ran) show("crawl speed vs aiohttp, N=" n["crawl"], speed("crawl", "aiohttp"), "%.3f", 1, "min")
+    if (("names" SUBSEP "fetchpipe") in ran) show("max RSS, N=" n["names"] " over many names (MB)", rss["names" SUBSEP "fetchpipe"] / 1024, "%.0f", 160, "max")
+    if (("makespan" SUBSEP "fetchpipe") in ran) show("makespan, first to last (s)", span["makespan" SUBSEP "fetchpipe"], "%.3f", 1.15, "max")
+    if (("startup" SUBSEP "fetchpipe") in ran) show("5 URLs, whole process (s)", wall["startup" SUBSEP "fetchpipe"], "%.2f", 0.4, "max")
+  }' "$results"
+echo "(memory flat in N and the heap/collector choice: bench/memory.sh)"

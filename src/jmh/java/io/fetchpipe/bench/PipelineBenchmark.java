@@ -5,6 +5,7 @@ import io.fetchpipe.queue.Pipeline;
 import io.fetchpipe.queue.PipelineSettings;
 import io.fetchpipe.queue.PipelineSummary;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -16,6 +17,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -23,7 +25,10 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The seed's producer/consumer shape without delays: 100 000 trivial items through a queue of 5
- * into 2 consumers. The score is items per second.
+ * into 2 consumers. The score is items per second. As in {@link OrchestrationBenchmark}, the
+ * consumer's logic either returns a completed future ({@code completed}) or completes on the
+ * actor system's default executor ({@code async}, one hand-off per item like asyncio's {@code
+ * await asyncio.sleep(0)}).
  */
 // The parallel collector, as bin/fetchpipe runs with: G1's concurrent threads compete with the
 // actors for two cores and made iterations swing by a factor of two.
@@ -34,14 +39,23 @@ import org.openjdk.jmh.annotations.TearDown;
 public class PipelineBenchmark {
   static final int ITEMS = 100_000;
 
+  @Param({"completed", "async"})
+  String shape;
+
   private ActorSystem<Void> system;
   private Pipeline pipeline;
-  private final JobHandler<Integer, Integer> trivial = (item, context) -> CompletableFuture.completedFuture(item);
+  private JobHandler<Integer, Integer> logic;
 
   @Setup(Level.Trial)
   public void start() {
     system = ActorSystem.create(Behaviors.empty(), "bench");
     pipeline = Pipeline.create(system, new PipelineSettings(5, 2, 64));
+    Executor executor = system.executionContext();
+    logic = switch (shape) {
+      case "completed" -> (item, context) -> CompletableFuture.completedFuture(item);
+      case "async" -> (item, context) -> CompletableFuture.supplyAsync(() -> item, executor);
+      default -> throw new IllegalArgumentException("unknown shape " + shape);
+    };
   }
 
   @TearDown(Level.Trial)
@@ -53,6 +67,6 @@ public class PipelineBenchmark {
   @Benchmark
   @OperationsPerInvocation(ITEMS)
   public PipelineSummary producerConsumer() {
-    return pipeline.run(Source.range(1, ITEMS), trivial).toCompletableFuture().join();
+    return pipeline.run(Source.range(1, ITEMS), logic).toCompletableFuture().join();
   }
 }
