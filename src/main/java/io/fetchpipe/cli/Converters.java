@@ -1,6 +1,7 @@
 package io.fetchpipe.cli;
 
 import io.fetchpipe.core.RateLimit;
+import io.fetchpipe.http.PinnedAddress;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -34,6 +35,14 @@ final class Converters {
     @Override
     public RateLimit convert(String value) {
       return parse(() -> RateLimit.parse(value));
+    }
+  }
+
+  /** {@code HOST:PORT:ADDR}, as curl's {@code --resolve}. */
+  static final class Pin implements ITypeConverter<PinnedAddress> {
+    @Override
+    public PinnedAddress convert(String value) {
+      return parse(() -> PinnedAddress.parse(value));
     }
   }
 

@@ -3,6 +3,7 @@ package io.fetchpipe.cli;
 import io.fetchpipe.core.Order;
 import io.fetchpipe.core.RateLimit;
 import io.fetchpipe.http.Header;
+import io.fetchpipe.http.PinnedAddress;
 import io.fetchpipe.stream.JsonLines;
 import io.fetchpipe.stream.RequestTemplate;
 import java.io.IOException;
@@ -127,6 +128,10 @@ final class FetchCommand implements Callable<Integer> {
       description = "lines: one URL per line; jsonl: one JSON request object per line")
   InputFormat input = InputFormat.lines;
 
+  @Option(names = "--resolve", paramLabel = "HOST:PORT:ADDR", converter = Converters.Pin.class,
+      description = "connect to ADDR for HOST:PORT instead of what HOST resolves to, like curl's --resolve; repeatable")
+  List<PinnedAddress> resolve = new ArrayList<>();
+
   @Option(names = "--compressed", description = "ask for gzip/deflate bodies and decode them; sizes count the decoded body")
   boolean compressed;
 
@@ -195,7 +200,8 @@ final class FetchCommand implements Callable<Integer> {
       throw new UsageException("--no-local with --min-workers 0: nothing would fetch");
     }
     Overrides overrides = new Overrides(concurrency, perHost, perHostRate, rate, timeout, retries, backoff, raiseForStatus,
-        maxBody, maxRedirects, circuitBreaker, circuitReset, compressed, hash || save != null);
+        maxBody, maxRedirects, circuitBreaker, circuitReset, compressed, hash || save != null,
+        List.copyOf(resolve));
     boolean showProgress = progress != null ? progress : System.console() != null;
     return new FetchOptions(inputFile, input == InputFormat.jsonl, template(), overrides,
         order == OrderOption.input ? Order.INPUT : Order.COMPLETION, failFast, output, resume, save, bodyField(),

@@ -3,7 +3,9 @@ package io.fetchpipe.cli;
 import io.fetchpipe.core.PoolSettings;
 import io.fetchpipe.core.RateLimit;
 import io.fetchpipe.http.FetchSettings;
+import io.fetchpipe.http.PinnedAddress;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The settings a {@code fetch} command line overrides; null means "as configured".
@@ -22,6 +24,7 @@ import java.time.Duration;
  * @param circuitReset how long an open circuit stays open
  * @param compressed ask for compressed bodies and decode them
  * @param hash add each body's SHA-256
+ * @param resolve hosts whose connections go to a given address (empty: as configured)
  */
 record Overrides(
     Integer concurrency,
@@ -37,7 +40,8 @@ record Overrides(
     Integer circuitBreaker,
     Duration circuitReset,
     boolean compressed,
-    boolean hash) {
+    boolean hash,
+    List<PinnedAddress> resolve) {
 
   /** {@code configured} with the pool's overrides applied. */
   PoolSettings apply(PoolSettings configured) {
@@ -81,6 +85,9 @@ record Overrides(
       settings = settings.withCircuitBreaker(
           circuitBreaker != null ? circuitBreaker : settings.breakerMaxFailures(),
           circuitReset != null ? circuitReset : settings.breakerResetTimeout());
+    }
+    if (!resolve.isEmpty()) {
+      settings = settings.withResolve(resolve);
     }
     return settings;
   }

@@ -34,6 +34,7 @@ public final class FetchSettings {
   private final Duration poolIdleTimeout;
   private final int maxIdlePools;
   private final Duration poolCloseGrace;
+  private final List<PinnedAddress> resolve;
 
   private FetchSettings(Fields f) {
     this.timeout = ConfigDurations.positive(f.timeout, "timeout");
@@ -62,6 +63,7 @@ public final class FetchSettings {
     }
     this.maxIdlePools = f.maxIdlePools;
     this.poolCloseGrace = ConfigDurations.positive(f.poolCloseGrace, "connection-pools.close-grace");
+    this.resolve = List.copyOf(f.resolve);
   }
 
   /** Reads {@code fetchpipe.http} from the system's config. */
@@ -87,7 +89,16 @@ public final class FetchSettings {
     f.poolIdleTimeout = c.getDuration("connection-pools.idle-timeout");
     f.maxIdlePools = c.getInt("connection-pools.max-idle");
     f.poolCloseGrace = c.getDuration("connection-pools.close-grace");
+    f.resolve = c.getStringList("resolve").stream().map(FetchSettings::pinned).toList();
     return new FetchSettings(f);
+  }
+
+  private static PinnedAddress pinned(String entry) {
+    try {
+      return PinnedAddress.parse(entry);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("resolve: " + e.getMessage(), e);
+    }
   }
 
   private static ReadAs readAs(String name) {
@@ -121,6 +132,7 @@ public final class FetchSettings {
     values.put("connection-pools.idle-timeout", nanos(poolIdleTimeout));
     values.put("connection-pools.max-idle", maxIdlePools);
     values.put("connection-pools.close-grace", nanos(poolCloseGrace));
+    values.put("resolve", resolve.stream().map(PinnedAddress::toString).toList());
     Map<String, Object> rooted = new LinkedHashMap<>();
     values.forEach((key, value) -> rooted.put("fetchpipe.http." + key, value));
     return ConfigFactory.parseMap(rooted);
@@ -216,6 +228,16 @@ public final class FetchSettings {
     return poolCloseGrace;
   }
 
+  /** Hosts whose connections go to a given address instead of what their name resolves to. */
+  public List<PinnedAddress> resolve() {
+    return resolve;
+  }
+
+  /** A copy whose connections to these hosts go to their pinned addresses (empty: none). */
+  public FetchSettings withResolve(List<PinnedAddress> value) {
+    return with(f -> f.resolve = List.copyOf(value));
+  }
+
   /** A copy that asks for compressed bodies and decodes them (or not). */
   public FetchSettings withCompressed(boolean value) {
     return with(f -> f.compressed = value);
@@ -290,6 +312,7 @@ public final class FetchSettings {
     f.poolIdleTimeout = poolIdleTimeout;
     f.maxIdlePools = maxIdlePools;
     f.poolCloseGrace = poolCloseGrace;
+    f.resolve = resolve;
     change.accept(f);
     return new FetchSettings(f);
   }
@@ -310,5 +333,6 @@ public final class FetchSettings {
     Duration poolIdleTimeout;
     int maxIdlePools;
     Duration poolCloseGrace;
+    List<PinnedAddress> resolve;
   }
 }

@@ -84,6 +84,26 @@ class FetchRequestsAndBodiesTest extends WithEmbeddedServer {
   }
 
   @Test
+  void resolvePinsAHostToAnAddressAndTheRequestKeepsItsHost() throws Exception {
+    String named = "http://pinned.test:" + server.port() + "/anything/pinned";
+    Run run = cli(named + "\n", "fetch", "-q", "--resolve", "Pinned.Test:" + server.port() + ":127.0.0.1",
+        "--body", "json", "-");
+    assertEquals(0, run.exit(), run.out() + run.err());
+    JsonNode echoed = run.lines().get(0).get("body");
+    assertEquals("pinned.test:" + server.port(), echoed.get("headers").get("Host").asText());
+
+    Run unpinned = cli("http://pinned.test:" + (server.port() == 1 ? 2 : 1) + "/\n", "fetch", "-q",
+        "--resolve", "pinned.test:" + server.port() + ":127.0.0.1", "-");
+    assertEquals("connect", unpinned.lines().get(0).get("error").get("kind").asText(),
+        "another port of the same name is not pinned: the name does not resolve");
+
+    Run bad = cli("", "fetch", "--resolve", "pinned.test:80:not-an-ip", "-");
+    assertEquals(2, bad.exit());
+    assertEquals(1, bad.errLines().size(), bad.err());
+    assertTrue(bad.err().contains("ADDR must be an IP address"), bad.err());
+  }
+
+  @Test
   void aDataFileIsSentByteForByte() throws Exception {
     byte[] binary = {0, (byte) 0xFF, 10, 13, 'z'};
     Path data = Files.write(dir.resolve("body.bin"), binary);

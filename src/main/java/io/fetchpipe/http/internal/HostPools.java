@@ -3,12 +3,14 @@ package io.fetchpipe.http.internal;
 import io.fetchpipe.InternalApi;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -38,7 +40,9 @@ import scala.util.Try;
  * closing it ends every connection it opened, whatever a server is doing. A request holds a
  * {@link Lease} on its host's pool from sending until its body is read; a pool no request has
  * leased for a while is shut down (idle-timeout), and past {@code max-idle} idle pools the
- * oldest close at once, so a crawl over many hosts keeps a bounded number of pools.
+ * longest idle close at once, so a crawl over many hosts keeps a bounded number of pools. The
+ * books (which pools exist, which are idle in what order) are kept under one lock in constant
+ * time per lease and release, whatever the number of hosts.
  */
 @InternalApi
 public final class HostPools {
@@ -49,9 +53,14 @@ public final class HostPools {
   private final LoggingAdapter log;
   private final int queueSize;
   private final int maxIdle;
-  private final ConcurrentHashMap<String, HostPool> pools = new ConcurrentHashMap<>();
+  private final Object lock = new Object();
+  /** Every open pool by host key. Guarded by {@link #lock}. */
+  private final Map<String, HostPool> pools = new HashMap<>();
+  /** The open pools without leases, the longest idle first. Guarded by {@link #lock}. */
+  private final LinkedHashMap<String, HostPool> idle = new LinkedHashMap<>();
   private final Cancellable sweeper;
-  private volatile boolean closed;
+  private long opened; // guarded by lock
+  private boolean closed; // guarded by lock
 
   /**
    * The pools of one fetcher.
@@ -75,28 +84,53 @@ public final class HostPools {
     this.sweeper = system.scheduler().scheduleAtFixedRate(tick, tick, this::sweep, system.executionContext());
   }
 
-  /** A lease on {@code target}'s pool, opening the pool if needed; release it when the exchange is over. */
+  /**
+   * A lease on {@code target}'s pool, opening the pool if needed; release it when the exchange is
+   * over. After {@link #shutdown} the lease's request fails at once and nothing opens.
+   */
   public Lease lease(TargetUrl target) {
-    HostPool pool = pools.compute(target.hostKey(), (key, existing) -> {
-      HostPool leased = existing != null ? existing : open(target);
-      leased.leases.incrementAndGet();
-      leased.used = true;
-      return leased;
-    });
-    if (pools.size() > maxIdle) {
-      closeIdle(pools.size() - maxIdle);
+    synchronized (lock) {
+      if (closed) {
+        return new Lease(this, null);
+      }
+      String key = target.hostKey();
+      HostPool pool = pools.get(key);
+      if (pool == null) {
+        pool = open(key, target);
+        pools.put(key, pool);
+        opened++;
+      } else if (pool.leases == 0) {
+        idle.remove(key);
+      }
+      pool.leases++;
+      pool.used = true;
+      return new Lease(this, pool);
     }
-    return new Lease(pool);
   }
 
-  private HostPool open(TargetUrl target) {
+  private void release(HostPool pool) {
+    synchronized (lock) {
+      pool.leases--;
+      if (pool.leases == 0 && pools.get(pool.key) == pool) {
+        idle.put(pool.key, pool);
+        for (Iterator<HostPool> longest = idle.values().iterator(); idle.size() > maxIdle; ) {
+          HostPool evicted = longest.next();
+          longest.remove();
+          pools.remove(evicted.key);
+          evicted.close(); // it has nothing in flight: its connections close at once
+        }
+      }
+    }
+  }
+
+  private HostPool open(String key, TargetUrl target) {
     Pair<Pair<BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>>, UniqueKillSwitch>,
         HostConnectionPool> running = Source.<Pair<HttpRequest, CompletableFuture<HttpResponse>>>queue(queueSize)
         .viaMat(KillSwitches.single(), Keep.both())
         .viaMat(pool(target), Keep.both())
         .to(Sink.foreach(HostPools::deliver))
         .run(materializer);
-    return new HostPool(running.first().first(), running.first().second(), running.second());
+    return new HostPool(key, running.first().first(), running.first().second(), running.second());
   }
 
   /**
@@ -136,50 +170,34 @@ public final class HostPools {
     }
   }
 
-  /** Shuts pools down that no request has leased since the previous sweep. */
+  /** Shuts idle pools down that no request has leased since the previous sweep. */
   private void sweep() {
-    pools.forEach((key, pool) -> {
-      if (!pool.used) {
-        closeIfIdle(key);
-      } else {
-        pool.used = false;
-      }
-    });
-  }
-
-  /** Closes up to {@code count} pools without leases, those unused since the last sweep first. */
-  private void closeIdle(int count) {
-    int closing = count;
-    for (boolean recentToo : new boolean[] {false, true}) {
-      for (String key : pools.keySet()) {
-        if (closing == 0) {
-          return;
-        }
-        HostPool pool = pools.get(key);
-        if (pool != null && (recentToo || !pool.used) && closeIfIdle(key)) {
-          closing--;
+    synchronized (lock) {
+      for (Iterator<HostPool> it = idle.values().iterator(); it.hasNext(); ) {
+        HostPool pool = it.next();
+        if (pool.used) {
+          pool.used = false;
+        } else {
+          it.remove();
+          pools.remove(pool.key);
+          pool.close();
         }
       }
     }
   }
 
-  private boolean closeIfIdle(String key) {
-    boolean[] closedOne = {false};
-    // Under the map's lock for this key, so no lease can be taken between the check and the close.
-    pools.computeIfPresent(key, (k, pool) -> {
-      if (pool.leases.get() > 0) {
-        return pool;
-      }
-      pool.close(); // it has nothing in flight: its connections close at once
-      closedOne[0] = true;
-      return null;
-    });
-    return closedOne[0];
-  }
-
   /** How many host pools are open. */
   public int openPools() {
-    return pools.size();
+    synchronized (lock) {
+      return pools.size();
+    }
+  }
+
+  /** How many host pools have been opened so far, closed ones included. */
+  long poolsOpened() {
+    synchronized (lock) {
+      return opened;
+    }
   }
 
   /**
@@ -188,13 +206,17 @@ public final class HostPools {
    * cut off, so the stage completes within the grace whatever the servers do.
    */
   public CompletionStage<Done> shutdown(Duration grace) {
-    if (closed) {
-      return CompletableFuture.completedFuture(Done.getInstance());
+    List<HostPool> open;
+    synchronized (lock) {
+      if (closed) {
+        return CompletableFuture.completedFuture(Done.getInstance());
+      }
+      closed = true;
+      open = new ArrayList<>(pools.values());
+      pools.clear();
+      idle.clear();
     }
-    closed = true;
     sweeper.cancel();
-    List<HostPool> open = new ArrayList<>(pools.values());
-    pools.clear();
     CompletableFuture<?>[] closing =
         open.stream().map(pool -> pool.close().toCompletableFuture()).toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(closing)
@@ -205,16 +227,21 @@ public final class HostPools {
         });
   }
 
-  /** One host's pool: its input queue, its kill switch, Pekko's handle on it and how many requests hold it. */
+  /**
+   * One host's pool: its input queue, its kill switch, Pekko's handle on it and how many requests
+   * hold it (the last two guarded by the lock of the pools).
+   */
   private static final class HostPool {
+    final String key;
     final BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>> queue;
     final UniqueKillSwitch killSwitch;
     final HostConnectionPool handle;
-    final AtomicInteger leases = new AtomicInteger();
-    volatile boolean used;
+    int leases;
+    boolean used;
 
-    HostPool(BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>> queue,
+    HostPool(String key, BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>> queue,
         UniqueKillSwitch killSwitch, HostConnectionPool handle) {
+      this.key = key;
       this.queue = queue;
       this.killSwitch = killSwitch;
       this.handle = handle;
@@ -229,10 +256,12 @@ public final class HostPools {
 
   /** One exchange's hold on a host's pool. */
   public static final class Lease {
-    private final HostPool pool;
+    private final HostPools pools;
+    private final HostPool pool; // null: the pools were shut down
     private boolean released;
 
-    private Lease(HostPool pool) {
+    private Lease(HostPools pools, HostPool pool) {
+      this.pools = pools;
       this.pool = pool;
     }
 
@@ -242,6 +271,10 @@ public final class HostPools {
      */
     public CompletionStage<HttpResponse> send(HttpRequest request) {
       CompletableFuture<HttpResponse> response = new CompletableFuture<>();
+      if (pool == null) {
+        response.completeExceptionally(new IllegalStateException("connection pool closed"));
+        return response;
+      }
       QueueOfferResult offered = pool.queue.offer(Pair.create(request, response));
       if (offered != QueueOfferResult.enqueued()) {
         response.completeExceptionally(new IllegalStateException(
@@ -252,10 +285,10 @@ public final class HostPools {
 
     /** The exchange is over (body read or discarded, or failed); idempotent. */
     public synchronized void release() {
-      if (!released) {
-        released = true;
-        pool.leases.decrementAndGet();
+      if (!released && pool != null) {
+        pools.release(pool);
       }
+      released = true;
     }
   }
 }
