@@ -107,9 +107,9 @@ final class FetchRun {
     int window = options.bodiesInLines() ? concurrency : Math.max(cli.reorderWindow(), concurrency * 2);
     int flushLines = options.bodiesInLines() ? Math.min(cli.flushLines(), concurrency) : cli.flushLines();
 
-    CompletableFuture<Done> finished;
-    try (FetchBackend backend = backend(system, poolSettings, fetchSettings);
-        Progress progress = Progress.on(console.err(), options.progress())) {
+    try (Closing closing = new Closing(backend(system, poolSettings, fetchSettings));
+        Progress progress = options.progress() ? Progress.start(console, stats, options.input()) : Progress.off()) {
+      FetchBackend backend = closing.backend();
       SaveStage saving = new SaveStage(options.saveDir(), backend.savesHere(), system);
       Pair<Pair<UniqueKillSwitch, UniqueKillSwitch>, CompletionStage<Done>> running = input()
           .filter(line -> !earlier.done.get(Math.toIntExact(line.index())))
@@ -122,16 +122,13 @@ final class FetchRun {
           .via(saving.flow())
           .viaMat(KillSwitches.single(), Keep.both())
           .toMat(ResultSink.to(out, new JsonLines.Options(options.includeHeaders(), options.body()), flushLines,
-              cli.flushInterval(), (line, ok) -> {
-                stats.record(ok);
-                progress.step();
-              }), Keep.both())
+              cli.flushInterval(), (line, ok) -> stats.record(ok)), Keep.both())
           .run(system);
       UniqueKillSwitch stopInput = running.first().first();
       UniqueKillSwitch stopOutput = running.first().second();
-      finished = running.second().toCompletableFuture();
+      CompletableFuture<Done> finished = running.second().toCompletableFuture();
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-fetches",
-          () -> drain(system, stopInput, stopOutput, finished, cli.shutdownGrace(), stats));
+          () -> drain(system, stopInput, stopOutput, finished, cli.shutdownGrace(), stats, progress));
       awaitCompletion(finished);
     }
     if (Signals.stopping()) {
@@ -178,9 +175,27 @@ final class FetchRun {
     return ClusterBackend.start(system, pool, fetch, options.cluster(), console, options.quiet());
   }
 
+  /**
+   * Closes the backend at the end of the run. Once a signal stops the process, the actor system
+   * shuts down beside the close and may stop the pool's actors before they report back: the
+   * results are written by then, so that is no failure of the run's.
+   */
+  private record Closing(FetchBackend backend) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        backend.close();
+      } catch (RuntimeException e) {
+        if (!Signals.stopping()) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** On a signal: no new URLs; the in-flight ones get {@code grace}; then whatever is done is written. */
   private CompletionStage<Done> drain(ActorSystem<?> system, UniqueKillSwitch stopInput, UniqueKillSwitch stopOutput,
-      CompletableFuture<Done> finished, Duration grace, RunStats stats) {
+      CompletableFuture<Done> finished, Duration grace, RunStats stats, Progress progress) {
     if (finished.isDone()) {
       return finished;
     }
@@ -188,6 +203,7 @@ final class FetchRun {
     stopInput.shutdown();
     system.scheduler().scheduleOnce(grace, stopOutput::shutdown, system.executionContext());
     return finished.handle((done, error) -> {
+      progress.close();
       if (!options.quiet()) {
         console.err().println(stats.summary() + " (interrupted)");
       }
