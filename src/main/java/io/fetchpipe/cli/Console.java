@@ -16,16 +16,18 @@ import java.io.PrintStream;
  * @param out standard output, for text
  * @param err standard error
  * @param results standard output, for result lines
+ * @param errIsTerminal whether {@code err} is a terminal (the progress bar's default)
  */
-record Console(InputStream in, PrintStream out, PrintStream err, OutputStream results) {
+record Console(InputStream in, PrintStream out, PrintStream err, OutputStream results, boolean errIsTerminal) {
   /** The process's own streams. */
   static Console system() {
-    return new Console(System.in, System.out, System.err, new FileOutputStream(FileDescriptor.out));
+    return new Console(System.in, System.out, System.err, new FileOutputStream(FileDescriptor.out),
+        Terminal.stderrIsTerminal());
   }
 
-  /** Streams of the caller's (tests, embedding): results go to {@code out}. */
+  /** Streams of the caller's (tests, embedding): results go to {@code out}; none is a terminal. */
   static Console of(InputStream in, PrintStream out, PrintStream err) {
-    return new Console(in, out, err, out);
+    return new Console(in, out, err, out, false);
   }
 
   /** Prints the one-line error of a failed command. */

@@ -16,7 +16,7 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin Verbosity verbosity;
 
   @Option(names = "--time-scale", paramLabel = "X",
-      description = "multiply every delay by X (default 1; 0.1 runs ten times faster)")
+      description = "multiply every delay by X; 0.1 runs ten times faster (default: 1)")
   double timeScale = 1.0;
 
   @Override

@@ -26,8 +26,15 @@ import picocli.CommandLine.ParentCommand;
     name = "fetch",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    showDefaultValues = true,
-    description = "Fetch every URL of FILE (one per line; - or none: stdin) and print one JSON line per URL.")
+    description = "Fetch every URL of FILE (one per line; - or none: stdin) and print one JSON line per URL.",
+    exitCodeListHeading = "Exit status:%n",
+    exitCodeList = {
+        " 0:every line ok",
+        " 1:at least one error line (all lines still written), or the output could not be written",
+        " 2:usage error (unknown option, bad value, unreadable FILE): one line on stderr, nothing fetched",
+        "130:stopped by SIGINT: completed results written, unfinished URLs without a line",
+        "141:standard output closed by its reader (fetchpipe fetch FILE | head)",
+        "143:stopped by SIGTERM, as for SIGINT"})
 final class FetchCommand implements Callable<Integer> {
   /** The order results are written in. */
   enum OrderOption {
@@ -52,19 +59,21 @@ final class FetchCommand implements Callable<Integer> {
 
   @Mixin Verbosity verbosity;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "input file; - or none reads stdin")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+      description = "input: a file, a named pipe, <(command) or /dev/stdin; - or none reads stdin")
   String file;
 
   @Option(names = {"-c", "--concurrency"}, paramLabel = "N", converter = Converters.Positive.class,
-      description = "max requests in flight (default: from config, 5)")
+      description = "max requests in flight (default: from config (5))")
   Integer concurrency;
 
   @Option(names = "--per-host", paramLabel = "N", converter = Converters.Positive.class,
-      description = "max requests in flight to one host (scheme+host+port) (default: no extra limit)")
+      description = "max requests in flight to one host, scheme+host+port (default: no extra limit)")
   Integer perHost;
 
   @Option(names = "--per-host-rate", paramLabel = "N/UNIT", converter = Converters.Rate.class,
-      description = "max request starts per unit to one host, evenly spaced; other hosts keep flowing (default: unlimited)")
+      description = "max request starts per s, min or h to one host, evenly spaced; other hosts keep flowing "
+          + "(default: unlimited)")
   RateLimit perHostRate;
 
   @Option(names = {"-r", "--rate"}, paramLabel = "N/UNIT", converter = Converters.Rate.class,
@@ -72,103 +81,125 @@ final class FetchCommand implements Callable<Integer> {
   RateLimit rate;
 
   @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
-      description = "per attempt, from send to the last body byte (default 10s)")
+      description = "per attempt, from send to the last body byte: 500ms, 2s, 1.5s, 1m, 1h (default: 10s)")
   Duration timeout;
 
   @Option(names = "--retries", paramLabel = "N", converter = Converters.NonNegative.class,
-      description = "extra attempts after connect, timeout, io errors and 429/502/503/504 (default 0)")
+      description = "extra attempts after connect, timeout, io errors and 429/502/503/504 (default: 0)")
   Integer retries;
 
   @Option(names = "--backoff", paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
-      description = "base of the exponential backoff with full jitter (default 200ms)")
+      description = "base of the exponential backoff with full jitter; Retry-After overrides it"
+          + " (default: 200ms)")
   Duration backoff;
 
   @Option(names = "--order", paramLabel = "input|completion",
-      description = "input: lines in input order (gather); completion: as they finish (as_completed)")
+      description = "input: lines in input order (gather); completion: as they finish (as_completed) "
+          + "(default: input)")
   OrderOption order = OrderOption.input;
 
-  @Option(names = "--fail-fast", description = "at the first error, cancel the rest (kind cancelled)")
+  @Option(names = "--fail-fast",
+      description = "at the first error, cancel the rest; each still gets a line, kind cancelled"
+          + " (default: off)")
   boolean failFast;
 
-  @Option(names = "--raise-for-status", description = "status >= 400 is an error (kind http-status)")
+  @Option(names = "--raise-for-status",
+      description = "status >= 400 (after retries) is an error, kind http-status (default: off)")
   boolean raiseForStatus;
 
   @Option(names = "--max-body", paramLabel = "SIZE", converter = Converters.Size.class,
-      description = "largest body: B, KiB, MiB, GiB, KB, MB, GB (default 8MiB)")
+      description = "largest body: B, KiB, MiB, GiB, KB, MB, GB (default: 8MiB)")
   Long maxBody;
 
   @Option(names = "--max-redirects", paramLabel = "N", converter = Converters.NonNegative.class,
-      description = "follow up to N redirects (default 0: not followed)")
+      description = "follow up to N redirects (default: 0 (not followed))")
   Integer maxRedirects;
 
   @Option(names = "--circuit-breaker", paramLabel = "N", converter = Converters.NonNegative.class,
-      description = "after N consecutive failures to a host, fail its URLs at once (kind circuit-open); 0: off")
+      description = "after N consecutive failures to a host, fail its URLs at once, kind circuit-open "
+          + "(default: 0 (off))")
   Integer circuitBreaker;
 
   @Option(names = "--circuit-reset", paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
-      description = "how long an open circuit stays open before a trial request (default 30s)")
+      description = "how long an open circuit stays open before a trial request (default: 30s)")
   Duration circuitReset;
 
   @Option(names = {"-X", "--method"}, paramLabel = "M",
-      description = "request method: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (default GET; POST with a body)")
+      description = "request method: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; POST with -d"
+          + " (default: GET)")
   String method;
 
   @Option(names = {"-H", "--header"}, paramLabel = "'Name: value'",
-      description = "request header, repeatable; a header given twice is sent twice (default User-Agent: fetchpipe/VERSION)")
+      description = "request header, repeatable; a header given twice is sent twice"
+          + " (default: User-Agent: fetchpipe/VERSION)")
   List<String> headers = new ArrayList<>();
 
   @Option(names = {"-d", "--data"}, paramLabel = "TEXT",
-      description = "request body sent with every request (Content-Type application/x-www-form-urlencoded unless -H sets it)")
+      description = "request body sent with every request; Content-Type application/x-www-form-urlencoded "
+          + "unless -H sets it (default: none)")
   String data;
 
-  @Option(names = "--data-file", paramLabel = "FILE", description = "request body read from FILE, sent with every request")
+  @Option(names = "--data-file", paramLabel = "FILE",
+      description = "request body read from FILE, sent with every request (default: none)")
   Path dataFile;
 
   @Option(names = "--input", paramLabel = "lines|jsonl",
-      description = "lines: one URL per line; jsonl: one JSON request object per line")
+      description = "lines: one URL per line; jsonl: one JSON request object per line (default: lines)")
   InputFormat input = InputFormat.lines;
 
   @Option(names = "--resolve", paramLabel = "HOST:PORT:ADDR", converter = Converters.Pin.class,
-      description = "connect to ADDR for HOST:PORT instead of what HOST resolves to, like curl's --resolve; repeatable")
+      description = "connect to ADDR for HOST:PORT instead of what HOST resolves to, like curl's --resolve;"
+          + " repeatable (default: none)")
   List<PinnedAddress> resolve = new ArrayList<>();
 
-  @Option(names = "--compressed", description = "ask for gzip/deflate bodies and decode them; sizes count the decoded body")
+  @Option(names = "--compressed",
+      description = "ask for gzip/deflate bodies and decode them; sizes count the decoded body (default: off)")
   boolean compressed;
 
   @Option(names = "--body", paramLabel = "text|base64|json",
-      description = "put the body in each line: as text (by its charset), base64, or parsed JSON (default: not included)")
+      description = "put the body in each line: as text (by its charset), base64, or parsed JSON"
+          + " (default: not included)")
   BodyOption body;
 
-  @Option(names = "--save", paramLabel = "DIR", description = "write each body to DIR/<index>.body; lines get file and sha256")
+  @Option(names = "--save", paramLabel = "DIR",
+      description = "write each body to DIR/<index>.body; lines get file and sha256 (default: off)")
   Path save;
 
-  @Option(names = "--hash", description = "add sha256 (of the body as counted) to each line with a response")
+  @Option(names = "--hash",
+      description = "add sha256 (of the body as counted) to each line with a response (default: off)")
   boolean hash;
 
-  @Option(names = "--include-headers", description = "add the response headers to each line (names lowercase)")
+  @Option(names = "--include-headers",
+      description = "add the response headers to each line, names lowercase (default: off)")
   boolean includeHeaders;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write JSON lines to FILE, not stdout")
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+      description = "write JSON lines to FILE, truncated unless --resume (default: stdout)")
   Path output;
 
-  @Option(names = "--resume", description = "with -o: keep the lines already in FILE and fetch only the rest")
+  @Option(names = "--resume",
+      description = "with -o: keep the lines already in FILE and fetch only the rest (default: off)")
   boolean resume;
 
   @Option(names = "--cluster", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
-      description = "coordinate a cluster: bind here as its seed node and spread the fetches over the workers that join")
+      description = "coordinate a cluster: bind here as its seed node and spread the fetches over the workers "
+          + "that join (default: no cluster)")
   HostPort cluster;
 
   @Option(names = "--min-workers", paramLabel = "N", converter = Converters.NonNegative.class,
-      description = "with --cluster: worker nodes to wait for before the first request (default 1)")
+      description = "with --cluster: worker nodes to wait for before the first request (default: 1)")
   Integer minWorkers;
 
-  @Option(names = "--no-local", description = "with --cluster: only coordinate; fetch nothing in this process")
+  @Option(names = "--no-local",
+      description = "with --cluster: only coordinate; fetch nothing in this process (default: off)")
   boolean noLocal;
 
-  @Option(names = "--progress", negatable = true, description = "progress bar on stderr (default: if a terminal)")
+  @Option(names = "--progress", negatable = true,
+      description = "progress bar on stderr: done, ok, failed, rate, time left"
+          + " (default: on when stderr is a terminal)")
   Boolean progress;
 
-  @Option(names = {"-q", "--quiet"}, description = "no summary line")
+  @Option(names = {"-q", "--quiet"}, description = "no summary line (default: off)")
   boolean quiet;
 
   @Override
@@ -202,7 +233,7 @@ final class FetchCommand implements Callable<Integer> {
     Overrides overrides = new Overrides(concurrency, perHost, perHostRate, rate, timeout, retries, backoff, raiseForStatus,
         maxBody, maxRedirects, circuitBreaker, circuitReset, compressed, hash || save != null,
         List.copyOf(resolve));
-    boolean showProgress = progress != null ? progress : System.console() != null;
+    boolean showProgress = progress != null ? progress : parent.console.errIsTerminal();
     return new FetchOptions(inputFile, input == InputFormat.jsonl, template(), overrides,
         order == OrderOption.input ? Order.INPUT : Order.COMPLETION, failFast, output, resume, save, bodyField(),
         includeHeaders, showProgress, quiet, clusterOptions);

@@ -106,13 +106,27 @@ final class FetchRun {
     int window = options.bodiesInLines() ? concurrency : Math.max(cli.reorderWindow(), concurrency * 2);
     int flushLines = options.bodiesInLines() ? Math.min(cli.flushLines(), concurrency) : cli.flushLines();
 
-    CompletableFuture<Done> finished;
     RunStats stats;
-    try (FetchBackend backend = backend(system, poolSettings, fetchSettings);
-        Progress progress = Progress.on(console.err(), options.progress())) {
+    try (Closing closing = new Closing(backend(system, poolSettings, fetchSettings))) {
+      FetchBackend backend = closing.backend();
       // The clock starts with the first request, not before the workers of a cluster have joined.
       stats = new RunStats();
       stats.addEarlier(earlier.ok, earlier.failed);
+      run(system, cli, backend, out, earlier, window, flushLines, stats);
+    }
+    if (Signals.stopping()) {
+      return ExitCodes.ERRORS; // the drain printed the summary; the JVM exits with the signal's status
+    }
+    if (!options.quiet()) {
+      console.err().println(stats.summary());
+    }
+    return stats.failed() > 0 ? ExitCodes.ERRORS : ExitCodes.OK;
+  }
+
+  /** Streams the input through the backend's pool into the output, until done or stopped by a signal. */
+  private void run(ActorSystem<Void> system, CliSettings cli, FetchBackend backend, OutputStream out,
+      ResumeState earlier, int window, int flushLines, RunStats stats) {
+    try (Progress progress = options.progress() ? Progress.start(console, stats, options.input()) : Progress.off()) {
       SaveStage saving = new SaveStage(options.saveDir(), backend.savesHere(), system);
       Pair<Pair<UniqueKillSwitch, UniqueKillSwitch>, CompletionStage<Done>> running = input()
           .filter(line -> !earlier.done.get(Math.toIntExact(line.index())))
@@ -125,25 +139,15 @@ final class FetchRun {
           .via(saving.flow())
           .viaMat(KillSwitches.single(), Keep.both())
           .toMat(ResultSink.to(out, new JsonLines.Options(options.includeHeaders(), options.body()), flushLines,
-              cli.flushInterval(), (line, ok) -> {
-                stats.record(ok);
-                progress.step();
-              }), Keep.both())
+              cli.flushInterval(), (line, ok) -> stats.record(ok)), Keep.both())
           .run(system);
       UniqueKillSwitch stopInput = running.first().first();
       UniqueKillSwitch stopOutput = running.first().second();
-      finished = running.second().toCompletableFuture();
+      CompletableFuture<Done> finished = running.second().toCompletableFuture();
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-fetches",
-          () -> drain(system, stopInput, stopOutput, finished, cli.shutdownGrace(), stats));
+          () -> drain(system, stopInput, stopOutput, finished, cli.shutdownGrace(), stats, progress));
       awaitCompletion(finished);
     }
-    if (Signals.stopping()) {
-      return ExitCodes.ERRORS; // the drain printed the summary; the JVM exits with the signal's status
-    }
-    if (!options.quiet()) {
-      console.err().println(stats.summary());
-    }
-    return stats.failed() > 0 ? ExitCodes.ERRORS : ExitCodes.OK;
   }
 
   private Source<InputLine, ?> input() {
@@ -181,9 +185,27 @@ final class FetchRun {
     return ClusterBackend.start(system, pool, fetch, options.cluster(), console, options.quiet());
   }
 
+  /**
+   * Closes the backend at the end of the run. Once a signal stops the process, the actor system
+   * shuts down beside the close and may stop the pool's actors before they report back: the
+   * results are written by then, so that is no failure of the run's.
+   */
+  private record Closing(FetchBackend backend) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        backend.close();
+      } catch (RuntimeException e) {
+        if (!Signals.stopping()) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** On a signal: no new URLs; the in-flight ones get {@code grace}; then whatever is done is written. */
   private CompletionStage<Done> drain(ActorSystem<?> system, UniqueKillSwitch stopInput, UniqueKillSwitch stopOutput,
-      CompletableFuture<Done> finished, Duration grace, RunStats stats) {
+      CompletableFuture<Done> finished, Duration grace, RunStats stats, Progress progress) {
     if (finished.isDone()) {
       return finished;
     }
@@ -191,6 +213,7 @@ final class FetchRun {
     stopInput.shutdown();
     system.scheduler().scheduleOnce(grace, stopOutput::shutdown, system.executionContext());
     return finished.handle((done, error) -> {
+      progress.close();
       if (!options.quiet()) {
         console.err().println(stats.summary() + " (interrupted)");
       }

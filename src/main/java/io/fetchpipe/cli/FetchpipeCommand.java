@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "fetchpipe 0.1.0",
     description = "Fetch many URLs concurrently on Pekko actors; asyncio's patterns on the JVM.",
-    subcommands = {FetchCommand.class, WorkerCommand.class, ServeCommand.class, DemoCommand.class})
+    subcommands = {FetchCommand.class, WorkerCommand.class, ServeCommand.class, DemoCommand.class,
+        CompletionCommand.class})
 final class FetchpipeCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -23,6 +24,7 @@ final class FetchpipeCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing command: fetch, worker, serve or demo (see --help)");
+    throw new ParameterException(spec.commandLine(),
+        "missing command: fetch, worker, serve, demo or completion (see --help)");
   }
 }

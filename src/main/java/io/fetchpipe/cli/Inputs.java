@@ -1,11 +1,17 @@
 package io.fetchpipe.cli;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionStage;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.javadsl.FileIO;
 import org.apache.pekko.stream.javadsl.Source;
@@ -17,6 +23,8 @@ import org.apache.pekko.util.ByteString;
  * /dev/stdin}) or standard input, read lazily as a stream of bytes.
  */
 final class Inputs {
+  private static final Pattern PATH_AND_REASON = Pattern.compile(".* \\(([^()]+)\\)");
+
   private Inputs() {}
 
   /** {@code name} as a path, after checking it can be read; a usage error says why not. */
@@ -45,7 +53,11 @@ final class Inputs {
     return StreamConverters.fromInputStream(() -> Files.newInputStream(path));
   }
 
-  /** A one-line reason for an I/O error, without the exception's class name. */
+  /**
+   * A one-line reason for an I/O error, without the exception's class name or the path the
+   * caller names anyway ({@code java.io}'s "PATH (No such file or directory)" becomes "No such
+   * file or directory").
+   */
   static String reason(IOException e) {
     if (e instanceof NoSuchFileException) {
       return "no such file";
@@ -53,7 +65,23 @@ final class Inputs {
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
+    if (e instanceof FileAlreadyExistsException) {
+      return "a file is in the way";
+    }
+    if (e instanceof NotDirectoryException) {
+      return "not a directory";
+    }
+    if (e instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
+      return Main.oneLine(fileSystem.getReason());
+    }
     String message = e.getMessage();
-    return message == null ? e.getClass().getSimpleName() : message;
+    if (message == null) {
+      return e.getClass().getSimpleName();
+    }
+    Matcher pathAndReason = PATH_AND_REASON.matcher(message);
+    if (e instanceof FileNotFoundException && pathAndReason.matches()) {
+      return pathAndReason.group(1);
+    }
+    return Main.oneLine(message);
   }
 }

@@ -32,11 +32,17 @@ public final class Main {
   }
 
   private static int run(String[] args, Console console) {
-    PrintStream out = console.out();
-    PrintStream err = console.err();
+    return commandLine(console).execute(args);
+  }
+
+  /**
+   * The command line, talking to {@code console}: usage errors and run failures as one line on
+   * its stderr. The man page and the completion scripts are generated from this model too.
+   */
+  static CommandLine commandLine(Console console) {
     CommandLine commandLine = new CommandLine(new FetchpipeCommand(console));
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
+    commandLine.setOut(new PrintWriter(console.out(), true));
+    commandLine.setErr(new PrintWriter(console.err(), true));
     commandLine.setParameterExceptionHandler((error, ignoredArgs) -> {
       console.error(oneLine(error.getMessage()));
       return ExitCodes.USAGE;
@@ -55,7 +61,7 @@ public final class Main {
       console.error("error: " + oneLine(String.valueOf(error.getMessage())));
       return ExitCodes.ERRORS;
     });
-    return commandLine.execute(args);
+    return commandLine;
   }
 
   static String oneLine(String message) {

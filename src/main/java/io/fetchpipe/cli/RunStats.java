@@ -30,6 +30,11 @@ final class RunStats {
     return failed.get();
   }
 
+  /** Lines written by this run (not those found in the file with --resume). */
+  long writtenNow() {
+    return writtenNow.get();
+  }
+
   long total() {
     return ok.get() + failed.get();
   }

@@ -23,10 +23,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin Verbosity verbosity;
 
-  @Option(names = "--host", paramLabel = "HOST", description = "interface to bind (default 127.0.0.1)")
+  @Option(names = "--host", paramLabel = "HOST", description = "interface to bind (default: 127.0.0.1)")
   String host = "127.0.0.1";
 
-  @Option(names = "--port", paramLabel = "PORT", description = "port to bind; 0 picks a free one (default 8080)")
+  @Option(names = "--port", paramLabel = "PORT", description = "port to bind; 0 picks a free one (default: 8080)")
   int port = 8080;
 
   @Override

@@ -29,7 +29,7 @@ import picocli.CommandLine.ParentCommand;
  * SIGINT make it leave gracefully: it finishes the requests in hand (the coordinator runs again
  * elsewhere whatever it could not), leaves the cluster, and exits 0.
  */
-@Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+@Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Join a fetchpipe cluster and fetch for its coordinators until stopped; prints the bound address.")
 final class WorkerCommand implements Callable<Integer> {
   @ParentCommand FetchpipeCommand parent;
@@ -37,15 +37,15 @@ final class WorkerCommand implements Callable<Integer> {
   @Mixin Verbosity verbosity;
 
   @Option(names = "--join", paramLabel = "HOST:PORT", required = true, converter = HostPort.Converter.class,
-      description = "a seed node to join (the coordinator's --cluster address); repeatable")
+      description = "a seed node to join (the coordinator's --cluster address); repeatable (required)")
   List<HostPort> join = new ArrayList<>();
 
   @Option(names = "--bind", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
-      description = "where this node binds; port 0 picks a free one (default 127.0.0.1:0)")
+      description = "where this node binds; port 0 picks a free one (default: 127.0.0.1:0)")
   HostPort bind = new HostPort("127.0.0.1", 0);
 
   @Option(names = {"-c", "--concurrency"}, paramLabel = "N", converter = Converters.Positive.class,
-      description = "requests this node fetches at once (default: from config, 5)")
+      description = "requests this node fetches at once (default: from config (5))")
   Integer concurrency;
 
   @Override

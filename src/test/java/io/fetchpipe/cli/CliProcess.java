@@ -28,13 +28,47 @@ final class CliProcess implements AutoCloseable {
     this.stderr = stderr;
   }
 
-  /** Starts {@code fetchpipe args...} with its output in files under {@code dir}, named {@code name}. */
-  static CliProcess start(Path dir, String name, List<String> jvmOptions, String... args) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java));
+  /**
+   * The JVM options bin/fetchpipe starts a run with: the client compiler alone and the parallel
+   * collector, which start a short run with about half the CPU (it matters on a loaded machine).
+   */
+  static final List<String> LAUNCHER_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
+
+  /** The command that runs {@code fetchpipe args...} from the test class path, as bin/fetchpipe does. */
+  static List<String> command(List<String> jvmOptions, String... args) {
+    List<String> command = new ArrayList<>(List.of(java()));
+    command.addAll(LAUNCHER_OPTIONS);
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
+    return command;
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /**
+   * A bash script for what needs a shell (pipes, process substitution, PIPESTATUS), in which
+   * {@code fetchpipe} is a function that runs the command line from the test class path; {@code
+   * args} are the script's {@code $1, $2...}.
+   */
+  static ProcessBuilder bash(String script, String... args) {
+    List<String> command = new ArrayList<>(List.of("bash", "-c",
+        "fetchpipe() { \"$FETCHPIPE_JAVA\" " + String.join(" ", LAUNCHER_OPTIONS) + " -cp \"$FETCHPIPE_CLASSPATH\" "
+            + Main.class.getName() + " \"$@\"; }\n"
+            + script,
+        "test-script"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("FETCHPIPE_JAVA", java());
+    builder.environment().put("FETCHPIPE_CLASSPATH", System.getProperty("java.class.path"));
+    return builder;
+  }
+
+  /** Starts {@code fetchpipe args...} with its output in files under {@code dir}, named {@code name}. */
+  static CliProcess start(Path dir, String name, List<String> jvmOptions, String... args) throws IOException {
+    List<String> command = command(jvmOptions, args);
     Path out = dir.resolve(name + ".out");
     Path err = dir.resolve(name + ".err");
     Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -94,6 +128,11 @@ final class CliProcess implements AutoCloseable {
   int exit(long seconds) throws Exception {
     CompletableFuture<Process> exited = process.onExit();
     return exited.get(seconds, TimeUnit.SECONDS).exitValue();
+  }
+
+  /** The file the process's stderr goes to. */
+  Path stderrFile() {
+    return stderr;
   }
 
   /** What the process wrote on stderr so far. */

@@ -103,8 +103,31 @@ class FetchCommandTest extends WithEmbeddedServer {
       fetch --resume                     | --resume needs -o FILE
       fetch /no/such/file.txt            | cannot read /no/such/file.txt: no such file
       fetch /                            | cannot read /: it is a directory
+      fetch --per-host-rate 0/s          | option '--per-host-rate': rate must be at least 1 per interval, got 0
+      fetch --per-host-rate fast         | option '--per-host-rate': invalid rate 'fast': expected N/UNIT
+      fetch -X                           | Missing required parameter for option '--method'
+      fetch -X BREW                      | invalid value for -X: unknown method 'BREW'
+      fetch -H bad                       | invalid header 'bad': expected 'Name: value'
+      fetch -H :x                        | invalid header ':x': expected 'Name: value'
+      fetch -d x --data-file y           | use either -d or --data-file, not both
+      fetch --data-file /no/such/body    | cannot read /no/such/body: no such file
+      fetch --input xml                  | option '--input': expected one of [lines, jsonl]
+      fetch --body xml                   | option '--body': expected one of [text, base64, json]
+      fetch --save /no-such-root/x/y --body text | --save and --body cannot be combined
+      fetch --save /dev/null             | cannot create /dev/null: a file is in the way
+      fetch -o /no/such/dir/out.jsonl    | cannot write /no/such/dir/out.jsonl: 
+      fetch --no-local                   | --no-local needs --cluster HOST:PORT
+      fetch --min-workers 2              | --min-workers needs --cluster HOST:PORT
+      fetch --cluster nope               | option '--cluster': 'nope' is not HOST:PORT
+      fetch --cluster 127.0.0.1:0 --no-local --min-workers 0 | --no-local with --min-workers 0: nothing would fetch
+      fetch --compressed=maybe           | option '--compressed': 'maybe' is not a boolean
+      completion                         | Missing required parameter: 'SHELL'
+      completion fish                    | expected one of [bash, zsh]
+      completion bash extra              | Unmatched argument at index 2: 'extra'
+      nosuchcommand                      | Unmatched argument at index 0: 'nosuchcommand'
       """)
   void aUsageErrorIsOneLineOnStderrExitTwoAndNothingOnStdout(String args, String expected) {
+    // Each row names the command it tests (fetch, completion, or none at all).
     Run run = cli("", args.split(" "));
     assertEquals(2, run.exit(), run.err());
     assertEquals("", run.out());
