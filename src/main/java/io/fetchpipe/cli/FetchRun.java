@@ -2,15 +2,10 @@ package io.fetchpipe.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.GatherOptions;
-import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.PoolSettings;
-import io.fetchpipe.http.FetchErrorKind;
 import io.fetchpipe.http.FetchRequest;
-import io.fetchpipe.http.FetchResponse;
 import io.fetchpipe.http.FetchSettings;
-import io.fetchpipe.http.Fetcher;
 import io.fetchpipe.http.ReadAs;
 import io.fetchpipe.stream.InputLine;
 import io.fetchpipe.stream.JsonLines;

@@ -6,7 +6,6 @@ import io.fetchpipe.http.server.ServerSettings;
 import io.fetchpipe.http.server.TestServer;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;

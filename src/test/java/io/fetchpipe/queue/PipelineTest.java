@@ -1,7 +1,6 @@
 package io.fetchpipe.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fetchpipe.core.ErrorKind;
