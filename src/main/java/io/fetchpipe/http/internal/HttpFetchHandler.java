@@ -79,8 +79,18 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     return TargetUrl.hostKeyOrNull(request.url());
   }
 
+  /**
+   * Hands the attempt to the executor and returns: fetchpipe's actors share one thread, and the
+   * attempt's own work (reading the URL, building the request, opening a host's pool, handing the
+   * request to it) would otherwise run there, one request after another. So per request only the
+   * router's start decision is serialized; the rest runs on as many threads as the executor has.
+   */
   @Override
   public CompletionStage<FetchResponse> handle(FetchRequest request, TaskContext context) {
+    return CompletableFuture.supplyAsync(() -> start(request, context), executor).thenCompose(started -> started);
+  }
+
+  private CompletionStage<FetchResponse> start(FetchRequest request, TaskContext context) {
     TargetUrl target;
     HttpRequest http;
     try {
