@@ -175,8 +175,13 @@ class FetcherTest extends WithEmbeddedServer {
           .runWith(Sink.head(), testKit.system()).toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertEquals(3, first.index(), "the other host's request comes first");
       assertEquals(200, first.getOrThrow().status());
+      // The hanging request may reach the server after the other host's answer: each fetch
+      // starts on the executor, so only the router's decision has an order.
+      testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+        assertTrue(server.stats().requests() >= 2, "the busy host's first reaches the server");
+        return null;
+      });
       assertEquals(2, server.stats().requests(), "the busy host's others still wait behind its first");
-      assertEquals(2, server.stats().maxInFlight(), "one per host, two hosts");
     }
   }
 
