@@ -140,21 +140,20 @@ urls_names() {
   echo "$file"
 }
 
-# The JVM options bin/fetchpipe gives a fetch (its compiler and collector choice, JAVA_OPTS),
-# minus its class-data archive, which belongs to its own class path: found by running the
-# launcher with a `java` that only writes down its arguments. Sets the array $launcher_jvm.
-launcher_jvm_options() {
-  mkdir -p "$work/shim"
-  printf '#!/bin/sh\nprintf "%%s\\n" "$@" > "%s/shim/args"\n' "$work" > "$work/shim/java"
-  chmod +x "$work/shim/java"
-  PATH="$work/shim:$PATH" "$root/bin/fetchpipe" fetch -q -o /dev/null /dev/null >/dev/null 2>&1 || true
+# The java and the JVM options bin/fetchpipe gives a fetch at concurrency K (the JDK it picks,
+# its compiler, collector and heap choice, JAVA_OPTS), minus its start-up cache, which belongs to
+# its own class path: found with the launcher's dry run (FETCHPIPE_DRY_RUN=1 prints the command
+# line). Sets $launcher_java and the array $launcher_jvm.
+launcher_jvm_options() { # K
+  local args=() arg
+  mapfile -t args < <(FETCHPIPE_DRY_RUN=1 "$root/bin/fetchpipe" fetch -c "$1" -q -o /dev/null /dev/null)
+  launcher_java="${args[0]:-java}"
   launcher_jvm=()
-  local arg
-  while IFS= read -r arg; do
+  for arg in "${args[@]:1}"; do
     [[ "$arg" == -jar ]] && break
-    [[ "$arg" == -XX:SharedArchiveFile=* || "$arg" == -Xshare:* ]] && continue
+    [[ "$arg" == -XX:SharedArchiveFile=* || "$arg" == -Xshare:* || "$arg" == -XX:AOTCache=* || "$arg" == -Xlog:aot* ]] && continue
     launcher_jvm+=("$arg")
-  done < "$work/shim/args"
+  done
 }
 
 # Compiles bench/PekkoHttpPeer.java once, so that its runs pay no compilation.
@@ -168,13 +167,13 @@ compile_pekko_peer() {
 # span: first request to last response in s, as the client reports it ("-" if it does not: curl);
 # wall: whole process in s; cpu: user+sys in s; rss: max resident set in KiB; failed: requests
 # the client counted as failed ("-" if it reported nothing, e.g. when it crashed).
-# Clients: fetchpipe, aiohttp, pekko (needs launcher_jvm_options and compile_pekko_peer), curl.
+# Clients: fetchpipe, aiohttp, pekko (needs compile_pekko_peer; runs with launcher_jvm_options K), curl.
 measure() { # client url_file K
   local client="$1" file="$2" k="$3" cmd start end
   case "$client" in
     fetchpipe) cmd=("$root/bin/fetchpipe" fetch -c "$k" -o /dev/null "$file") ;;
     aiohttp) cmd=(/usr/bin/python3 "$root/bench/aiohttp_peer.py" "$file" "$k") ;;
-    pekko) cmd=(java "${launcher_jvm[@]}" -cp "$root/target/fetchpipe.jar:$work/classes" PekkoHttpPeer "$file" "$k") ;;
+    pekko) launcher_jvm_options "$k"; cmd=("$launcher_java" "${launcher_jvm[@]}" -cp "$root/target/fetchpipe.jar:$work/classes" PekkoHttpPeer "$file" "$k") ;;
     curl)
       [[ -f "$file.curl" ]] || awk '{ printf "url = \"%s\"\noutput = \"/dev/null\"\n", $0 }' "$file" > "$file.curl"
       # -o /dev/null per URL, in the config; curl 7.88 draws its parallel progress meter despite
@@ -206,7 +205,9 @@ measure() { # client url_file K
 
 # The machine line the scripts print under their tables.
 machine_line() {
-  echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(/usr/bin/python3 --version 2>&1)," \
+  local java
+  java="$(FETCHPIPE_DRY_RUN=1 "$root/bin/fetchpipe" --version | head -1)"
+  echo "machine: $(nproc) cores, $("$java" -version 2>&1 | head -1) (bin/fetchpipe's), $(/usr/bin/python3 --version 2>&1)," \
     "aiohttp $(/usr/bin/python3 -c 'import aiohttp; print(aiohttp.__version__)' 2>/dev/null || echo -)," \
     "$(curl --version | head -1 | cut -d' ' -f1-2), $(/usr/sbin/nginx -v 2>&1 | sed 's/.*: //')," \
     "load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -11,9 +11,8 @@
 #   --reps N    repetitions (default 1)
 #   --n LIST    numbers of URLs (default 100000,1000000)
 #   --opts 'X'  a JAVA_OPTS variant; repeat for several. The default set is: the launcher as it
-#               is (empty), '-Xmx128m', '-Xmx64m', '-Xmx64m -XX:+UseSerialGC'. JAVA_OPTS comes last
-#               on the java command line, so it overrides the launcher's options; a variant that
-#               picks a collector gets the launcher's collector turned off before it (shown).
+#               is (empty), '-Xmx48m', '-Xmx128m', '-XX:+UseParallelGC -Xmx1g'. A collector, compiler
+#               or heap setting in JAVA_OPTS replaces the launcher's own of that kind.
 #   --pekko     also Pekko HTTP alone (bench/PekkoHttpPeer.java) with the same options, for scale
 #   BENCH_PORT_BASE moves nginx's ports (default 18181).
 # The speed column compares each variant with the first one of its N (above 1: faster).
@@ -33,22 +32,10 @@ while (($#)); do
   esac
   shift
 done
-((${#variants[@]})) || variants=("" "-Xmx128m" "-Xmx64m" "-Xmx64m -XX:+UseSerialGC")
+((${#variants[@]})) || variants=("" "-Xmx48m" "-Xmx128m" "-XX:+UseParallelGC -Xmx1g")
 
 need nginx curl time
 build
-# A variant that picks a collector turns off the one the launcher picks, which the JVM would
-# otherwise refuse ("Multiple garbage collectors selected").
-launcher_jvm_options
-for ((v = 0; v < ${#variants[@]}; v++)); do
-  if [[ "${variants[v]}" =~ -XX:\+Use[A-Za-z]+GC ]]; then
-    for opt in "${launcher_jvm[@]}"; do
-      if [[ "$opt" =~ ^-XX:\+(Use[A-Za-z]+GC)$ && " ${variants[v]} " != *" $opt "* ]]; then
-        variants[v]="-XX:-${BASH_REMATCH[1]} ${variants[v]}"
-      fi
-    done
-  fi
-done
 start_nginx
 [[ -n "$pekko" ]] && compile_pekko_peer
 median() { sort -g | awk '$1 != "-" {a[++n] = $1} END {print n ? a[int((n + 1) / 2)] : "-"}'; }
@@ -63,7 +50,6 @@ for n in ${ns//,/ }; do
     for ((v = 0; v < ${#variants[@]}; v++)); do
       for c in "${clients[@]}"; do
         export JAVA_OPTS="${variants[v]}"
-        [[ "$c" == pekko ]] && launcher_jvm_options
         runs[$c.$v]+="$(measure "$c" "$file" 64)"$'\n'
         unset JAVA_OPTS
       done

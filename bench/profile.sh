@@ -61,8 +61,8 @@ case "$peer" in
   fetchpipe)
     cmd=(env "JAVA_OPTS=${JAVA_OPTS:-} $flight" "$root/bin/fetchpipe" fetch -c "$k" -o /dev/null "${extra[@]}" "$file") ;;
   pekko)
-    launcher_jvm_options; compile_pekko_peer
-    cmd=(java "${launcher_jvm[@]}" "$flight" -cp "$root/target/fetchpipe.jar:$work/classes" PekkoHttpPeer "$file" "$k") ;;
+    launcher_jvm_options "$k"; compile_pekko_peer
+    cmd=("$launcher_java" "${launcher_jvm[@]}" "$flight" -cp "$root/target/fetchpipe.jar:$work/classes" PekkoHttpPeer "$file" "$k") ;;
   *) echo "unknown peer $peer" >&2; exit 2 ;;
 esac
 

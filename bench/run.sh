@@ -39,9 +39,9 @@
 # curl runs as `curl -Z --parallel-max K -s --no-progress-meter -w '%{response_code}\n' -K CONFIG`,
 # CONFIG giving each URL `output = "/dev/null"`; a URL without a 3-digit code counts as failed.
 # Clients run one after another within a repetition (fetchpipe, Pekko HTTP alone, aiohttp, curl),
-# repetitions one after another. Pekko HTTP alone runs with the JVM options bin/fetchpipe gives a
-# fetch (found by running the launcher, so JAVA_OPTS applies to both), without its class-data
-# archive; aiohttp's connector has limit K and no per-host limit, like fetchpipe without --per-host.
+# repetitions one after another. Pekko HTTP alone runs on the JDK and with the JVM options
+# bin/fetchpipe gives a fetch (from the launcher's dry run, so JAVA_OPTS applies to both), without
+# its start-up cache; aiohttp's connector has limit K and no per-host limit, like fetchpipe without --per-host.
 # Other work on the machine skews every figure (the machine line shows the load average); before
 # a run whose numbers count, `java bench/CpuSteadiness.java 20` shows whether the CPU is steady.
 set -euo pipefail
@@ -80,7 +80,7 @@ need nginx aiohttp curl time
 build
 if selected names; then start_nginx names; else start_nginx; fi
 if selected makespan; then start_serve; fi
-if has_peer pekko; then launcher_jvm_options; compile_pekko_peer; fi
+if has_peer pekko; then launcher_jvm_options 64; compile_pekko_peer; fi
 
 results="$work/results.tsv" # row client N span wall cpu rss failed (medians)
 : > "$results"
@@ -141,7 +141,7 @@ if selected makespan; then bench makespan "makespan 200 × /delay/0.1, K=20 (ide
 if selected startup; then bench startup "start-up: 5 URLs, K=5 (whole process)" 5 "$(urls_one 5 "http://127.0.0.1:$port/1k")" 5 startup yes; fi
 echo
 machine_line
-echo "repetitions: $reps (median), URL order: ${grouped:-spread}, Pekko HTTP alone's JVM options: ${launcher_jvm[*]:-(not run)}"
+echo "repetitions: $reps (median), URL order: ${grouped:-spread}, Pekko HTTP alone's JVM: ${launcher_java:-(not run)} ${launcher_jvm[*]:-} (as at K=64)"
 
 # The issue's targets, from the rows that ran (fetchpipe against Pekko HTTP alone and aiohttp).
 echo
