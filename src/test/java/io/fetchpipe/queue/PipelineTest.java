@@ -169,8 +169,8 @@ class PipelineTest {
   void consumersRunOnTheConfiguredDispatcher() throws Exception {
     PipelineSettings configured = PipelineSettings.create(testKit.system());
     assertEquals(PipelineSettings.DEFAULT_DISPATCHER, configured.dispatcher());
-    assertEquals(Set.of("fetchpipe.dispatcher"), consumerThreads(configured));
-    assertEquals(Set.of("default-dispatcher"), consumerThreads(configured.withDispatcher("default")));
+    assertEquals(Set.of("default-dispatcher"), consumerThreads(configured));
+    assertEquals(Set.of("fetchpipe.dispatcher"), consumerThreads(configured.withDispatcher("fetchpipe.dispatcher")));
   }
 
   /** The dispatcher names of the threads the consumer logic ran on. */
