@@ -17,8 +17,8 @@ import org.apache.pekko.actor.typed.MailboxSelector;
  */
 public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapacity, String dispatcher) {
 
-  /** The library's default dispatcher for fetchpipe's actors. */
-  public static final String DEFAULT_DISPATCHER = "fetchpipe.dispatcher";
+  /** The library's default dispatcher for a pipeline: the actor system's default dispatcher. */
+  public static final String DEFAULT_DISPATCHER = "default";
 
   /** Validates the values. */
   public PipelineSettings {
@@ -39,7 +39,7 @@ public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapa
     }
   }
 
-  /** Settings on fetchpipe's own dispatcher ({@value #DEFAULT_DISPATCHER}). */
+  /** Settings on the library's default dispatcher ({@value #DEFAULT_DISPATCHER}). */
   public PipelineSettings(int queueCapacity, int consumers, int mailboxCapacity) {
     this(queueCapacity, consumers, mailboxCapacity, DEFAULT_DISPATCHER);
   }

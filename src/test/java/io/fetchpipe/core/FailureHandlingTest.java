@@ -214,6 +214,28 @@ class FailureHandlingTest {
   }
 
   @Test
+  void aFinishedTaskIsNotCancelledWhenItsTimeoutComesDueLater() throws Exception {
+    TestProbe<Object> events = testKit.createTestProbe();
+    TaskRecorder recorder = new TaskRecorder(events);
+    GatherOptions oneSecond = GatherOptions.defaults().withTaskTimeout(Duration.ofSeconds(1));
+    try (TaskPool pool = pool(1)) {
+      CompletableFuture<List<Outcome<String>>> first = pool.gather(recorder.tasks(1), oneSecond).toCompletableFuture();
+      assertEquals(0, recorder.expectStart(WAIT)); // its timeout was scheduled before it started
+      recorder.complete(0);
+      assertEquals("value-0", await(first).get(0).getOrThrow());
+      // The one worker is idle; the finished run's timer comes due: its hooks must not run.
+      manualTime.timePasses(Duration.ofSeconds(1));
+      events.expectNoMessage(Duration.ofMillis(200));
+
+      CompletableFuture<List<Outcome<String>>> second = pool.gather(recorder.tasks(1), oneSecond).toCompletableFuture();
+      assertEquals(0, recorder.expectStart(WAIT));
+      recorder.complete(0);
+      assertEquals("value-0", await(second).get(0).getOrThrow(), "the same worker's next job runs as usual");
+      events.expectNoMessage(Duration.ofMillis(100));
+    }
+  }
+
+  @Test
   void theDeadlineFailsUnfinishedItemsAndKeepsFinishedOnes() throws Exception {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);

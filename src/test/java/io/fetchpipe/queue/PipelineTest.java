@@ -142,6 +142,23 @@ class PipelineTest {
   }
 
   @Test
+  void aLogicThatReturnsNoStageFailsItsItemAndTheRestAreConsumed() throws Exception {
+    JobHandler<Integer, Integer> forgetful = (item, context) ->
+        item == 2 ? null : CompletableFuture.supplyAsync(() -> item, Blocking.executor(testKit.system()));
+    List<Outcome<Integer>> outcomes = Collections.synchronizedList(new ArrayList<>());
+    PipelineSummary summary = Pipeline.create(testKit.system(), new PipelineSettings(5, 2, 8))
+        .run(Source.range(0, 9), forgetful, outcomes::add)
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(10, summary.consumed());
+    assertEquals(1, summary.failed());
+    Outcome.Failure<?> failure = outcomes.stream()
+        .filter(o -> !o.isSuccess()).map(o -> (Outcome.Failure<?>) o).findFirst().orElseThrow();
+    assertEquals(2, failure.index());
+    assertEquals(ErrorKind.EXCEPTION, failure.kind());
+    assertEquals(10, outcomes.stream().map(Outcome::index).distinct().count());
+  }
+
+  @Test
   void theMailboxBoundIsRealSoOnlyFlowControlKeepsMessagesSafe() throws Exception {
     LossWatch losses = watchLosses();
     CountDownLatch release = new CountDownLatch(1);
@@ -168,8 +185,8 @@ class PipelineTest {
   void consumersRunOnTheConfiguredDispatcher() throws Exception {
     PipelineSettings configured = PipelineSettings.create(testKit.system());
     assertEquals(PipelineSettings.DEFAULT_DISPATCHER, configured.dispatcher());
-    assertEquals(Set.of("fetchpipe.dispatcher"), consumerThreads(configured));
-    assertEquals(Set.of("default-dispatcher"), consumerThreads(configured.withDispatcher("default")));
+    assertEquals(Set.of("default-dispatcher"), consumerThreads(configured));
+    assertEquals(Set.of("fetchpipe.dispatcher"), consumerThreads(configured.withDispatcher("fetchpipe.dispatcher")));
   }
 
   /** The dispatcher names of the threads the consumer logic ran on. */

@@ -16,7 +16,8 @@ final class Cancellation implements TaskContext {
 
   private final int index;
   private final int attempt;
-  private List<Runnable> hooks; // guarded by this; null once cancelled
+  private List<Runnable> hooks; // guarded by this; null once cancelled or released
+  private boolean released; // guarded by this
   private volatile ErrorKind cancelledAs;
 
   Cancellation(int index, int attempt) {
@@ -47,6 +48,9 @@ final class Cancellation implements TaskContext {
   @Override
   public void onCancel(Runnable hook) {
     synchronized (this) {
+      if (released) {
+        return; // the run is over and was not cancelled: the hook would never run
+      }
       if (cancelledAs == null) {
         if (hooks == null) {
           hooks = new ArrayList<>(2);
@@ -78,6 +82,19 @@ final class Cancellation implements TaskContext {
     CompletableFuture<?> future = stage == null ? null : Stages.asFutureOrNull(stage);
     if (future != null) {
       future.cancel(true); // a stage that is no future cannot be cancelled; its hooks did what they could
+    }
+  }
+
+  /**
+   * The run ended without being cancelled and never will be: its hooks are let go (they may hold
+   * what the task produced), and later ones are not kept.
+   */
+  void release() {
+    synchronized (this) {
+      if (cancelledAs == null) {
+        released = true;
+        hooks = null;
+      }
     }
   }
 

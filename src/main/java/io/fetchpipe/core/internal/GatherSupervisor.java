@@ -108,8 +108,8 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
   }
 
   private Behavior<Command> onRouterReply(FromRouter message) {
-    if (message.reply() instanceof ThrottlingRouter.JobFinished finished) {
-      record(finished.outcome());
+    if (message.reply() instanceof ThrottlingRouter.JobsFinished finished) {
+      finished.outcomes().forEach(this::record);
     } else if (message.reply() instanceof ThrottlingRouter.Accepted) {
       awaitingAccept = false;
       submitNext();

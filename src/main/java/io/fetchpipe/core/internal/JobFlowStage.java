@@ -138,8 +138,8 @@ public final class JobFlowStage<Q, C> extends GraphStage<FlowShape<Pair<Q, C>, P
 
     private BoxedUnit onMessage(Tuple2<org.apache.pekko.actor.ActorRef, Object> message) {
       Object body = message._2();
-      if (body instanceof ThrottlingRouter.JobFinished finished) {
-        onOutcome(finished.outcome());
+      if (body instanceof ThrottlingRouter.JobsFinished finished) {
+        finished.outcomes().forEach(this::onOutcome);
       } else if (body instanceof ThrottlingRouter.Accepted) {
         awaitingAccept = false;
         submitPending();

@@ -10,6 +10,7 @@ import io.fetchpipe.core.RetryableFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.DeadLetterSuppression;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -42,9 +44,13 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * retries are left; it waits here without holding a slot, and every attempt counts against the
  * rate.
  *
- * <p>Every job gets exactly one {@link JobFinished}: the worker's report, or a crash outcome if
- * the worker dies, or a cancellation outcome if its batch is cancelled while it waits. Reports
- * for jobs the router no longer tracks are dropped, so nothing is reported twice.
+ * <p>Every job gets exactly one outcome: the worker's report, or a crash outcome if the worker
+ * dies, or a cancellation outcome if its batch is cancelled while it waits. Reports for jobs the
+ * router no longer tracks are dropped, so nothing is reported twice. Outcomes travel to their
+ * gather or stream in {@link JobsFinished} messages: those the router makes while it works
+ * through what is in its mailbox go out together once it has (one message to the gather for many
+ * outcomes), and always before any other reply to the same gather, so each gather sees the
+ * router's replies in the order they were made.
  *
  * <p>{@link Close} cancels everything unfinished, tells open streams, and stops the router (and
  * with it the whole subtree) once no job runs, every gather has delivered its outcomes and every
@@ -123,14 +129,22 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     INSTANCE
   }
 
+  /**
+   * Time to send the outcomes held back: the messages that were in the mailbox are handled. One
+   * left in the mailbox when the router stops is of no interest to the dead-letter log.
+   */
+  private enum SendOutcomes implements Command, DeadLetterSuppression {
+    INSTANCE
+  }
+
   /** What the router tells a gather or a stream. */
   public interface Reply {}
 
   /** The jobs of a submit are queued (or were refused and failed); the client may submit more. */
   public record Accepted(long batchId, int count) implements Reply {}
 
-  /** A job's one and only outcome. */
-  public record JobFinished(long batchId, Outcome<?> outcome) implements Reply {}
+  /** Jobs' one and only outcomes, in the order the router had them (at least one). */
+  public record JobsFinished(long batchId, List<Outcome<?>> outcomes) implements Reply {}
 
   /** The pool is closing: a stream should take no more input and end once its outcomes are in. */
   public record PoolClosing(long batchId) implements Reply {}
@@ -155,6 +169,9 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private final Map<Long, ActorRef<Reply>> streams = new HashMap<>();
   private final Set<Long> gathers = new HashSet<>();
   private final Set<ActorRef<Worker.Command>> unavailable = new HashSet<>();
+  // Outcomes not yet sent, per batch in the order of their first outcome (usually one batch).
+  private final List<Unsent> unsent = new ArrayList<>();
+  private boolean sendOutcomesQueued;
   private long workerNames;
   private boolean refilling;
   private boolean closing;
@@ -223,6 +240,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
         .onMessageEquals(RefillTick.INSTANCE, this::onRefill)
         .onMessageEquals(Close.INSTANCE, this::onClose)
         .onMessageEquals(CloseTimedOut.INSTANCE, this::onCloseTimedOut)
+        .onMessageEquals(SendOutcomes.INSTANCE, this::onSendOutcomes)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -235,6 +253,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       Instant now = Instant.now();
       submit.jobs().forEach(job -> failWaiting(job, cancelled.kind(), cancelled.message(), now));
       if (submit.ackTo() != null) {
+        sendOutcomes();
         submit.ackTo().tell(new Accepted(submit.batch().id(), submit.jobs().size()));
       }
       return this;
@@ -276,6 +295,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private Behavior<Command> onOpenStream(OpenStream open) {
     streams.put(open.batchId(), open.replyTo());
     if (closing) {
+      sendOutcomes();
       open.replyTo().tell(new PoolClosing(open.batchId()));
     }
     return this;
@@ -307,7 +327,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       }
       outcome = finalOutcome(failure, retryable);
     }
-    job.batch().replyTo().tell(new JobFinished(done.batchId(), outcome));
+    deliver(job.batch(), outcome);
     if (job.batch().failFast() && !outcome.isSuccess()) {
       cancelBatch(new CancelBatch(done.batchId(), ErrorKind.CANCELLED,
           "cancelled after item " + outcome.index() + " failed"));
@@ -351,8 +371,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
         // Lost with its node: it may have reached the server, so this is another attempt.
         waiting.rerun(job.nextAttempt(job.firstStartedAt() != null ? job.firstStartedAt() : now), entry.key());
       } else {
-        job.batch().replyTo().tell(new JobFinished(job.batch().id(),
-            Outcome.failure(job.index(), ErrorKind.CRASHED, "worker stopped", null, now, now)));
+        deliver(job.batch(), Outcome.failure(job.index(), ErrorKind.CRASHED, "worker stopped", null, now, now));
       }
     }
     dispatch();
@@ -425,6 +444,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     }
     closing = true;
     cancelWhere(ALL_BATCHES, ErrorKind.CANCELLED, POOL_CLOSED);
+    sendOutcomes();
     streams.forEach((batchId, stream) -> stream.tell(new PoolClosing(batchId)));
     idle.forEach(this::stopWorker);
     idle.clear();
@@ -434,6 +454,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   }
 
   private Behavior<Command> onCloseTimedOut() {
+    sendOutcomes();
     getContext().getLog().warn("pool closed after {} with {} jobs running, {} gathers and {} streams unfinished",
         Durations.format(settings.closeTimeout()), running.size(), gathers.size(), streams.size());
     return Behaviors.stopped();
@@ -447,7 +468,11 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
 
   /** Once closing, stops when nothing is left to deliver; the subtree stops with the router. */
   private Behavior<Command> stopIfClosed() {
-    return closing && running.isEmpty() && gathers.isEmpty() && streams.isEmpty() ? Behaviors.stopped() : this;
+    if (closing && running.isEmpty() && gathers.isEmpty() && streams.isEmpty()) {
+      sendOutcomes();
+      return Behaviors.stopped();
+    }
+    return this;
   }
 
   private Behavior<Command> onPostStop() {
@@ -471,11 +496,47 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   }
 
   /** Fails a job that is not running; one waiting for a retry keeps the start of its first attempt. */
-  private static void failWaiting(Job<?> job, ErrorKind kind, String message, Instant now) {
+  private void failWaiting(Job<?> job, ErrorKind kind, String message, Instant now) {
     Instant started = job.firstStartedAt() != null ? job.firstStartedAt() : now;
-    job.batch().replyTo().tell(new JobFinished(job.batch().id(),
-        Outcome.failure(job.index(), kind, message, null, started, now)));
+    deliver(job.batch(), Outcome.failure(job.index(), kind, message, null, started, now));
   }
+
+  /**
+   * Holds a job's outcome back until the router has handled the messages now in its mailbox (a
+   * {@link SendOutcomes} to itself marks the spot), so that the outcomes of one pass go to their
+   * gather in one message.
+   */
+  private void deliver(Batch batch, Outcome<?> outcome) {
+    if (!sendOutcomesQueued) {
+      sendOutcomesQueued = true;
+      getContext().getSelf().tell(SendOutcomes.INSTANCE);
+    }
+    for (int i = unsent.size() - 1; i >= 0; i--) {
+      if (unsent.get(i).batch().id() == batch.id()) {
+        unsent.get(i).outcomes().add(outcome);
+        return;
+      }
+    }
+    List<Outcome<?>> outcomes = new ArrayList<>();
+    outcomes.add(outcome);
+    unsent.add(new Unsent(batch, outcomes));
+  }
+
+  private Behavior<Command> onSendOutcomes() {
+    sendOutcomesQueued = false;
+    sendOutcomes();
+    return this;
+  }
+
+  /** Sends every outcome held back; called before any other reply, so replies keep their order. */
+  private void sendOutcomes() {
+    for (Unsent batch : unsent) {
+      batch.batch().replyTo().tell(new JobsFinished(batch.batch().id(), batch.outcomes()));
+    }
+    unsent.clear();
+  }
+
+  private record Unsent(Batch batch, List<Outcome<?>> outcomes) {}
 
   private Behavior<Command> onRefill() {
     refilling = false;
@@ -490,6 +551,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private void admitParked() {
     for (Submit admitted : waiting.admitParked()) {
       if (admitted.ackTo() != null) {
+        sendOutcomes();
         admitted.ackTo().tell(new Accepted(admitted.batch().id(), admitted.jobs().size()));
       }
     }

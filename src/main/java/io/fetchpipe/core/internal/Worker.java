@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -28,10 +30,13 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * supervises workers with a restart strategy, and the signal handler reports the job that was
  * running, with the exception as its cause, before the fresh instance takes over.
  *
- * <p>Completions and timeouts name the job they belong to, and count only while that very job
- * (the same instance) is the current one: a late completion of an earlier job, even one from
- * before a restart, can never be credited to a later job. A cancellation (which may come from
- * another node, as a copy) names the run it means.
+ * <p>Each run is settled exactly once, by whichever comes first of its task's completion, its
+ * timeout, its cancellation or a crash: they race for the run's {@link Settlement}, and only the
+ * winner reports. A completion reports straight from the thread that completes the task to the
+ * router, without a round trip through the worker's mailbox (the router learns that the worker is
+ * free from that report; the worker notices at its next {@link Run}). Timeouts name the job they
+ * belong to, and a cancellation (which may come from another node, as a copy) names the run it
+ * means; a late one finds its run settled and does nothing.
  */
 @InternalApi
 public final class Worker extends AbstractBehavior<Worker.Command> {
@@ -53,9 +58,12 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     INSTANCE
   }
 
-  private record Completed(Job<?> job, Object value, Throwable error) implements Command {}
-
   private record TimedOut(Job<?> job, Duration after) implements Command {}
+
+  /** A draining worker's run was settled by its task's completion: the worker may stop. */
+  private enum Settled implements Command {
+    INSTANCE
+  }
 
   private final JobHandler<Object, Object> handler;
   private final ActorRef<ThrottlingRouter.Command> router;
@@ -63,7 +71,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private Job<?> current;
   private Instant startedAt;
   private Cancellation cancellation;
-  private CompletionStage<?> stage;
+  private Settlement settlement; // of the current run; a settled run leaves the worker free
   private Throwable crashCause;
   private boolean draining;
   // A plain scheduled message rather than a TimerScheduler: the timers' interceptor would sit in
@@ -89,10 +97,10 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Run.class, this::onRun)
-        .onMessage(Completed.class, this::onCompleted)
         .onMessage(TimedOut.class, this::onTimedOut)
         .onMessage(Cancel.class, this::onCancel)
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
+        .onMessageEquals(Settled.INSTANCE, this::afterJob)
         .onSignal(PreRestart.class, signal -> onCrash("worker crashed"))
         .onSignal(PostStop.class, signal -> onCrash("worker stopped"))
         .build();
@@ -100,15 +108,17 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
   private Behavior<Command> onRun(Run run) {
     Job<?> job = run.job();
-    if (current != null) {
+    if (isBusy()) {
       // The router never does this; if it did, the job must still get its one outcome.
       Instant now = Instant.now();
       report(job, Outcome.failure(job.index(), ErrorKind.CRASHED, "worker was busy", null, now, now));
       return this;
     }
+    cancelTimeout(); // the previous run's, if its task's completion settled it
     current = job;
     startedAt = job.firstStartedAt() != null ? job.firstStartedAt() : Instant.now();
     cancellation = new Cancellation(job.index(), job.attempt());
+    settlement = new Settlement();
     Duration timeout = job.batch().jobTimeout();
     if (timeout != null) {
       // Started before the task, so the timeout counts from the moment the task can observe.
@@ -122,38 +132,31 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       throw e;
     }
     if (started == null) {
-      finish(Outcome.failure(job.index(), ErrorKind.EXCEPTION,
+      settle(Outcome.failure(job.index(), ErrorKind.EXCEPTION,
           "task returned null instead of a CompletionStage", null, startedAt, Instant.now()));
       return afterJob();
     }
-    stage = started;
     CompletableFuture<Object> future = Stages.asFutureOrNull(started);
     // getNow on an exceptionally completed future throws; those go the asynchronous way.
     if (future != null && future.isDone() && !future.isCompletedExceptionally()) {
-      // Already finished (a cached or synchronous result): no need for a round trip through the mailbox.
-      finish(Outcome.success(job.index(), future.getNow(null), startedAt, Instant.now()));
+      // Already finished (a cached or synchronous result): reported at once.
+      settle(Outcome.success(job.index(), future.getNow(null), startedAt, Instant.now()));
       return afterJob();
     }
-    getContext().pipeToSelf(started, (value, error) -> new Completed(job, value, error));
+    settlement.stage = started;
+    started.whenComplete(new Completion(getContext().getSelf(), router, job, startedAt, cancellation, settlement));
     return this;
   }
 
-  private Behavior<Command> onCompleted(Completed done) {
-    if (done.job() != current) {
-      return this; // a late completion of a job that already timed out, was cancelled or crashed
-    }
-    Instant now = Instant.now();
-    finish(done.error() == null
-        ? Outcome.success(current.index(), done.value(), startedAt, now)
-        : Outcome.failure(current.index(), done.error(), startedAt, now));
-    return afterJob();
+  private boolean isBusy() {
+    return current != null && !settlement.isSettled();
   }
 
   private Behavior<Command> onTimedOut(TimedOut timedOut) {
-    if (timedOut.job() != current) {
-      return this;
+    if (timedOut.job() != current || !settlement.settle()) {
+      return this; // a late timer of a run that is over
     }
-    cancellation.cancel(stage, ErrorKind.TIMEOUT);
+    cancellation.cancel(settlement.stage, ErrorKind.TIMEOUT);
     Throwable error;
     try {
       error = handler.timedOut(current.request(), cancellation, timedOut.after());
@@ -165,17 +168,18 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   private Behavior<Command> onCancel(Cancel cancel) {
-    if (!cancel.job().sameRun(current)) {
+    if (!cancel.job().sameRun(current) || !settlement.settle()) {
       return this; // already finished; its outcome is on its way to the router
     }
-    cancellation.cancel(stage, cancel.kind());
+    cancellation.cancel(settlement.stage, cancel.kind());
     finish(Outcome.failure(current.index(), cancel.kind(), cancel.message(), null, startedAt, Instant.now()));
     return afterJob();
   }
 
   private Behavior<Command> onDrain() {
     draining = true;
-    return current == null ? Behaviors.stopped() : this;
+    // A run still going tells the worker when its task's completion settles it (see Completion).
+    return current == null || !settlement.watch() ? Behaviors.stopped() : this;
   }
 
   private void cancelTimeout() {
@@ -187,18 +191,16 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
   private Behavior<Command> onCrash(String what) {
     cancelTimeout();
-    if (current != null) {
+    if (current != null && settlement.settle()) {
       Instant now = Instant.now();
       Outcome<Object> outcome =
           crashCause != null
               ? Outcome.failure(current.index(), crashCause, startedAt, now)
               : Outcome.failure(current.index(), ErrorKind.CRASHED, what, null, startedAt, now);
-      if (cancellation != null) {
-        cancellation.cancel(stage, ErrorKind.CRASHED);
-      }
+      cancellation.cancel(settlement.stage, ErrorKind.CRASHED);
       report(current, outcome);
-      current = null;
     }
+    current = null;
     return this;
   }
 
@@ -207,16 +209,86 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     return draining ? Behaviors.stopped() : this;
   }
 
+  /** Settles the current run from here (it has not been handed to a completion) and reports it. */
+  private void settle(Outcome<?> outcome) {
+    settlement.settle();
+    finish(outcome);
+  }
+
+  /** Reports the current run, which the caller has just settled. */
   private void finish(Outcome<?> outcome) {
     cancelTimeout();
     Job<?> job = current;
     current = null;
-    stage = null;
-    cancellation = null;
+    settlement.stage = null;
     report(job, outcome);
   }
 
   private void report(Job<?> job, Outcome<?> outcome) {
     router.tell(new ThrottlingRouter.WorkerDone(getContext().getSelf(), job.batch().id(), outcome));
+  }
+
+  /**
+   * Who settles a run: its task's completion (on whatever thread completes it), or the worker
+   * (timeout, cancellation, crash). Only the first to {@link #settle()} reports. A draining worker
+   * asks to be told when a completion settles its run ({@link #watch()}).
+   */
+  private static final class Settlement {
+    private static final int SETTLED = 1;
+    private static final int WATCHED = 2;
+
+    private final AtomicInteger state = new AtomicInteger();
+    // The task's stage, for cancelling it; dropped when the run is settled, so a worker does not
+    // keep its last result alive while it waits for the next job.
+    volatile CompletionStage<?> stage;
+
+    boolean isSettled() {
+      return (state.get() & SETTLED) != 0;
+    }
+
+    /** Settles the run; false if it was settled already. */
+    boolean settle() {
+      return (state.getAndUpdate(s -> s | SETTLED) & SETTLED) == 0;
+    }
+
+    /** Settles the run for a completion; returns the state before, or -1 if it was settled already. */
+    int settleForCompletion() {
+      int before = state.getAndUpdate(s -> s | SETTLED);
+      return (before & SETTLED) == 0 ? before : -1;
+    }
+
+    /** Asks for {@link Settled} when a completion settles the run; false if it is settled already. */
+    boolean watch() {
+      return (state.getAndUpdate(s -> (s & SETTLED) != 0 ? s : s | WATCHED) & SETTLED) == 0;
+    }
+
+    boolean isWatched(int before) {
+      return (before & WATCHED) != 0;
+    }
+  }
+
+  /**
+   * A task's completion: settles its run and reports the outcome straight to the router, from
+   * the completing thread (each report is one message, as from the worker itself).
+   */
+  private record Completion(ActorRef<Command> worker, ActorRef<ThrottlingRouter.Command> router, Job<?> job,
+      Instant startedAt, Cancellation cancellation, Settlement settlement) implements BiConsumer<Object, Throwable> {
+    @Override
+    public void accept(Object value, Throwable error) {
+      int before = settlement.settleForCompletion();
+      if (before < 0) {
+        return; // a late completion of a run that timed out, was cancelled or crashed
+      }
+      settlement.stage = null;
+      cancellation.release();
+      Instant now = Instant.now();
+      Outcome<?> outcome = error == null
+          ? Outcome.success(job.index(), value, startedAt, now)
+          : Outcome.failure(job.index(), error, startedAt, now);
+      router.tell(new ThrottlingRouter.WorkerDone(worker, job.batch().id(), outcome));
+      if (settlement.isWatched(before)) {
+        worker.tell(Settled.INSTANCE);
+      }
+    }
   }
 }

@@ -11,11 +11,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -30,9 +29,9 @@ import org.apache.pekko.stream.typed.javadsl.ActorSink;
 
 /**
  * Runs one pipeline: spawns the producer and the consumers (each with the bounded mailbox of the
- * settings; consumers restart when their logic throws), feeds the input into the producer with
- * acknowledgements, passes every outcome on, and completes the summary once the producer and
- * every consumer are done.
+ * settings; consumers restart when their logic throws), gives the producer each consumer's first
+ * demand, feeds the input into the producer with acknowledgements, and completes the summary
+ * (the producer's tally) once the producer and every consumer are done.
  */
 @InternalApi
 public final class PipelineSupervisor extends AbstractBehavior<PipelineSupervisor.Command> {
@@ -40,29 +39,21 @@ public final class PipelineSupervisor extends AbstractBehavior<PipelineSuperviso
   /** Messages the supervisor understands. */
   public interface Command {}
 
-  /** A consumer finished an item. */
-  record Consumed(String consumer, Outcome<?> outcome) implements Command {}
-
   /** A consumer got its sentinel and stopped. */
   record ConsumerDone(String consumer) implements Command {}
 
-  /** The producer sent every sentinel and stopped. */
-  record ProducerDone(long produced, int maxBacklog, String inputError) implements Command {}
+  /** The producer sent every sentinel and stopped; this is how the run went. */
+  record ProducerDone(PipelineSummary summary) implements Command {}
 
   private static final AtomicLong RUNS = new AtomicLong();
 
-  private final Consumer<Outcome<?>> onOutcome;
   private final CompletableFuture<PipelineSummary> result;
-  private final Map<String, Long> consumed = new LinkedHashMap<>();
   private int consumersRunning;
-  private long failed;
   private ProducerDone producerDone;
 
-  private PipelineSupervisor(ActorContext<Command> context, int consumers,
-      Consumer<Outcome<?>> onOutcome, CompletableFuture<PipelineSummary> result) {
+  private PipelineSupervisor(ActorContext<Command> context, int consumers, CompletableFuture<PipelineSummary> result) {
     super(context);
     this.consumersRunning = consumers;
-    this.onOutcome = onOutcome;
     this.result = result;
   }
 
@@ -92,18 +83,16 @@ public final class PipelineSupervisor extends AbstractBehavior<PipelineSuperviso
   private static Behavior<Command> create(PipelineSettings settings, Source<?, ?> input, JobHandler<?, ?> logic,
       Consumer<Outcome<?>> onOutcome, CompletableFuture<PipelineSummary> result) {
     return Behaviors.setup(context -> {
-      ActorRef<QueueProducer.Command> producer =
-          context.spawn(QueueProducer.create(settings, context.getSelf()), "producer", actorProps(settings));
-      PipelineSupervisor supervisor = new PipelineSupervisor(context, settings.consumers(), onOutcome, result);
-      for (int i = 1; i <= settings.consumers(); i++) {
-        String name = "consumer-" + i;
-        supervisor.consumed.put(name, 0L);
+      List<String> names = IntStream.rangeClosed(1, settings.consumers()).mapToObj(i -> "consumer-" + i).toList();
+      ActorRef<QueueProducer.Command> producer = context.spawn(
+          QueueProducer.create(settings, context.getSelf(), names, onOutcome), "producer", actorProps(settings));
+      for (String name : names) {
         Behavior<QueueConsumer.Command> consumer = Behaviors.supervise(QueueConsumer.create(name, producer, context.getSelf(), logic))
             .onFailure(Exception.class, SupervisorStrategy.restart().withLoggingEnabled(false));
-        context.spawn(consumer, name, actorProps(settings));
+        producer.tell(new QueueProducer.Demand(context.spawn(consumer, name, actorProps(settings))));
       }
       feed(input, producer, settings, Materializer.createMaterializer(context));
-      return supervisor;
+      return new PipelineSupervisor(context, settings.consumers(), result);
     });
   }
 
@@ -132,19 +121,9 @@ public final class PipelineSupervisor extends AbstractBehavior<PipelineSuperviso
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Consumed.class, this::onConsumed)
         .onMessage(ConsumerDone.class, this::onConsumerDone)
         .onMessage(ProducerDone.class, this::onProducerDone)
         .build();
-  }
-
-  private Behavior<Command> onConsumed(Consumed item) {
-    consumed.merge(item.consumer(), 1L, Long::sum);
-    if (!item.outcome().isSuccess()) {
-      failed++;
-    }
-    onOutcome.accept(item.outcome());
-    return this;
   }
 
   private Behavior<Command> onConsumerDone(ConsumerDone done) {
@@ -161,8 +140,7 @@ public final class PipelineSupervisor extends AbstractBehavior<PipelineSuperviso
     if (consumersRunning > 0 || producerDone == null) {
       return this;
     }
-    result.complete(new PipelineSummary(producerDone.produced(), Collections.unmodifiableMap(consumed), failed,
-        producerDone.maxBacklog(), producerDone.inputError()));
+    result.complete(producerDone.summary());
     return Behaviors.stopped();
   }
 }

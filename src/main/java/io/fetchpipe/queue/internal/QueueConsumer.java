@@ -7,6 +7,7 @@ import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.TaskContext;
 import java.time.Instant;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PreRestart;
@@ -16,10 +17,13 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Takes one item at a time from the producer (it asks, the producer answers), runs the consumer
- * logic on it and reports the outcome. A logic that throws crashes the consumer on purpose: its
- * restart signal reports the item as a failure, and the fresh instance asks for the next item.
- * On the end-of-input sentinel (which only comes in answer to its own demand, so no item is in
+ * Takes one item at a time from the producer and runs the consumer logic on it. Its first demand
+ * is sent by the supervisor that spawns it; each item's outcome goes back to the producer as the
+ * consumer's next demand ({@link QueueProducer.Done}), straight from the thread that completes
+ * the logic's stage: the consumer has nothing left to do for an item once its logic has
+ * returned. A logic that throws crashes the consumer on purpose: its restart signal reports the
+ * item as a failure, which is its demand too, and the fresh instance gets the next item. On the
+ * end-of-input sentinel (which only comes in answer to its own demand, so no item is in
  * progress) the consumer says so and stops.
  */
 @InternalApi
@@ -35,8 +39,6 @@ final class QueueConsumer extends AbstractBehavior<QueueConsumer.Command> {
   enum EndOfInput implements Command {
     INSTANCE
   }
-
-  private record Finished(Item<?> item, Object value, Throwable error) implements Command {}
 
   private final String name;
   private final ActorRef<QueueProducer.Command> producer;
@@ -59,50 +61,49 @@ final class QueueConsumer extends AbstractBehavior<QueueConsumer.Command> {
   static Behavior<Command> create(String name, ActorRef<QueueProducer.Command> producer,
       ActorRef<PipelineSupervisor.Command> supervisor, JobHandler<?, ?> logic) {
     JobHandler<Object, Object> erased = (JobHandler<Object, Object>) logic;
-    return Behaviors.setup(context -> {
-      producer.tell(new QueueProducer.Demand(context.getSelf()));
-      return new QueueConsumer(context, name, producer, supervisor, erased);
-    });
+    return Behaviors.setup(context -> new QueueConsumer(context, name, producer, supervisor, erased));
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Work.class, this::onWork)
-        .onMessage(Finished.class, this::onFinished)
         .onMessageEquals(EndOfInput.INSTANCE, this::onEndOfInput)
         .onSignal(PreRestart.class, signal -> onCrash())
         .build();
   }
 
   private Behavior<Command> onWork(Work work) {
-    current = work.item();
+    Item<?> item = work.item();
+    current = item;
     startedAt = Instant.now();
     CompletionStage<Object> running;
     try {
-      running = logic.handle(work.item().value(), new ItemContext(work.item().index()));
+      running = logic.handle(item.value(), new ItemContext(item.index()));
     } catch (RuntimeException e) {
       crash = e;
       throw e; // restart; the PreRestart signal reports the item
     }
-    Item<?> item = work.item();
-    java.util.concurrent.CompletableFuture<Object> done = running.toCompletableFuture();
-    if (done.isDone() && !done.isCompletedExceptionally()) {
-      // Already finished (synchronous logic): no round trip through the mailbox.
-      return onFinished(new Finished(item, done.getNow(null), null));
+    Completion completion = new Completion(getContext().getSelf(), name, producer, item.index(), startedAt);
+    if (running == null) {
+      completion.accept(null, new IllegalStateException("consumer logic returned null instead of a CompletionStage"));
+    } else {
+      running.whenComplete(completion);
     }
-    getContext().pipeToSelf(running, (value, error) -> new Finished(item, value, error));
+    current = null;
     return this;
   }
 
-  private Behavior<Command> onFinished(Finished finished) {
-    Instant now = Instant.now();
-    Outcome<Object> outcome = finished.error() == null
-        ? Outcome.success(finished.item().index(), finished.value(), startedAt, now)
-        : Outcome.failure(finished.item().index(), finished.error(), startedAt, now);
-    report(outcome);
-    producer.tell(new QueueProducer.Demand(getContext().getSelf()));
-    return this;
+  /** An item's end: its outcome goes to the producer, which answers with the next item. */
+  private record Completion(ActorRef<Command> consumer, String name, ActorRef<QueueProducer.Command> producer,
+      int index, Instant startedAt) implements BiConsumer<Object, Throwable> {
+    @Override
+    public void accept(Object value, Throwable error) {
+      Instant now = Instant.now();
+      producer.tell(new QueueProducer.Done(consumer, name, error == null
+          ? Outcome.success(index, value, startedAt, now)
+          : Outcome.failure(index, error, startedAt, now)));
+    }
   }
 
   private Behavior<Command> onCrash() {
@@ -117,7 +118,7 @@ final class QueueConsumer extends AbstractBehavior<QueueConsumer.Command> {
 
   private void report(Outcome<?> outcome) {
     current = null;
-    supervisor.tell(new PipelineSupervisor.Consumed(name, outcome));
+    producer.tell(new QueueProducer.Done(getContext().getSelf(), name, outcome));
   }
 
   private Behavior<Command> onEndOfInput() {

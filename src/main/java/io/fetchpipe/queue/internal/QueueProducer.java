@@ -1,8 +1,15 @@
 package io.fetchpipe.queue.internal;
 
 import io.fetchpipe.InternalApi;
+import io.fetchpipe.core.Outcome;
 import io.fetchpipe.queue.PipelineSettings;
+import io.fetchpipe.queue.PipelineSummary;
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -14,8 +21,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * Holds the queue: items arrive from the input stream one at a time and are acknowledged only
  * while the queue has room, so a full queue backpressures the input exactly like {@code await
  * queue.put(...)}. Consumers pull: each {@link Demand} gets one item, or, once the input has
- * ended and the queue is empty, the end-of-input sentinel. The producer stops when every
- * consumer has had its sentinel.
+ * ended and the queue is empty, the end-of-input sentinel. A consumer's first demand comes from
+ * the supervisor that spawns it; after that, each {@link Done} is a finished item's outcome and
+ * the consumer's next demand in one message. The producer keeps the tally (per consumer, failed)
+ * and passes each outcome on; it stops when every consumer has had its sentinel, and reports the
+ * tally to the supervisor.
  */
 @InternalApi
 final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
@@ -40,6 +50,12 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
   /** A consumer is ready for one item. */
   record Demand(ActorRef<QueueConsumer.Command> consumer) implements Command {}
 
+  /**
+   * A consumer finished an item with this outcome (a crashed consumer reports its item as a
+   * failure) and is ready for the next one.
+   */
+  record Done(ActorRef<QueueConsumer.Command> consumer, String name, Outcome<?> outcome) implements Command {}
+
   /** The acknowledgement the input stream waits for. */
   enum Ack {
     INSTANCE
@@ -56,17 +72,24 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
   private long produced;
   private int maxBacklog;
   private int sentinelsSent;
+  private final Consumer<Outcome<?>> onOutcome;
+  private final Map<String, Long> consumed = new LinkedHashMap<>();
+  private long failed;
 
   private QueueProducer(ActorContext<Command> context, PipelineSettings settings,
-      ActorRef<PipelineSupervisor.Command> supervisor) {
+      ActorRef<PipelineSupervisor.Command> supervisor, List<String> consumerNames, Consumer<Outcome<?>> onOutcome) {
     super(context);
     this.capacity = settings.queueCapacity();
     this.consumers = settings.consumers();
     this.supervisor = supervisor;
+    this.onOutcome = onOutcome;
+    consumerNames.forEach(name -> consumed.put(name, 0L));
   }
 
-  static Behavior<Command> create(PipelineSettings settings, ActorRef<PipelineSupervisor.Command> supervisor) {
-    return Behaviors.setup(context -> new QueueProducer(context, settings, supervisor));
+  /** A producer for consumers of these names, passing every outcome to {@code onOutcome}. */
+  static Behavior<Command> create(PipelineSettings settings, ActorRef<PipelineSupervisor.Command> supervisor,
+      List<String> consumerNames, Consumer<Outcome<?>> onOutcome) {
+    return Behaviors.setup(context -> new QueueProducer(context, settings, supervisor, consumerNames, onOutcome));
   }
 
   @Override
@@ -77,6 +100,7 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
         .onMessageEquals(InputDone.INSTANCE, this::onInputDone)
         .onMessage(InputFailed.class, this::onInputFailed)
         .onMessage(Demand.class, this::onDemand)
+        .onMessage(Done.class, this::onDone)
         .build();
   }
 
@@ -100,6 +124,15 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
       heldAck = offer.ackTo(); // the queue is full: the input waits
     }
     return this;
+  }
+
+  private Behavior<Command> onDone(Done done) {
+    consumed.merge(done.name(), 1L, Long::sum);
+    if (!done.outcome().isSuccess()) {
+      failed++;
+    }
+    onOutcome.accept(done.outcome());
+    return onDemand(new Demand(done.consumer()));
   }
 
   private Behavior<Command> onDemand(Demand demand) {
@@ -140,7 +173,8 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
     if (++sentinelsSent < consumers) {
       return this;
     }
-    supervisor.tell(new PipelineSupervisor.ProducerDone(produced, maxBacklog, inputError));
+    supervisor.tell(new PipelineSupervisor.ProducerDone(
+        new PipelineSummary(produced, Collections.unmodifiableMap(consumed), failed, maxBacklog, inputError)));
     return Behaviors.stopped();
   }
 }

@@ -76,13 +76,13 @@ class ThrottlingRouterTest {
     workers.expectNoMessage(Duration.ofMillis(10)); // and the cap of one holds
 
     router.tell(new ThrottlingRouter.WorkerDone(first.worker(), 1, done(0)));
-    assertEquals(0, ((ThrottlingRouter.JobFinished) gather.receiveMessage(WAIT)).outcome().index());
+    assertEquals(List.of(0), indexes(gather, 1));
     Told second = workers.receiveMessage(WAIT);
     assertEquals(1, second.index());
     gather.expectNoMessage(Duration.ofMillis(100)); // queued: 2, 3; one free place, the parked submit needs two
 
     router.tell(new ThrottlingRouter.WorkerDone(second.worker(), 1, done(1)));
-    assertEquals(1, ((ThrottlingRouter.JobFinished) gather.receiveMessage(WAIT)).outcome().index());
+    assertEquals(List.of(1), indexes(gather, 1));
     gather.expectMessage(WAIT, new ThrottlingRouter.Accepted(1, 2)); // queued: 3, 4, 5
     assertEquals(2, workers.receiveMessage(WAIT).index());
   }
@@ -101,8 +101,22 @@ class ThrottlingRouterTest {
 
     router.tell(new ThrottlingRouter.WorkerDone(run.worker(), 3, done(0)));
     router.tell(new ThrottlingRouter.WorkerDone(run.worker(), 3, done(0)));
-    gather.expectMessageClass(ThrottlingRouter.JobFinished.class, WAIT);
+    assertEquals(List.of(0), indexes(gather, 1));
     gather.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  /** The outcomes of the next messages to {@code gather}, until there are {@code count}. */
+  private static List<Outcome<?>> outcomes(TestProbe<ThrottlingRouter.Reply> gather, int count) {
+    List<Outcome<?>> outcomes = new ArrayList<>();
+    while (outcomes.size() < count) {
+      outcomes.addAll(((ThrottlingRouter.JobsFinished) gather.receiveMessage(WAIT)).outcomes());
+    }
+    assertEquals(count, outcomes.size(), "outcomes");
+    return outcomes;
+  }
+
+  private static List<Integer> indexes(TestProbe<ThrottlingRouter.Reply> gather, int count) {
+    return outcomes(gather, count).stream().map(Outcome::index).toList();
   }
 
   private static Outcome<Object> done(int index) {
@@ -124,9 +138,9 @@ class ThrottlingRouterTest {
 
     router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, 0, 3), gather.ref()));
     gather.expectMessage(WAIT, new ThrottlingRouter.Accepted(7, 3));
+    List<Outcome<?>> outcomes = outcomes(gather, 3);
     for (int i = 0; i < 3; i++) {
-      ThrottlingRouter.JobFinished finished = (ThrottlingRouter.JobFinished) gather.receiveMessage(WAIT);
-      Outcome.Failure<?> failure = assertInstanceOf(Outcome.Failure.class, finished.outcome());
+      Outcome.Failure<?> failure = assertInstanceOf(Outcome.Failure.class, outcomes.get(i));
       assertEquals(i, failure.index());
       assertEquals(ErrorKind.CRASHED, failure.kind());
       assertEquals("worker stopped", failure.message());
