@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterLimitsProcessTest extends WithEmbeddedServer {
   private static final long SECOND = 1_000_000_000L;
+  /** How far a busy machine may hold up a start between the coordinator's decision and the server. */
+  private static final long DELIVERY_JITTER = 400_000_000L;
 
   @TempDir Path dir;
 
@@ -95,10 +97,15 @@ class ClusterLimitsProcessTest extends WithEmbeddedServer {
       for (Map.Entry<String, List<Long>> host : byHost.entrySet()) {
         List<Long> times = host.getValue();
         assertEquals(15, times.size());
+        // Starts are decided 200 ms apart; the server sees them after a trip through a worker
+        // process, which a busy machine can hold up for a few hundred ms and then release
+        // together. So: 5/s on average over the run, and no 7 starts within 600 ms.
+        String spacing = host.getKey() + ": ms since the first start: "
+            + times.stream().map(t -> (t - times.get(0)) / 1_000_000).toList();
+        assertTrue(times.get(14) - times.get(0) >= 14 * SECOND / 5 - DELIVERY_JITTER, "faster than 5/s; " + spacing);
         for (int i = 0; i + 6 < times.size(); i++) {
-          assertTrue(times.get(i + 6) - times.get(i) >= SECOND,
-              host.getKey() + ": 7 starts within a second, from start " + i + "; ms since the first: "
-                  + times.stream().map(t -> (t - times.get(0)) / 1_000_000).toList());
+          assertTrue(times.get(i + 6) - times.get(i) >= SECOND - DELIVERY_JITTER,
+              "7 starts within " + (SECOND - DELIVERY_JITTER) / 1_000_000 + " ms, from start " + i + "; " + spacing);
         }
       }
       // Both hosts take their turns: neither runs ahead by more than a second's worth of starts.

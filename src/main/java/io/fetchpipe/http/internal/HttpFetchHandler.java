@@ -80,9 +80,10 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
   }
 
   /**
-   * Hands the attempt to the executor and returns: fetchpipe's actors share one thread, and the
-   * attempt's own work (reading the URL, building the request, opening a host's pool, handing the
-   * request to it) would otherwise run there, one request after another. So per request only the
+   * Hands the attempt to the executor and returns: the caller is the pool's actor that starts
+   * jobs, and the attempt's own work (reading the URL, building the request, opening a host's
+   * pool, handing the request to it) would otherwise run inside it, one request after another
+   * (on one thread when the pool runs on {@code fetchpipe.dispatcher}). So per request only the
    * router's start decision is serialized; the rest runs on as many threads as the executor has.
    */
   @Override
