@@ -56,8 +56,9 @@ awk -v a="$m1" -v b="$m3" 'BEGIN { printf "speed-up: %.2f\n", a / b }'
 "$root/bin/fetchpipe" fetch --cluster "$seed" --min-workers 2 -c "$c" -o "$work/lost.jsonl" "$work/urls.txt" \
   2> "$work/lost.err" &
 coordinator=$!
-timeout 60 bash -c "until [[ \$(wc -l < '$work/lost.jsonl' 2>/dev/null || echo 0) -ge $((n / 3)) ]]; do sleep 0.05; done"
+timeout 60 bash -c "until [[ \$(cat '$work/lost.jsonl' 2>/dev/null | wc -l) -ge $((n / 3)) ]]; do sleep 0.05; done"
 kill -9 "$(cat "$work/worker-2.pid")"
+wait "$(cat "$work/worker-2.pid")" 2>/dev/null || true # no "Killed" message from this shell
 wait "$coordinator"
 echo "worker killed at $((n / 3)) lines: exit 0, $(grep -c '"ok":true' "$work/lost.jsonl") ok lines of $n," \
   "$(grep -o '"index":[0-9]*' "$work/lost.jsonl" | sort -u | wc -l) distinct, span $(span "$work/lost.err") s"
