@@ -13,7 +13,7 @@ public record Header(String name, String value) {
   public Header {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(value, "value");
-    if (name.isEmpty() || !name.chars().allMatch(Header::isTokenChar)) {
+    if (!isToken(name)) {
       throw new IllegalArgumentException("invalid header name '" + name + "'");
     }
     if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
@@ -26,7 +26,25 @@ public record Header(String name, String value) {
     return name.equalsIgnoreCase(other);
   }
 
-  private static boolean isTokenChar(int c) {
-    return c > 32 && c < 127 && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
+  // Every response header passes through here, so the check is a plain loop over a table.
+  private static final boolean[] TOKEN_CHARS = new boolean[127];
+
+  static {
+    for (char c = 33; c < 127; c++) {
+      TOKEN_CHARS[c] = "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
+    }
+  }
+
+  private static boolean isToken(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c >= TOKEN_CHARS.length || !TOKEN_CHARS[c]) {
+        return false;
+      }
+    }
+    return true;
   }
 }
