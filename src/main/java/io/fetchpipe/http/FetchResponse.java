@@ -1,5 +1,6 @@
 package io.fetchpipe.http;
 
+import io.fetchpipe.http.internal.ReceivedHeaders;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +24,8 @@ public record FetchResponse(int status, List<Header> headers, String contentType
 
   /** Checks the fields. */
   public FetchResponse {
-    headers = headers == null ? List.of() : List.copyOf(headers);
+    // Received headers are immutable already, and made into records only when read.
+    headers = headers == null ? List.of() : headers instanceof ReceivedHeaders ? headers : List.copyOf(headers);
     Objects.requireNonNull(body, "body");
   }
 

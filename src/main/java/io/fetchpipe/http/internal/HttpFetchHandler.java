@@ -25,7 +25,6 @@ import org.apache.pekko.http.javadsl.coding.Coder;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
@@ -253,7 +252,7 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
   private void finish(Attempt attempt, TargetUrl target, int hops, HttpResponse response, BodyReader.Read read,
       Instant arrived) {
     int status = response.status().intValue();
-    FetchResponse result = new FetchResponse(status, headers(response), contentType(response),
+    FetchResponse result = new FetchResponse(status, new ReceivedHeaders(response), contentType(response),
         hops > 0 ? target.href() : null, attempt.number, read.bytes(), read.sha256(), read.body());
     boolean hostFailed = status >= 500;
     boolean raised = settings.raiseForStatus() && status >= 400;
@@ -270,20 +269,6 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     } else {
       attempt.succeed(result, hostFailed);
     }
-  }
-
-  /** The response's headers as received; Pekko keeps Content-Type and Content-Length on the entity. */
-  private static List<Header> headers(HttpResponse response) {
-    List<Header> headers = new ArrayList<>();
-    HttpEntity entity = response.entity();
-    if (!entity.getContentType().equals(ContentTypes.NO_CONTENT_TYPE)) {
-      headers.add(new Header("Content-Type", entity.getContentType().toString()));
-    }
-    entity.getContentLengthOption().ifPresent(length -> headers.add(new Header("Content-Length", Long.toString(length))));
-    for (HttpHeader header : response.getHeaders()) {
-      headers.add(new Header(header.name(), header.value()));
-    }
-    return headers;
   }
 
   private static String contentType(HttpResponse response) {
