@@ -5,16 +5,12 @@
 # file its full size.
 # Usage: bench/bodies.sh [N] [SIZE]   (defaults 100000 65536)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 n="${1:-100000}"; size="${2:-65536}"
-work="$(mktemp -d)"
-command -v /usr/bin/time >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q time >/dev/null; }
-[[ -f "$root/target/fetchpipe.jar" ]] || (cd "$root" && mvn -B -ntp -q -DskipTests package)
-"$root/bin/fetchpipe" serve --port 0 > "$work/serve.out" 2>/dev/null &
-serve_pid=$!
-trap 'kill $serve_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-timeout 30 bash -c "until [[ -s '$work/serve.out' ]]; do sleep 0.1; done"
-base="$(head -1 "$work/serve.out")"
+need time
+build
+start_serve
+base="$serve_base"
 awk -v n="$n" -v u="$base/bytes/$size" 'BEGIN { for (i = 0; i < n; i++) print u }' > "$work/urls.txt"
 
 run() { # name, fetch options...

@@ -4,27 +4,22 @@
 # cluster job with one worker killed (kill -9) a third of the way in.
 # Usage: bench/cluster.sh [N] [DELAY] [C] [REPS]   (defaults 600 0.2 10 3)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 n="${1:-600}"; delay="${2:-0.2}"; c="${3:-10}"; reps="${4:-3}"
-work="$(mktemp -d)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-[[ -f "$root/target/fetchpipe.jar" ]] || (cd "$root" && mvn -B -ntp -q -DskipTests package)
+build
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_line() { timeout 60 bash -c "until [[ -s '$1' ]]; do sleep 0.1; done"; }
 span() { grep -oE ' in [0-9.]+ s ' "$1" | grep -oE '[0-9.]+'; }
 
-"$root/bin/fetchpipe" serve --port 0 > "$work/serve.out" 2>/dev/null & pids+=($!)
-wait_line "$work/serve.out"
-base="$(head -1 "$work/serve.out")"
+start_serve
+base="$serve_base"
 for ((i = 0; i < n; i++)); do echo "$base/delay/$delay"; done > "$work/urls.txt"
 seed="127.0.0.1:$(free_port)"
 
 start_worker() {
   "$root/bin/fetchpipe" worker --join "$seed" -c "$c" > "$work/worker-$1.out" 2> "$work/worker-$1.err" &
-  pids+=($!)
+  on_exit "kill $!"
   echo $! > "$work/worker-$1.pid"
   wait_line "$work/worker-$1.out"
 }

@@ -1,4 +1,5 @@
-# Shared set-up of the benchmark scripts (run.sh, memory.sh, profile.sh); sourced, not run.
+# Shared set-up of the benchmark scripts (run.sh, memory.sh, profile.sh, bodies.sh, million.sh,
+# cluster.sh); sourced, not run.
 # Gives: $root, a temporary work dir $work removed on exit, Debian packages installed on demand,
 # the jar built if missing, nginx serving 1 KiB on many loopback hosts, URL files, and the JVM
 # options bin/fetchpipe gives a fetch (for the Pekko HTTP peer).

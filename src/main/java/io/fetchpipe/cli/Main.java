@@ -20,6 +20,7 @@ public final class Main {
       // results) and exits with 130/143 when they are done; System.exit now would deadlock.
       Signals.awaitExit();
     }
+    Signals.decided();
     System.exit(status);
   }
 

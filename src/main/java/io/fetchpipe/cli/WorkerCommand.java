@@ -4,11 +4,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.fetchpipe.cluster.ClusterWorkers;
 import io.fetchpipe.http.ClusterFetch;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -32,6 +34,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Join a fetchpipe cluster and fetch for its coordinators until stopped; prints the bound address.")
 final class WorkerCommand implements Callable<Integer> {
+  /** How long a stopping worker's exit waits for its node to leave before the signal's status stands. */
+  private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(60);
+
   @ParentCommand FetchpipeCommand parent;
 
   @Mixin Verbosity verbosity;
@@ -54,9 +59,14 @@ final class WorkerCommand implements Callable<Integer> {
     Config loaded = ConfigFactory.load();
     int slots = concurrency != null ? concurrency : loaded.getInt("fetchpipe.pool.max-concurrency");
     HostPort address = bind;
+    // On SIGTERM the node leaves, its actor system terminates, and this thread halts with 0.
+    AtomicReference<ActorSystem<Void>> current = new AtomicReference<>();
+    Signals.letMainGiveTheStatus(() -> current.get() == null ? null : current.get().getWhenTerminated(),
+        LEAVE_TIMEOUT);
     for (boolean first = true; ; first = false) {
       ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfigs.SYSTEM_NAME,
           ClusterConfigs.node(address, join, ClusterConfigs.WORKER, loaded));
+      current.set(system);
       Address bound = Cluster.get(system).selfMember().address();
       address = new HostPort(bound.getHost().orElse(bind.host()), bound.getPort().orElse(0)); // kept for later jobs
       if (first) {

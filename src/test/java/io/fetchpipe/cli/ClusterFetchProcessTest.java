@@ -82,6 +82,33 @@ class ClusterFetchProcessTest extends WithEmbeddedServer {
   }
 
   @Test
+  void aWorkerStoppedBySigtermLeavesGracefullyWithExitZeroAndLosesNothing() throws Exception {
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      urls.add(url("/delay/0.2"));
+    }
+    Path input = Files.write(dir.resolve("urls.txt"), urls);
+    Path out = dir.resolve("out.jsonl");
+    String seed = freeAddress();
+    try (CliProcess coordinator = CliProcess.start(dir, "coordinator", List.of(), "fetch", "--cluster", seed,
+            "--min-workers", "2", "-c", "5", "-o", out.toString(), input.toString());
+        CliProcess stayer = worker("stayer", seed, "-c", "5");
+        CliProcess leaver = worker("leaver", seed, "-c", "5")) {
+      coordinator.awaitLines(out, 40, 1200);
+      leaver.process().destroy(); // SIGTERM
+      assertEquals(0, leaver.exit(60), "a worker stopped by SIGTERM leaves and exits 0: " + leaver.stderr());
+      assertEquals(0, coordinator.exit(90), coordinator.stderr());
+      Set<Integer> indexes = new TreeSet<>();
+      for (JsonNode line : lines(out)) {
+        assertTrue(line.get("ok").asBoolean(), line.toString());
+        assertTrue(indexes.add(line.get("index").asInt()), "one line per URL: " + line);
+      }
+      assertEquals(200, indexes.size());
+      assertTrue(stayer.process().isAlive(), "the other worker serves on");
+    }
+  }
+
+  @Test
   void bodiesTravelBackAndTheCoordinatorSavesThemWhole() throws Exception {
     List<String> urls = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
