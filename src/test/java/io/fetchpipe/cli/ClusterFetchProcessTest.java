@@ -53,13 +53,27 @@ class ClusterFetchProcessTest extends WithEmbeddedServer {
     return lines;
   }
 
-  @Test
-  void aWorkerKilledMidRunLosesNothingAndEveryUrlGetsOneOkLine() throws Exception {
+  /** {@code count} URLs of {@code /delay/0.2}, in a file. */
+  private Path delayedUrls(int count) throws Exception {
     List<String> urls = new ArrayList<>();
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < count; i++) {
       urls.add(url("/delay/0.2"));
     }
-    Path input = Files.write(dir.resolve("urls.txt"), urls);
+    return Files.write(dir.resolve("urls.txt"), urls);
+  }
+
+  private static void assertOneOkLinePerUrl(Path out, int count) throws Exception {
+    Set<Integer> indexes = new TreeSet<>();
+    for (JsonNode line : lines(out)) {
+      assertTrue(line.get("ok").asBoolean(), line.toString());
+      assertTrue(indexes.add(line.get("index").asInt()), "one line per URL: " + line);
+    }
+    assertEquals(count, indexes.size());
+  }
+
+  @Test
+  void aWorkerKilledMidRunLosesNothingAndEveryUrlGetsOneOkLine() throws Exception {
+    Path input = delayedUrls(300);
     Path out = dir.resolve("out.jsonl");
     String seed = freeAddress();
     try (CliProcess coordinator = CliProcess.start(dir, "coordinator", FAST_DOWNING, "fetch", "--cluster", seed,
@@ -70,24 +84,14 @@ class ClusterFetchProcessTest extends WithEmbeddedServer {
       victim.process().destroyForcibly(); // kill -9: no leaving, its requests in flight are lost with it
       int exit = coordinator.exit(90);
       assertEquals(0, exit, coordinator.stderr());
-      List<JsonNode> lines = lines(out);
-      Set<Integer> indexes = new TreeSet<>();
-      for (JsonNode line : lines) {
-        assertTrue(line.get("ok").asBoolean(), line.toString());
-        assertTrue(indexes.add(line.get("index").asInt()), "one line per URL: " + line);
-      }
-      assertEquals(300, indexes.size());
+      assertOneOkLinePerUrl(out, 300);
       assertTrue(survivor.process().isAlive(), "the other worker serves on");
     }
   }
 
   @Test
   void aWorkerStoppedBySigtermLeavesGracefullyWithExitZeroAndLosesNothing() throws Exception {
-    List<String> urls = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      urls.add(url("/delay/0.2"));
-    }
-    Path input = Files.write(dir.resolve("urls.txt"), urls);
+    Path input = delayedUrls(200);
     Path out = dir.resolve("out.jsonl");
     String seed = freeAddress();
     try (CliProcess coordinator = CliProcess.start(dir, "coordinator", List.of(), "fetch", "--cluster", seed,
@@ -98,12 +102,7 @@ class ClusterFetchProcessTest extends WithEmbeddedServer {
       leaver.process().destroy(); // SIGTERM
       assertEquals(0, leaver.exit(60), "a worker stopped by SIGTERM leaves and exits 0: " + leaver.stderr());
       assertEquals(0, coordinator.exit(90), coordinator.stderr());
-      Set<Integer> indexes = new TreeSet<>();
-      for (JsonNode line : lines(out)) {
-        assertTrue(line.get("ok").asBoolean(), line.toString());
-        assertTrue(indexes.add(line.get("index").asInt()), "one line per URL: " + line);
-      }
-      assertEquals(200, indexes.size());
+      assertOneOkLinePerUrl(out, 200);
       assertTrue(stayer.process().isAlive(), "the other worker serves on");
     }
   }
