@@ -21,7 +21,7 @@ final class HostParser {
     }
     String plain = plainDomain(in, from, to);
     if (plain != null) {
-      return Ipv4Address.endsInNumber(plain) ? Ipv4Address.parse(plain) : plain;
+      return domainOrIpv4(plain);
     }
     String domain = PercentEncoding.decode(new String(in, from, to - from));
     checkCodePoints(domain);
@@ -31,6 +31,14 @@ final class HostParser {
     if (ascii.isEmpty()) {
       throw new WebUrl.InvalidUrlException("no host");
     }
+    return domainOrIpv4(ascii);
+  }
+
+  /**
+   * A lowercase ASCII domain as it stands, or the canonical IPv4 address it is when its last label
+   * is a number.
+   */
+  static String domainOrIpv4(String ascii) {
     return Ipv4Address.endsInNumber(ascii) ? Ipv4Address.parse(ascii) : ascii;
   }
 

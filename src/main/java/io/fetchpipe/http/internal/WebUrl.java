@@ -34,6 +34,8 @@ public final class WebUrl {
   private final String path;
   private final String query;
   private final String href;
+  // Asked for twice per request (the circuit breaker's and the connection pool's key).
+  private String hostKey;
 
   /**
    * Assembles a parsed URL; every part is already in serialized (percent-encoded) form.
@@ -43,6 +45,12 @@ public final class WebUrl {
    */
   WebUrl(String scheme, String username, String password, String host, int explicitPort,
       String path, String query) {
+    this(scheme, username, password, host, explicitPort, path, query, null);
+  }
+
+  /** As above, with the href when the caller has it already (null: assembled from the parts). */
+  WebUrl(String scheme, String username, String password, String host, int explicitPort,
+      String path, String query, String href) {
     this.scheme = scheme;
     this.username = username;
     this.password = password;
@@ -50,8 +58,8 @@ public final class WebUrl {
     this.explicitPort = explicitPort;
     this.path = path;
     this.query = query;
-    String portPart = explicitPort < 0 ? "" : ":" + explicitPort;
-    this.href = scheme + "://" + host + portPart + pathAndQuery();
+    this.href = href != null ? href
+        : scheme + "://" + host + (explicitPort < 0 ? "" : ":" + explicitPort) + pathAndQuery();
   }
 
   /**
@@ -61,7 +69,8 @@ public final class WebUrl {
    *     host, a bad port or IP address, a forbidden character in the host, a control character
    */
   public static WebUrl parse(String input) {
-    return WebUrlParser.parse(Objects.requireNonNull(input, "input"), null);
+    WebUrl plain = PlainUrl.readOrNull(Objects.requireNonNull(input, "input"));
+    return plain != null ? plain : WebUrlParser.parse(input, null);
   }
 
   /**
@@ -120,7 +129,12 @@ public final class WebUrl {
 
   /** {@code scheme://host:port} with the effective port: the key that per-host limits count. */
   public String hostKey() {
-    return scheme + "://" + host + ":" + port();
+    String key = hostKey;
+    if (key == null) {
+      key = scheme + "://" + host + ":" + port();
+      hostKey = key; // a race makes it twice, equal: no harm
+    }
+    return key;
   }
 
   /** The same as {@link #href()}. */
