@@ -187,6 +187,29 @@ class ResponsesAsDataTest extends WithEmbeddedServer {
   }
 
   @Test
+  void theConfiguredUserAgentIsSentAsWrittenWhetherOrNotPekkoCanModelIt() throws Exception {
+    for (String agent : List.of("crawler/2.0 (+https://example.com/bot)", "crawler [2.0] {odd}")) {
+      FetchSettings configured = settings().withUserAgent(agent);
+      JsonNode echoed = JSON.readTree(ok(configured, FetchRequest.get(url("/anything")).readAs(ReadAs.text())).text());
+      assertEquals(agent, userAgent(echoed), echoed.toString());
+      JsonNode own = JSON.readTree(ok(configured, FetchRequest.get(url("/anything")).withHeader("User-Agent", "mine/1.0")
+          .readAs(ReadAs.text())).text());
+      assertEquals("mine/1.0", userAgent(own), "the request's own agent wins");
+    }
+  }
+
+  /** The User-Agent the echo saw; header names are case-insensitive, and the echo writes them as received. */
+  private static String userAgent(JsonNode echoed) {
+    for (var fields = echoed.get("headers").fields(); fields.hasNext(); ) {
+      var field = fields.next();
+      if (field.getKey().equalsIgnoreCase("User-Agent")) {
+        return field.getValue().asText();
+      }
+    }
+    return null;
+  }
+
+  @Test
   void userInfoInTheUrlIsSentAsBasicAuthorization() throws Exception {
     String withUser = url("/anything").replace("http://", "http://ann:s%40cret@");
     JsonNode echoed = echo(FetchRequest.get(withUser));

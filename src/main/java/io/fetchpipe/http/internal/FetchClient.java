@@ -62,7 +62,8 @@ public final class FetchClient {
     int openRequests = Integer.highestOneBit(Math.max(32, perHost * 2) - 1) << 1;
     ClientConnectionSettings connection = ClientConnectionSettings.create(system.classicSystem())
         .withIdleTimeout(fetch.timeout())
-        .withConnectingTimeout(fetch.timeout());
+        .withConnectingTimeout(fetch.timeout())
+        .withUserAgentHeader(HttpFetchHandler.userAgentOfConnections(fetch));
     if (!fetch.resolve().isEmpty()) {
       connection = connection.withTransport(pinnedTransport(fetch.resolve()));
     }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -34,6 +35,7 @@ import org.apache.pekko.http.javadsl.model.RequestEntityAcceptances;
 import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.model.headers.UserAgent;
 import org.apache.pekko.stream.Materializer;
 
 /**
@@ -70,7 +72,21 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     this.materializer = materializer;
     this.executor = executor;
     this.bodies = new BodyReader(materializer, executor, settings.maxBody(), settings.sha256());
-    this.userAgent = HttpHeader.parse("User-Agent", settings.userAgent());
+    // Sent by the connections themselves when Pekko can model it (see userAgentOfConnections).
+    this.userAgent = userAgentOfConnections(settings).isPresent()
+        ? null
+        : HttpHeader.parse("User-Agent", settings.userAgent());
+  }
+
+  /**
+   * The fetcher's User-Agent for its connections to send with every request that has none of its
+   * own, when Pekko reads the configured value as a User-Agent; otherwise each request carries it
+   * as a raw header. Set on the connections, it costs a request nothing.
+   */
+  static Optional<UserAgent> userAgentOfConnections(FetchSettings settings) {
+    return HttpHeader.parse("User-Agent", settings.userAgent()) instanceof UserAgent modeled
+        ? Optional.of(modeled)
+        : Optional.empty();
   }
 
   @Override
@@ -120,7 +136,7 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
 
   private HttpRequest build(FetchRequest request, TargetUrl target) {
     ContentType contentType = ContentTypes.APPLICATION_OCTET_STREAM;
-    List<HttpHeader> headers = new ArrayList<>(request.headers().size() + 3);
+    List<HttpHeader> headers = new ArrayList<>(request.headers().size() + 2);
     for (Header header : request.headers()) {
       if (header.is("Content-Type")) {
         contentType = contentType(header.value());
@@ -128,7 +144,7 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
         headers.add(HttpHeader.parse(header.name(), header.value()));
       }
     }
-    if (request.header("User-Agent") == null) {
+    if (userAgent != null && request.header("User-Agent") == null) {
       headers.add(userAgent);
     }
     if (settings.compressed() && request.header("Accept-Encoding") == null) {
@@ -140,10 +156,13 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
           ? Authorization.basic(target.userInfo(), "")
           : Authorization.basic(target.userInfo().substring(0, colon), target.userInfo().substring(colon + 1)));
     }
-    HttpRequest http = HttpRequest.create()
-        .withMethod(method(request.method()))
-        .withUri(Uri.create(target.pathAndQuery()))
-        .addHeaders(headers);
+    HttpRequest http = HttpRequest.create(target.pathAndQuery());
+    if (!request.method().equals("GET")) {
+      http = http.withMethod(method(request.method()));
+    }
+    if (!headers.isEmpty()) {
+      http = http.addHeaders(headers);
+    }
     return request.body() == null ? http : http.withEntity(HttpEntities.create(contentType, request.body()));
   }
 
