@@ -2,6 +2,7 @@ import com.typesafe.config.ConfigFactory;
 import java.io.BufferedReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -38,6 +39,27 @@ public final class PekkoHttpPeer {
     // fetchpipe's application.conf (in the jar) applies, minus the start-up and shutdown log lines.
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "peer",
         ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
+    Run run;
+    try (BufferedReader lines = Files.newBufferedReader(file)) {
+      Iterator<String> urls = lines.lines().map(String::trim)
+          .filter(url -> !url.isEmpty() && !url.startsWith("#")).iterator();
+      run = fetchAll(system, urls, k);
+    }
+    double seconds = (System.nanoTime() - run.firstRequestNanos()) / 1e9;
+    System.out.printf("%d requests in %.3f s (%d failed)%n", run.requests(), seconds, run.failed());
+    Http http = Http.get(system);
+    http.shutdownAllConnectionPools().toCompletableFuture().join();
+    system.terminate();
+  }
+
+  /** How a run went: requests sent, how many failed, and when the first was sent (System.nanoTime). */
+  record Run(int requests, int failed, long firstRequestNanos) {}
+
+  /**
+   * Fetches every URL with {@code singleRequest}, at most {@code k} at once, every body read; returns
+   * once every request has ended. bench/LayerProbe.java measures this same loop in its warm JVM.
+   */
+  static Run fetchAll(ActorSystem<?> system, Iterator<String> urls, int k) throws InterruptedException {
     Http http = Http.get(system);
     Materializer materializer = Materializer.matFromSystem(system);
     ConnectionPoolSettings pool = ConnectionPoolSettings.create(system.classicSystem())
@@ -48,35 +70,27 @@ public final class PekkoHttpPeer {
     AtomicInteger failed = new AtomicInteger();
     int n = 0;
     long start = 0;
-    try (BufferedReader lines = Files.newBufferedReader(file)) {
-      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        String url = line.trim();
-        if (url.isEmpty() || url.startsWith("#")) {
-          continue;
-        }
-        permits.acquire();
-        if (n++ == 0) {
-          start = System.nanoTime();
-        }
-        HttpRequest request = HttpRequest.create().withUri(Uri.create(url));
-        http.singleRequest(request, https, pool, log)
-            // Explicit executors: Pekko's stages run plain callbacks on the JDK's default async
-            // executor, which on a two-core machine starts a thread per callback.
-            .thenComposeAsync(response -> response.entity().toStrict(60_000, materializer), system.executionContext())
-            // Counted, not collected: nothing of a finished request stays in memory (as in fetchpipe).
-            .whenCompleteAsync((body, error) -> {
-              if (error != null) {
-                failed.incrementAndGet();
-              }
-              permits.release();
-            }, system.executionContext());
+    while (urls.hasNext()) {
+      String url = urls.next();
+      permits.acquire();
+      if (n++ == 0) {
+        start = System.nanoTime();
       }
+      HttpRequest request = HttpRequest.create().withUri(Uri.create(url));
+      http.singleRequest(request, https, pool, log)
+          // Explicit executors: Pekko's stages run plain callbacks on the JDK's default async
+          // executor, which on a two-core machine starts a thread per callback.
+          .thenComposeAsync(response -> response.entity().toStrict(60_000, materializer), system.executionContext())
+          // Counted, not collected: nothing of a finished request stays in memory (as in fetchpipe).
+          .whenCompleteAsync((body, error) -> {
+            if (error != null) {
+              failed.incrementAndGet();
+            }
+            permits.release();
+          }, system.executionContext());
     }
     // Every request has ended once all K permits are back.
     permits.acquire(k);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("%d requests in %.3f s (%d failed)%n", n, seconds, failed.get());
-    http.shutdownAllConnectionPools().toCompletableFuture().join();
-    system.terminate();
+    return new Run(n, failed.get(), start);
   }
 }

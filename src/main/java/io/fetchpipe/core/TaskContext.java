@@ -29,4 +29,12 @@ public interface TaskContext {
    * calling thread, if that has already happened). Hooks must be quick and must not throw.
    */
   void onCancel(Runnable hook);
+
+  /**
+   * The context of a first attempt that nothing cancels: for running a task or a {@link
+   * JobHandler} outside a pool (a pipeline's consumer, a test, a benchmark).
+   */
+  static TaskContext firstAttempt(int index) {
+    return new io.fetchpipe.core.internal.FirstAttempt(index);
+  }
 }

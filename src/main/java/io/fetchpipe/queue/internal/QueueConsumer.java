@@ -79,7 +79,8 @@ final class QueueConsumer extends AbstractBehavior<QueueConsumer.Command> {
     startedAt = Instant.now();
     CompletionStage<Object> running;
     try {
-      running = logic.handle(item.value(), new ItemContext(item.index()));
+      // Items are not cancelled one by one: pipelines end by running out of input.
+      running = logic.handle(item.value(), TaskContext.firstAttempt(item.index()));
     } catch (RuntimeException e) {
       crash = e;
       throw e; // restart; the PreRestart signal reports the item
@@ -124,28 +125,5 @@ final class QueueConsumer extends AbstractBehavior<QueueConsumer.Command> {
   private Behavior<Command> onEndOfInput() {
     supervisor.tell(new PipelineSupervisor.ConsumerDone(name));
     return Behaviors.stopped();
-  }
-
-  /** A consumed item's context: its index; items are not cancelled one by one. */
-  private record ItemContext(int index) implements TaskContext {
-    @Override
-    public int attempt() {
-      return 1;
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return false;
-    }
-
-    @Override
-    public java.util.Optional<ErrorKind> cancellation() {
-      return java.util.Optional.empty();
-    }
-
-    @Override
-    public void onCancel(Runnable hook) {
-      // Pipelines end by running out of input, never by cancelling an item.
-    }
   }
 }
