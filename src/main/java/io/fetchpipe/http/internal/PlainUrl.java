@@ -15,7 +15,7 @@ import java.util.Locale;
 final class PlainUrl {
   /** Characters kept as they are in a path (besides letters, digits and a valid escape). */
   private static final String PATH_CHARS = "-._~!$&'()*+,;=:@/";
-  /** In a query, as in a path, minus ''' (encoded in special URLs' queries), plus '?'. */
+  /** In a query: those of a path but the apostrophe (encoded in http(s) queries), and '?'. */
   private static final String QUERY_CHARS = "-._~!$&()*+,;=:@/?";
   private static final int MAX_PORT = 65_535;
 
@@ -86,12 +86,11 @@ final class PlainUrl {
    * decimal stays as it is.
    */
   private static String host(String lower) {
-    int lastDot = lower.lastIndexOf('.');
-    char first = lower.charAt(lastDot + 1 < lower.length() ? lastDot + 1 : 0);
-    if (lastDot == lower.length() - 1 || isDigit(first) && !isDottedDecimal(lower)) {
-      return HostParser.domainOrIpv4(lower); // a trailing dot, or a number to read
+    if (lower.endsWith(".")) {
+      return HostParser.domainOrIpv4(lower); // the label before the trailing dot decides
     }
-    return lower;
+    char first = lower.charAt(lower.lastIndexOf('.') + 1);
+    return isDigit(first) && !isDottedDecimal(lower) ? HostParser.domainOrIpv4(lower) : lower;
   }
 
   /** Four decimal numbers up to 255, without leading zeros: an IPv4 address in canonical form. */
