@@ -34,6 +34,7 @@ public final class PoolEngine {
   private final Part part;
   private final PendingRef<ThrottlingRouter.Command> router;
   private final CompletableFuture<Done> terminated = new CompletableFuture<>();
+  private final CompletionStage<Done> stopped;
   private final AtomicLong batchIds = new AtomicLong();
   // Held while checking `closed` and telling the router, so nothing is told after Close.
   private final Object lock = new Object();
@@ -47,7 +48,8 @@ public final class PoolEngine {
     this.router = new PendingRef<>(FetchpipeExtension.get(system).spawn(
         ThrottlingRouter.create(supply, keyOf, settings, terminated, part), name,
         DispatcherChoice.props(settings.dispatcher())));
-    terminated.whenComplete((done, error) -> part.close());
+    // The pool's metrics go with it, before anyone waiting for the close hears of it.
+    this.stopped = terminated.whenComplete((done, error) -> part.close());
   }
 
   // The one place where requests and results lose their types: the workers run any handler.
@@ -144,7 +146,7 @@ public final class PoolEngine {
         router.tell(ThrottlingRouter.Close.INSTANCE);
       }
     }
-    return terminated;
+    return stopped;
   }
 
   /** Whether {@link #close()} was called. */

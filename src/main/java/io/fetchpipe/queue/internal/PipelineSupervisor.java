@@ -68,7 +68,6 @@ public final class PipelineSupervisor extends AbstractBehavior<PipelineSuperviso
     CompletableFuture<PipelineSummary> result = new CompletableFuture<>();
     String name = "pipeline-" + RUNS.incrementAndGet();
     Part part = Parts.get(system).register(Part.Kind.PIPELINE, name);
-    result.whenComplete((summary, error) -> part.close());
     FetchpipeExtension.get(system)
         .spawn(create(settings, input, logic, onOutcome, result, part), name,
             DispatcherChoice.props(settings.dispatcher()))
@@ -77,7 +76,8 @@ public final class PipelineSupervisor extends AbstractBehavior<PipelineSuperviso
             result.completeExceptionally(error);
           }
         });
-    return result;
+    // The run's metrics go with it, before its caller hears it is over.
+    return result.whenComplete((summary, error) -> part.close());
   }
 
   /** The producer's and consumers' props: the bounded mailbox on the pipeline's dispatcher. */
