@@ -13,11 +13,12 @@ final class ReportCharts {
   private static final int HEIGHT = 260;
   private static final int LEFT = 56;
   private static final int RIGHT = 16;
-  private static final int TOP = 16;
+  private static final int TOP = 28;
   private static final int BOTTOM = 40;
   /** Most bars of the per-second chart; a longer run is drawn in groups of seconds. */
   private static final int MAX_BARS = 240;
   private static final double[] STEPS = {1, 2, 5};
+  private static final long[] AXIS_STEPS = {1, 2, 4, 8};
 
   private ReportCharts() {}
 
@@ -162,16 +163,16 @@ final class ReportCharts {
       svg.line(LEFT, y, WIDTH - RIGHT, y, "#ddd", null);
       svg.text(LEFT - 6, y + 4, "end", trimmed(top * k / 4.0));
     }
-    svg.text(LEFT - 6, TOP - 4, "end", unit);
+    svg.text(4, TOP - 14, "start", unit);
     return top;
   }
 
-  /** The smallest 1-2-5 value of a decade that is at least {@code value}. */
+  /** The smallest of 1, 2, 4, 8 times a power of ten that is at least {@code value}: its quarters are round too. */
   private static long roundUp(long value) {
     for (long decade = 1; ; decade *= 10) {
-      for (double step : STEPS) {
+      for (long step : AXIS_STEPS) {
         if (step * decade >= value) {
-          return (long) (step * decade);
+          return step * decade;
         }
       }
     }
