@@ -2,6 +2,7 @@ package io.fetchpipe.core.internal;
 
 import io.fetchpipe.InternalApi;
 import io.fetchpipe.core.Outcome;
+import io.fetchpipe.core.RetryableFailure;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
@@ -87,13 +88,20 @@ public final class Part {
     }
   }
 
-  /** An outcome: a job's (or item's) final one, or for {@link Kind#WORKERS} an attempt's. */
+  /**
+   * An outcome: a job's (or item's) final one, or for {@link Kind#WORKERS} an attempt's, told as
+   * what it would be as the last attempt (a retryable 503 is a response with status 503).
+   */
   public void finished(Outcome<?> outcome) {
+    Outcome<?> told = outcome;
     if (kind == Kind.WORKERS) {
       running.decrementAndGet();
+      if (outcome instanceof Outcome.Failure<?> failure && failure.cause() instanceof RetryableFailure retryable) {
+        told = ThrottlingRouter.finalOutcome(failure, retryable);
+      }
     }
     for (PartObserver.Listener listener : listeners) {
-      listener.finished(outcome);
+      listener.finished(told);
     }
   }
 

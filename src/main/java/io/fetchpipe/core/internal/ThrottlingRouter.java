@@ -357,7 +357,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   }
 
   /** What a retryable failure amounts to once no retry is left. */
-  private static Outcome<?> finalOutcome(Outcome.Failure<?> failure, RetryableFailure retryable) {
+  static Outcome<?> finalOutcome(Outcome.Failure<?> failure, RetryableFailure retryable) {
     if (retryable.finalValue() != null) {
       return Outcome.success(failure.index(), retryable.finalValue(), failure.startedAt(), failure.finishedAt());
     }
