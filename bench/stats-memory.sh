@@ -2,7 +2,8 @@
 # Memory of --stats and --report: N URLs through `fetchpipe fetch` with a 256 MiB heap (as
 # bench/million.sh), against the embedded server on this machine, with and without
 # `--stats --report`, in alternating rounds so that the machine's load falls on both alike.
-# Prints each run's summary and maximum resident set size, and checks that every URL got a line.
+# Prints each run's summary, maximum resident set size and lines written (one per URL).
+# Then the heap the figures hold over a million lines and 20 000 hosts, in one JVM.
 # Usage: bench/stats-memory.sh [N] [ROUNDS]   (default 200000 URLs, 2 rounds of each)
 # FETCHPIPE_ROOT=/path/to/another/checkout runs that build's bin/fetchpipe instead (built there
 # first), e.g. to compare with an earlier commit: the plain runs are then bench/million.sh's.
@@ -33,3 +34,10 @@ for ((r = 1; r <= rounds; r++)); do
   fetch "plain (round $r)"
   fetch "stats+report (round $r)" --stats "$work/stats.json" --report "$work/report.html"
 done
+
+# The heap the figures themselves hold, in one JVM: a million lines over 20 000 hosts recorded as
+# --stats/--report record them (bench/StatsMemoryProbe.java), measured after full GCs.
+if [[ -z "${FETCHPIPE_ROOT:-}" ]]; then
+  javac -nowarn -d "$work/probe" -cp "$root/target/fetchpipe.jar" "$root/bench/StatsMemoryProbe.java"
+  java -Xmx256m -cp "$root/target/fetchpipe.jar:$work/probe" io.fetchpipe.cli.StatsMemoryProbe 1000000 20000
+fi

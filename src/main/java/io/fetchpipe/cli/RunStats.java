@@ -30,8 +30,10 @@ final class RunStats {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong writtenNow = new AtomicLong();
   private final HostTable hosts; // null: hosts not asked for
-  private final TreeMap<Integer, Long> statuses = new TreeMap<>();
-  private final TreeMap<String, Long> errors = new TreeMap<>();
+  // Lines per status (HTTP's three digits; anything else is out of range and counted beside).
+  private final long[] statuses = new long[1000];
+  private final TreeMap<Integer, Long> oddStatuses = new TreeMap<>();
+  private final TreeMap<String, long[]> errors = new TreeMap<>();
   private final Latencies latencies = Latencies.ofRun();
   private final PerSecond perSecond = new PerSecond();
   private long attempts;
@@ -81,11 +83,15 @@ final class RunStats {
   private void count(boolean lineOk, int status, String errorKind, double millis, int lineAttempts, long lineBytes,
       String host) {
     if (status > 0) {
-      statuses.merge(status, 1L, Long::sum);
+      if (status < statuses.length) {
+        statuses[status]++;
+      } else {
+        oddStatuses.merge(status, 1L, Long::sum);
+      }
       latencies.record(millis);
     }
     if (errorKind != null) {
-      errors.merge(errorKind, 1L, Long::sum);
+      errors.computeIfAbsent(errorKind, kind -> new long[1])[0]++;
     }
     attempts += lineAttempts;
     retries += Math.max(0, lineAttempts - 1);
@@ -128,8 +134,16 @@ final class RunStats {
           .thenComparing(Comparator.comparingLong((HostTable.Host h) -> h.requests).reversed()), TOP_OF_REPORT)
           .stream().filter(h -> h.failed > 0).toList());
     }
-    return new StatsSnapshot(ok.get() + failed.get(), ok.get(), failed.get(), seconds, rate, new TreeMap<>(statuses),
-        new TreeMap<>(errors), attempts, retries, bytes, latency, perSecond.rows(), busiest, buckets, slowest, failing,
+    TreeMap<Integer, Long> byStatus = new TreeMap<>(oddStatuses);
+    for (int status = 0; status < statuses.length; status++) {
+      if (statuses[status] > 0) {
+        byStatus.put(status, statuses[status]);
+      }
+    }
+    TreeMap<String, Long> byKind = new TreeMap<>();
+    errors.forEach((kind, count) -> byKind.put(kind, count[0]));
+    return new StatsSnapshot(ok.get() + failed.get(), ok.get(), failed.get(), seconds, rate, byStatus,
+        byKind, attempts, retries, bytes, latency, perSecond.rows(), busiest, buckets, slowest, failing,
         hosts == null ? 0 : hosts.dropped());
   }
 

@@ -293,6 +293,29 @@ class StatsAndReportTest extends WithEmbeddedServer {
   }
 
   @Test
+  void withResumeTheStatsCoverTheWholeFileAndPerSecondThisRunsLines() throws Exception {
+    Path out = dir.resolve("out.jsonl");
+    Path statsFile = dir.resolve("stats.json");
+    Path first = Files.write(dir.resolve("first.txt"), List.of(url("/status/404"), url("/get"), "htp://bad"));
+    assertEquals(ExitCodes.ERRORS, cli("fetch", "-q", "-o", out.toString(), first.toString()).exit());
+    Path all = Files.write(dir.resolve("all.txt"), List.of(url("/status/404"), url("/get"), "htp://bad", url("/get"),
+        url("/status/503")));
+    Run run = cli("fetch", "-q", "--resume", "-o", out.toString(), "--stats", statsFile.toString(), all.toString());
+    assertEquals(ExitCodes.ERRORS, run.exit(), run.err());
+    assertEquals(5, lines(out).size());
+    JsonNode stats = JSON.readTree(Files.readString(statsFile));
+    assertEquals(5, stats.get("total").asInt());
+    assertEquals(Map.of("200", 2, "404", 1, "503", 1), JSON.convertValue(stats.get("status"), TreeMap.class));
+    assertEquals(Map.of("invalid-url", 1), JSON.convertValue(stats.get("errors"), TreeMap.class));
+    assertEquals(4, stats.get("latency_ms").get("count").asInt(), "every line with a response, earlier ones too");
+    long thisRun = 0;
+    for (JsonNode second : stats.get("per_second")) {
+      thisRun += second.get("ok").asLong() + second.get("failed").asLong();
+    }
+    assertEquals(2, thisRun, "per second: the lines this run finished");
+  }
+
+  @Test
   void aStatsOrReportFileThatCannotBeWrittenIsAUsageError() {
     for (String option : List.of("--stats", "--report")) {
       Run run = cli("fetch", option, dir.resolve("missing/dir/file").toString(), "-");
