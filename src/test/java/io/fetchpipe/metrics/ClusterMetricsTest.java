@@ -48,6 +48,9 @@ class ClusterMetricsTest {
             "pekko.remote.artery.canonical.hostname = 127.0.0.1",
             "pekko.remote.artery.canonical.port = 0",
             "pekko.cluster.jmx.enabled = off",
+            // The nodes stop together at the end: no need to leave the cluster one by one first.
+            "pekko.coordinated-shutdown.run-by-actor-system-terminate = off",
+            "pekko.cluster.gossip-interval = 200ms",
             "pekko.loglevel = WARNING"))
         .withFallback(ActorTestKit.applicationTestConfig());
     ActorTestKit kit = ActorTestKit.create("fetchpipe-cluster", config);
