@@ -202,6 +202,19 @@ final class FetchCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "no summary line (default: off)")
   boolean quiet;
 
+  @Option(names = "--stats", paramLabel = "FILE",
+      description = "at the end (or when stopped), the run's figures as one JSON object to FILE; - for stderr"
+          + " (default: off)")
+  String stats;
+
+  @Option(names = "--report", paramLabel = "FILE",
+      description = "at the end (or when stopped), a self-contained HTML report of the run to FILE (default: off)")
+  Path report;
+
+  @Option(names = "--metrics", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+      description = "while running, serve Prometheus metrics at http://HOST:PORT/metrics (default: off)")
+  HostPort metrics;
+
   @Override
   public Integer call() {
     verbosity.apply();
@@ -236,7 +249,7 @@ final class FetchCommand implements Callable<Integer> {
     boolean showProgress = progress != null ? progress : parent.console.errIsTerminal();
     return new FetchOptions(inputFile, input == InputFormat.jsonl, template(), overrides,
         order == OrderOption.input ? Order.INPUT : Order.COMPLETION, failFast, output, resume, save, bodyField(),
-        includeHeaders, showProgress, quiet, clusterOptions);
+        includeHeaders, showProgress, quiet, clusterOptions, NumbersOptions.checked(stats, report, metrics));
   }
 
   private JsonLines.BodyField bodyField() {

@@ -22,6 +22,7 @@ import java.nio.file.Path;
  * @param progress progress bar on stderr
  * @param quiet no summary
  * @param cluster how to coordinate a cluster, or null to fetch in this process alone
+ * @param numbers the run's figures to write or serve ({@code --stats}, {@code --report}, {@code --metrics})
  */
 record FetchOptions(
     Path input,
@@ -37,7 +38,8 @@ record FetchOptions(
     boolean includeHeaders,
     boolean progress,
     boolean quiet,
-    ClusterOptions cluster) {
+    ClusterOptions cluster,
+    NumbersOptions numbers) {
 
   /** Whether bodies are held in memory until their line is written. */
   boolean bodiesInLines() {

@@ -56,8 +56,9 @@ final class FetchRun {
   }
 
   int run() {
-    ResumeState earlier = options.resume() ? ResumeState.load(options.output()) : new ResumeState();
     Config loaded = ConfigFactory.load();
+    RunStats stats = new RunStats(options.numbers().any() ? CliSettings.create(loaded).statsHosts() : 0);
+    ResumeState earlier = options.resume() ? ResumeState.load(options.output(), stats::recordEarlier) : new ResumeState();
     // The drain runs in CoordinatedShutdown's first phase, which must outlast the grace period.
     Duration phaseTimeout = CliSettings.create(loaded).shutdownGrace().plusSeconds(5);
     Config config = ConfigFactory.parseString(
@@ -69,8 +70,8 @@ final class FetchRun {
     }
     OutputStream out = openOutput();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfigs.SYSTEM_NAME, config);
-    try {
-      return fetch(system, config, out, earlier);
+    try (MetricsEndpoint metrics = MetricsEndpoint.start(system, options.numbers().metrics(), console, options.quiet())) {
+      return fetch(system, config, out, earlier, stats);
     } finally {
       closeQuietly(out);
       system.terminate();
@@ -88,7 +89,7 @@ final class FetchRun {
     }
   }
 
-  private int fetch(ActorSystem<Void> system, Config config, OutputStream out, ResumeState earlier) {
+  private int fetch(ActorSystem<Void> system, Config config, OutputStream out, ResumeState earlier, RunStats stats) {
     CliSettings cli = CliSettings.create(config);
     PoolSettings poolSettings = options.overrides().apply(PoolSettings.create(config));
     FetchSettings fetchSettings = options.overrides().apply(FetchSettings.create(config))
@@ -101,21 +102,30 @@ final class FetchRun {
     int window = options.bodiesInLines() ? concurrency : Math.max(cli.reorderWindow(), concurrency * 2);
     int flushLines = options.bodiesInLines() ? Math.min(cli.flushLines(), concurrency) : cli.flushLines();
 
-    RunStats stats;
     try (Closing closing = new Closing(backend(system, poolSettings, fetchSettings))) {
       FetchBackend backend = closing.backend();
       // The clock starts with the first request, not before the workers of a cluster have joined.
-      stats = new RunStats();
-      stats.addEarlier(earlier.ok, earlier.failed);
+      stats.startClock();
       run(system, cli, backend, out, earlier, window, flushLines, stats);
     }
     if (Signals.stopping()) {
       return ExitCodes.ERRORS; // the drain printed the summary; the JVM exits with the signal's status
     }
+    boolean written = finish(stats, "");
+    return stats.failed() > 0 || !written ? ExitCodes.ERRORS : ExitCodes.OK;
+  }
+
+  /**
+   * Writes the run's figures where the options say and prints the summary line (with {@code
+   * suffix}), all from one snapshot so that they agree; false when a figures file could not be written.
+   */
+  private boolean finish(RunStats stats, String suffix) {
+    StatsSnapshot snapshot = stats.snapshot();
+    boolean written = new NumbersWriter(console, options.numbers()).write(snapshot);
     if (!options.quiet()) {
-      console.err().println(stats.summary());
+      console.err().println(snapshot.summaryLine() + suffix);
     }
-    return stats.failed() > 0 ? ExitCodes.ERRORS : ExitCodes.OK;
+    return written;
   }
 
   /** Streams the input through the backend's pool into the output, until done or stopped by a signal. */
@@ -134,7 +144,7 @@ final class FetchRun {
           .via(saving.flow())
           .viaMat(KillSwitches.single(), Keep.both())
           .toMat(ResultSink.to(out, new JsonLines.Options(options.includeHeaders(), options.body()), flushLines,
-              cli.flushInterval(), (line, ok) -> stats.record(ok)), Keep.both())
+              cli.flushInterval(), stats::record), Keep.both())
           .run(system);
       UniqueKillSwitch stopInput = running.first().first();
       UniqueKillSwitch stopOutput = running.first().second();
@@ -209,9 +219,7 @@ final class FetchRun {
     system.scheduler().scheduleOnce(grace, stopOutput::shutdown, system.executionContext());
     return finished.handle((done, error) -> {
       progress.close();
-      if (!options.quiet()) {
-        console.err().println(stats.summary() + " (interrupted)");
-      }
+      finish(stats, " (interrupted)");
       console.err().flush();
       return Done.getInstance();
     });

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.function.Consumer;
 
 /**
  * What an earlier run left in the output file: the indexes already written (ok or not) and
@@ -21,10 +22,12 @@ final class ResumeState {
   final BitSet done = new BitSet();
   long ok;
   long failed;
+  private Consumer<JsonNode> counted = line -> { };
 
-  /** Reads {@code file} (missing: nothing done) and repairs a torn end. */
-  static ResumeState load(Path file) {
+  /** Reads {@code file} (missing: nothing done) and repairs a torn end; {@code counted} sees each line kept. */
+  static ResumeState load(Path file, Consumer<JsonNode> counted) {
     ResumeState state = new ResumeState();
+    state.counted = counted;
     if (!Files.exists(file)) {
       return state;
     }
@@ -64,6 +67,7 @@ final class ResumeState {
         return index >= 0; // a duplicate line is kept as it is, but counted once
       }
       done.set(index);
+      counted.accept(node);
       if (node.get("ok").asBoolean()) {
         ok++;
       } else {

@@ -53,6 +53,10 @@ final class WorkerCommand implements Callable<Integer> {
       description = "requests this node fetches at once (default: from config (5))")
   Integer concurrency;
 
+  @Option(names = "--metrics", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+      description = "serve this node's Prometheus metrics at http://HOST:PORT/metrics while it runs (default: off)")
+  HostPort metrics;
+
   @Override
   public Integer call() {
     verbosity.apply();
@@ -73,7 +77,11 @@ final class WorkerCommand implements Callable<Integer> {
         parent.console.out().println(address);
         parent.console.out().flush();
       }
-      if (!serveOneCoordinator(system, slots)) {
+      boolean next;
+      try (MetricsEndpoint endpoint = MetricsEndpoint.start(system, metrics, parent.console, false)) {
+        next = serveOneCoordinator(system, slots);
+      }
+      if (!next) {
         Signals.exitAfterShutdown(ExitCodes.OK); // stopped by a signal, after leaving gracefully
         return ExitCodes.OK;
       }

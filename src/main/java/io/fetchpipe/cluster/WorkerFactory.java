@@ -15,8 +15,10 @@ import org.apache.pekko.Done;
  */
 @FunctionalInterface
 public interface WorkerFactory<Q, R> {
+  /** The key under which the pool's config also carries the pool's name (its metrics' {@code pool} tag). */
+  String POOL_NAME = "fetchpipe-pool-name";
 
-  /** Starts what one pool's jobs need on this node. */
+  /** Starts what one pool's jobs need on this node; {@code poolConfig} also holds {@link #POOL_NAME}. */
   Serving<Q, R> serve(Config poolConfig);
 
   /**

@@ -83,6 +83,14 @@ public class JobPool<Q, R> implements AutoCloseable {
     return engine;
   }
 
+  /**
+   * The pool's name, unique among the live pools of its actor system: its router actor's name and
+   * the {@code pool} tag of its metrics (see {@code io.fetchpipe.metrics.FetchpipeMetrics}).
+   */
+  public String name() {
+    return engine.name();
+  }
+
   /** The settings this pool runs with. */
   public PoolSettings settings() {
     return engine.settings();

@@ -71,6 +71,11 @@ public final class TaskPool implements AutoCloseable {
     return new JobPool<>(engine);
   }
 
+  /** The pool's name ({@code tasks-N}): its router's name and the {@code pool} tag of its metrics. */
+  public String name() {
+    return engine.name();
+  }
+
   /** The settings this pool runs with. */
   public PoolSettings settings() {
     return engine.settings();

@@ -5,7 +5,9 @@ import io.fetchpipe.cluster.ClusterWorkers;
 import io.fetchpipe.cluster.WorkerFactory;
 import io.fetchpipe.core.JobHandler;
 import io.fetchpipe.core.PoolSettings;
+import io.fetchpipe.core.internal.Part;
 import io.fetchpipe.http.internal.FetchClient;
+import io.fetchpipe.http.internal.ObservedClient;
 import io.fetchpipe.http.internal.FetchPayloads;
 import io.fetchpipe.http.internal.TargetUrl;
 import java.util.concurrent.CompletionStage;
@@ -41,12 +43,14 @@ public final class ClusterFetch {
 
   /** Offers {@code slots} fetch workers of this node to every fetch pool of the cluster. */
   public static ClusterWorkers.Offer offerWorkers(ActorSystem<?> system, int slots) {
-    return ClusterWorkers.offer(system, KIND, slots, config -> serve(system, slots, FetchSettings.create(config)));
+    return ClusterWorkers.offer(system, KIND, slots, config -> serve(system, slots, FetchSettings.create(config),
+        config.hasPath(WorkerFactory.POOL_NAME) ? config.getString(WorkerFactory.POOL_NAME) : KIND));
   }
 
   private static WorkerFactory.Serving<FetchRequest, FetchResponse> serve(ActorSystem<?> system, int slots,
-      FetchSettings settings) {
+      FetchSettings settings, String poolName) {
     FetchClient client = FetchClient.start(system, slots, settings);
+    Part connections = ObservedClient.register(system, poolName, client);
     return new WorkerFactory.Serving<>() {
       @Override
       public JobHandler<FetchRequest, FetchResponse> handler() {
@@ -55,7 +59,7 @@ public final class ClusterFetch {
 
       @Override
       public CompletionStage<Done> stop() {
-        return client.close();
+        return client.close().whenComplete((done, error) -> connections.close());
       }
     };
   }

@@ -3,7 +3,9 @@ package io.fetchpipe.http;
 import io.fetchpipe.core.JobPool;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.PoolSettings;
+import io.fetchpipe.core.internal.Part;
 import io.fetchpipe.http.internal.FetchClient;
+import io.fetchpipe.http.internal.ObservedClient;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -28,11 +30,13 @@ import org.apache.pekko.actor.typed.ActorSystem;
 public final class Fetcher extends JobPool<FetchRequest, FetchResponse> {
   private final FetchSettings settings;
   private final FetchClient client;
+  private final Part connections;
 
   private Fetcher(JobPool<FetchRequest, FetchResponse> pool, FetchSettings settings, FetchClient client) {
     super(pool);
     this.settings = settings;
     this.client = client;
+    this.connections = ObservedClient.register(pool.system(), pool.name(), client);
   }
 
   /** A fetcher with the settings of the system's config ({@code fetchpipe.pool}, {@code fetchpipe.http}). */
@@ -81,6 +85,6 @@ public final class Fetcher extends JobPool<FetchRequest, FetchResponse> {
    */
   @Override
   public CompletionStage<Done> closeAsync() {
-    return super.closeAsync().thenCompose(done -> client.close());
+    return super.closeAsync().thenCompose(done -> client.close()).whenComplete((done, error) -> connections.close());
   }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.http.FetchErrorKind;
-import io.fetchpipe.http.FetchFailure;
 import io.fetchpipe.http.FetchResponse;
 import io.fetchpipe.http.Header;
 import io.fetchpipe.http.ResponseBody;
@@ -145,16 +144,14 @@ public final class JsonLines {
       } else {
         writeError(json, response, FetchErrorKind.DECODE.wireName(), "body is not JSON");
       }
-      writeTiming(json, millis(outcome, response.attempts()), response.attempts());
+      writeTiming(json, result.elapsedMillis(), result.attempts());
       writeResponse(json, response, ok ? parsed : null, ok);
     } else {
       Outcome.Failure<FetchResponse> failure = (Outcome.Failure<FetchResponse>) outcome;
-      FetchFailure fetchFailure = failure.cause() instanceof FetchFailure f ? f : null;
-      response = fetchFailure == null ? null : fetchFailure.response();
+      response = result.response();
       ok = false;
       writeError(json, response, failure.kind().wireName(), failure.message());
-      int attempts = attempts(failure, fetchFailure);
-      writeTiming(json, millis(outcome, attempts), attempts);
+      writeTiming(json, result.elapsedMillis(), result.attempts());
       if (response != null) {
         writeResponse(json, response, null, false);
       }
@@ -244,20 +241,6 @@ public final class JsonLines {
       joined.merge(header.name().toLowerCase(Locale.ROOT), header.value(), (first, next) -> first + ", " + next);
     }
     return joined;
-  }
-
-  /** Attempts of a failure: as the fetch counted them, else 1 if it started at all. */
-  private static int attempts(Outcome.Failure<FetchResponse> failure, FetchFailure fetchFailure) {
-    if (fetchFailure != null) {
-      return fetchFailure.attempts();
-    }
-    return failure.startedAt().equals(failure.finishedAt()) ? 0 : 1;
-  }
-
-  /** elapsed_ms runs from the first request's start; with no request started it is 0. */
-  private static double millis(Outcome<?> outcome, int attempts) {
-    long tenthsOfMillis = attempts == 0 ? 0 : Math.round(outcome.elapsed().toNanos() / 100_000.0);
-    return tenthsOfMillis / 10.0;
   }
 
   private static void writeTiming(JsonGenerator json, double elapsedMillis, int attempts) throws IOException {

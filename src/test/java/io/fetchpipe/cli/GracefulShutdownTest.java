@@ -46,7 +46,8 @@ class GracefulShutdownTest extends WithEmbeddedServer {
   private Process start(Path input) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(java, "-Dfetchpipe.cli.shutdown-grace=3s", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "fetch", "-c", "8", "--order", "completion", input.toString())
+        Main.class.getName(), "fetch", "-c", "8", "--order", "completion", "--stats", dir.resolve("stats.json").toString(),
+        input.toString())
         .redirectError(dir.resolve("stderr.txt").toFile())
         .start();
   }
@@ -71,6 +72,10 @@ class GracefulShutdownTest extends WithEmbeddedServer {
       List<String> stderr = Files.readAllLines(dir.resolve("stderr.txt"));
       assertEquals(1, stderr.size(), "the summary alone (closing the fetcher mid-shutdown is no error): " + stderr);
       assertTrue(stderr.get(0).matches("fetchpipe: 8 ok, 0 failed in .* \\(interrupted\\)"), stderr.get(0));
+      JsonNode stats = JSON.readTree(dir.resolve("stats.json").toFile());
+      assertEquals(8, stats.get("total").asInt(), "--stats is written for what completed: " + stats);
+      assertEquals(8, stats.get("latency_ms").get("count").asInt(), stats.toString());
+      assertEquals(8, stats.get("status").get("200").asInt(), stats.toString());
     } finally {
       process.destroyForcibly();
     }

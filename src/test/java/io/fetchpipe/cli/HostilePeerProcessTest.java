@@ -80,7 +80,8 @@ class HostilePeerProcessTest extends WithEmbeddedServer {
       assertKinds(fetch.stdout());
       List<String> stderr = fetch.stderr().lines().toList();
       assertEquals(1, stderr.size(), "the summary alone: " + stderr);
-      assertTrue(stderr.get(0).matches("fetchpipe: 1 ok, 3 failed in [0-9.]+ s \\([0-9.]+ req/s\\)"), stderr.get(0));
+      assertTrue(stderr.get(0).matches("fetchpipe: 1 ok, 3 failed in [0-9.]+ s \\([0-9.]+ req/s\\)"
+          + "; p50 [0-9.]+ ms, p90 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms"), stderr.get(0));
     }
   }
 }

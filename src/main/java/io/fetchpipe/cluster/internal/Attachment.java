@@ -1,9 +1,12 @@
 package io.fetchpipe.cluster.internal;
 
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import io.fetchpipe.InternalApi;
 import io.fetchpipe.cluster.WorkerFactory;
 import io.fetchpipe.core.JobHandler;
+import io.fetchpipe.core.internal.Part;
+import io.fetchpipe.core.internal.Parts;
 import io.fetchpipe.core.internal.ThrottlingRouter;
 import io.fetchpipe.core.internal.Worker;
 import java.util.ArrayList;
@@ -43,29 +46,34 @@ final class Attachment extends AbstractBehavior<Attachment.Command> {
   private final WorkerFactory.Serving<?, ?> serving;
   private final ActorRef<ThrottlingRouter.Command> router;
   private final List<ActorRef<Worker.Command>> workers = new ArrayList<>();
+  private final Part part;
 
   private Attachment(ActorContext<Command> context, WorkerFactory.Serving<?, ?> serving,
-      ActorRef<ThrottlingRouter.Command> router) {
+      ActorRef<ThrottlingRouter.Command> router, Part part) {
     super(context);
     this.serving = serving;
     this.router = router;
+    this.part = part;
   }
 
   static Behavior<Command> create(WorkerHost.Attach attach, int slots, WorkerFactory<?, ?> factory,
       ActorRef<WorkerHost.Command> host) {
     return Behaviors.setup(context -> {
       WorkerFactory.Serving<?, ?> serving;
+      String poolName = attach.router().path().name();
       try {
-        serving = factory.serve(ConfigFactory.parseString(attach.poolConfig()));
+        serving = factory.serve(ConfigFactory.parseString(attach.poolConfig())
+            .withValue(WorkerFactory.POOL_NAME, ConfigValueFactory.fromAnyRef(poolName)));
       } catch (RuntimeException e) {
         context.getLog().warn("cannot serve a pool of {}: {}", attach.router().path(), e.getMessage());
         attach.replyTo().tell(new WorkerHost.Attached(host, List.of()));
         return Behaviors.stopped();
       }
-      Attachment attachment = new Attachment(context, serving, attach.router());
+      Part part = Parts.get(context.getSystem()).register(Part.Kind.WORKERS, poolName);
+      Attachment attachment = new Attachment(context, serving, attach.router(), part);
       JobHandler<Object, Object> handler = erase(serving.handler());
       for (int i = 1; i <= slots; i++) {
-        Behavior<Worker.Command> worker = Behaviors.supervise(Worker.create(handler, attach.router()))
+        Behavior<Worker.Command> worker = Behaviors.supervise(Worker.create(handler, attach.router(), part))
             .onFailure(Exception.class, SupervisorStrategy.restart().withLoggingEnabled(false));
         ActorRef<Worker.Command> ref = context.spawn(worker, "worker-" + i);
         context.watchWith(ref, new WorkerStopped(ref));
@@ -104,6 +112,7 @@ final class Attachment extends AbstractBehavior<Attachment.Command> {
   }
 
   private Behavior<Command> onPostStop() {
+    part.close();
     serving.stop();
     return this;
   }

@@ -89,6 +89,11 @@ final class JobQueue {
     return keyed ? keyOf.apply(job.request()) : null;
   }
 
+  /** Jobs waiting: queued, and waiting for a retry (submits not yet admitted are not counted). */
+  int waitingCount() {
+    return queue.size() + awaitingRetry.size();
+  }
+
   boolean hasStartable() {
     return !queue.isEmpty();
   }

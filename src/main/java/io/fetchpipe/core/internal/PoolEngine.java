@@ -31,8 +31,10 @@ public final class PoolEngine {
 
   private final ActorSystem<?> system;
   private final PoolSettings settings;
+  private final Part part;
   private final PendingRef<ThrottlingRouter.Command> router;
   private final CompletableFuture<Done> terminated = new CompletableFuture<>();
+  private final CompletionStage<Done> stopped;
   private final AtomicLong batchIds = new AtomicLong();
   // Held while checking `closed` and telling the router, so nothing is told after Close.
   private final Object lock = new Object();
@@ -42,9 +44,12 @@ public final class PoolEngine {
       java.util.function.Function<Object, Object> keyOf, String name) {
     this.system = system;
     this.settings = settings;
+    this.part = Parts.get(system).register(Part.Kind.POOL, name);
     this.router = new PendingRef<>(FetchpipeExtension.get(system).spawn(
-        ThrottlingRouter.create(supply, keyOf, settings, terminated), name,
+        ThrottlingRouter.create(supply, keyOf, settings, terminated, part), name,
         DispatcherChoice.props(settings.dispatcher())));
+    // The pool's metrics go with it, before anyone waiting for the close hears of it.
+    this.stopped = terminated.whenComplete((done, error) -> part.close());
   }
 
   // The one place where requests and results lose their types: the workers run any handler.
@@ -72,6 +77,11 @@ public final class PoolEngine {
   /** The actor system the pool runs in. */
   public ActorSystem<?> system() {
     return system;
+  }
+
+  /** The pool's name: its router's name, and the {@code pool} tag of its metrics. */
+  public String name() {
+    return part.name();
   }
 
   /** The pool's settings. */
@@ -136,7 +146,7 @@ public final class PoolEngine {
         router.tell(ThrottlingRouter.Close.INSTANCE);
       }
     }
-    return terminated;
+    return stopped;
   }
 
   /** Whether {@link #close()} was called. */

@@ -162,6 +162,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private final TimerScheduler<Command> timers;
   private final JobQueue waiting;
   private final CompletableFuture<Done> terminated;
+  private final Part part;
 
   private final ArrayDeque<ActorRef<Worker.Command>> idle = new ArrayDeque<>();
   private final Map<ActorRef<Worker.Command>, JobQueue.Queued> running = new HashMap<>();
@@ -182,8 +183,10 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       WorkerSupply supply,
       Function<Object, Object> keyOf,
       PoolSettings settings,
-      CompletableFuture<Done> terminated) {
+      CompletableFuture<Done> terminated,
+      Part part) {
     super(context);
+    this.part = part;
     this.timers = timers;
     this.supply = supply;
     this.settings = settings;
@@ -216,8 +219,18 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       Function<Object, Object> keyOf,
       PoolSettings settings,
       CompletableFuture<Done> terminated) {
+    return create(supply, keyOf, settings, terminated, Part.unobserved(Part.Kind.POOL, "pool"));
+  }
+
+  /** A router whose workers come from {@code supply}, telling {@code part} of its starts, outcomes and gauges. */
+  public static Behavior<Command> create(
+      WorkerSupply supply,
+      Function<Object, Object> keyOf,
+      PoolSettings settings,
+      CompletableFuture<Done> terminated,
+      Part part) {
     return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new ThrottlingRouter(context, timers, supply, keyOf, settings, terminated)));
+        timers -> new ThrottlingRouter(context, timers, supply, keyOf, settings, terminated, part)));
   }
 
   @Override
@@ -344,7 +357,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   }
 
   /** What a retryable failure amounts to once no retry is left. */
-  private static Outcome<?> finalOutcome(Outcome.Failure<?> failure, RetryableFailure retryable) {
+  static Outcome<?> finalOutcome(Outcome.Failure<?> failure, RetryableFailure retryable) {
     if (retryable.finalValue() != null) {
       return Outcome.success(failure.index(), retryable.finalValue(), failure.startedAt(), failure.finishedAt());
     }
@@ -507,6 +520,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
    * gather in one message.
    */
   private void deliver(Batch batch, Outcome<?> outcome) {
+    part.finished(outcome);
     if (!sendOutcomesQueued) {
       sendOutcomesQueued = true;
       getContext().getSelf().tell(SendOutcomes.INSTANCE);
@@ -557,8 +571,14 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     }
   }
 
-  /** Starts queued jobs while a slot, a token and a job whose key is below its limit are there. */
+  /** Starts what may start, then publishes the pool's gauges. */
   private void dispatch() {
+    startWhatMay();
+    part.gauges(running.size(), waiting.waitingCount());
+  }
+
+  /** Starts queued jobs while a slot, a token and a job whose key is below its limit are there. */
+  private void startWhatMay() {
     while (!closing && waiting.hasStartable() && running.size() < settings.maxConcurrency()) {
       if (!bucket.hasToken()) {
         startRefilling();
@@ -576,6 +596,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       bucket.take();
       running.put(worker, next);
       worker.tell(new Worker.Run(next.job()));
+      part.started();
       restKey(next);
       if (!bucket.isFull()) {
         startRefilling();

@@ -67,6 +67,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
   private final JobHandler<Object, Object> handler;
   private final ActorRef<ThrottlingRouter.Command> router;
+  private final Part part; // of a node's workers for another node's pool; unobserved in a local pool
 
   private Job<?> current;
   private Instant startedAt;
@@ -82,15 +83,23 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private Worker(
       ActorContext<Command> context,
       JobHandler<Object, Object> handler,
-      ActorRef<ThrottlingRouter.Command> router) {
+      ActorRef<ThrottlingRouter.Command> router,
+      Part part) {
     super(context);
     this.handler = handler;
     this.router = router;
+    this.part = part;
   }
 
   /** A worker that runs jobs with {@code handler} and reports to {@code router}. */
   public static Behavior<Command> create(JobHandler<Object, Object> handler, ActorRef<ThrottlingRouter.Command> router) {
-    return Behaviors.setup(context -> new Worker(context, handler, router));
+    return create(handler, router, Part.unobserved(Part.Kind.WORKERS, "workers"));
+  }
+
+  /** A worker that also tells {@code part} of every attempt it starts and its outcome. */
+  public static Behavior<Command> create(JobHandler<Object, Object> handler, ActorRef<ThrottlingRouter.Command> router,
+      Part part) {
+    return Behaviors.setup(context -> new Worker(context, handler, router, part));
   }
 
   @Override
@@ -116,6 +125,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     }
     cancelTimeout(); // the previous run's, if its task's completion settled it
     current = job;
+    part.started();
     startedAt = job.firstStartedAt() != null ? job.firstStartedAt() : Instant.now();
     cancellation = new Cancellation(job.index(), job.attempt());
     settlement = new Settlement();
@@ -144,7 +154,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       return afterJob();
     }
     settlement.stage = started;
-    started.whenComplete(new Completion(getContext().getSelf(), router, job, startedAt, cancellation, settlement));
+    started.whenComplete(new Completion(getContext().getSelf(), router, job, startedAt, cancellation, settlement, part));
     return this;
   }
 
@@ -225,6 +235,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   private void report(Job<?> job, Outcome<?> outcome) {
+    part.finished(outcome);
     router.tell(new ThrottlingRouter.WorkerDone(getContext().getSelf(), job.batch().id(), outcome));
   }
 
@@ -272,7 +283,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
    * the completing thread (each report is one message, as from the worker itself).
    */
   private record Completion(ActorRef<Command> worker, ActorRef<ThrottlingRouter.Command> router, Job<?> job,
-      Instant startedAt, Cancellation cancellation, Settlement settlement) implements BiConsumer<Object, Throwable> {
+      Instant startedAt, Cancellation cancellation, Settlement settlement, Part part)
+      implements BiConsumer<Object, Throwable> {
     @Override
     public void accept(Object value, Throwable error) {
       int before = settlement.settleForCompletion();
@@ -285,6 +297,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       Outcome<?> outcome = error == null
           ? Outcome.success(job.index(), value, startedAt, now)
           : Outcome.failure(job.index(), error, startedAt, now);
+      part.finished(outcome);
       router.tell(new ThrottlingRouter.WorkerDone(worker, job.batch().id(), outcome));
       if (settlement.isWatched(before)) {
         worker.tell(Settled.INSTANCE);

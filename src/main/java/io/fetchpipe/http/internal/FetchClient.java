@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ClientTransport;
@@ -28,12 +29,15 @@ public final class FetchClient {
   private final Materializer materializer;
   private final HttpFetchHandler handler;
   private final FetchSettings settings;
+  private final HostBreakers breakers;
 
-  private FetchClient(HostPools pools, Materializer materializer, HttpFetchHandler handler, FetchSettings settings) {
+  private FetchClient(HostPools pools, Materializer materializer, HttpFetchHandler handler, FetchSettings settings,
+      HostBreakers breakers) {
     this.pools = pools;
     this.materializer = materializer;
     this.handler = handler;
     this.settings = settings;
+    this.breakers = breakers;
   }
 
   /**
@@ -48,7 +52,7 @@ public final class FetchClient {
     HostBreakers breakers = new HostBreakers(system.classicSystem().scheduler(),
         settings.breakerMaxFailures(), settings.breakerResetTimeout());
     HttpFetchHandler handler = new HttpFetchHandler(settings, pools, breakers, materializer, system.executionContext());
-    return new FetchClient(pools, materializer, handler, settings);
+    return new FetchClient(pools, materializer, handler, settings, breakers);
   }
 
   /**
@@ -99,6 +103,20 @@ public final class FetchClient {
   /** How many host pools are open now. */
   public int openPools() {
     return pools.openPools();
+  }
+
+  /**
+   * Connections open now, as far as the client can tell: Pekko HTTP does not show how many
+   * connections a host pool holds, so this counts the open host pools (each holds at least one
+   * connection while it is open, at most the per-host limit).
+   */
+  public int openConnections() {
+    return pools.openPools();
+  }
+
+  /** Tells {@code listener} the host of every circuit breaker that opens. */
+  public void onBreakerOpen(Consumer<String> listener) {
+    breakers.onOpen(listener);
   }
 
   /**

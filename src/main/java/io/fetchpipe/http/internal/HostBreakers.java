@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.Scheduler;
 import org.apache.pekko.pattern.CircuitBreaker;
 
@@ -33,6 +34,7 @@ public final class HostBreakers {
   private final int maxFailures;
   private final Duration resetTimeout;
   private final ConcurrentMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+  private volatile Consumer<String> onOpen = host -> { };
 
   /** Breakers opening after {@code maxFailures} (0: never) for {@code resetTimeout}. */
   public HostBreakers(Scheduler scheduler, int maxFailures, Duration resetTimeout) {
@@ -64,14 +66,24 @@ public final class HostBreakers {
     if (breakers.size() > MAX_HOSTS) {
       breakers.values().removeIf(CircuitBreaker::isClosed);
     }
-    CircuitBreaker breaker = breakers.computeIfAbsent(hostKey,
-        key -> CircuitBreaker.create(scheduler, maxFailures, Duration.ZERO, resetTimeout));
+    CircuitBreaker breaker = breakers.computeIfAbsent(hostKey, this::breakerOf);
     Ticket ticket = new Ticket();
     breaker.callWithCircuitBreakerCS(() -> {
       ticket.admitted = true;
       return ticket.settled;
     });
     return ticket.admitted ? ticket : null;
+  }
+
+  private CircuitBreaker breakerOf(String hostKey) {
+    CircuitBreaker breaker = CircuitBreaker.create(scheduler, maxFailures, Duration.ZERO, resetTimeout);
+    breaker.addOnOpenListener(() -> onOpen.accept(hostKey));
+    return breaker;
+  }
+
+  /** Tells {@code listener} the host of every breaker that opens from now on (on the thread that opens it). */
+  public void onOpen(Consumer<String> listener) {
+    onOpen = listener;
   }
 
   /** One request's passage through its host's breaker. */

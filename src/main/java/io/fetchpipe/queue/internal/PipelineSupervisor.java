@@ -5,6 +5,8 @@ import io.fetchpipe.core.JobHandler;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.internal.DispatcherChoice;
 import io.fetchpipe.core.internal.FetchpipeExtension;
+import io.fetchpipe.core.internal.Part;
+import io.fetchpipe.core.internal.Parts;
 import io.fetchpipe.queue.PipelineSettings;
 import io.fetchpipe.queue.PipelineSummary;
 import java.util.concurrent.CompletionStage;
@@ -64,15 +66,18 @@ public final class PipelineSupervisor extends AbstractBehavior<PipelineSuperviso
   public static CompletionStage<PipelineSummary> start(ActorSystem<?> system, PipelineSettings settings,
       Source<?, ?> input, JobHandler<?, ?> logic, Consumer<Outcome<?>> onOutcome) {
     CompletableFuture<PipelineSummary> result = new CompletableFuture<>();
+    String name = "pipeline-" + RUNS.incrementAndGet();
+    Part part = Parts.get(system).register(Part.Kind.PIPELINE, name);
     FetchpipeExtension.get(system)
-        .spawn(create(settings, input, logic, onOutcome, result), "pipeline-" + RUNS.incrementAndGet(),
+        .spawn(create(settings, input, logic, onOutcome, result, part), name,
             DispatcherChoice.props(settings.dispatcher()))
         .whenComplete((started, error) -> {
           if (error != null) {
             result.completeExceptionally(error);
           }
         });
-    return result;
+    // The run's metrics go with it, before its caller hears it is over.
+    return result.whenComplete((summary, error) -> part.close());
   }
 
   /** The producer's and consumers' props: the bounded mailbox on the pipeline's dispatcher. */
@@ -81,11 +86,11 @@ public final class PipelineSupervisor extends AbstractBehavior<PipelineSuperviso
   }
 
   private static Behavior<Command> create(PipelineSettings settings, Source<?, ?> input, JobHandler<?, ?> logic,
-      Consumer<Outcome<?>> onOutcome, CompletableFuture<PipelineSummary> result) {
+      Consumer<Outcome<?>> onOutcome, CompletableFuture<PipelineSummary> result, Part part) {
     return Behaviors.setup(context -> {
       List<String> names = IntStream.rangeClosed(1, settings.consumers()).mapToObj(i -> "consumer-" + i).toList();
       ActorRef<QueueProducer.Command> producer = context.spawn(
-          QueueProducer.create(settings, context.getSelf(), names, onOutcome), "producer", actorProps(settings));
+          QueueProducer.create(settings, context.getSelf(), names, onOutcome, part), "producer", actorProps(settings));
       for (String name : names) {
         Behavior<QueueConsumer.Command> consumer = Behaviors.supervise(QueueConsumer.create(name, producer, context.getSelf(), logic))
             .onFailure(Exception.class, SupervisorStrategy.restart().withLoggingEnabled(false));

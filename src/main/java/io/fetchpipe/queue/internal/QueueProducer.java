@@ -2,6 +2,7 @@ package io.fetchpipe.queue.internal;
 
 import io.fetchpipe.InternalApi;
 import io.fetchpipe.core.Outcome;
+import io.fetchpipe.core.internal.Part;
 import io.fetchpipe.queue.PipelineSettings;
 import io.fetchpipe.queue.PipelineSummary;
 import java.util.ArrayDeque;
@@ -75,10 +76,14 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
   private final Consumer<Outcome<?>> onOutcome;
   private final Map<String, Long> consumed = new LinkedHashMap<>();
   private long failed;
+  private final Part part;
+  private int working; // items handed to consumers and not yet done
 
   private QueueProducer(ActorContext<Command> context, PipelineSettings settings,
-      ActorRef<PipelineSupervisor.Command> supervisor, List<String> consumerNames, Consumer<Outcome<?>> onOutcome) {
+      ActorRef<PipelineSupervisor.Command> supervisor, List<String> consumerNames, Consumer<Outcome<?>> onOutcome,
+      Part part) {
     super(context);
+    this.part = part;
     this.capacity = settings.queueCapacity();
     this.consumers = settings.consumers();
     this.supervisor = supervisor;
@@ -88,8 +93,15 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
 
   /** A producer for consumers of these names, passing every outcome to {@code onOutcome}. */
   static Behavior<Command> create(PipelineSettings settings, ActorRef<PipelineSupervisor.Command> supervisor,
-      List<String> consumerNames, Consumer<Outcome<?>> onOutcome) {
-    return Behaviors.setup(context -> new QueueProducer(context, settings, supervisor, consumerNames, onOutcome));
+      List<String> consumerNames, Consumer<Outcome<?>> onOutcome, Part part) {
+    return Behaviors.setup(context -> new QueueProducer(context, settings, supervisor, consumerNames, onOutcome, part));
+  }
+
+  /** Hands {@code item} to {@code consumer} and tells the run's part. */
+  private void work(ActorRef<QueueConsumer.Command> consumer, Item<?> item) {
+    consumer.tell(new QueueConsumer.Work(item));
+    working++;
+    part.started();
   }
 
   @Override
@@ -113,11 +125,12 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
     produced++;
     ActorRef<QueueConsumer.Command> consumer = waiting.pollFirst();
     if (consumer != null) {
-      consumer.tell(new QueueConsumer.Work(offer.item()));
+      work(consumer, offer.item());
     } else {
       queue.addLast(offer.item());
       maxBacklog = Math.max(maxBacklog, queue.size());
     }
+    part.gauges(working, queue.size());
     if (queue.size() < capacity) {
       offer.ackTo().tell(Ack.INSTANCE);
     } else {
@@ -131,6 +144,8 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
     if (!done.outcome().isSuccess()) {
       failed++;
     }
+    working--;
+    part.finished(done.outcome());
     onOutcome.accept(done.outcome());
     return onDemand(new Demand(done.consumer()));
   }
@@ -138,7 +153,8 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
   private Behavior<Command> onDemand(Demand demand) {
     Item<?> next = queue.pollFirst();
     if (next != null) {
-      demand.consumer().tell(new QueueConsumer.Work(next));
+      work(demand.consumer(), next);
+      part.gauges(working, queue.size());
       if (heldAck != null) {
         heldAck.tell(Ack.INSTANCE);
         heldAck = null;
@@ -149,6 +165,7 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
       return sendSentinel(demand.consumer());
     }
     waiting.addLast(demand.consumer());
+    part.gauges(working, queue.size());
     return this;
   }
 

@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.PoolSettings;
 import io.fetchpipe.core.Task;
+import io.fetchpipe.core.TaskContext;
 import io.fetchpipe.core.TaskPool;
+import io.fetchpipe.http.FetchRequest;
+import io.fetchpipe.http.FetchResponse;
+import io.fetchpipe.http.Fetcher;
+import io.fetchpipe.queue.Pipeline;
+import io.fetchpipe.queue.PipelineSummary;
 import java.net.URL;
 import java.util.Collections;
 import java.util.List;
@@ -15,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Source;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +54,9 @@ class AdoptionTest {
         "me.tongfei.progressbar.ProgressBar",
         // Nor the test kit's foundations: an application's test scope brings them if it wants.
         // (Pekko's SLF4J bridge is here all the same: pekko-actor-typed depends on it.)
-        "org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit")) {
+        "org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit",
+        // Nor Micrometer: metrics are for applications that bind them (this run leaves it off the class path).
+        "io.micrometer.core.instrument.MeterRegistry")) {
       assertThrows(ClassNotFoundException.class, () -> Class.forName(name), name + " is on the class path");
     }
   }
@@ -57,6 +66,19 @@ class AdoptionTest {
     List<URL> found = Collections.list(getClass().getClassLoader().getResources("application.conf"));
     assertEquals(1, found.size(), "application.conf on the class path: " + found);
     assertTrue(found.get(0).getPath().contains("/consumer/target/classes/"), found.get(0).toString());
+  }
+
+  @Test
+  void aFetcherAndAPipelineRunWithoutMicrometer() throws Exception {
+    try (Fetcher fetcher = Fetcher.create(system)) {
+      Outcome<FetchResponse> refused = fetcher.gather(List.of(FetchRequest.get("http://127.0.0.1:1/")))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS).get(0);
+      assertEquals("connect", ((Outcome.Failure<FetchResponse>) refused).kind().wireName());
+    }
+    PipelineSummary summary = Pipeline.create(system)
+        .run(Source.range(1, 3), (Integer item, TaskContext context) -> CompletableFuture.completedFuture(item))
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(3, summary.produced());
   }
 
   @Test
