@@ -33,6 +33,7 @@ public final class NetworkErrors {
 
   /** What went wrong in the handshake, from the exception and its causes. */
   static String tlsMessage(SSLException error) {
+    // The most telling cause first: an expiry is also a failed path validation.
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof CertificateExpiredException) {
         return "certificate expired: " + ClientErrors.message(t);
@@ -40,8 +41,10 @@ public final class NetworkErrors {
       if (t instanceof CertificateNotYetValidException) {
         return "certificate not yet valid: " + ClientErrors.message(t);
       }
-      if (t instanceof CertPathValidatorException invalid && invalid.getReason()
-          == CertPathValidatorException.BasicReason.EXPIRED) {
+    }
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof CertPathValidatorException invalid
+          && invalid.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
         return "certificate expired: " + ClientErrors.message(t);
       }
       if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
