@@ -84,8 +84,10 @@ public final class ProxySettings {
       return this;
     }
     Variable all = variable(environment, "all_proxy", "ALL_PROXY");
-    Variable forHttps = Objects.requireNonNullElse(variable(environment, "https_proxy", "HTTPS_PROXY"), all);
-    Variable forHttp = Objects.requireNonNullElse(variable(environment, "http_proxy", null), all);
+    Variable forHttps = variable(environment, "https_proxy", "HTTPS_PROXY");
+    forHttps = forHttps != null ? forHttps : all;
+    Variable forHttp = variable(environment, "http_proxy", null);
+    forHttp = forHttp != null ? forHttp : all;
     Variable bypassing = variable(environment, "no_proxy", "NO_PROXY");
     return new ProxySettings(
         http != null || forHttp == null ? http : forHttp.proxy(),
