@@ -1,6 +1,7 @@
 package io.fetchpipe.cli;
 
 import io.fetchpipe.http.FetchSettings;
+import io.fetchpipe.http.ProxyServer;
 import io.fetchpipe.http.ProxySettings;
 import io.fetchpipe.http.TlsSettings;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.Map;
  * @param insecure {@code -k}
  * @param clientPem the client certificate chain and key of {@code --cert}/{@code --key}, or null
  */
-record NetworkOverrides(boolean proxyGiven, io.fetchpipe.http.ProxyServer proxy, List<String> noProxy,
+record NetworkOverrides(boolean proxyGiven, ProxyServer proxy, List<String> noProxy,
     Map<String, String> environment, String trustedPem, boolean insecure, String clientPem) {
 
   /** {@code configured} with the environment, then the options, applied. */

@@ -13,11 +13,14 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -132,6 +135,45 @@ class TlsFetchTest {
     TlsIdentity stranger = TlsIdentity.authority("another CA").issue("a stranger");
     tlsFailure(fetch(trustingTheCa().withClientCertificatePem(stranger.chainPem(), stranger.privateKeyPem()), url),
         "client certificate refused or missing");
+  }
+
+  @Test
+  void anApplicationsOwnSslContextIsUsedAndHostNamesAreStillChecked() throws Exception {
+    SSLContext own = SSLContext.getInstance("TLS");
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    KeyStore anchors = KeyStore.getInstance("PKCS12");
+    anchors.load(null, null);
+    anchors.setCertificateEntry("ca", CA.certificate());
+    trust.init(anchors);
+    own.init(null, trust.getTrustManagers(), null);
+    TestServer server = https(ServerTls.of(CA.issue("localhost")));
+    TlsSettings ownContext = TlsSettings.defaults().withSslContext(own);
+    assertEquals(200, fetch(ownContext, "https://localhost:" + server.port() + "/get").getOrThrow().status());
+    tlsFailure(fetch(ownContext, server.address() + "/get"), "host name mismatch");
+  }
+
+  @Test
+  void oneFetcherKeepsOneConnectionPoolPerHostForAllItsHttpsRequests() throws Exception {
+    TestServer server = https(ServerTls.of(CA.issue("localhost", "127.0.0.1")));
+    FetchSettings settings = FetchSettings.create(testKit.system()).withTls(trustingTheCa());
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      urls.add(server.address() + "/get?n=" + i);
+    }
+    try (Fetcher fetcher = Fetcher.create(testKit.system(), PoolSettings.create(testKit.system()), settings)) {
+      List<Outcome<FetchResponse>> outcomes = fetcher.fetchAll(urls).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertTrue(outcomes.stream().allMatch(Outcome::isSuccess), outcomes.toString());
+      assertEquals(1, fetcher.openConnectionPools(), "one TLS context for the fetcher: one pool for the host");
+    }
+    assertEquals(20, server.stats().requests());
+  }
+
+  @Test
+  void aServerThatAnswersInPlainTextSaysSo() throws Exception {
+    TestServer plain = TestServer.start(testKit.system()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    servers.add(plain);
+    tlsFailure(fetch(TlsSettings.defaults(), "https://127.0.0.1:" + plain.port() + "/get"),
+        "the server does not speak TLS");
   }
 
   @Test

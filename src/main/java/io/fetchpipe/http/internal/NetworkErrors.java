@@ -14,7 +14,8 @@ import javax.net.ssl.SSLException;
  * Names what failed on the way to a server: a proxy ({@code proxy}: unreachable, or it refused
  * the tunnel or the request) or the TLS handshake ({@code tls}: an untrusted, expired or not yet
  * valid certificate, a host name the certificate does not name, no protocol both sides speak, a
- * client certificate refused or missing). Anything else is left to {@link ClientErrors}.
+ * client certificate refused or missing, a server that answers in plain text). Anything else is
+ * left to {@link ClientErrors}.
  */
 @InternalApi
 public final class NetworkErrors {
@@ -64,6 +65,9 @@ public final class NetworkErrors {
     if (lower.contains("certificate_required") || lower.contains("bad_certificate")
         || lower.contains("unknown_ca") || lower.contains("certificate_unknown")) {
       return "client certificate refused or missing: " + message;
+    }
+    if (lower.contains("plaintext connection") || lower.contains("unrecognized ssl message")) {
+      return "the server does not speak TLS: " + message;
     }
     if (lower.contains("certificate_expired")) {
       return "certificate expired: " + message;

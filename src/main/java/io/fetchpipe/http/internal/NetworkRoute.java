@@ -4,7 +4,9 @@ import io.fetchpipe.InternalApi;
 import io.fetchpipe.http.ProxyServer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.http.javadsl.ClientTransport;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -89,7 +91,7 @@ public final class NetworkRoute {
    * the proxy's and fails as such (its body discarded); unchanged otherwise.
    */
   public CompletionStage<HttpResponse> send(HttpRequest request,
-      java.util.function.Function<HttpRequest, CompletionStage<HttpResponse>> send) {
+      Function<HttpRequest, CompletionStage<HttpResponse>> send) {
     if (origin == null) {
       return send.apply(request);
     }
@@ -106,7 +108,7 @@ public final class NetworkRoute {
     }
     String status = response.status().intValue() + " " + response.status().reason();
     return response.discardEntityBytes(materializer).completionStage().handle((done, error) -> {
-      throw new java.util.concurrent.CompletionException(
+      throw new CompletionException(
           new ProxyTransport.Failure("proxy " + proxy + " refused the request: " + status, null));
     });
   }

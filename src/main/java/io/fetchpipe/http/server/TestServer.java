@@ -1,6 +1,7 @@
 package io.fetchpipe.http.server;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -33,6 +34,8 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  *
  * <p>All but {@code /anything} answer GET only. Beside it runs a {@link HostileServer} on
  * 127.0.0.1, for the misbehaviour below HTTP that this server cannot produce ({@link #hostile()}).
+ * Started with a {@link ServerTls}, it speaks HTTPS (with a certificate of the test's own, and
+ * for mutual TLS requiring client certificates); the hostile peer stays plain TCP.
  */
 public final class TestServer {
   /** The text of {@code /encoding/utf8}: accents, Greek, Cyrillic, CJK and an emoji. */
@@ -113,8 +116,8 @@ public final class TestServer {
   }
 
   /** How the server speaks HTTPS, or empty when it speaks plain HTTP. */
-  public java.util.Optional<ServerTls> tls() {
-    return java.util.Optional.ofNullable(tls);
+  public Optional<ServerTls> tls() {
+    return Optional.ofNullable(tls);
   }
 
   /** The misbehaving peer started beside this server. */
