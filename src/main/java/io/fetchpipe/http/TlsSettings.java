@@ -225,8 +225,9 @@ public final class TlsSettings {
   /** What is trusted and offered, without the key. */
   @Override
   public String toString() {
+    String client = clientChain.isEmpty() ? "none" : clientChain.get(0).getSubjectX500Principal().getName();
     return "TlsSettings(trusted=" + (trusted.isEmpty() ? "the JDK's" : trusted.size() + " certificates")
-        + ", insecure=" + insecure + ", client certificate=" + (clientChain.isEmpty() ? "none"
-        : clientChain.get(0).getSubjectX500Principal().getName()) + (sslContext != null ? ", own SSLContext" : "") + ")";
+        + ", insecure=" + insecure + ", client certificate=" + client
+        + (sslContext != null ? ", own SSLContext" : "") + ")";
   }
 }

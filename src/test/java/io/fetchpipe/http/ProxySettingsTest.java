@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +38,8 @@ class ProxySettingsTest {
       socks5://127.0.0.1:1080               | socks5 | 127.0.0.1    | 1080  | -         | -
       socks5h://u:p@127.0.0.1               | socks5 | 127.0.0.1    | 1080  | u         | p
       """)
-  void proxyUrlsAreReadAsCurlReadsThem(String url, String scheme, String host, int port, String user, String password) {
+  void proxyUrlsAreReadAsCurlReadsThem(String url, String scheme, String host, int port, String user,
+      String password) {
     assertEquals(new ProxyServer(scheme, host, port, user, user == null ? null : password == null ? "" : password),
         ProxyServer.parse(url));
   }
@@ -64,7 +67,8 @@ class ProxySettingsTest {
 
   @Test
   void httpsUrlsReadHttpsProxyLowercaseFirst() {
-    ProxySettings lower = ProxySettings.none().withEnvironment(Map.of("https_proxy", A.toUrl(), "HTTPS_PROXY", B.toUrl()));
+    ProxySettings lower = ProxySettings.none()
+        .withEnvironment(Map.of("https_proxy", A.toUrl(), "HTTPS_PROXY", B.toUrl()));
     assertEquals(Optional.of(A), forUrl(lower, "https", "example.com"));
     ProxySettings upper = ProxySettings.none().withEnvironment(Map.of("HTTPS_PROXY", B.toUrl()));
     assertEquals(Optional.of(B), forUrl(upper, "https", "example.com"));
@@ -85,7 +89,8 @@ class ProxySettingsTest {
         .withEnvironment(Map.of("ALL_PROXY", B.toUrl(), "https_proxy", A.toUrl(), "http_proxy", ""));
     assertEquals(Optional.of(A), forUrl(settings, "https", "example.com"));
     assertEquals(Optional.of(B), forUrl(settings, "http", "example.com"), "an empty variable counts as unset");
-    ProxySettings lowerFirst = ProxySettings.none().withEnvironment(Map.of("all_proxy", A.toUrl(), "ALL_PROXY", B.toUrl()));
+    ProxySettings lowerFirst = ProxySettings.none()
+        .withEnvironment(Map.of("all_proxy", A.toUrl(), "ALL_PROXY", B.toUrl()));
     assertEquals(Optional.of(A), forUrl(lowerFirst, "http", "example.com"));
   }
 
@@ -127,7 +132,8 @@ class ProxySettingsTest {
     assertEquals(Optional.of(new ProxyServer("http", "a.proxy", 3128, "u", "p")), configured.httpProxy());
     assertEquals(Optional.of(new ProxyServer("socks5", "b.proxy", 1080, null, null)), configured.httpsProxy());
     assertEquals(Optional.empty(), forUrl(configured, "http", "x.internal.corp"));
-    assertEquals(configured, ProxySettings.create(configured.toConfig().withFallback(ConfigFactory.defaultReference())));
+    assertEquals(configured,
+        ProxySettings.create(configured.toConfig().withFallback(ConfigFactory.defaultReference())));
     assertEquals(ProxySettings.none(), ProxySettings.create(ConfigFactory.defaultReference()), "no proxy by default");
   }
 
@@ -142,7 +148,7 @@ class ProxySettingsTest {
 
   @Test
   void theJdksProxySelectorCanChoose() {
-    java.net.ProxySelector selector = java.net.ProxySelector.of(java.net.InetSocketAddress.createUnresolved("jdk.proxy", 8080));
+    ProxySelector selector = ProxySelector.of(InetSocketAddress.createUnresolved("jdk.proxy", 8080));
     assertEquals(Optional.of(new ProxyServer("http", "jdk.proxy", 8080, null, null)),
         ProxyChoice.of(selector).proxyFor("https", "example.com", 443));
   }

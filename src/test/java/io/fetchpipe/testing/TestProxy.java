@@ -240,7 +240,9 @@ public final class TestProxy implements AutoCloseable {
   /** A connection to a loopback target, or null for any other (or one that refuses). */
   private Socket connect(String host, int port) {
     String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    if (!bare.equals("localhost") && !bare.startsWith("127.") && !bare.equals("::1") && !bare.equals("0:0:0:0:0:0:0:1")) {
+    boolean loopback = bare.equals("localhost") || bare.startsWith("127.") || bare.equals("::1")
+        || bare.equals("0:0:0:0:0:0:0:1");
+    if (!loopback) {
       return null;
     }
     try {

@@ -37,8 +37,8 @@ public final class ProxyTransport extends ClientTransport {
         .mapError(Throwable.class, error -> named(error, host, port))
         .mapMaterializedValue(connected -> connected.handle((connection, error) -> {
           if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            throw new CompletionException(named(cause, host, port));
+            boolean wrapped = error instanceof CompletionException && error.getCause() != null;
+            throw new CompletionException(named(wrapped ? error.getCause() : error, host, port));
           }
           return connection;
         }));

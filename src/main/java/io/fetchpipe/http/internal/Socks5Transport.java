@@ -201,7 +201,8 @@ public final class Socks5Transport extends ClientTransport {
               int reply = received.apply(1) & 0xff;
               if (reply != 0) {
                 String reason = reply < REPLIES.length ? REPLIES[reply] : "reply " + reply;
-                failStage(new ProxyTransport.SocksFailure("refused the tunnel to " + host + ":" + port + ": " + reason));
+                failStage(new ProxyTransport.SocksFailure(
+                    "refused the tunnel to " + host + ":" + port + ": " + reason));
                 return;
               }
               ByteString early = received.drop(length);

@@ -89,7 +89,8 @@ public final class X509Maker {
       byte[] bits = new byte[signature.length + 1]; // no unused bits
       System.arraycopy(signature, 0, bits, 1, signature.length);
       byte[] der = sequence(tbs, algorithm, tlv(0x03, bits));
-      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+      return (X509Certificate) CertificateFactory.getInstance("X.509")
+          .generateCertificate(new ByteArrayInputStream(der));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot make a certificate for " + subject + ": " + e.getMessage(), e);
     }
