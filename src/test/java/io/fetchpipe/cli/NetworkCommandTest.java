@@ -194,6 +194,13 @@ class NetworkCommandTest extends WithEmbeddedServer {
   }
 
   @Test
+  void aSocks5ProxyCarriesBothSchemes() throws Exception {
+    assertOk(cli(Map.of(), List.of(url("/get"), secure("/get")), "--proxy", "socks5h://127.0.0.1:" + proxy.port(),
+        "--cacert", file("ca.pem")));
+    assertEquals(2, proxy.count("SOCKS5"), proxy.seen().toString());
+  }
+
+  @Test
   void anUnreachableOrRefusingProxyIsAProxyLine() throws Exception {
     String nowhere = "http://127.0.0.1:" + TestProxy.unusedPort();
     JsonNode unreachable = onlyError(cli(Map.of(), List.of(url("/get")), "--proxy", nowhere));

@@ -161,6 +161,17 @@ class ProxyFetchTest extends WithEmbeddedServer {
   }
 
   @Test
+  void aChoiceThatFailsIsAProxyErrorOfItsHost() throws Exception {
+    ProxyChoice broken = (scheme, host, port) -> {
+      throw new IllegalStateException("no PAC file");
+    };
+    FetchFailure failure = failure(fetchAll(through(url("/")).withProxy(ProxySettings.none().withChoice(broken)),
+        url("/get")).get(0), FetchErrorKind.PROXY);
+    assertTrue(failure.getMessage().contains("no PAC file"), failure.getMessage());
+    assertEquals(0, server.stats().requests());
+  }
+
+  @Test
   void socks5TunnelsBothSchemesWithItsCredentials() throws Exception {
     try (TestProxy proxy = TestProxy.requiringCredentials("user", "secret")) {
       FetchSettings settings = through("socks5h://user:secret@127.0.0.1:" + proxy.port());
@@ -173,6 +184,16 @@ class ProxyFetchTest extends WithEmbeddedServer {
       FetchFailure wrong = failure(fetchAll(through("socks5://user:wrong@127.0.0.1:" + proxy.port()), url("/get"))
           .get(0), FetchErrorKind.PROXY);
       assertTrue(wrong.getMessage().contains("rejected the user name and password"), wrong.getMessage());
+      FetchFailure none = failure(fetchAll(through("socks5://127.0.0.1:" + proxy.port()), url("/get")).get(0),
+          FetchErrorKind.PROXY);
+      assertTrue(none.getMessage().contains("accepts none of the offered authentication methods"), none.getMessage());
+    }
+    try (TestProxy proxy = TestProxy.start()) {
+      // The test proxy connects to loopback only: it refuses the rest as SOCKS5's "not allowed".
+      FetchFailure refused = failure(fetchAll(through("socks5://127.0.0.1:" + proxy.port()), "http://192.0.2.1/")
+          .get(0), FetchErrorKind.PROXY);
+      assertTrue(refused.getMessage().endsWith("refused the tunnel to 192.0.2.1:80: connection not allowed by ruleset"),
+          refused.getMessage());
     }
   }
 

@@ -12,10 +12,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.ClientTransport;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
+import org.apache.pekko.http.javadsl.OutgoingConnection;
 import org.apache.pekko.http.javadsl.model.headers.HttpCredentials;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.util.ByteString;
 
 /**
  * How one fetcher reaches hosts: for each target (scheme, host, port) the {@link NetworkRoute} its
@@ -60,7 +66,14 @@ public final class Network {
   /** The way to {@code target}'s host. */
   public NetworkRoute route(TargetUrl target) {
     HttpsConnectionContext context = target.secure() ? https : null;
-    ProxyServer proxy = proxies.proxyFor(target.url().scheme(), target.host(), target.port()).orElse(null);
+    ProxyServer proxy;
+    try {
+      proxy = proxies.proxyFor(target.url().scheme(), target.host(), target.port()).orElse(null);
+    } catch (RuntimeException e) {
+      // An application's choice that throws: each request to the host fails with why.
+      return NetworkRoute.failing(new ProxyTransport.Failure("choosing the proxy for " + target.hostKey()
+          + " failed: " + ClientErrors.message(e), e));
+    }
     if (proxy == null) {
       InetSocketAddress pinned = pins.get(target.host().toLowerCase(Locale.ROOT) + ":" + target.port());
       return NetworkRoute.direct(pinned == null ? null : toAddress(pinned), context);
@@ -76,7 +89,8 @@ public final class Network {
           : ClientTransport.httpsProxy(proxyAddress);
       return NetworkRoute.tunnel(proxy, new ProxyTransport(connect, proxy), context);
     }
-    return NetworkRoute.absoluteForm(proxy, new ProxyTransport(toAddress(proxyAddress), proxy), target, materializer);
+    return NetworkRoute.absoluteForm(proxy, new ProxyTransport(new ToProxy(proxyAddress), proxy), target,
+        materializer);
   }
 
   /** The proxy's address: pinned with {@code resolve}, or unresolved for Pekko to look up per connection. */
@@ -89,5 +103,24 @@ public final class Network {
   /** Pekko's TCP transport, connecting to {@code address} whatever host it is asked for. */
   private static ClientTransport toAddress(InetSocketAddress address) {
     return ClientTransport.withCustomResolver((host, port) -> CompletableFuture.completedFuture(address));
+  }
+
+  /**
+   * Plain TCP to the proxy, whatever host HTTP names: like {@link #toAddress}, but without the
+   * custom resolver's buffer, which asks for HTTP's bytes before the connection stands (the
+   * {@link TunnelGate} reads that demand as "connected").
+   */
+  private static final class ToProxy extends ClientTransport {
+    private final InetSocketAddress proxy;
+
+    ToProxy(InetSocketAddress proxy) {
+      this.proxy = proxy;
+    }
+
+    @Override
+    public Flow<ByteString, ByteString, CompletionStage<OutgoingConnection>> connectTo(String host, int port,
+        ClientConnectionSettings settings, ActorSystem system) {
+      return ClientTransport.TCP().connectTo(proxy.getHostString(), proxy.getPort(), settings, system);
+    }
   }
 }

@@ -34,9 +34,11 @@ public final class NetworkRoute {
   private final String origin; // absolute form: "http://host:port" the requests name; else null
   private final HttpHeader proxyAuthorization; // absolute form with credentials; else null
   private final Materializer materializer;
+  private final RuntimeException failure; // no way to the host: every request fails with it; else null
 
   private NetworkRoute(ClientTransport transport, HttpsConnectionContext https, ProxyServer proxy, String origin,
-      HttpHeader proxyAuthorization, Materializer materializer) {
+      HttpHeader proxyAuthorization, Materializer materializer, RuntimeException failure) {
+    this.failure = failure;
     this.transport = transport;
     this.https = https;
     this.proxy = proxy;
@@ -47,12 +49,17 @@ public final class NetworkRoute {
 
   /** Straight to the host, or to {@code transport}'s pinned address. */
   static NetworkRoute direct(ClientTransport transport, HttpsConnectionContext https) {
-    return new NetworkRoute(transport, https, null, null, null, null);
+    return new NetworkRoute(transport, https, null, null, null, null, null);
+  }
+
+  /** No way to the host: each request fails with {@code failure}, none is sent. */
+  static NetworkRoute failing(RuntimeException failure) {
+    return new NetworkRoute(null, null, null, null, null, null, failure);
   }
 
   /** Through a tunnel the transport opens (CONNECT or SOCKS5); HTTP and TLS run end to end inside it. */
   static NetworkRoute tunnel(ProxyServer proxy, ClientTransport transport, HttpsConnectionContext https) {
-    return new NetworkRoute(transport, https, proxy, null, null, null);
+    return new NetworkRoute(transport, https, proxy, null, null, null, null);
   }
 
   /** To an HTTP proxy, each request naming its absolute URL, as curl sends http URLs to a proxy. */
@@ -62,7 +69,7 @@ public final class NetworkRoute {
     HttpHeader authorization = proxy.hasCredentials()
         ? ProxyAuthorization.create(HttpCredentials.createBasicHttpCredentials(proxy.username(), proxy.password()))
         : null;
-    return new NetworkRoute(toProxy, null, proxy, origin, authorization, materializer);
+    return new NetworkRoute(toProxy, null, proxy, origin, authorization, materializer, null);
   }
 
   /** {@code settings} with this route's transport (unchanged for a plain direct route). */
@@ -92,6 +99,9 @@ public final class NetworkRoute {
    */
   public CompletionStage<HttpResponse> send(HttpRequest request,
       Function<HttpRequest, CompletionStage<HttpResponse>> send) {
+    if (failure != null) {
+      return CompletableFuture.failedFuture(failure);
+    }
     if (origin == null) {
       return send.apply(request);
     }

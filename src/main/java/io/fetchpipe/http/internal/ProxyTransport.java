@@ -10,6 +10,7 @@ import org.apache.pekko.http.javadsl.ClientTransport;
 import org.apache.pekko.http.javadsl.OutgoingConnection;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.stream.StreamTcpException;
+import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
 
@@ -17,7 +18,8 @@ import org.apache.pekko.util.ByteString;
  * A transport through a proxy whose own failures (it cannot be reached, it refuses the tunnel)
  * fail as a {@link Failure} naming the proxy, so they are reported as kind {@code proxy}
  * rather than as a {@code connect} failure of the URL's host. Failures once the way through
- * stands (the target's TLS, a reset) pass unchanged.
+ * stands (the target's TLS, a reset) pass unchanged. A {@link TunnelGate} makes sure that these
+ * failures reach the connection pool as the connection attempt's, with their reason.
  */
 @InternalApi
 public final class ProxyTransport extends ClientTransport {
@@ -33,15 +35,18 @@ public final class ProxyTransport extends ClientTransport {
   @Override
   public Flow<ByteString, ByteString, CompletionStage<OutgoingConnection>> connectTo(String host, int port,
       ClientConnectionSettings settings, ActorSystem system) {
+    TunnelGate gate = new TunnelGate(error -> named(error, host, port),
+        "closed the connection before the way to " + host + ":" + port + " was open");
     return delegate.connectTo(host, port, settings, system)
-        .mapError(Throwable.class, error -> named(error, host, port))
-        .mapMaterializedValue(connected -> connected.handle((connection, error) -> {
-          if (error != null) {
-            boolean wrapped = error instanceof CompletionException && error.getCause() != null;
-            throw new CompletionException(named(wrapped ? error.getCause() : error, host, port));
-          }
-          return connection;
-        }));
+        .joinMat(BidiFlow.fromGraph(gate).reversed(), (connected, opened) -> connected
+            .handle((connection, error) -> {
+              if (error != null) {
+                boolean wrapped = error instanceof CompletionException && error.getCause() != null;
+                throw new CompletionException(named(wrapped ? error.getCause() : error, host, port));
+              }
+              return connection;
+            })
+            .thenCombine(opened, (connection, open) -> connection));
   }
 
   /** {@code error} as the proxy's failure when it is one, else unchanged. */
@@ -55,8 +60,8 @@ public final class ProxyTransport extends ClientTransport {
       return new Failure("proxy " + proxy + " refused the tunnel to " + host + ":" + port + ": "
           + (status < 0 ? message : message.substring(status + "status code: ".length())), error);
     }
-    if (error instanceof SocksFailure socks) {
-      return new Failure("proxy " + proxy + " " + socks.getMessage(), error);
+    if (error instanceof Refusal refusal) {
+      return new Failure("proxy " + proxy + " " + refusal.getMessage(), error);
     }
     if (error instanceof StreamTcpException && String.valueOf(error.getMessage()).contains("Connect(")) {
       return new Failure("proxy " + proxy + " unreachable: " + reason(error), error);
@@ -87,12 +92,15 @@ public final class ProxyTransport extends ClientTransport {
     }
   }
 
-  /** A SOCKS5 proxy refused the connection (its reply code) or spoke no SOCKS5. */
-  public static final class SocksFailure extends RuntimeException {
+  /**
+   * What a proxy did instead of opening the way (a SOCKS5 reply code, a connection closed too
+   * early); {@link Failure} then names the proxy.
+   */
+  public static final class Refusal extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** A failure with what went wrong, e.g. {@code refused the tunnel to host:port: connection refused}. */
-    public SocksFailure(String message) {
+    /** A refusal saying what happened, e.g. {@code refused the tunnel to host:port: connection refused}. */
+    public Refusal(String message) {
       super(message);
     }
   }

@@ -30,7 +30,7 @@ import org.apache.pekko.util.ByteStringBuilder;
  * proxy URL has credentials), which Pekko HTTP does not have: a TCP connection to the proxy, then
  * the SOCKS5 handshake asking it to connect to the target (by name, so the proxy resolves it, as
  * curl's {@code socks5h}), then the bytes of HTTP, or of TLS, pass through untouched. A refusal
- * fails the connection with a {@link ProxyTransport.SocksFailure} naming the proxy's reason.
+ * fails the connection with a {@link ProxyTransport.Refusal} giving the proxy's reason.
  */
 @InternalApi
 public final class Socks5Transport extends ClientTransport {
@@ -143,7 +143,7 @@ public final class Socks5Transport extends ClientTransport {
               if (state == State.OPEN) {
                 complete(toClient);
               } else {
-                failStage(new ProxyTransport.SocksFailure("closed the connection during the SOCKS5 handshake"));
+                failStage(new ProxyTransport.Refusal("closed the connection during the SOCKS5 handshake"));
               }
             }
           });
@@ -174,7 +174,7 @@ public final class Socks5Transport extends ClientTransport {
                 emit(toProxy, connectRequest());
                 state = State.CONNECT;
               } else {
-                failStage(new ProxyTransport.SocksFailure("accepts none of the offered authentication methods"
+                failStage(new ProxyTransport.Refusal("accepts none of the offered authentication methods"
                     + (proxy.hasCredentials() ? "" : " (does it want a user name and password?)")));
                 return;
               }
@@ -186,7 +186,7 @@ public final class Socks5Transport extends ClientTransport {
               byte status = received.apply(1);
               received = received.drop(2);
               if (status != 0) {
-                failStage(new ProxyTransport.SocksFailure("rejected the user name and password"));
+                failStage(new ProxyTransport.Refusal("rejected the user name and password"));
                 return;
               }
               emit(toProxy, connectRequest());
@@ -201,7 +201,7 @@ public final class Socks5Transport extends ClientTransport {
               int reply = received.apply(1) & 0xff;
               if (reply != 0) {
                 String reason = reply < REPLIES.length ? REPLIES[reply] : "reply " + reply;
-                failStage(new ProxyTransport.SocksFailure(
+                failStage(new ProxyTransport.Refusal(
                     "refused the tunnel to " + host + ":" + port + ": " + reason));
                 return;
               }
@@ -230,7 +230,7 @@ public final class Socks5Transport extends ClientTransport {
 
         private void expectVersion(byte version) {
           if (received.apply(0) != version) {
-            throw new ProxyTransport.SocksFailure("does not speak SOCKS5 (it answered with version "
+            throw new ProxyTransport.Refusal("does not speak SOCKS5 (it answered with version "
                 + (received.apply(0) & 0xff) + ")");
           }
         }
@@ -255,7 +255,7 @@ public final class Socks5Transport extends ClientTransport {
       byte[] user = proxy.username().getBytes(StandardCharsets.UTF_8);
       byte[] password = proxy.password().getBytes(StandardCharsets.UTF_8);
       if (user.length > 255 || password.length > 255) {
-        throw new ProxyTransport.SocksFailure("takes user names and passwords of at most 255 bytes");
+        throw new ProxyTransport.Refusal("takes user names and passwords of at most 255 bytes");
       }
       return new ByteStringBuilder().putByte((byte) 1).putByte((byte) user.length).putBytes(user)
           .putByte((byte) password.length).putBytes(password).result();
@@ -279,7 +279,7 @@ public final class Socks5Transport extends ClientTransport {
       try {
         return InetAddress.getByName(address).getAddress(); // a literal: no lookup
       } catch (UnknownHostException e) {
-        throw new ProxyTransport.SocksFailure("cannot send the address " + address);
+        throw new ProxyTransport.Refusal("cannot send the address " + address);
       }
     }
   }
