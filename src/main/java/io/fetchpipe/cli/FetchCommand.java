@@ -59,6 +59,8 @@ final class FetchCommand implements Callable<Integer> {
 
   @Mixin Verbosity verbosity;
 
+  @Mixin NetworkOptions network;
+
   @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
       description = "input: a file, a named pipe, <(command) or /dev/stdin; - or none reads stdin")
   String file;
@@ -245,7 +247,7 @@ final class FetchCommand implements Callable<Integer> {
     }
     Overrides overrides = new Overrides(concurrency, perHost, perHostRate, rate, timeout, retries, backoff, raiseForStatus,
         maxBody, maxRedirects, circuitBreaker, circuitReset, compressed, hash || save != null,
-        List.copyOf(resolve));
+        List.copyOf(resolve), network.resolve(parent.console.environment()));
     boolean showProgress = progress != null ? progress : parent.console.errIsTerminal();
     return new FetchOptions(inputFile, input == InputFormat.jsonl, template(), overrides,
         order == OrderOption.input ? Order.INPUT : Order.COMPLETION, failFast, output, resume, save, bodyField(),

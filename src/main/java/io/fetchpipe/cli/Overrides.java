@@ -25,6 +25,7 @@ import java.util.List;
  * @param compressed ask for compressed bodies and decode them
  * @param hash add each body's SHA-256
  * @param resolve hosts whose connections go to a given address (empty: as configured)
+ * @param network proxies and TLS, from the options and the environment
  */
 record Overrides(
     Integer concurrency,
@@ -41,7 +42,8 @@ record Overrides(
     Duration circuitReset,
     boolean compressed,
     boolean hash,
-    List<PinnedAddress> resolve) {
+    List<PinnedAddress> resolve,
+    NetworkOverrides network) {
 
   /** {@code configured} with the pool's overrides applied. */
   PoolSettings apply(PoolSettings configured) {
@@ -89,6 +91,6 @@ record Overrides(
     if (!resolve.isEmpty()) {
       settings = settings.withResolve(resolve);
     }
-    return settings;
+    return network.apply(settings);
   }
 }

@@ -28,6 +28,16 @@ public final class FetchErrorKind {
    * local problem, not the server's.
    */
   public static final ErrorKind WRITE = ErrorKind.of("write");
+  /**
+   * The TLS handshake failed: an untrusted, expired or not yet valid certificate, a host name the
+   * certificate does not name, no protocol both sides speak, a client certificate refused.
+   */
+  public static final ErrorKind TLS = ErrorKind.of("tls");
+  /**
+   * The proxy could not be reached, or refused the tunnel or the request with a status other than
+   * 2xx (407 when it wants credentials).
+   */
+  public static final ErrorKind PROXY = ErrorKind.of("proxy");
   /** The request itself was malformed (e.g. a line of {@code --input jsonl} that is no request). */
   public static final ErrorKind INVALID_REQUEST = ErrorKind.of("invalid-request");
 

@@ -14,7 +14,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * How each URL is fetched: the per-attempt timeout, the body cap, whether error statuses are
- * errors, how many redirects to follow and which statuses are worth a retry. Defaults come from
+ * errors, how many redirects to follow, which statuses are worth a retry, and how connections
+ * reach hosts (pinned addresses, {@link ProxySettings proxies}, {@link TlsSettings TLS trust and
+ * client certificates}). Defaults come from
  * {@code fetchpipe.http} in {@code reference.conf}; the {@code withX} methods return changed
  * copies. How many requests run at once, the rate and the retry budget are the pool's settings
  * ({@link io.fetchpipe.core.PoolSettings}).
@@ -35,6 +37,8 @@ public final class FetchSettings {
   private final int maxIdlePools;
   private final Duration poolCloseGrace;
   private final List<PinnedAddress> resolve;
+  private final ProxySettings proxy;
+  private final TlsSettings tls;
 
   private FetchSettings(Fields f) {
     this.timeout = ConfigDurations.positive(f.timeout, "timeout");
@@ -64,6 +68,8 @@ public final class FetchSettings {
     this.maxIdlePools = f.maxIdlePools;
     this.poolCloseGrace = ConfigDurations.positive(f.poolCloseGrace, "connection-pools.close-grace");
     this.resolve = List.copyOf(f.resolve);
+    this.proxy = Objects.requireNonNull(f.proxy, "proxy");
+    this.tls = Objects.requireNonNull(f.tls, "tls");
   }
 
   /** Reads {@code fetchpipe.http} from the system's config. */
@@ -90,6 +96,8 @@ public final class FetchSettings {
     f.maxIdlePools = c.getInt("connection-pools.max-idle");
     f.poolCloseGrace = c.getDuration("connection-pools.close-grace");
     f.resolve = c.getStringList("resolve").stream().map(FetchSettings::pinned).toList();
+    f.proxy = ProxySettings.create(root);
+    f.tls = TlsSettings.create(root);
     return new FetchSettings(f);
   }
 
@@ -114,7 +122,8 @@ public final class FetchSettings {
    * These settings as the {@code fetchpipe.http} section of a config, which {@link
    * #create(Config)} reads back: how they travel to the other nodes of a cluster.
    *
-   * @throws IllegalStateException when bodies are read into a file or a sink, which config cannot describe
+   * @throws IllegalStateException when bodies are read into a file or a sink, or an application's
+   *     own {@link ProxyChoice} or {@link javax.net.ssl.SSLContext} is in use, which config cannot describe
    */
   public Config toConfig() {
     Map<String, Object> values = new LinkedHashMap<>();
@@ -135,7 +144,7 @@ public final class FetchSettings {
     values.put("resolve", resolve.stream().map(PinnedAddress::toString).toList());
     Map<String, Object> rooted = new LinkedHashMap<>();
     values.forEach((key, value) -> rooted.put("fetchpipe.http." + key, value));
-    return ConfigFactory.parseMap(rooted);
+    return ConfigFactory.parseMap(rooted).withFallback(proxy.toConfig()).withFallback(tls.toConfig());
   }
 
   private static String nanos(Duration value) {
@@ -233,6 +242,26 @@ public final class FetchSettings {
     return resolve;
   }
 
+  /** Which proxy connections go through, per scheme and host. */
+  public ProxySettings proxy() {
+    return proxy;
+  }
+
+  /** Whom TLS connections trust and which client certificate they offer. */
+  public TlsSettings tls() {
+    return tls;
+  }
+
+  /** A copy whose connections go through the proxies {@code value} chooses. */
+  public FetchSettings withProxy(ProxySettings value) {
+    return with(f -> f.proxy = value);
+  }
+
+  /** A copy whose TLS connections trust and offer what {@code value} says. */
+  public FetchSettings withTls(TlsSettings value) {
+    return with(f -> f.tls = value);
+  }
+
   /** A copy whose connections to these hosts go to their pinned addresses (empty: none). */
   public FetchSettings withResolve(List<PinnedAddress> value) {
     return with(f -> f.resolve = List.copyOf(value));
@@ -313,6 +342,8 @@ public final class FetchSettings {
     f.maxIdlePools = maxIdlePools;
     f.poolCloseGrace = poolCloseGrace;
     f.resolve = resolve;
+    f.proxy = proxy;
+    f.tls = tls;
     change.accept(f);
     return new FetchSettings(f);
   }
@@ -334,5 +365,7 @@ public final class FetchSettings {
     int maxIdlePools;
     Duration poolCloseGrace;
     List<PinnedAddress> resolve;
+    ProxySettings proxy;
+    TlsSettings tls;
   }
 }

@@ -2,6 +2,7 @@ package io.fetchpipe.testkit;
 
 import io.fetchpipe.http.server.HostileServer;
 import io.fetchpipe.http.server.ServerStats;
+import io.fetchpipe.http.server.ServerTls;
 import io.fetchpipe.http.server.TestServer;
 import java.time.Duration;
 import java.util.Objects;
@@ -44,6 +45,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * which is then left running. Test methods and {@code @BeforeEach} methods may also take the
  * running {@link TestServer} as a parameter.
  *
+ * <p>{@link #https()} makes it speak HTTPS with a certificate made when the extension is created,
+ * for {@code localhost} and {@code 127.0.0.1}, so an application tests its TLS set-up offline:
+ * trust {@link #certificatePem()} and fetch {@link #url(String)}; {@link #https(ServerTls)} gives
+ * the server an identity of the test's own (e.g. issued by a test CA) and can require client
+ * certificates.
+ *
  * <p>Register it in a static field, or in an instance field of a test class with {@code
  * @TestInstance(PER_CLASS)} (declared after the test kit it is given with {@link
  * #inSystemOf(ActorTestKit)}): only there does JUnit call it before and after the class, which it
@@ -60,6 +67,7 @@ public final class EmbeddedServerExtension
   private final ActorTestKit givenTestKit; // null: an actor system of the extension's own
   private final Duration timeout;
   private final Duration stopGrace;
+  private final ServerTls tls; // null: plain HTTP
 
   // Test classes entered and not yet left (a @Nested class is entered inside its outer class).
   private final AtomicInteger openClasses = new AtomicInteger();
@@ -72,10 +80,12 @@ public final class EmbeddedServerExtension
    * parameter.
    */
   public EmbeddedServerExtension() {
-    this(false, null, DEFAULT_TIMEOUT, DEFAULT_STOP_GRACE);
+    this(false, null, DEFAULT_TIMEOUT, DEFAULT_STOP_GRACE, null);
   }
 
-  private EmbeddedServerExtension(boolean perClass, ActorTestKit givenTestKit, Duration timeout, Duration stopGrace) {
+  private EmbeddedServerExtension(boolean perClass, ActorTestKit givenTestKit, Duration timeout, Duration stopGrace,
+      ServerTls tls) {
+    this.tls = tls;
     this.perClass = perClass;
     this.givenTestKit = givenTestKit;
     this.timeout = requirePositive(timeout, "timeout");
@@ -95,12 +105,12 @@ public final class EmbeddedServerExtension
 
   /** A copy that starts one server before the class's first test and stops it after its last. */
   public EmbeddedServerExtension perClass() {
-    return new EmbeddedServerExtension(true, givenTestKit, timeout, stopGrace);
+    return new EmbeddedServerExtension(true, givenTestKit, timeout, stopGrace, tls);
   }
 
   /** A copy that starts a fresh server for every test and stops it after the test (the default). */
   public EmbeddedServerExtension perTest() {
-    return new EmbeddedServerExtension(false, givenTestKit, timeout, stopGrace);
+    return new EmbeddedServerExtension(false, givenTestKit, timeout, stopGrace, tls);
   }
 
   /**
@@ -108,17 +118,47 @@ public final class EmbeddedServerExtension
    * test kit field initialised before this one is fine). That system is not shut down here.
    */
   public EmbeddedServerExtension inSystemOf(ActorTestKit testKit) {
-    return new EmbeddedServerExtension(perClass, Objects.requireNonNull(testKit, "testKit"), timeout, stopGrace);
+    return new EmbeddedServerExtension(perClass, Objects.requireNonNull(testKit, "testKit"), timeout, stopGrace, tls);
   }
 
   /** A copy that waits at most {@code timeout} for a server to start and for it to stop. */
   public EmbeddedServerExtension withTimeout(Duration timeout) {
-    return new EmbeddedServerExtension(perClass, givenTestKit, timeout, stopGrace);
+    return new EmbeddedServerExtension(perClass, givenTestKit, timeout, stopGrace, tls);
   }
 
   /** A copy that gives requests still open when a server stops {@code grace} to finish. */
   public EmbeddedServerExtension withStopGrace(Duration grace) {
-    return new EmbeddedServerExtension(perClass, givenTestKit, timeout, grace);
+    return new EmbeddedServerExtension(perClass, givenTestKit, timeout, grace, tls);
+  }
+
+  /**
+   * A copy whose servers speak HTTPS with one certificate, made now for {@code localhost} and
+   * {@code 127.0.0.1}: {@link #url(String)} gives {@code https://} URLs, and a client that trusts
+   * {@link #certificatePem()} accepts the server.
+   */
+  public EmbeddedServerExtension https() {
+    return https(ServerTls.selfSigned());
+  }
+
+  /**
+   * A copy whose servers speak HTTPS as {@code tls} says: the identity they present, and whether
+   * they require client certificates.
+   */
+  public EmbeddedServerExtension https(ServerTls tls) {
+    return new EmbeddedServerExtension(perClass, givenTestKit, timeout, stopGrace, Objects.requireNonNull(tls, "tls"));
+  }
+
+  /**
+   * The server's certificate as PEM, for a client to trust (e.g. {@code
+   * TlsSettings.defaults().withTrustedCertificatesPem(server.certificatePem())}).
+   *
+   * @throws IllegalStateException when the server speaks plain HTTP
+   */
+  public String certificatePem() {
+    if (tls == null) {
+      throw new IllegalStateException("the embedded server speaks plain HTTP: register it with https()");
+    }
+    return tls.identity().certificatePem();
   }
 
   /**
@@ -244,7 +284,8 @@ public final class EmbeddedServerExtension
 
   private void start() throws Exception {
     stop();
-    server = TestServer.start(serverSystem()).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    server = TestServer.start(serverSystem(), "127.0.0.1", 0, tls).toCompletableFuture()
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void stop() throws Exception {

@@ -66,6 +66,11 @@ final class CliProcess implements AutoCloseable {
     return builder;
   }
 
+  /** A process started elsewhere (e.g. with an environment of its own), its output in these files. */
+  static CliProcess of(Process process, Path stdout, Path stderr) {
+    return new CliProcess(process, stdout, stderr);
+  }
+
   /** Starts {@code fetchpipe args...} with its output in files under {@code dir}, named {@code name}. */
   static CliProcess start(Path dir, String name, List<String> jvmOptions, String... args) throws IOException {
     List<String> command = command(jvmOptions, args);

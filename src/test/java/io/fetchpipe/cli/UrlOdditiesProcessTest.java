@@ -113,7 +113,7 @@ class UrlOdditiesProcessTest extends WithEmbeddedServer {
       Case.error("http://EXAMPLE.invalid./", "connect"),
       Case.error("http://[::1]:PORT/get", "connect"),
       Case.error("http://127.0.0.1:CLOSED/", "connect"),
-      Case.error("HTTPS://127.0.0.1:PORT/get", "io"),
+      Case.error("HTTPS://127.0.0.1:PORT/get", "tls"),
       // What no browser would fetch.
       Case.error("htp://bad", "invalid-url"),
       Case.error("ftp://127.0.0.1/", "invalid-url"),

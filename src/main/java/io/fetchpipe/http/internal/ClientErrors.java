@@ -23,6 +23,10 @@ public final class ClientErrors {
       return failure;
     }
     for (Throwable t = cause; t != null; t = t.getCause()) {
+      FetchFailure network = NetworkErrors.classify(t, attempt);
+      if (network != null) {
+        return network;
+      }
       if (t instanceof BodyReader.BodyWriteFailed writeFailed) {
         return new FetchFailure(FetchErrorKind.WRITE, writeFailed.getMessage(), attempt, null, writeFailed);
       }

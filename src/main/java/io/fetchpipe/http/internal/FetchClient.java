@@ -2,18 +2,10 @@ package io.fetchpipe.http.internal;
 
 import io.fetchpipe.InternalApi;
 import io.fetchpipe.http.FetchSettings;
-import io.fetchpipe.http.PinnedAddress;
-import java.net.InetSocketAddress;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.ClientTransport;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.stream.Materializer;
@@ -47,8 +39,8 @@ public final class FetchClient {
   public static FetchClient start(ActorSystem<?> system, int connectionsPerHost, FetchSettings settings) {
     Materializer materializer = Materializer.createMaterializer(system);
     ConnectionPoolSettings connectionPool = connectionPool(system, connectionsPerHost, settings);
-    HostPools pools = new HostPools(system, materializer, connectionPool, connectionPool.getMaxOpenRequests(),
-        settings.poolIdleTimeout(), settings.maxIdlePools());
+    HostPools pools = new HostPools(system, materializer, connectionPool, Network.create(settings, materializer),
+        connectionPool.getMaxOpenRequests(), settings.poolIdleTimeout(), settings.maxIdlePools());
     HostBreakers breakers = new HostBreakers(system.classicSystem().scheduler(),
         settings.breakerMaxFailures(), settings.breakerResetTimeout());
     HttpFetchHandler handler = new HttpFetchHandler(settings, pools, breakers, materializer, system.executionContext());
@@ -68,31 +60,12 @@ public final class FetchClient {
         .withIdleTimeout(fetch.timeout())
         .withConnectingTimeout(fetch.timeout())
         .withUserAgentHeader(HttpFetchHandler.userAgentOfConnections(fetch));
-    if (!fetch.resolve().isEmpty()) {
-      connection = connection.withTransport(pinnedTransport(fetch.resolve()));
-    }
     return ConnectionPoolSettings.create(system.classicSystem())
         .withIdleTimeout(fetch.poolIdleTimeout())
         .withMaxConnections(perHost)
         .withMaxOpenRequests(openRequests)
         .withMaxRetries(0)
         .withConnectionSettings(connection);
-  }
-
-  /**
-   * Pekko HTTP's TCP transport with pinned hosts connecting to their addresses; any other host
-   * is left unresolved, as the default transport does, for Pekko's own asynchronous lookup.
-   */
-  private static ClientTransport pinnedTransport(List<PinnedAddress> pins) {
-    Map<String, InetSocketAddress> byHostAndPort = new HashMap<>();
-    for (PinnedAddress pin : pins) {
-      byHostAndPort.putIfAbsent(pin.host() + ":" + pin.port(), pin.socketAddress());
-    }
-    return ClientTransport.withCustomResolver((host, port) -> {
-      InetSocketAddress pinned = byHostAndPort.get(host.toLowerCase(Locale.ROOT) + ":" + port);
-      return CompletableFuture.completedFuture(
-          pinned != null ? pinned : InetSocketAddress.createUnresolved(host, (Integer) port));
-    });
   }
 
   /** The handler that fetches through this client. */

@@ -16,6 +16,7 @@ import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.ConnectHttp;
+import org.apache.pekko.http.javadsl.ConnectWithHttps;
 import org.apache.pekko.http.javadsl.HostConnectionPool;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -50,6 +51,7 @@ public final class HostPools {
   private final org.apache.pekko.http.scaladsl.HttpExt scalaHttp;
   private final Materializer materializer;
   private final ConnectionPoolSettings settings;
+  private final Network network;
   private final LoggingAdapter log;
   private final int queueSize;
   private final int maxIdle;
@@ -73,6 +75,16 @@ public final class HostPools {
    */
   public HostPools(ActorSystem<?> system, Materializer materializer, ConnectionPoolSettings settings, int queueSize,
       Duration idleTimeout, int maxIdle) {
+    this(system, materializer, settings, Network.direct(materializer), queueSize, idleTimeout, maxIdle);
+  }
+
+  /**
+   * The pools of one fetcher, each host's connections taking the way {@code network} gives it
+   * (proxy, pinned address, TLS context).
+   */
+  public HostPools(ActorSystem<?> system, Materializer materializer, ConnectionPoolSettings settings, Network network,
+      int queueSize, Duration idleTimeout, int maxIdle) {
+    this.network = network;
     this.http = Http.get(system);
     this.scalaHttp = org.apache.pekko.http.scaladsl.Http.apply(system.classicSystem());
     this.materializer = materializer;
@@ -124,24 +136,27 @@ public final class HostPools {
   }
 
   private HostPool open(String key, TargetUrl target) {
+    NetworkRoute route = network.route(target);
     Pair<Pair<BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>>, UniqueKillSwitch>,
         HostConnectionPool> running = Source.<Pair<HttpRequest, CompletableFuture<HttpResponse>>>queue(queueSize)
         .viaMat(KillSwitches.single(), Keep.both())
-        .viaMat(pool(target), Keep.both())
+        .viaMat(pool(target, route), Keep.both())
         .to(Sink.foreach(HostPools::deliver))
         .run(materializer);
-    return new HostPool(key, running.first().first(), running.first().second(), running.second());
+    return new HostPool(key, running.first().first(), running.first().second(), running.second(), route);
   }
 
   /**
-   * A new host-level pool for the target. Plain HTTP goes through the Scala API: the Java API's
-   * variant that takes pool settings always speaks TLS, whatever the target.
+   * A new host-level pool for the target, on its route. Plain HTTP goes through the Scala API: the
+   * Java API's variant that takes pool settings always speaks TLS, whatever the target.
    */
   private Flow<Pair<HttpRequest, CompletableFuture<HttpResponse>>, Pair<Try<HttpResponse>,
-      CompletableFuture<HttpResponse>>, HostConnectionPool> pool(TargetUrl target) {
+      CompletableFuture<HttpResponse>>, HostConnectionPool> pool(TargetUrl target, NetworkRoute route) {
+    ConnectionPoolSettings settings = route.applyTo(this.settings);
     if (target.secure()) {
-      return http.newHostConnectionPool(ConnectHttp.toHostHttps(target.host(), target.port()), settings, log,
-          materializer);
+      ConnectWithHttps https = ConnectHttp.toHostHttps(target.host(), target.port());
+      return http.newHostConnectionPool(route.httpsContext().map(https::withCustomHttpsContext).orElse(https),
+          settings, log, materializer);
     }
     org.apache.pekko.stream.scaladsl.Flow<Tuple2<org.apache.pekko.http.scaladsl.model.HttpRequest,
         CompletableFuture<HttpResponse>>, Tuple2<Try<org.apache.pekko.http.scaladsl.model.HttpResponse>,
@@ -236,12 +251,14 @@ public final class HostPools {
     final BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>> queue;
     final UniqueKillSwitch killSwitch;
     final HostConnectionPool handle;
+    final NetworkRoute route;
     int leases;
     boolean used;
 
     HostPool(String key, BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>> queue,
-        UniqueKillSwitch killSwitch, HostConnectionPool handle) {
+        UniqueKillSwitch killSwitch, HostConnectionPool handle, NetworkRoute route) {
       this.key = key;
+      this.route = route;
       this.queue = queue;
       this.killSwitch = killSwitch;
       this.handle = handle;
@@ -266,15 +283,18 @@ public final class HostPools {
     }
 
     /**
-     * Sends {@code request} (its URI relative to the host) through the pool; fails at once when
-     * the host's queue is full or the pool has been shut down.
+     * Sends {@code request} (its URI relative to the host) through the pool, as the host's route
+     * needs it; fails at once when the host's queue is full or the pool has been shut down.
      */
     public CompletionStage<HttpResponse> send(HttpRequest request) {
-      CompletableFuture<HttpResponse> response = new CompletableFuture<>();
       if (pool == null) {
-        response.completeExceptionally(new IllegalStateException("connection pool closed"));
-        return response;
+        return CompletableFuture.failedFuture(new IllegalStateException("connection pool closed"));
       }
+      return pool.route.send(request, this::offer);
+    }
+
+    private CompletionStage<HttpResponse> offer(HttpRequest request) {
+      CompletableFuture<HttpResponse> response = new CompletableFuture<>();
       QueueOfferResult offered = pool.queue.offer(Pair.create(request, response));
       if (offered != QueueOfferResult.enqueued()) {
         response.completeExceptionally(new IllegalStateException(

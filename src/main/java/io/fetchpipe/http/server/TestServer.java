@@ -1,6 +1,7 @@
 package io.fetchpipe.http.server;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -33,6 +34,8 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  *
  * <p>All but {@code /anything} answer GET only. Beside it runs a {@link HostileServer} on
  * 127.0.0.1, for the misbehaviour below HTTP that this server cannot produce ({@link #hostile()}).
+ * Started with a {@link ServerTls}, it speaks HTTPS (with a certificate of the test's own, and
+ * for mutual TLS requiring client certificates); the hostile peer stays plain TCP.
  */
 public final class TestServer {
   /** The text of {@code /encoding/utf8}: accents, Greek, Cyrillic, CJK and an emoji. */
@@ -51,8 +54,11 @@ public final class TestServer {
   private final HostileServer hostile;
   private final ServerStats stats;
   private final TestRoutes routes;
+  private final ServerTls tls; // null: plain HTTP
 
-  private TestServer(ServerBinding binding, HostileServer hostile, ServerStats stats, TestRoutes routes) {
+  private TestServer(ServerBinding binding, HostileServer hostile, ServerStats stats, TestRoutes routes,
+      ServerTls tls) {
+    this.tls = tls;
     this.binding = binding;
     this.hostile = hostile;
     this.stats = stats;
@@ -71,14 +77,26 @@ public final class TestServer {
    * @param port port to bind, or 0 for a free one
    */
   public static CompletionStage<TestServer> start(ActorSystem<?> system, String host, int port) {
+    return start(system, host, port, null);
+  }
+
+  /**
+   * Starts a server speaking HTTPS as {@code tls} says (plain HTTP when null), and its hostile
+   * peer (plain TCP) on {@code 127.0.0.1} at a free port.
+   *
+   * @param host interface to bind, e.g. {@code 127.0.0.1}
+   * @param port port to bind, or 0 for a free one
+   */
+  public static CompletionStage<TestServer> start(ActorSystem<?> system, String host, int port, ServerTls tls) {
     ServerStats stats = new ServerStats(system.executionContext());
     TestRoutes routes = new TestRoutes(system, ServerSettings.create(system), stats);
     // The request target as sent, for /anything's url.
     var http = org.apache.pekko.http.javadsl.settings.ServerSettings.create(system.settings().config())
         .withRawRequestUriHeader(true);
-    return Http.get(system).newServerAt(host, port).withSettings(http).bind(routes.route())
+    var serverAt = Http.get(system).newServerAt(host, port).withSettings(http);
+    return (tls == null ? serverAt : serverAt.enableHttps(tls.connectionContext())).bind(routes.route())
         .thenCompose(binding -> HostileServer.start(system)
-            .thenApply(hostile -> new TestServer(binding, hostile, stats, routes))
+            .thenApply(hostile -> new TestServer(binding, hostile, stats, routes, tls))
             .exceptionallyCompose(error -> unbindAndFail(binding, error)));
   }
 
@@ -92,9 +110,14 @@ public final class TestServer {
     return binding.localAddress().getPort();
   }
 
-  /** The base URL, e.g. {@code http://127.0.0.1:8080}. */
+  /** The base URL, e.g. {@code http://127.0.0.1:8080} ({@code https://} when it speaks HTTPS). */
   public String address() {
-    return "http://" + binding.localAddress().getHostString() + ":" + port();
+    return (tls == null ? "http://" : "https://") + binding.localAddress().getHostString() + ":" + port();
+  }
+
+  /** How the server speaks HTTPS, or empty when it speaks plain HTTP. */
+  public Optional<ServerTls> tls() {
+    return Optional.ofNullable(tls);
   }
 
   /** The misbehaving peer started beside this server. */
