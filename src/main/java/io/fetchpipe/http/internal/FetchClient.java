@@ -1,6 +1,7 @@
 package io.fetchpipe.http.internal;
 
 import io.fetchpipe.InternalApi;
+import io.fetchpipe.core.internal.ExternalWork;
 import io.fetchpipe.http.FetchSettings;
 import io.fetchpipe.http.PinnedAddress;
 import java.net.InetSocketAddress;
@@ -47,7 +48,8 @@ public final class FetchClient {
         settings.poolIdleTimeout(), settings.maxIdlePools());
     HostBreakers breakers = new HostBreakers(system.classicSystem().scheduler(),
         settings.breakerMaxFailures(), settings.breakerResetTimeout());
-    HttpFetchHandler handler = new HttpFetchHandler(settings, pools, breakers, materializer, system.executionContext());
+    HttpFetchHandler handler = new HttpFetchHandler(settings, pools, breakers, materializer, system.executionContext(),
+        ExternalWork.of(system));
     return new FetchClient(pools, materializer, handler, settings);
   }
 
