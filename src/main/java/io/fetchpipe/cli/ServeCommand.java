@@ -36,7 +36,9 @@ final class ServeCommand implements Callable<Integer> {
     }
     Config loaded = ConfigFactory.load();
     Duration tick = ServerSettings.create(loaded).timerTick();
-    Config config = ConfigFactory.parseString("pekko.scheduler.tick-duration = " + tick.toNanos() + "ns")
+    // Dead letters here are the writes of connections the fault routes cut on purpose.
+    Config config = ConfigFactory.parseString("pekko.scheduler.tick-duration = " + tick.toNanos() + "ns\n"
+            + "pekko.log-dead-letters = off")
         .withFallback(loaded);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fetchpipe-serve", config);
     TestServer server;

@@ -5,6 +5,7 @@ import io.fetchpipe.core.internal.ExternalWork;
 import io.fetchpipe.http.FetchSettings;
 import io.fetchpipe.http.PinnedAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +17,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ClientTransport;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
+import org.apache.pekko.http.javadsl.OutgoingConnection;
+import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.util.ByteString;
 
 /**
  * The HTTP side of one fetcher, without its pool: a materializer of its own, the per-host
@@ -29,12 +35,17 @@ public final class FetchClient {
   private final Materializer materializer;
   private final HttpFetchHandler handler;
   private final FetchSettings settings;
+  private final Duration closeGrace;
+  private final SharedKillSwitch connections;
 
-  private FetchClient(HostPools pools, Materializer materializer, HttpFetchHandler handler, FetchSettings settings) {
+  private FetchClient(HostPools pools, Materializer materializer, HttpFetchHandler handler, FetchSettings settings,
+      Duration closeGrace, SharedKillSwitch connections) {
+    this.connections = connections;
     this.pools = pools;
     this.materializer = materializer;
     this.handler = handler;
     this.settings = settings;
+    this.closeGrace = closeGrace;
   }
 
   /**
@@ -43,14 +54,19 @@ public final class FetchClient {
    */
   public static FetchClient start(ActorSystem<?> system, int connectionsPerHost, FetchSettings settings) {
     Materializer materializer = Materializer.createMaterializer(system);
-    ConnectionPoolSettings connectionPool = connectionPool(system, connectionsPerHost, settings);
+    SharedKillSwitch connections = KillSwitches.shared("fetcher-connections");
+    ConnectionPoolSettings connectionPool = connectionPool(system, connectionsPerHost, settings, connections);
     HostPools pools = new HostPools(system, materializer, connectionPool, connectionPool.getMaxOpenRequests(),
         settings.poolIdleTimeout(), settings.maxIdlePools());
     HostBreakers breakers = new HostBreakers(system.classicSystem().scheduler(),
         settings.breakerMaxFailures(), settings.breakerResetTimeout());
+    ExternalWork external = ExternalWork.of(system);
     HttpFetchHandler handler = new HttpFetchHandler(settings, pools, breakers, materializer, system.executionContext(),
-        ExternalWork.of(system));
-    return new FetchClient(pools, materializer, handler, settings);
+        external);
+    // In virtual time a grace would end only when a test moves the clock, which a test closing
+    // its fetcher does not do: what is still on the wire is cut at once.
+    Duration closeGrace = external == ExternalWork.NONE ? settings.poolCloseGrace() : Duration.ZERO;
+    return new FetchClient(pools, materializer, handler, settings, closeGrace, connections);
   }
 
   /**
@@ -58,17 +74,18 @@ public final class FetchClient {
    * many connections as may run at once, a queue (a power of two) with room for requests whose
    * connection is still busy after a timeout, no retries of its own (retries are the router's),
    * a connection idle timeout equal to the attempt timeout, and the pool's own idle timeout that
-   * of {@code connection-pools}.
+   * of {@code connection-pools}. Every connection passes {@code connections}, so the client can
+   * end them all when it closes.
    */
-  private static ConnectionPoolSettings connectionPool(ActorSystem<?> system, int perHost, FetchSettings fetch) {
+  private static ConnectionPoolSettings connectionPool(ActorSystem<?> system, int perHost, FetchSettings fetch,
+      SharedKillSwitch connections) {
     int openRequests = Integer.highestOneBit(Math.max(32, perHost * 2) - 1) << 1;
     ClientConnectionSettings connection = ClientConnectionSettings.create(system.classicSystem())
         .withIdleTimeout(fetch.timeout())
         .withConnectingTimeout(fetch.timeout())
         .withUserAgentHeader(HttpFetchHandler.userAgentOfConnections(fetch));
-    if (!fetch.resolve().isEmpty()) {
-      connection = connection.withTransport(pinnedTransport(fetch.resolve()));
-    }
+    ClientTransport transport = fetch.resolve().isEmpty() ? ClientTransport.TCP() : pinnedTransport(fetch.resolve());
+    connection = connection.withTransport(endedBy(connections, transport));
     return ConnectionPoolSettings.create(system.classicSystem())
         .withIdleTimeout(fetch.poolIdleTimeout())
         .withMaxConnections(perHost)
@@ -93,6 +110,17 @@ public final class FetchClient {
     });
   }
 
+  /** {@code transport} with each connection passing {@code connections}. */
+  private static ClientTransport endedBy(SharedKillSwitch connections, ClientTransport transport) {
+    return new ClientTransport() {
+      @Override
+      public Flow<ByteString, ByteString, CompletionStage<OutgoingConnection>> connectTo(String host, int port,
+          ClientConnectionSettings settings, org.apache.pekko.actor.ActorSystem system) {
+        return transport.connectTo(host, port, settings, system).via(connections.flow());
+      }
+    };
+  }
+
   /** The handler that fetches through this client. */
   public HttpFetchHandler handler() {
     return handler;
@@ -104,10 +132,13 @@ public final class FetchClient {
   }
 
   /**
-   * Ends every connection pool (what is in flight gets the settings' close grace) and the
-   * materializer, and with it every stream the client ran.
+   * Ends every connection pool (what is in flight gets the settings' close grace, then its
+   * connection is cut) and the materializer, and with it every stream the client ran.
    */
   public CompletionStage<Done> close() {
-    return pools.shutdown(settings.poolCloseGrace()).whenComplete((done, error) -> materializer.shutdown());
+    // Connections still busy after the grace (a server that never answers) are cut before their
+    // pools stop: a pool stopping with a request on a connection warns that it dropped it.
+    return pools.shutdown(closeGrace, () -> connections.abort(new IllegalStateException("the fetcher was closed")))
+        .whenComplete((done, error) -> materializer.shutdown());
   }
 }

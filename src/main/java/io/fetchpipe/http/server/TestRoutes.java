@@ -227,8 +227,7 @@ final class TestRoutes {
 
   /** Sends the headers, then cuts the connection in the middle of the body. */
   private Route reset() {
-    Source<ByteString, ?> broken = Source.single(FILLER)
-        .concat(Source.failed(new IllegalStateException("connection reset on purpose")));
+    Source<ByteString, ?> broken = Source.single(FILLER).concat(Source.failed(new IntendedFault("connection reset on purpose")));
     return complete(HttpResponse.create()
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, 1_000_000, broken)));
   }
@@ -438,6 +437,28 @@ final class TestRoutes {
 
   private AtomicInteger counter(String key) {
     return faultCounters.computeIfAbsent(key, k -> new AtomicInteger());
+  }
+
+  /**
+   * Whether {@code error} is one of the faults the routes cause on purpose (the server logs
+   * those at debug: they are what a test asked for).
+   */
+  static boolean isIntended(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof IntendedFault) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A failure a fault route causes on purpose; it carries no stack trace, having no bug to locate. */
+  private static final class IntendedFault extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    IntendedFault(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /** Forgets the state of the fault routes (flaky and retry-after counters). */

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import io.fetchpipe.http.internal.QuietLog;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.event.Logging;
+import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
@@ -76,7 +79,10 @@ public final class TestServer {
     // The request target as sent, for /anything's url.
     var http = org.apache.pekko.http.javadsl.settings.ServerSettings.create(system.settings().config())
         .withRawRequestUriHeader(true);
-    return Http.get(system).newServerAt(host, port).withSettings(http).bind(routes.route())
+    // What the fault routes do on purpose (a connection cut mid-body) is logged at debug.
+    LoggingAdapter log = QuietLog.intendedFailures(Logging.getLogger(system.classicSystem(), TestServer.class),
+        TestRoutes::isIntended);
+    return Http.get(system).newServerAt(host, port).withSettings(http).logTo(log).bind(routes.route())
         .thenCompose(binding -> HostileServer.start(system)
             .thenApply(hostile -> new TestServer(binding, hostile, stats, routes))
             .exceptionallyCompose(error -> unbindAndFail(binding, error)));
