@@ -16,7 +16,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code fetchpipe serve}: the embedded test server, until the process is stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Run the embedded test server (httpbin-like routes) until stopped; prints its address.")
+    description = "Run the embedded test server (httpbin-compatible routes) until stopped; prints its address.")
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand FetchpipeCommand parent;
 
