@@ -143,8 +143,8 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
 
   @Override
   public Throwable timedOut(FetchRequest request, TaskContext context, Duration after) {
-    return RetryableFailure.failing(
-        new FetchFailure(ErrorKind.TIMEOUT, "timed out after " + Durations.format(after), context.attempt()), null);
+    return RetryableFailure.withBackoff(
+        new FetchFailure(ErrorKind.TIMEOUT, "timed out after " + Durations.format(after), context.attempt()));
   }
 
   private HttpRequest build(FetchRequest request, TargetUrl target) {
@@ -341,7 +341,7 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     /** Fails with {@code failure}: a transient one is retryable and counts against the host. */
     void fail(FetchFailure failure) {
       boolean transientError = transientError(failure.kind());
-      settle(transientError ? RetryableFailure.failing(failure, null) : failure, transientError);
+      settle(transientError ? RetryableFailure.withBackoff(failure) : failure, transientError);
     }
 
     void settle(Throwable error, boolean hostFailed) {
