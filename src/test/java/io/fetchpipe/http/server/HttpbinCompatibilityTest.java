@@ -116,6 +116,7 @@ class HttpbinCompatibilityTest {
       OutputStream out = socket.getOutputStream();
       out.write(request);
       out.flush();
+      socket.shutdownOutput(); // nothing more to send: the server need not wait for it
       byte[] answer = socket.getInputStream().readAllBytes(); // every request says Connection: close
       return parse(answer);
     }
