@@ -4,13 +4,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.fetchpipe.core.GatherOptions;
 import io.fetchpipe.core.PoolSettings;
-import io.fetchpipe.http.FetchRequest;
 import io.fetchpipe.http.FetchSettings;
 import io.fetchpipe.http.ReadAs;
+import io.fetchpipe.stream.FetchLines;
 import io.fetchpipe.stream.InputLine;
 import io.fetchpipe.stream.JsonLines;
 import io.fetchpipe.stream.JsonRequests;
-import io.fetchpipe.stream.ResultLine;
 import io.fetchpipe.stream.ResultSink;
 import io.fetchpipe.stream.UrlLines;
 import java.io.FileOutputStream;
@@ -40,10 +39,6 @@ import org.apache.pekko.util.ByteString;
  * and prints the summary; requests still unfinished get no line (--resume completes them).
  */
 final class FetchRun {
-  // An invalid input line still takes its place in the stream (its line comes out in input order)
-  // but must reach no server: a request without a URL fails at once, before any connection, and
-  // its line reports why the input line was invalid instead.
-  private static final FetchRequest NEVER_SENT = FetchRequest.get("");
   // Headers, the URL and the rest of an outcome beside the body, generously.
   private static final long FRAME_OVERHEAD = 1L << 20;
 
@@ -137,14 +132,13 @@ final class FetchRun {
           .filter(line -> !earlier.done.get(Math.toIntExact(line.index())))
           .map(saving::prepare)
           .viaMat(KillSwitches.single(), Keep.right())
-          .map(line -> Pair.create(line.request() != null ? line.request() : NEVER_SENT, line))
-          .via(backend.pool().<InputLine>flowWithContext(options.order(), window,
-              GatherOptions.defaults().withFailFast(options.failFast())).asFlow())
-          .map(done -> new ResultLine(done.second(), done.first()))
+          // An invalid line takes its place in the output, reaching no server.
+          .via(FetchLines.flow(backend.pool(), options.order(), window,
+              GatherOptions.defaults().withFailFast(options.failFast())))
           .via(saving.flow())
           .viaMat(KillSwitches.single(), Keep.both())
-          .toMat(ResultSink.to(out, new JsonLines.Options(options.includeHeaders(), options.body()), flushLines,
-              cli.flushInterval(), stats::record), Keep.both())
+          .toMat(ResultSink.to(out, new ResultSink.Options(new JsonLines.Options(options.includeHeaders(),
+              options.body()), flushLines, cli.flushInterval()), stats::record), Keep.both())
           .run(system);
       UniqueKillSwitch stopInput = running.first().first();
       UniqueKillSwitch stopOutput = running.first().second();

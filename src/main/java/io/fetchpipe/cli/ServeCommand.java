@@ -20,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code fetchpipe serve}: the embedded test server, until the process is stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Run the embedded test server (httpbin-like routes) until stopped; prints its address.")
+    description = "Run the embedded test server (httpbin-compatible routes) until stopped; prints its address.")
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand FetchpipeCommand parent;
 
@@ -46,7 +46,9 @@ final class ServeCommand implements Callable<Integer> {
     ServerTls serverTls = tls == null ? null : selfSigned(tls);
     Config loaded = ConfigFactory.load();
     Duration tick = ServerSettings.create(loaded).timerTick();
-    Config config = ConfigFactory.parseString("pekko.scheduler.tick-duration = " + tick.toNanos() + "ns")
+    // Dead letters here are the writes of connections the fault routes cut on purpose.
+    Config config = ConfigFactory.parseString("pekko.scheduler.tick-duration = " + tick.toNanos() + "ns\n"
+            + "pekko.log-dead-letters = off")
         .withFallback(loaded);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fetchpipe-serve", config);
     TestServer server;

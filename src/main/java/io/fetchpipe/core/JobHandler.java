@@ -19,7 +19,8 @@ public interface JobHandler<Q, R> {
    *
    * @param request what to do
    * @param context the item's index, its attempt and its cancellation signal
-   * @return the eventual result; a failure (or an exception thrown here) becomes a failure Outcome
+   * @return the eventual result; a failure (or an exception thrown here) becomes a failure Outcome,
+   *     and a {@link RetryableFailure}, returned or thrown, is retried
    */
   CompletionStage<R> handle(Q request, TaskContext context);
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -53,6 +54,7 @@ import org.apache.pekko.stream.javadsl.Source;
 public class JobPool<Q, R> implements AutoCloseable {
   private static final AtomicLong POOL_NAMES = new AtomicLong();
   private static final Duration CLOSE_MARGIN = Duration.ofSeconds(5);
+  private static final TaskFailure NO_REQUEST = new TaskFailure(ErrorKind.EXCEPTION, "the element has no request (null)");
 
   static {
     Pools.open(JobPool::new);
@@ -200,7 +202,7 @@ public class JobPool<Q, R> implements AutoCloseable {
   public Flow<Q, Completed<Q, R>, NotUsed> flow(Order order, int window, GatherOptions options) {
     return Flow.<Q>create()
         .map(request -> Pair.create(request, request))
-        .via(this.<Q>stage(order, window, options))
+        .via(this.<Q>stage(order, window, options, context -> NO_REQUEST))
         .map(done -> new Completed<>(done.second(), done.first()));
   }
 
@@ -211,13 +213,53 @@ public class JobPool<Q, R> implements AutoCloseable {
    */
   public <C> FlowWithContext<Q, C, Outcome<R>, C, NotUsed> flowWithContext(Order order, int window,
       GatherOptions options) {
-    return FlowWithContext.fromPairs(this.<C>stage(order, window, options));
+    return FlowWithContext.fromPairs(this.<C>stage(order, window, options, context -> NO_REQUEST));
+  }
+
+  /**
+   * {@link #flowWithContext(Order, int, GatherOptions)} for inputs of which some are no request
+   * (a batch job's invalid lines): an element whose request is null never reaches the pool. It
+   * fails at once, in its place, with the failure {@code withoutRequest} gives for its context
+   * (say, why its line is invalid); that failure counts like any other, for fail-fast too.
+   */
+  public <C> FlowWithContext<Q, C, Outcome<R>, C, NotUsed> flowWithContext(Order order, int window,
+      GatherOptions options, Function<? super C, ? extends TaskFailure> withoutRequest) {
+    return FlowWithContext.fromPairs(this.<C>stage(order, window, options, withoutRequest));
   }
 
   @SuppressWarnings("unchecked")
-  private <C> Flow<Pair<Q, C>, Pair<Outcome<R>, C>, NotUsed> stage(Order order, int window, GatherOptions options) {
-    // The engine is untyped; its outcomes are this pool's handler's.
-    return engine.<Q, C>flow(order, window, options).map(pair -> (Pair<Outcome<R>, C>) (Pair<?, ?>) pair);
+  private <C> Flow<Pair<Q, C>, Pair<Outcome<R>, C>, NotUsed> stage(Order order, int window, GatherOptions options,
+      Function<? super C, ? extends Throwable> withoutRequest) {
+    // The engine is untyped: its contexts are this flow's, its outcomes this pool's handler's.
+    Function<Object, ? extends Throwable> untyped = context -> withoutRequest.apply((C) context);
+    return engine.<Q, C>flow(order, window, options, untyped)
+        .map(pair -> (Pair<Outcome<R>, C>) (Pair<?, ?>) pair);
+  }
+
+  /**
+   * This pool as a {@link JobHandler}, for what calls handlers itself (a producer/consumer
+   * pipeline's consumers, say: {@code Pipeline.create(system).run(urls, fetcher.asHandler(), ...)}).
+   * Each request runs under the pool, with its limits, retries and timeouts, and the handler's
+   * stage completes with its value or fails with its failure: a {@link TaskFailure} of the
+   * outcome's kind (a fetch's own {@code FetchFailure} for a fetcher). Cancelling the handler's
+   * attempt (its context) cancels the request.
+   */
+  public JobHandler<Q, R> asHandler() {
+    return (request, context) -> {
+      Gathering<R> gathering = submit(List.of(request), GatherOptions.defaults());
+      context.onCancel(gathering::cancel);
+      return gathering.outcomes().thenCompose(outcomes -> valueOrFailure(outcomes.get(0)));
+    };
+  }
+
+  private static <T> CompletionStage<T> valueOrFailure(Outcome<T> outcome) {
+    if (outcome instanceof Outcome.Success<T> success) {
+      return CompletableFuture.completedFuture(success.value());
+    }
+    Outcome.Failure<T> failure = (Outcome.Failure<T>) outcome;
+    return CompletableFuture.failedFuture(failure.cause() instanceof TaskFailure own
+        ? own
+        : new TaskFailure(failure.kind(), failure.message(), failure.cause()));
   }
 
   /**

@@ -25,7 +25,7 @@ public interface Task<T> {
    *
    * @param context the item's index and its cancellation signal
    * @return the eventual result; a failed stage (or an exception thrown here) becomes a failure
-   *     {@link Outcome}
+   *     {@link Outcome}, and a {@link RetryableFailure}, returned or thrown, is retried
    */
   CompletionStage<T> start(TaskContext context);
 

@@ -3,7 +3,7 @@ package io.fetchpipe.core;
 /**
  * An exception that says which {@link ErrorKind} a failure is. Tasks throw it (or fail their
  * CompletionStage with it) when they know more than "it threw", e.g. a fetch that timed out
- * connecting fails with kind {@link ErrorKind#CONNECT}.
+ * connecting fails with the fetcher's kind {@code connect}.
  */
 public class TaskFailure extends RuntimeException {
   private static final long serialVersionUID = 1L;

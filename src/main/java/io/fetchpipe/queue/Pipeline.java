@@ -18,8 +18,16 @@ import org.apache.pekko.stream.javadsl.Source;
  * has room, so no mailbox ever fills and nothing is dropped. Every item yields exactly one
  * {@link Outcome}; a consumer whose logic throws is restarted and its item becomes a failure.
  *
- * <p>The consumer logic is a {@link JobHandler}, so a fetch handler can consume URLs directly.
- * Each run's actors live under fetchpipe's guardian and stop when the run is over.
+ * <p>The consumer logic is a {@link JobHandler}, so a pool can consume items directly, a fetcher
+ * URLs under its limits and retries ({@link io.fetchpipe.core.JobPool#asHandler()}):
+ *
+ * <pre>{@code
+ * try (Fetcher fetcher = Fetcher.create(system)) {
+ *   Pipeline.create(system).run(Source.from(requests), fetcher.asHandler(), outcome -> ...);
+ * }
+ * }</pre>
+ *
+ * <p>Each run's actors live under fetchpipe's guardian and stop when the run is over.
  */
 public final class Pipeline {
   private final ActorSystem<?> system;

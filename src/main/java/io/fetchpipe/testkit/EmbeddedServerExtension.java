@@ -1,5 +1,7 @@
 package io.fetchpipe.testkit;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.fetchpipe.http.server.HostileServer;
 import io.fetchpipe.http.server.ServerStats;
 import io.fetchpipe.http.server.ServerTls;
@@ -62,6 +64,9 @@ public final class EmbeddedServerExtension
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   // Requests still open at the end of a test (hung on purpose) are not waited for.
   private static final Duration DEFAULT_STOP_GRACE = Duration.ofMillis(200);
+  // The server's own system runs nothing but the server, whose fault routes cut connections on
+  // purpose: the writes Pekko's TCP layer still had for them are no news.
+  private static final Config SERVER_SYSTEM = ConfigFactory.parseString("pekko.log-dead-letters = off");
 
   private final boolean perClass;
   private final ActorTestKit givenTestKit; // null: an actor system of the extension's own
@@ -277,7 +282,7 @@ public final class EmbeddedServerExtension
       return givenTestKit.system();
     }
     if (ownTestKit == null) {
-      ownTestKit = ActorTestKit.create("embedded-server");
+      ownTestKit = ActorTestKit.create("embedded-server", SERVER_SYSTEM.withFallback(ActorTestKit.applicationTestConfig()));
     }
     return ownTestKit.system();
   }

@@ -104,7 +104,7 @@ class LauncherProcessTest extends WithEmbeddedServer {
     assertEquals(1, lines.size(), run.stdout());
     JsonNode line = JSON.readTree(lines.get(0));
     assertEquals(200, line.get("status").asInt());
-    assertEquals("{\"ok\":true}", line.get("body").asText());
+    assertEquals(url("/get"), JSON.readTree(line.get("body").asText()).get("url").asText());
   }
 
   @Test

@@ -10,25 +10,32 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The README's examples are the tests' code: the lines between a test's {@code // README: NAME
- * begins} and {@code ends} comments, without their common indentation, appear in the README as
- * they are.
+ * The examples of the README and of docs/ are the tests' code: the lines between a test's {@code
+ * // README: NAME begins} (or {@code // docs/FILE.md: NAME begins}) and {@code ends} comments,
+ * without their common indentation, appear in that document as they are.
  */
 class ReadmeExamplesTest {
   private static final Path SOURCES = Path.of("src/test/java/io/fetchpipe");
 
   @ParameterizedTest
   @CsvSource({
-      "examples/QuickStartTest.java, quick start",
-      "examples/SeedFetchExamplesTest.java, seed fetch examples",
-      "testkit/EmbeddedServerExampleTest.java, testing with the embedded server",
-      "testkit/VirtualTimeExampleTest.java, testing in virtual time",
+      "examples/QuickStartTest.java, README.md, quick start",
+      "examples/SeedFetchExamplesTest.java, README.md, seed fetch examples",
+      "testkit/EmbeddedServerExampleTest.java, README.md, testing with the embedded server",
+      "testkit/VirtualTimeExampleTest.java, README.md, testing in virtual time",
+      "examples/BatchJobExamplesTest.java, docs/batch-jobs.md, a file of URLs",
+      "examples/BatchJobExamplesTest.java, docs/batch-jobs.md, running it",
+      "examples/BatchJobExamplesTest.java, docs/batch-jobs.md, your own graph",
+      "examples/BatchJobExamplesTest.java, docs/batch-jobs.md, options",
+      "testkit/TestingDocExamplesTest.java, docs/testing.md, server outside JUnit",
+      "testkit/TestingDocExamplesTest.java, docs/testing.md, fetches in virtual time",
   })
-  void theReadmeShowsTheTestsCode(String source, String name) throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    String example = between(Files.readAllLines(SOURCES.resolve(source)), "// README: " + name + " begins",
-        "// README: " + name + " ends");
-    assertTrue(readme.contains(example), "README.md lacks the code of " + source + " (" + name + "):\n" + example);
+  void theDocumentShowsTheTestsCode(String source, String document, String name) throws IOException {
+    String text = Files.readString(Path.of(document));
+    String label = document.equals("README.md") ? "README" : document;
+    String example = between(Files.readAllLines(SOURCES.resolve(source)), "// " + label + ": " + name + " begins",
+        "// " + label + ": " + name + " ends");
+    assertTrue(text.contains(example), document + " lacks the code of " + source + " (" + name + "):\n" + example);
   }
 
   private static String between(List<String> lines, String begin, String end) {

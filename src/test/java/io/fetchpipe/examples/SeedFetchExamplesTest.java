@@ -1,6 +1,7 @@
 package io.fetchpipe.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fetchpipe.core.PoolSettings;
 import io.fetchpipe.http.FetchRequest;
@@ -45,12 +46,13 @@ class SeedFetchExamplesTest extends WithEmbeddedServer {
 
   @Test
   void fetchAllGivesUrlStatusAndTheLengthOfTheText() throws Exception {
-    List<String> urls = List.of(url("/delay/0.1"), url("/encoding/utf8"), url("/status/404"));
+    List<String> urls = List.of(url("/base64/" + java.util.Base64.getUrlEncoder().encodeToString("some data".getBytes())),
+        url("/encoding/utf8"), url("/status/404"));
     try (Fetcher session = Fetcher.create(testKit.system())) {
       List<Page> pages = fetchAll(session, urls).toCompletableFuture().get(30, TimeUnit.SECONDS);
-      assertEquals(new Page(urls.get(0), 200, "{\"delay\":0.1}".length()), pages.get(0));
+      assertEquals(new Page(urls.get(0), 200, "some data".length()), pages.get(0));
       assertEquals(new Page(urls.get(1), 200, io.fetchpipe.http.server.TestServer.UTF8_SAMPLE.length()), pages.get(1));
-      assertEquals(new Page(urls.get(2), 404, "status 404\n".length()), pages.get(2));
+      assertEquals(new Page(urls.get(2), 404, 0), pages.get(2), "httpbin's statuses come with an empty body");
     }
   }
 
@@ -65,7 +67,7 @@ class SeedFetchExamplesTest extends WithEmbeddedServer {
     }
     List<String> texts = fetchWithLimit(testKit.system(), urls).toCompletableFuture().get(30, TimeUnit.SECONDS);
     for (int i = 0; i < 8; i++) {
-      assertEquals("{\"delay\":0." + (8 - i) + "}", texts.get(i));
+      assertTrue(texts.get(i).contains("\"url\":\"" + urls.get(i) + "\""), texts.get(i)); // /delay describes the request
     }
     for (int i = 0; i < 4; i++) {
       assertEquals("page " + i, texts.get(8 + i));

@@ -2,6 +2,8 @@ package io.fetchpipe.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,14 +14,19 @@ import io.fetchpipe.http.FetchRequest;
 import io.fetchpipe.http.FetchResponse;
 import io.fetchpipe.http.ResponseBody;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
@@ -31,6 +38,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The JSON-lines sink: a blueprint whose every materialization writes whole lines of its own. */
 @ExtendWith(TestKitJUnit5Extension.class)
@@ -63,7 +71,7 @@ class ResultSinkTest {
   void twoStreamsRunningTheSameSinkAtOnceEachWriteWholeLinesOfTheirOwn() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Sink<ResultLine, CompletionStage<Done>> sink =
-        ResultSink.to(out, JsonLines.Options.PLAIN, 8, Duration.ofSeconds(1), (line, ok) -> { });
+        ResultSink.to(out, ResultSink.Options.defaults().withBatchSize(8).withBatchDelay(Duration.ofSeconds(1)));
 
     CompletableFuture<Done> first = Source.from(results(0, PER_STREAM))
         .runWith(sink, testKit.system()).toCompletableFuture();
@@ -87,6 +95,62 @@ class ResultSinkTest {
     }
     assertEquals(2 * PER_STREAM, lines.length - 1, "one line per result of either stream");
     assertEquals(2 * PER_STREAM, seen.cardinality(), "every index of both streams, each once");
+  }
+
+  @Test
+  void eachWriteHoldsAtMostABatchOfWholeLines() throws Exception {
+    List<String> writes = Collections.synchronizedList(new ArrayList<>());
+    OutputStream out = new OutputStream() {
+      @Override
+      public void write(int b) {
+        throw new AssertionError("the sink writes whole batches, not single bytes");
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) {
+        writes.add(new String(bytes, offset, length, StandardCharsets.UTF_8));
+      }
+    };
+    // A long delay: batches are cut by their size, and the last one by the end of the stream.
+    ResultSink.Options threeAtATime = ResultSink.Options.defaults().withBatchSize(3).withBatchDelay(Duration.ofMinutes(1));
+    Source.from(results(0, 10)).runWith(ResultSink.to(out, threeAtATime), testKit.system())
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+    assertEquals(List.of(3L, 3L, 3L, 1L), writes.stream().map(write -> write.chars().filter(c -> c == '\n').count()).toList());
+    assertTrue(writes.stream().allMatch(write -> write.endsWith("\n")), "whole lines only");
+  }
+
+  @Test
+  void optionsDefaultToTheFixedFieldsInBatchesOf512LinesOr100Ms() {
+    ResultSink.Options defaults = ResultSink.Options.defaults();
+    assertEquals(JsonLines.Options.PLAIN, defaults.format());
+    assertEquals(512, defaults.batchSize());
+    assertEquals(Duration.ofMillis(100), defaults.batchDelay());
+    assertThrows(IllegalArgumentException.class, () -> defaults.withBatchSize(0));
+    assertThrows(IllegalArgumentException.class, () -> defaults.withBatchDelay(Duration.ZERO));
+  }
+
+  @Test
+  void toPathWritesALinePerResultAndClosesTheFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("results.jsonl");
+    Source.from(results(0, 1000)).runWith(ResultSink.toPath(file, ResultSink.Options.defaults()), testKit.system())
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(1000, lines.size());
+    for (int i = 0; i < lines.size(); i++) {
+      assertEquals(i, parse(lines.get(i), i + 1).get("index").asInt());
+    }
+    Files.delete(file); // closed: nothing holds it open any more
+  }
+
+  @Test
+  void toPathFailsItsStageWhenTheFileCannotBeWritten(@TempDir Path dir) {
+    CompletableFuture<Done> done = Source.from(results(0, 3))
+        .runWith(ResultSink.toPath(dir, ResultSink.Options.defaults()), testKit.system()).toCompletableFuture();
+
+    ExecutionException failed = assertThrows(ExecutionException.class, () -> done.get(30, TimeUnit.SECONDS));
+    assertTrue(failed.getCause().getMessage().startsWith("cannot write " + dir), failed.getCause().getMessage());
   }
 
   private static JsonNode parse(String line, int number) {

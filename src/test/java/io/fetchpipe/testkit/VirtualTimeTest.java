@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fetchpipe.core.Delay;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.PoolSettings;
 import io.fetchpipe.core.RateLimit;
@@ -18,12 +19,16 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The virtual-time helper's stepping and its bounded waits. */
+/** The virtual-time helper's jumps from timer to timer, its waits for quiet and its bounded waits. */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VirtualTimeTest {
@@ -49,13 +54,101 @@ class VirtualTimeTest {
       Duration took = time.advanceUntil(results::isDone, Duration.ofSeconds(10));
 
       assertEquals(3, results.get(5, TimeUnit.SECONDS).size());
-      assertEquals(3, starts.size());
-      for (int i = 1; i < starts.size(); i++) {
-        assertTrue(starts.get(i).minus(starts.get(i - 1)).compareTo(Duration.ofSeconds(1)) >= 0,
-            "starts one virtual second apart at least: " + starts);
-      }
-      assertTrue(took.compareTo(Duration.ofSeconds(2)) >= 0, "took " + took);
+      Duration first = starts.get(0);
+      assertEquals(List.of(first, first.plusSeconds(1), first.plusSeconds(2)), starts,
+          "each token exactly one second after the start it followed");
+      assertEquals(Duration.ofSeconds(2), took);
     }
+  }
+
+  @Test
+  void aTimerScheduledByAnActorInReactionToATimerCountsFromItsExactInstant() {
+    VirtualTime time = VirtualTime.of(testKit.system());
+    TestProbe<Duration> firedAt = testKit.createTestProbe();
+    // Each tick schedules the next from inside the actor, 700 ms later: three of them end at 2.1 s.
+    ActorRef<String> ticker = testKit.spawn(Behaviors.withTimers(timers -> Behaviors.receiveMessage(tick -> {
+      firedAt.ref().tell(time.now());
+      timers.startSingleTimer(tick, Duration.ofMillis(700));
+      return Behaviors.same();
+    })));
+    Duration start = time.now();
+    ticker.tell("tick");
+    firedAt.expectMessage(start);
+
+    time.advance(Duration.ofMillis(2100));
+
+    assertEquals(List.of(start.plusMillis(700), start.plusMillis(1400), start.plusMillis(2100)),
+        firedAt.receiveSeveralMessages(3));
+    assertEquals(start.plusMillis(2100), time.now());
+    testKit.stop(ticker);
+  }
+
+  @Test
+  void advanceReturnsOnceWhatTheTimersSetOffHasHappened() {
+    VirtualTime time = VirtualTime.of(testKit.system());
+    List<Integer> handled = Collections.synchronizedList(new ArrayList<>());
+    ActorRef<Integer> slowCounter = testKit.spawn(Behaviors.receiveMessage(n -> {
+      busyFor(Duration.ofMillis(20)); // work on the dispatcher that takes real time
+      handled.add(n);
+      return Behaviors.same();
+    }));
+    for (int n = 0; n < 5; n++) {
+      int message = n;
+      testKit.system().scheduler().scheduleOnce(Duration.ofSeconds(1), () -> slowCounter.tell(message),
+          testKit.system().executionContext());
+    }
+
+    time.advance(Duration.ofSeconds(1));
+
+    assertEquals(List.of(0, 1, 2, 3, 4), handled, "every message handled when advance returns");
+    testKit.stop(slowCounter);
+  }
+
+  @Test
+  void awaitQuietWaitsForTheDispatchersWithoutMovingTime() {
+    VirtualTime time = VirtualTime.of(testKit.system());
+    List<Integer> handled = Collections.synchronizedList(new ArrayList<>());
+    ActorRef<Integer> slowCounter = testKit.spawn(Behaviors.receiveMessage(n -> {
+      busyFor(Duration.ofMillis(20));
+      handled.add(n);
+      return Behaviors.same();
+    }));
+    Duration start = time.now();
+    for (int n = 0; n < 3; n++) {
+      slowCounter.tell(n);
+    }
+
+    time.awaitQuiet();
+
+    assertEquals(List.of(0, 1, 2), handled);
+    assertEquals(start, time.now());
+    testKit.stop(slowCounter);
+  }
+
+  @Test
+  void aStepCapsEachJump() {
+    VirtualTime time = VirtualTime.of(testKit.system()).withStep(Duration.ofMillis(300));
+    List<Duration> readyAt = new ArrayList<>();
+    Duration start = time.now();
+
+    time.advance(Duration.ofSeconds(1), () -> readyAt.add(time.now().minus(start)));
+
+    assertEquals(List.of(Duration.ZERO, Duration.ofMillis(300), Duration.ofMillis(600), Duration.ofMillis(900)),
+        readyAt, "readiness asked before each jump of at most the step");
+    assertEquals(start.plusSeconds(1), time.now());
+  }
+
+  @Test
+  void pekkosManualTimeMovesTheSameClock() {
+    VirtualTime time = VirtualTime.of(testKit.system());
+    Duration start = time.now();
+    CompletableFuture<Duration> answer = Delay.after(testKit.system(), Duration.ofSeconds(2), time::now)
+        .toCompletableFuture();
+
+    ManualTime.get(testKit.system()).timePasses(Duration.ofSeconds(2));
+
+    assertEquals(start.plusSeconds(2), answer.getNow(null));
+    assertEquals(start.plusSeconds(2), time.now());
   }
 
   @Test
@@ -76,12 +169,25 @@ class VirtualTimeTest {
   }
 
   @Test
-  void aSystemWithoutManualTimeIsRefused() {
+  void aSystemWithoutVirtualTimeIsRefused() {
     ActorTestKit plain = ActorTestKit.create();
+    ActorTestKit manual = ActorTestKit.create(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()));
     try {
       assertThrows(IllegalArgumentException.class, () -> VirtualTime.of(plain.system()));
+      IllegalArgumentException refused =
+          assertThrows(IllegalArgumentException.class, () -> VirtualTime.of(manual.system()));
+      assertTrue(refused.getMessage().contains("VirtualTime.config()"), refused.getMessage());
     } finally {
       plain.shutdownTestKit();
+      manual.shutdownTestKit();
+    }
+  }
+
+  /** Keeps the calling thread (an actor's) busy for about {@code duration}, as real work would. */
+  private static void busyFor(Duration duration) {
+    long end = System.nanoTime() + duration.toNanos();
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
     }
   }
 }

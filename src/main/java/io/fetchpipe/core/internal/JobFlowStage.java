@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -68,13 +70,17 @@ public final class JobFlowStage<Q, C> extends GraphStage<FlowShape<Pair<Q, C>, P
    * @param jobTimeout per job, or null for none
    * @param deadline from the stream's start, or null for none
    * @param failFast whether the first failure cancels the rest
+   * @param withoutRequest the failure of an element whose request is null (it never reaches the
+   *     router), from its context
    */
-  public record Settings(Order order, int window, Duration jobTimeout, Duration deadline, boolean failFast) {
+  public record Settings(Order order, int window, Duration jobTimeout, Duration deadline, boolean failFast,
+      Function<Object, ? extends Throwable> withoutRequest) {
     /** Checks the window. */
     public Settings {
       if (window < 1) {
         throw new IllegalArgumentException("window must be at least 1, got " + window);
       }
+      Objects.requireNonNull(withoutRequest, "withoutRequest");
     }
   }
 
@@ -159,6 +165,14 @@ public final class JobFlowStage<Q, C> extends GraphStage<FlowShape<Pair<Q, C>, P
       if (stopReason != null) {
         Instant now = Instant.now();
         record(index, Outcome.failure(index, stopKind, stopReason, null, now, now), element.second());
+      } else if (element.first() == null) {
+        // No request (an invalid input line): its failure takes its place without a word to the router.
+        Instant now = Instant.now();
+        record(index, Outcome.failure(index, settings.withoutRequest().apply(element.second()), now, now),
+            element.second());
+        if (settings.failFast()) {
+          stop(ErrorKind.CANCELLED, "cancelled after item " + index + " failed");
+        }
       } else {
         contexts.put(index, element.second());
         pending.add(new Job<>(batch, index, element.first()));

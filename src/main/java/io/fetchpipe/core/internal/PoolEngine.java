@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -116,12 +117,14 @@ public final class PoolEngine {
 
   /**
    * The stage of this pool's flows: requests with a caller's context in, outcomes with the same
-   * context out.
+   * context out. An element without a request (null) fails at once with what {@code
+   * withoutRequest} makes of its context.
    */
-  public <Q, C> Flow<Pair<Q, C>, Pair<Outcome<?>, C>, NotUsed> flow(Order order, int window, GatherOptions options) {
+  public <Q, C> Flow<Pair<Q, C>, Pair<Outcome<?>, C>, NotUsed> flow(Order order, int window, GatherOptions options,
+      Function<Object, ? extends Throwable> withoutRequest) {
     JobFlowStage.Settings stage = new JobFlowStage.Settings(order, window,
         options.taskTimeout().or(settings::taskTimeout).orElse(null), options.deadline().orElse(null),
-        options.failFast());
+        options.failFast(), withoutRequest);
     return Flow.fromGraph(new JobFlowStage<Q, C>(router, this::tellIfOpen, batchIds::incrementAndGet, stage));
   }
 

@@ -13,6 +13,7 @@ import org.apache.pekko.stream.QueueOfferResult;
 @InternalApi
 public final class StreamSink implements OutcomeSink {
   private final BoundedSourceQueue<Object> queue;
+  private volatile boolean closed;
 
   /** A sink offering to {@code queue}. */
   @SuppressWarnings("unchecked")
@@ -26,6 +27,7 @@ public final class StreamSink implements OutcomeSink {
     if (result == QueueOfferResult.enqueued()) {
       return true;
     }
+    closed = true;
     if (result == QueueOfferResult.dropped()) {
       // Cannot happen with a queue as large as the input; failing loudly beats losing an item.
       queue.fail(new IllegalStateException("outcome of item " + outcome.index() + " was dropped"));
@@ -38,8 +40,16 @@ public final class StreamSink implements OutcomeSink {
     return "cancelled: the stream was cancelled downstream";
   }
 
+  /** Completes the stream, unless it is over already (cancelled downstream, or failed). */
   @Override
   public void complete() {
-    queue.complete();
+    if (closed) {
+      return;
+    }
+    try {
+      queue.complete();
+    } catch (IllegalStateException overMeanwhile) {
+      // Cancelled downstream since the last offer: nothing is left to tell it.
+    }
   }
 }

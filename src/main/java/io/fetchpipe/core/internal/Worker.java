@@ -28,7 +28,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *
  * <p>A task that throws synchronously crashes the worker on purpose ("let it crash"): the router
  * supervises workers with a restart strategy, and the signal handler reports the job that was
- * running, with the exception as its cause, before the fresh instance takes over.
+ * running with what it threw, before the fresh instance takes over. That outcome is the same as
+ * a stage failed with it: the router retries a thrown RetryableFailure like a returned one.
  *
  * <p>Each run is settled exactly once, by whichever comes first of its task's completion, its
  * timeout, its cancellation or a crash: they race for the run's {@link Settlement}, and only the

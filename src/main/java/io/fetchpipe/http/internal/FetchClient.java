@@ -1,14 +1,18 @@
 package io.fetchpipe.http.internal;
 
 import io.fetchpipe.InternalApi;
+import io.fetchpipe.core.internal.ExternalWork;
 import io.fetchpipe.http.FetchSettings;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
+import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.SharedKillSwitch;
 
 /**
  * The HTTP side of one fetcher, without its pool: a materializer of its own, the per-host
@@ -20,16 +24,18 @@ public final class FetchClient {
   private final HostPools pools;
   private final Materializer materializer;
   private final HttpFetchHandler handler;
-  private final FetchSettings settings;
   private final HostBreakers breakers;
+  private final Duration closeGrace;
+  private final SharedKillSwitch connections;
 
-  private FetchClient(HostPools pools, Materializer materializer, HttpFetchHandler handler, FetchSettings settings,
-      HostBreakers breakers) {
+  private FetchClient(HostPools pools, Materializer materializer, HttpFetchHandler handler, HostBreakers breakers,
+      Duration closeGrace, SharedKillSwitch connections) {
     this.pools = pools;
     this.materializer = materializer;
     this.handler = handler;
-    this.settings = settings;
     this.breakers = breakers;
+    this.closeGrace = closeGrace;
+    this.connections = connections;
   }
 
   /**
@@ -38,13 +44,22 @@ public final class FetchClient {
    */
   public static FetchClient start(ActorSystem<?> system, int connectionsPerHost, FetchSettings settings) {
     Materializer materializer = Materializer.createMaterializer(system);
+    // Every connection, whichever way it reaches its host, passes this switch, so the client can
+    // end them all when it closes.
+    SharedKillSwitch connections = KillSwitches.shared("fetcher-connections");
     ConnectionPoolSettings connectionPool = connectionPool(system, connectionsPerHost, settings);
-    HostPools pools = new HostPools(system, materializer, connectionPool, Network.create(settings, materializer),
-        connectionPool.getMaxOpenRequests(), settings.poolIdleTimeout(), settings.maxIdlePools());
+    HostPools pools = new HostPools(system, materializer, connectionPool,
+        Network.create(settings, materializer, connections), connectionPool.getMaxOpenRequests(),
+        settings.poolIdleTimeout(), settings.maxIdlePools());
     HostBreakers breakers = new HostBreakers(system.classicSystem().scheduler(),
         settings.breakerMaxFailures(), settings.breakerResetTimeout());
-    HttpFetchHandler handler = new HttpFetchHandler(settings, pools, breakers, materializer, system.executionContext());
-    return new FetchClient(pools, materializer, handler, settings, breakers);
+    ExternalWork external = ExternalWork.of(system);
+    HttpFetchHandler handler = new HttpFetchHandler(settings, pools, breakers, materializer, system.executionContext(),
+        external);
+    // In virtual time a grace would end only when a test moves the clock, which a test closing
+    // its fetcher does not do: what is still on the wire is cut at once.
+    Duration closeGrace = external == ExternalWork.NONE ? settings.poolCloseGrace() : Duration.ZERO;
+    return new FetchClient(pools, materializer, handler, breakers, closeGrace, connections);
   }
 
   /**
@@ -52,7 +67,7 @@ public final class FetchClient {
    * many connections as may run at once, a queue (a power of two) with room for requests whose
    * connection is still busy after a timeout, no retries of its own (retries are the router's),
    * a connection idle timeout equal to the attempt timeout, and the pool's own idle timeout that
-   * of {@code connection-pools}.
+   * of {@code connection-pools}. The transport is each host's route's ({@link Network}).
    */
   private static ConnectionPoolSettings connectionPool(ActorSystem<?> system, int perHost, FetchSettings fetch) {
     int openRequests = Integer.highestOneBit(Math.max(32, perHost * 2) - 1) << 1;
@@ -93,10 +108,13 @@ public final class FetchClient {
   }
 
   /**
-   * Ends every connection pool (what is in flight gets the settings' close grace) and the
-   * materializer, and with it every stream the client ran.
+   * Ends every connection pool (what is in flight gets the settings' close grace, then its
+   * connection is cut) and the materializer, and with it every stream the client ran.
    */
   public CompletionStage<Done> close() {
-    return pools.shutdown(settings.poolCloseGrace()).whenComplete((done, error) -> materializer.shutdown());
+    // Connections still busy after the grace (a server that never answers) are cut before their
+    // pools stop: a pool stopping with a request on a connection warns that it dropped it.
+    return pools.shutdown(closeGrace, () -> connections.abort(new IllegalStateException("the fetcher was closed")))
+        .whenComplete((done, error) -> materializer.shutdown());
   }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -53,6 +52,8 @@ public final class HostPools {
   private final ConnectionPoolSettings settings;
   private final Network network;
   private final LoggingAdapter log;
+  private final org.apache.pekko.actor.Scheduler scheduler;
+  private final scala.concurrent.ExecutionContextExecutor executor;
   private final int queueSize;
   private final int maxIdle;
   private final Object lock = new Object();
@@ -89,7 +90,11 @@ public final class HostPools {
     this.scalaHttp = org.apache.pekko.http.scaladsl.Http.apply(system.classicSystem());
     this.materializer = materializer;
     this.settings = settings;
-    this.log = system.classicSystem().log();
+    // The pools' own warnings about requests dropped at shutdown are the fetcher's close's doing:
+    // those requests' outcomes are out already.
+    this.log = QuietLog.whileClosing(system.classicSystem().log(), this::isClosed);
+    this.scheduler = system.classicSystem().scheduler();
+    this.executor = system.executionContext();
     this.queueSize = queueSize;
     this.maxIdle = maxIdle;
     Duration tick = idleTimeout.dividedBy(2);
@@ -201,6 +206,12 @@ public final class HostPools {
     }
   }
 
+  private boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
   /** How many host pools are open. */
   public int openPools() {
     synchronized (lock) {
@@ -218,9 +229,10 @@ public final class HostPools {
   /**
    * Ends every pool: each is asked to shut down (it finishes what is in flight), and whatever is
    * still running after {@code grace} (a request that timed out but that a server never ends) is
-   * cut off, so the stage completes within the grace whatever the servers do.
+   * cut off with {@code cutConnections}, so the stage completes within the grace whatever the
+   * servers do.
    */
-  public CompletionStage<Done> shutdown(Duration grace) {
+  public CompletionStage<Done> shutdown(Duration grace, Runnable cutConnections) {
     List<HostPool> open;
     synchronized (lock) {
       if (closed) {
@@ -234,12 +246,18 @@ public final class HostPools {
     sweeper.cancel();
     CompletableFuture<?>[] closing =
         open.stream().map(pool -> pool.close().toCompletableFuture()).toArray(CompletableFuture[]::new);
-    return CompletableFuture.allOf(closing)
-        .completeOnTimeout(null, grace.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((done, error) -> {
-          open.forEach(pool -> pool.killSwitch.abort(new IllegalStateException("the fetcher was closed")));
-          return Done.getInstance();
-        });
+    // The grace runs on the actor system's scheduler: a JDK delayed executor would leave a thread
+    // of its own running for the rest of the JVM's life.
+    CompletableFuture<Object> closed = new CompletableFuture<>();
+    Cancellable cutOff = scheduler.scheduleOnce(Duration.ofMillis(grace.toMillis()),
+        () -> closed.complete(Done.getInstance()), executor);
+    CompletableFuture.allOf(closing).whenComplete((done, error) -> closed.complete(Done.getInstance()));
+    return closed.handle((done, error) -> {
+      cutOff.cancel();
+      cutConnections.run();
+      open.forEach(pool -> pool.killSwitch.abort(new IllegalStateException("the fetcher was closed")));
+      return Done.getInstance();
+    });
   }
 
   /**

@@ -6,6 +6,7 @@ import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.JobHandler;
 import io.fetchpipe.core.RetryableFailure;
 import io.fetchpipe.core.TaskContext;
+import io.fetchpipe.core.internal.ExternalWork;
 import io.fetchpipe.http.FetchErrorKind;
 import io.fetchpipe.http.FetchFailure;
 import io.fetchpipe.http.FetchRequest;
@@ -62,11 +63,18 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
   // JDK's default async executor, which on a two-core machine starts a thread per callback.
   private final Executor executor;
   private final HttpHeader userAgent;
+  // In virtual time, an attempt is work outside the actor system until it ends: its answer comes
+  // from the network. Otherwise nothing is counted.
+  private final ExternalWork external;
 
-  /** A handler fetching through {@code pools}, on {@code materializer}, continuing on {@code executor}. */
+  /**
+   * A handler fetching through {@code pools}, on {@code materializer}, continuing on {@code
+   * executor}, telling {@code external} of every attempt on the wire.
+   */
   public HttpFetchHandler(FetchSettings settings, HostPools pools, HostBreakers breakers, Materializer materializer,
-      Executor executor) {
+      Executor executor, ExternalWork external) {
     this.settings = settings;
+    this.external = external;
     this.pools = pools;
     this.breakers = breakers;
     this.materializer = materializer;
@@ -124,14 +132,19 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     ReadAs readAs = request.readAs() != null ? request.readAs() : settings.readAs();
     Attempt attempt = new Attempt(context, readAs, ticket);
     context.onCancel(attempt::cancelled);
+    if (external != ExternalWork.NONE) {
+      Runnable ended = external.begin();
+      attempt.result.whenComplete((response, error) -> ended.run());
+      context.onCancel(ended);
+    }
     send(attempt, target, http, 0);
     return attempt.result;
   }
 
   @Override
   public Throwable timedOut(FetchRequest request, TaskContext context, Duration after) {
-    return RetryableFailure.failing(
-        new FetchFailure(ErrorKind.TIMEOUT, "timed out after " + Durations.format(after), context.attempt()), null);
+    return RetryableFailure.withBackoff(
+        new FetchFailure(ErrorKind.TIMEOUT, "timed out after " + Durations.format(after), context.attempt()));
   }
 
   private HttpRequest build(FetchRequest request, TargetUrl target) {
@@ -328,7 +341,7 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     /** Fails with {@code failure}: a transient one is retryable and counts against the host. */
     void fail(FetchFailure failure) {
       boolean transientError = transientError(failure.kind());
-      settle(transientError ? RetryableFailure.failing(failure, null) : failure, transientError);
+      settle(transientError ? RetryableFailure.withBackoff(failure) : failure, transientError);
     }
 
     void settle(Throwable error, boolean hostFailed) {

@@ -20,6 +20,7 @@ import org.apache.pekko.http.javadsl.OutgoingConnection;
 import org.apache.pekko.http.javadsl.model.headers.HttpCredentials;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
 
@@ -36,10 +37,12 @@ public final class Network {
   private final Map<String, InetSocketAddress> pins;
   private final HttpsConnectionContext https; // null: Pekko's default client context
   private final Materializer materializer;
+  private final SharedKillSwitch connections; // null: connections end only with their pools
 
   private Network(ProxySettings proxies, List<PinnedAddress> pins, HttpsConnectionContext https,
-      Materializer materializer) {
+      Materializer materializer, SharedKillSwitch connections) {
     this.proxies = proxies;
+    this.connections = connections;
     this.pins = new HashMap<>();
     for (PinnedAddress pin : pins) {
       this.pins.putIfAbsent(pin.host() + ":" + pin.port(), pin.socketAddress());
@@ -50,17 +53,18 @@ public final class Network {
 
   /**
    * The network of a fetcher with {@code settings}: its TLS context is made here, once. The
-   * materializer is the fetcher's, for discarding what a refusing proxy sent.
+   * materializer is the fetcher's, for discarding what a refusing proxy sent; every connection,
+   * whichever route it takes, passes {@code connections}, so the fetcher can cut them all.
    */
-  public static Network create(FetchSettings settings, Materializer materializer) {
+  public static Network create(FetchSettings settings, Materializer materializer, SharedKillSwitch connections) {
     TlsSettings tls = settings.tls();
     HttpsConnectionContext https = tls.equals(TlsSettings.defaults()) ? null : TlsContexts.httpsContext(tls);
-    return new Network(settings.proxy(), settings.resolve(), https, materializer);
+    return new Network(settings.proxy(), settings.resolve(), https, materializer, connections);
   }
 
   /** Direct connections with Pekko's defaults: no proxy, no pinned address, the JDK's trust. */
   public static Network direct(Materializer materializer) {
-    return new Network(ProxySettings.none(), List.of(), null, materializer);
+    return new Network(ProxySettings.none(), List.of(), null, materializer, null);
   }
 
   /** The way to {@code target}'s host. */
@@ -76,21 +80,37 @@ public final class Network {
     }
     if (proxy == null) {
       InetSocketAddress pinned = pins.get(target.host().toLowerCase(Locale.ROOT) + ":" + target.port());
-      return NetworkRoute.direct(pinned == null ? null : toAddress(pinned), context);
+      ClientTransport direct = pinned != null ? toAddress(pinned) : connections != null ? ClientTransport.TCP() : null;
+      return NetworkRoute.direct(endedBy(direct), context);
     }
     InetSocketAddress proxyAddress = address(proxy.hostName(), proxy.port());
     if (proxy.scheme().equals("socks5")) {
-      return NetworkRoute.tunnel(proxy, new ProxyTransport(new Socks5Transport(proxyAddress, proxy), proxy), context);
+      return NetworkRoute.tunnel(proxy,
+          endedBy(new ProxyTransport(new Socks5Transport(proxyAddress, proxy), proxy)), context);
     }
     if (target.secure()) {
       ClientTransport connect = proxy.hasCredentials()
           ? ClientTransport.httpsProxy(proxyAddress, HttpCredentials.createBasicHttpCredentials(proxy.username(),
               proxy.password()))
           : ClientTransport.httpsProxy(proxyAddress);
-      return NetworkRoute.tunnel(proxy, new ProxyTransport(connect, proxy), context);
+      return NetworkRoute.tunnel(proxy, endedBy(new ProxyTransport(connect, proxy)), context);
     }
-    return NetworkRoute.absoluteForm(proxy, new ProxyTransport(new ToProxy(proxyAddress), proxy), target,
+    return NetworkRoute.absoluteForm(proxy, endedBy(new ProxyTransport(new ToProxy(proxyAddress), proxy)), target,
         materializer);
+  }
+
+  /** {@code transport} with each of its connections passing the fetcher's switch, when it has one. */
+  private ClientTransport endedBy(ClientTransport transport) {
+    if (transport == null || connections == null) {
+      return transport;
+    }
+    return new ClientTransport() {
+      @Override
+      public Flow<ByteString, ByteString, CompletionStage<OutgoingConnection>> connectTo(String host, int port,
+          ClientConnectionSettings settings, ActorSystem system) {
+        return transport.connectTo(host, port, settings, system).via(connections.flow());
+      }
+    };
   }
 
   /** The proxy's address: pinned with {@code resolve}, or unresolved for Pekko to look up per connection. */

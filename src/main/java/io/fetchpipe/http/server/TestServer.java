@@ -5,37 +5,45 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import io.fetchpipe.http.internal.QuietLog;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.event.Logging;
+import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
- * An httpbin-like server to fetch from offline. Binds to loopback unless told otherwise.
+ * An httpbin-compatible server to fetch from offline, for tests (the server HTTP clients' own
+ * test suites run against). Binds to loopback unless told otherwise.
  *
  * <ul>
- *   <li>{@code GET /get}, {@code /delay/{seconds}} (decimals allowed), {@code /status/{code}},
- *       {@code /bytes/{n}};
- *   <li>fault routes: {@code /flaky/{key}/{n}} (n × 503, then 200), {@code /reset} (connection cut
- *       mid-body), {@code /hang} (no answer), {@code /retry-after/{key}/{s}} (one 429 with
- *       Retry-After, then 200) and {@code /redirect/{n}} (a chain of n 302s ending at /get);
- *   <li>{@code /anything} and {@code /anything/...}, any method: the request echoed as JSON, with
- *       {@code method}, {@code url} (as sent), {@code headers} (names as received, repeated ones
- *       joined with ", "), {@code body} (as UTF-8 text) and {@code body_base64} (the exact bytes);
- *   <li>{@code /gzip} and {@code /deflate}: a small JSON body, always sent with that
- *       Content-Encoding; {@code /gzip-bytes/{n}}: n zero bytes, gzip-encoded as they stream (a
- *       decompression bomb for size caps);
- *   <li>{@code /json} (a fixed document), {@code /encoding/utf8} ({@link #UTF8_SAMPLE}), {@code
- *       /charset/{name}} ({@link #CHARSET_SAMPLE} in that charset, labelled with it; 400 for an
- *       unknown one);
- *   <li>{@code /response-headers?Name=value&...}: each parameter a response header (Content-Type
- *       sets the body's type), the body a JSON object of them; {@code /base64/{value}}: the
- *       decoded bytes (standard or URL-safe alphabet, padding optional; 400 if invalid).
+ *   <li>httpbin's routes, answering with httpbin's status, content type, headers and body shape:
+ *       the echoes {@code /get}, {@code /post}, {@code /put}, {@code /patch}, {@code /delete},
+ *       {@code /anything[/...]} (any method), {@code /headers}, {@code /user-agent}, {@code /ip},
+ *       {@code /uuid} and {@code /delay/{seconds}} (decimals allowed, at most {@code
+ *       fetchpipe.server.max-delay}), with httpbin's keys {@code args}, {@code data}, {@code
+ *       files}, {@code form}, {@code headers}, {@code json}, {@code method}, {@code origin} and
+ *       {@code url} (as the client sent it); {@code /status/{codes}}, {@code /bytes/{n}}, {@code
+ *       /stream/{n}}, {@code /drip}, {@code /range/{n}}, {@code /gzip}, {@code /deflate}, {@code
+ *       /json}, {@code /html}, {@code /xml}, {@code /robots.txt}, {@code /deny}, {@code
+ *       /encoding/utf8} ({@link #UTF8_SAMPLE}), {@code /base64/{value}}, {@code /cookies[/set,
+ *       /delete]}, {@code /basic-auth/{user}/{password}}, {@code /bearer}, {@code /cache[/{n}]},
+ *       {@code /etag/{etag}}, {@code /response-headers}, {@code /redirect/{n}}, {@code
+ *       /relative-redirect/{n}}, {@code /absolute-redirect/{n}}, {@code /redirect-to}, {@code
+ *       /links/{n}/{offset}} and {@code /image/{png,jpeg,svg}};
+ *   <li>fetchpipe's own fault routes: {@code /flaky/{key}/{n}} (n × 503, then 200), {@code /reset}
+ *       (headers, then the connection cut mid-body), {@code /hang} (no answer), {@code
+ *       /retry-after/{key}/{s}} (one 429 with Retry-After, then 200); {@code /gzip-bytes/{n}} (n
+ *       zero bytes, gzip-encoded as they stream: a decompression bomb for size caps) and {@code
+ *       /charset/{name}} ({@link #CHARSET_SAMPLE} in that charset, labelled with it).
  * </ul>
  *
- * <p>All but {@code /anything} answer GET only. Beside it runs a {@link HostileServer} on
- * 127.0.0.1, for the misbehaviour below HTTP that this server cannot produce ({@link #hostile()}).
- * Started with a {@link ServerTls}, it speaks HTTPS (with a certificate of the test's own, and
- * for mutual TLS requiring client certificates); the hostile peer stays plain TCP.
+ * <p>Beside it runs a {@link HostileServer} on 127.0.0.1, for the misbehaviour below HTTP that
+ * this server cannot produce ({@link #hostile()}). What the fault routes do on purpose is logged
+ * at debug. Started with a {@link ServerTls}, it speaks HTTPS (with a certificate of the test's
+ * own, and for mutual TLS requiring client certificates); the hostile peer stays plain TCP.
+ * Outside JUnit, start one with {@link #start(ActorSystem)} and stop it with {@link
+ * #stop(Duration)}; the JUnit 5 extension is the test kit's {@code EmbeddedServerExtension}.
  */
 public final class TestServer {
   /** The text of {@code /encoding/utf8}: accents, Greek, Cyrillic, CJK and an emoji. */
@@ -90,10 +98,14 @@ public final class TestServer {
   public static CompletionStage<TestServer> start(ActorSystem<?> system, String host, int port, ServerTls tls) {
     ServerStats stats = new ServerStats(system.executionContext());
     TestRoutes routes = new TestRoutes(system, ServerSettings.create(system), stats);
-    // The request target as sent, for /anything's url.
+    // The request target as sent, for the echoes' url; the client's address, for their origin.
     var http = org.apache.pekko.http.javadsl.settings.ServerSettings.create(system.settings().config())
-        .withRawRequestUriHeader(true);
-    var serverAt = Http.get(system).newServerAt(host, port).withSettings(http);
+        .withRawRequestUriHeader(true)
+        .withRemoteAddressAttribute(true);
+    // What the fault routes do on purpose (a connection cut mid-body) is logged at debug.
+    LoggingAdapter log = QuietLog.intendedFailures(Logging.getLogger(system.classicSystem(), TestServer.class),
+        TestRoutes::isIntended);
+    var serverAt = Http.get(system).newServerAt(host, port).withSettings(http).logTo(log);
     return (tls == null ? serverAt : serverAt.enableHttps(tls.connectionContext())).bind(routes.route())
         .thenCompose(binding -> HostileServer.start(system)
             .thenApply(hostile -> new TestServer(binding, hostile, stats, routes, tls))

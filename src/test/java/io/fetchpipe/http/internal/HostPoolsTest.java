@@ -36,7 +36,7 @@ class HostPoolsTest {
 
   @AfterEach
   void stop() throws Exception {
-    pools.shutdown(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    pools.shutdown(Duration.ofSeconds(1), () -> { }).toCompletableFuture().get(10, TimeUnit.SECONDS);
     materializer.shutdown();
     testKit.shutdownTestKit();
   }
@@ -75,7 +75,7 @@ class HostPoolsTest {
 
   @Test
   void afterShutdownALeaseOpensNothingAndItsRequestFailsAtOnce() throws Exception {
-    pools.shutdown(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    pools.shutdown(Duration.ofSeconds(1), () -> { }).toCompletableFuture().get(10, TimeUnit.SECONDS);
     HostPools.Lease late = pools.lease(host(0));
     ExecutionException failed = assertThrows(ExecutionException.class,
         () -> late.send(HttpRequest.create("/")).toCompletableFuture().get(10, TimeUnit.SECONDS));
