@@ -225,7 +225,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   private void report(Job<?> job, Outcome<?> outcome) {
-    router.tell(new ThrottlingRouter.WorkerDone(getContext().getSelf(), job.batch().id(), outcome));
+    router.tell(new ThrottlingRouter.WorkerDone(getContext().getSelf(), job.batch().id(), job.attempt(), outcome));
   }
 
   /**
@@ -285,7 +285,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       Outcome<?> outcome = error == null
           ? Outcome.success(job.index(), value, startedAt, now)
           : Outcome.failure(job.index(), error, startedAt, now);
-      router.tell(new ThrottlingRouter.WorkerDone(worker, job.batch().id(), outcome));
+      router.tell(new ThrottlingRouter.WorkerDone(worker, job.batch().id(), job.attempt(), outcome));
       if (settlement.isWatched(before)) {
         worker.tell(Settled.INSTANCE);
       }
