@@ -32,6 +32,11 @@ public record Job<Q>(Batch batch, int index, Q request, int attempt, int reruns,
     return new Job<>(batch, index, request, attempt + 1, reruns + 1, firstStartedAt == null ? firstStart : firstStartedAt);
   }
 
+  /** This attempt, known to have started at {@code start}, the first attempt's start. */
+  Job<Q> startedAt(Instant start) {
+    return new Job<>(batch, index, request, attempt, reruns, start);
+  }
+
   /** The attempts so far that followed a failure. */
   int retries() {
     return attempt - 1 - reruns;

@@ -408,7 +408,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     Job<?> job = entry.job();
     Instant now = Instant.now();
     if (supply.rerunLostJobs() && !closing && !cancelledBatches.containsKey(job.batch().id())) {
-      waiting.rerun(job.rerun(job.firstStartedAt() != null ? job.firstStartedAt() : now), entry.key());
+      waiting.rerun(job.rerun(now), entry.key());
     } else {
       deliver(job.batch(), Outcome.failure(job.index(), ErrorKind.CRASHED, why, null, now, now));
     }
@@ -638,14 +638,24 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
         return;
       }
       bucket.take();
-      running.put(worker, next);
       worker.tell(new Worker.Run(next.job()));
+      running.put(worker, supply.rerunLostJobs() ? startedNow(next) : next);
       restKey(next);
       if (!bucket.isFull()) {
         startRefilling();
       }
       admitParked();
     }
+  }
+
+  /**
+   * The router's own record of a job it hands to an offered worker, with the start of its first
+   * attempt: if the worker is lost, its rerun's outcome still counts from that start, as a
+   * retry's does from the failed attempt's.
+   */
+  private static JobQueue.Queued startedNow(JobQueue.Queued next) {
+    Job<?> job = next.job();
+    return job.firstStartedAt() != null ? next : new JobQueue.Queued(job.startedAt(Instant.now()), next.key());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.fetchpipe.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.Outcome;
@@ -209,12 +210,14 @@ class ThrottlingRouterTest {
     Told second = workers.receiveMessage(WAIT);
     assertEquals(List.of(offered.get(0), offered.get(1)), List.of(first.worker(), second.worker()));
 
+    Instant lostAt = Instant.now();
     router.tell(new ThrottlingRouter.WorkersLost(List.of(first.worker())));
     Told again = workers.receiveMessage(WAIT);
     assertEquals(offered.get(2), again.worker(), "the idle worker takes the lost run, without waiting for removal");
     assertEquals(first.index(), again.index());
     assertEquals(2, again.job().attempt(), "every start counts");
     assertEquals(1, again.job().reruns());
+    assertTrue(again.job().firstStartedAt().isBefore(lostAt), "its time counts from the lost run's start");
 
     router.tell(new ThrottlingRouter.WorkerDone(first.worker(), 11, 1, done(first.index(), "late")));
     router.tell(new ThrottlingRouter.WorkerDone(second.worker(), 11, 1, done(second.index(), "second")));
