@@ -132,6 +132,9 @@ public final class Recruiter extends AbstractBehavior<Recruiter.Command> {
 
   private Behavior<Command> onReachability(Reachability reachability) {
     ClusterEvent.ReachabilityEvent event = reachability.event();
+    if (event.member().address().equals(selfAddress)) {
+      return this; // another node's view of this one: the router reaches its local workers anyway
+    }
     List<ActorRef<Worker.Command>> workers = workersByNode.getOrDefault(event.member().address(), List.of());
     if (!workers.isEmpty()) {
       router.tell(event instanceof ClusterEvent.UnreachableMember
