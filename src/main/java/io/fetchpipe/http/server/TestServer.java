@@ -7,6 +7,8 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * An httpbin-like server to fetch from offline. Binds to loopback unless told otherwise.
@@ -28,7 +30,9 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  *       unknown one);
  *   <li>{@code /response-headers?Name=value&...}: each parameter a response header (Content-Type
  *       sets the body's type), the body a JSON object of them; {@code /base64/{value}}: the
- *       decoded bytes (standard or URL-safe alphabet, padding optional; 400 if invalid).
+ *       decoded bytes (standard or URL-safe alphabet, padding optional; 400 if invalid);
+ *   <li>{@code /chaos/{key}/{size}}: a body that is the same for the same key, or at random a
+ *       connection reset, a 503 with Retry-After, a slow body or a body cut short.
  * </ul>
  *
  * <p>All but {@code /anything} answer GET only. Beside it runs a {@link HostileServer} on
@@ -76,7 +80,8 @@ public final class TestServer {
     // The request target as sent, for /anything's url.
     var http = org.apache.pekko.http.javadsl.settings.ServerSettings.create(system.settings().config())
         .withRawRequestUriHeader(true);
-    return Http.get(system).newServerAt(host, port).withSettings(http).bind(routes.route())
+    Route route = Directives.concat(routes.route(), new ChaosRoutes(system).route());
+    return Http.get(system).newServerAt(host, port).withSettings(http).bind(route)
         .thenCompose(binding -> HostileServer.start(system)
             .thenApply(hostile -> new TestServer(binding, hostile, stats, routes))
             .exceptionallyCompose(error -> unbindAndFail(binding, error)));
