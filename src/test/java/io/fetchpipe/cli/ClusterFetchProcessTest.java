@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fetchpipe.testing.WithEmbeddedServer;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -30,23 +29,12 @@ class ClusterFetchProcessTest extends WithEmbeddedServer {
 
   @TempDir Path dir;
 
-  private static String freeAddress() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return "127.0.0.1:" + socket.getLocalPort();
-    }
-  }
-
   private CliProcess worker(String name, String seed, String... options) throws Exception {
-    return worker(name, seed, List.of(), options);
+    return CliProcess.worker(dir, name, seed, List.of(), options);
   }
 
   private CliProcess worker(String name, String seed, List<String> jvmOptions, String... options) throws Exception {
-    List<String> args = new ArrayList<>(List.of("worker", "--join", seed));
-    args.addAll(List.of(options));
-    CliProcess worker = CliProcess.start(dir, name, jvmOptions, args.toArray(String[]::new));
-    String bound = worker.firstLine(600);
-    assertTrue(bound.startsWith("127.0.0.1:"), "the worker prints where it is bound: " + bound);
-    return worker;
+    return CliProcess.worker(dir, name, seed, jvmOptions, options);
   }
 
   private static List<JsonNode> lines(Path file) throws Exception {
@@ -79,7 +67,7 @@ class ClusterFetchProcessTest extends WithEmbeddedServer {
   void aWorkerKilledMidRunHasItsRequestsRunElsewhereWithoutWaitingForItsRemoval() throws Exception {
     Path input = delayedUrls(300);
     Path out = dir.resolve("out.jsonl");
-    String seed = freeAddress();
+    String seed = CliProcess.freeAddress();
     // No downing within the test: the dead worker stays a member throughout, so whatever runs its
     // requests again is the coordinator seeing it unreachable, not the cluster removing it.
     try (CliProcess coordinator = CliProcess.start(dir, "coordinator", NO_DOWNING, "fetch", "-v", "--cluster", seed,
@@ -104,7 +92,7 @@ class ClusterFetchProcessTest extends WithEmbeddedServer {
   void aWorkerStoppedBySigtermLeavesGracefullyWithExitZeroAndLosesNothing() throws Exception {
     Path input = delayedUrls(200);
     Path out = dir.resolve("out.jsonl");
-    String seed = freeAddress();
+    String seed = CliProcess.freeAddress();
     try (CliProcess coordinator = CliProcess.start(dir, "coordinator", List.of(), "fetch", "--cluster", seed,
             "--min-workers", "2", "-c", "5", "-o", out.toString(), input.toString());
         CliProcess stayer = worker("stayer", seed, "-c", "5");
@@ -127,7 +115,7 @@ class ClusterFetchProcessTest extends WithEmbeddedServer {
     Path input = Files.write(dir.resolve("bodies.txt"), urls);
     Path out = dir.resolve("bodies.jsonl");
     Path saved = dir.resolve("saved");
-    String seed = freeAddress();
+    String seed = CliProcess.freeAddress();
     try (CliProcess coordinator = CliProcess.start(dir, "coordinator", List.of(), "fetch", "--cluster", seed,
             "--no-local", "--min-workers", "2", "--save", saved.toString(), "--hash", "-o", out.toString(),
             input.toString());
