@@ -56,6 +56,8 @@ def main(urls_file, out_file, save_dir, exit_status):
                 kinds[line["error"]["kind"]] += 1
                 continue
             kinds["ok " + str(line.get("status"))] += 1
+            if line.get("status") not in (200, 503):
+                problems.append(f"index {index}: status {line.get('status')}, which /chaos never sends on purpose")
             path = line.get("file")
             if path is None or "sha256" not in line:
                 problems.append(f"index {index}: ok without file or sha256")

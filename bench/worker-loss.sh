@@ -16,8 +16,8 @@ build
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
 lines() { [[ -f "$1" ]] && wc -l < "$1" || echo 0; }
-# A log line's time (HH:MM:SS.mmm, today) in seconds since the epoch.
-log_time() { date -d "$(date +%F) $1" +%s.%N; }
+# A log line's time (HH:MM:SS.mmm, today) in seconds since the epoch; nan when there is none.
+log_time() { if [[ -n "$1" ]]; then date -d "$(date +%F) $1" +%s.%N; else echo nan; fi; }
 
 start_serve
 for ((i = 0; i < n; i++)); do echo "$serve_base/delay/$delay"; done > "$work/urls.txt"
@@ -52,11 +52,11 @@ for ((r = 1; r <= reps; r++)); do
   exited="$(now)"
   last_line="$(stat -c %.9Y "$out")"
   err="$work/coordinator-$r.err"
-  unreachable="$(grep -m1 'Marking node as UNREACHABLE' "$err" | cut -d' ' -f1)"
-  handed="$(grep -m1 'run again on others' "$err" | cut -d' ' -f1)"
-  jobs="$(grep -m1 'run again on others' "$err" | grep -oE '\- [0-9]+ jobs' | grep -oE '[0-9]+')"
+  unreachable="$(grep -m1 'Marking node as UNREACHABLE' "$err" | cut -d' ' -f1 || true)"
+  handed="$(grep -m1 'run again on others' "$err" | cut -d' ' -f1 || true)"
+  jobs="$(grep -m1 'run again on others' "$err" | grep -oE '\- [0-9]+ jobs' | grep -oE '[0-9]+' || true)"
   rerun_by="$(grep -E '"attempts":([2-9]|[1-9][0-9])' "$out" | grep -oE '"elapsed_ms":[0-9.]+' | cut -d: -f2 \
-    | sort -n | tail -1)"
+    | sort -n | tail -1 || true)"
   ok="$(grep -c '"ok":true' "$out" || true)"
   distinct="$(grep -oE '"index":[0-9]+' "$out" | sort -u | wc -l)"
   check="exit $status, $ok ok of $n, $distinct distinct, ${jobs:-0} handed back"

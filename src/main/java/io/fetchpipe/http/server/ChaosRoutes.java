@@ -121,9 +121,14 @@ final class ChaosRoutes {
     };
   }
 
-  /** A response promising {@code size} bytes, whatever {@code bytes} delivers. */
+  /**
+   * A response promising {@code size} bytes, whatever {@code bytes} delivers. Pekko HTTP streams
+   * no entity of length 0, so an empty body goes chunked (and still aborts, or ends, as told).
+   */
   private static HttpResponse withBody(int size, Source<ByteString, ?> bytes) {
-    return HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, size, bytes));
+    return HttpResponse.create().withEntity(size == 0
+        ? HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, bytes)
+        : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, size, bytes));
   }
 
   /** A body's failure: the server aborts the connection. */

@@ -94,10 +94,13 @@ class TestServerChaosTest {
   }
 
   @Test
-  void aSlowBodyArrivesWhole() throws Exception {
+  void aSlowBodyArrivesWholeEvenWhenEmpty() throws Exception {
     HttpResponse<byte[]> slow = get("/chaos/slow/5000?reset=0&unavailable=0&cut=0&slow=1&slow-ms=80");
     assertEquals(200, slow.statusCode());
     assertArrayEquals(ChaosRoutes.body("slow", 5000).toArray(), slow.body());
+    HttpResponse<byte[]> empty = get("/chaos/slow/0?reset=0&unavailable=0&cut=0&slow=1&slow-ms=80");
+    assertEquals(200, empty.statusCode());
+    assertEquals(0, empty.body().length);
   }
 
   @Test
@@ -114,6 +117,8 @@ class TestServerChaosTest {
       assertEquals("", new String(reset, StandardCharsets.ISO_8859_1), "no answer at all: headers go with the first body bytes");
     }
 
+    assertEquals("", new String(raw("/chaos/r/0?unavailable=0&slow=0&cut=0&reset=1"), StandardCharsets.ISO_8859_1),
+        "an empty body too");
     byte[] cut = raw("/chaos/c/1000?reset=0&unavailable=0&slow=0&cut=1");
     assertTrue(head(cut).contains("Content-Length: 1000"), head(cut));
     assertEquals(500, bodyLength(cut), "half of it sent");
