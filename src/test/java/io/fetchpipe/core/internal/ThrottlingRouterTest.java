@@ -192,6 +192,13 @@ class ThrottlingRouterTest {
     return workers;
   }
 
+  /** Submits items {@code from} to {@code from + count - 1} of {@code batch}, and waits until they are queued. */
+  private static void submit(ActorRef<ThrottlingRouter.Command> router, TestProbe<ThrottlingRouter.Reply> gather,
+      Batch batch, int from, int count) {
+    router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, from, count), gather.ref()));
+    gather.expectMessageClass(ThrottlingRouter.Accepted.class, WAIT);
+  }
+
   private static Outcome<Object> done(int index, Object value) {
     Instant now = Instant.now();
     return Outcome.success(index, value, now, now);
@@ -204,8 +211,7 @@ class ThrottlingRouterTest {
     ActorRef<ThrottlingRouter.Command> router = offeredRouter(PoolSettings.create(testKit.system()), request -> null);
     List<ActorRef<Worker.Command>> offered = offer(router, workers, 3);
     Batch batch = new Batch(11, null, gather.ref(), false);
-    router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, 0, 2), gather.ref()));
-    gather.expectMessageClass(ThrottlingRouter.Accepted.class, WAIT);
+    submit(router, gather, batch, 0, 2);
     Told first = workers.receiveMessage(WAIT);
     Told second = workers.receiveMessage(WAIT);
     assertEquals(List.of(offered.get(0), offered.get(1)), List.of(first.worker(), second.worker()));
@@ -237,14 +243,12 @@ class ThrottlingRouterTest {
     List<ActorRef<Worker.Command>> offered = offer(router, workers, 2);
     ActorRef<Worker.Command> lost = offered.get(0);
     Batch batch = new Batch(12, null, gather.ref(), false);
-    router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, 0, 1), gather.ref()));
-    gather.expectMessageClass(ThrottlingRouter.Accepted.class, WAIT);
+    submit(router, gather, batch, 0, 1);
     assertEquals(lost, workers.receiveMessage(WAIT).worker());
     router.tell(new ThrottlingRouter.WorkersLost(List.of(lost)));
     Told rerun = workers.receiveMessage(WAIT);
     assertEquals(offered.get(1), rerun.worker());
-    router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, 1, 1), gather.ref()));
-    gather.expectMessageClass(ThrottlingRouter.Accepted.class, WAIT);
+    submit(router, gather, batch, 1, 1);
     workers.expectNoMessage(Duration.ofMillis(200)); // no worker for item 1: one busy, one lost
 
     router.tell(new ThrottlingRouter.WorkersAvailable(List.of(lost)));
@@ -277,8 +281,7 @@ class ThrottlingRouterTest {
         PoolSettings.create(testKit.system()).withMaxPerKey(1), request -> "one host");
     ActorRef<Worker.Command> only = offer(router, workers, 1).get(0);
     Batch batch = new Batch(13, null, gather.ref(), false);
-    router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, 0, 1), gather.ref()));
-    gather.expectMessageClass(ThrottlingRouter.Accepted.class, WAIT);
+    submit(router, gather, batch, 0, 1);
     assertEquals(1, workers.receiveMessage(WAIT).job().attempt());
     router.tell(new ThrottlingRouter.WorkersLost(List.of(only)));
     router.tell(new ThrottlingRouter.WorkersAvailable(List.of(only)));
@@ -301,8 +304,7 @@ class ThrottlingRouterTest {
         settings.withRetry(settings.retry().withMaxRetries(1)), request -> null);
     List<ActorRef<Worker.Command>> offered = offer(router, workers, 2);
     Batch batch = new Batch(14, null, gather.ref(), false);
-    router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, 0, 1), gather.ref()));
-    gather.expectMessageClass(ThrottlingRouter.Accepted.class, WAIT);
+    submit(router, gather, batch, 0, 1);
     workers.receiveMessage(WAIT);
     router.tell(new ThrottlingRouter.WorkersLost(List.of(offered.get(0))));
     Told rerun = workers.receiveMessage(WAIT);
