@@ -208,6 +208,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     this.waiting = new JobQueue(settings.queueCapacity(), settings.maxPerKey(),
         !settings.maxRatePerKey().isUnlimited(), keyOf);
     this.terminated = terminated;
+    context.setLoggerName(ThrottlingRouter.class); // not the class its log happens to be first used from
     supply.start(context);
   }
 
