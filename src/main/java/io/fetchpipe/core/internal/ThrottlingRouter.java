@@ -50,11 +50,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * as a new attempt, on another worker ({@link WorkersLost} as soon as its node is unreachable, or
  * when the worker stops). Each report names its run (batch, item, attempt), and a report for a
  * run the router no longer tracks (a lost worker's, come late) is dropped, so nothing is
- * reported twice. Outcomes travel to their
- * gather or stream in {@link JobsFinished} messages: those the router makes while it works
- * through what is in its mailbox go out together once it has (one message to the gather for many
- * outcomes), and always before any other reply to the same gather, so each gather sees the
- * router's replies in the order they were made.
+ * reported twice.
+ *
+ * <p>Outcomes travel to their gather or stream in {@link JobsFinished} messages: those the router
+ * makes while it works through what is in its mailbox go out together once it has (one message
+ * to the gather for many outcomes), and always before any other reply to the same gather, so each
+ * gather sees the router's replies in the order they were made.
  *
  * <p>{@link Close} cancels everything unfinished, tells open streams, and stops the router (and
  * with it the whole subtree) once no job runs, every gather has delivered its outcomes and every
