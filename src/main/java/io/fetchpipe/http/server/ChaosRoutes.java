@@ -35,8 +35,9 @@ import org.apache.pekko.util.ByteString;
  *       with the first body bytes, and there are none);
  *   <li>{@code unavailable}: 503 with {@code Retry-After: retry-after} seconds;
  *   <li>{@code slow}: the whole body, in eight pieces spread over {@code slow-ms} milliseconds;
- *   <li>{@code cut}: the headers (with the full Content-Length) and half the body, then a moment
- *       later the connection is aborted;
+ *   <li>{@code cut}: the headers (with the full Content-Length) and half the body, then 200 ms
+ *       later the connection is aborted (on a machine so loaded that the half body has not left
+ *       by then, nothing arrives, as with a reset);
  *   <li>otherwise the whole body at once.
  * </ul>
  *
@@ -55,8 +56,9 @@ final class ChaosRoutes {
   private static final int MAX_SIZE = 16 * 1024 * 1024;
   private static final int MAX_RETRY_AFTER = 60;
   private static final long MAX_SLOW_MS = 60_000;
-  // Long enough for what was sent before an abort to leave the server first.
-  private static final Duration BEFORE_ABORT = Duration.ofMillis(20);
+  // An abort drops what the connection has not written yet: the half body gets this long to
+  // leave first (20 ms was not always enough on a loaded machine).
+  private static final Duration BEFORE_ABORT = Duration.ofMillis(200);
 
   private final ActorSystem<?> system;
 

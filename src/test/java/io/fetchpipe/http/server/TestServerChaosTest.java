@@ -95,9 +95,18 @@ class TestServerChaosTest extends WithEmbeddedServer {
 
     assertEquals("", new String(raw("/chaos/r/0?unavailable=0&slow=0&cut=0&reset=1"), StandardCharsets.ISO_8859_1),
         "an empty body too");
-    byte[] cut = raw("/chaos/c/1000?reset=0&unavailable=0&slow=0&cut=1");
-    assertTrue(head(cut).contains("Content-Length: 1000"), head(cut));
-    assertEquals(500, bodyLength(cut), "half of it sent");
+    // An abort drops what the server has not written yet: on a loaded machine a cut may look
+    // like a reset. Whatever arrives is the headers and half the body; in ten tries it arrives.
+    boolean arrived = false;
+    for (int i = 0; i < 10 && !arrived; i++) {
+      byte[] cut = raw("/chaos/c/1000?reset=0&unavailable=0&slow=0&cut=1");
+      arrived = cut.length > 0;
+      if (arrived) {
+        assertTrue(head(cut).contains("Content-Length: 1000"), head(cut));
+        assertEquals(500, bodyLength(cut), "half of it sent");
+      }
+    }
+    assertTrue(arrived, "a cut body arrived in ten tries");
   }
 
   @Test
