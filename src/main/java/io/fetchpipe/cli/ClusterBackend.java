@@ -13,6 +13,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Down;
 
 /**
  * Fetching over a cluster this process coordinates: it is the seed node, offers its own {@code
@@ -20,10 +23,13 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * limits (per host, rates) hold for the whole cluster.
  */
 final class ClusterBackend implements FetchBackend {
+  private final ActorSystem<?> system;
   private final ClusterPool<FetchRequest, FetchResponse> pool;
   private final ClusterWorkers.Offer localWorkers;
 
-  private ClusterBackend(ClusterPool<FetchRequest, FetchResponse> pool, ClusterWorkers.Offer localWorkers) {
+  private ClusterBackend(ActorSystem<?> system, ClusterPool<FetchRequest, FetchResponse> pool,
+      ClusterWorkers.Offer localWorkers) {
+    this.system = system;
     this.pool = pool;
     this.localWorkers = localWorkers;
   }
@@ -35,7 +41,7 @@ final class ClusterBackend implements FetchBackend {
   static ClusterBackend start(ActorSystem<?> system, PoolSettings pool, FetchSettings fetch, ClusterOptions options,
       Console console, boolean quiet) {
     ClusterWorkers.Offer local = options.noLocal() ? null : ClusterFetch.offerWorkers(system, pool.maxConcurrency());
-    ClusterBackend backend = new ClusterBackend(ClusterFetch.pool(system, pool, fetch), local);
+    ClusterBackend backend = new ClusterBackend(system, ClusterFetch.pool(system, pool, fetch), local);
     CompletableFuture<Object> joined = CompletableFuture.anyOf(
         backend.pool.awaitOtherNodes(options.minWorkers()).toCompletableFuture(),
         system.getWhenTerminated().toCompletableFuture());
@@ -74,6 +80,20 @@ final class ClusterBackend implements FetchBackend {
       } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
         // The process ends next; workers that did not drain stop with it.
       }
+    }
+    downUnreachable();
+  }
+
+  /**
+   * The job is over and this node leaves next, which needs every other member to agree or be
+   * down: a node still unreachable (a worker that died, its requests long run elsewhere) would
+   * hold the leaving up until Pekko's exit timeouts (10 s and more). Downed now, it is out of
+   * the way; if it was alive after all, it starts afresh and joins the next coordinator.
+   */
+  private void downUnreachable() {
+    Cluster cluster = Cluster.get(system);
+    for (Member member : cluster.state().getUnreachable()) {
+      cluster.manager().tell(new Down(member.address()));
     }
   }
 }

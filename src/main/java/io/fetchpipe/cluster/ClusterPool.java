@@ -20,9 +20,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * ClusterWorkers#offer offers} workers of the pool's kind runs its jobs, so gather, asCompleted
  * and flow work exactly as on one node (same outcomes, one per input). The pool's router, on the
  * node that created it, decides every start, so its rate and its per-key limits and rates hold
- * for the whole cluster; each node runs at most its own slots at once. When the cluster removes a
- * node (its failure detector and Split Brain Resolver decide), the jobs that node had not
- * reported run again on another: at least once per request, exactly one outcome per input.
+ * for the whole cluster; each node runs at most its own slots at once. As soon as the cluster's
+ * failure detector finds a node unreachable, the jobs that node had not reported run again on
+ * another (without waiting for the Split Brain Resolver to remove it), and anything it reports
+ * for them later is dropped: at least once per request, exactly one outcome per input. A node
+ * that becomes reachable again serves the pool again.
  *
  * @param <Q> the request type
  * @param <R> the result type

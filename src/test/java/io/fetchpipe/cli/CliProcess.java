@@ -3,6 +3,7 @@ package io.fetchpipe.cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +79,27 @@ final class CliProcess implements AutoCloseable {
     Path err = dir.resolve(name + ".err");
     Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     return new CliProcess(process, out, err);
+  }
+
+  /** {@code 127.0.0.1:PORT} at a port free a moment ago: a coordinator's address. */
+  static String freeAddress() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return "127.0.0.1:" + socket.getLocalPort();
+    }
+  }
+
+  /** Starts {@code fetchpipe worker --join seed options...} and waits until it prints where it is bound. */
+  static CliProcess worker(Path dir, String name, String seed, List<String> jvmOptions, String... options)
+      throws Exception {
+    List<String> args = new ArrayList<>(List.of("worker", "--join", seed));
+    args.addAll(List.of(options));
+    CliProcess worker = start(dir, name, jvmOptions, args.toArray(String[]::new));
+    String bound = worker.firstLine(600);
+    if (!bound.startsWith("127.0.0.1:")) {
+      worker.close();
+      throw new AssertionError("the worker prints where it is bound, not: " + bound);
+    }
+    return worker;
   }
 
   /** The process. */

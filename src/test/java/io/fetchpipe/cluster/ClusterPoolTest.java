@@ -20,22 +20,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.DeadLetter;
+import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.remote.RemoteActorRefProvider;
+import org.apache.pekko.remote.transport.ThrottlerTransportAdapter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.FutureConverters;
 
 /**
  * A pool over three actor systems forming a cluster on 127.0.0.1 (random ports): the jobs run on
  * every node, and when one node vanishes mid-gather (no leaving, as if its process were killed),
- * the cluster removes it and its unfinished jobs run elsewhere: every job has exactly one
- * outcome, no job message ends in dead letters, and the gather completes soon after the loss.
+ * its unfinished jobs run elsewhere: every job has exactly one outcome, no job message ends in
+ * dead letters, and the gather completes soon after the loss. A node cut off for a while (its
+ * traffic with the coordinator dropped) has its jobs run elsewhere without being removed, and
+ * serves again once it is back.
  */
 class ClusterPoolTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -43,7 +50,11 @@ class ClusterPoolTest {
   private final List<ActorTestKit> nodes = new ArrayList<>();
 
   private static Config nodeConfig(boolean abrupt) {
-    return ConfigFactory.parseString(String.join("\n",
+    return nodeConfig(abrupt, ConfigFactory.empty());
+  }
+
+  private static Config nodeConfig(boolean abrupt, Config extra) {
+    return extra.withFallback(ConfigFactory.parseString(String.join("\n",
             "pekko.actor.provider = cluster",
             "pekko.remote.artery.canonical.hostname = 127.0.0.1",
             "pekko.remote.artery.canonical.port = 0",
@@ -51,13 +62,28 @@ class ClusterPoolTest {
             "pekko.cluster.split-brain-resolver.stable-after = 3s",
             "pekko.cluster.jmx.enabled = off",
             "pekko.coordinated-shutdown.run-by-actor-system-terminate = " + (abrupt ? "off" : "on"),
-            "pekko.loglevel = WARNING"))
+            "pekko.loglevel = WARNING")))
         .withFallback(ActorTestKit.applicationTestConfig());
   }
 
+  /**
+   * Nodes whose traffic can be dropped (Artery's test mode), whose failure detector notices
+   * within a couple of seconds, and that the cluster never removes during a test.
+   */
+  private static final Config CUT_OFF_FOR_A_WHILE = ConfigFactory.parseString(String.join("\n",
+      "pekko.remote.artery.advanced.test-mode = on",
+      "pekko.cluster.failure-detector.heartbeat-interval = 200ms",
+      "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 1s",
+      "pekko.cluster.unreachable-nodes-reaper-interval = 200ms",
+      "pekko.cluster.split-brain-resolver.stable-after = 10m"));
+
   /** A node of the cluster; all have the same system name, as cluster members must. */
   private ActorSystem<?> node(boolean abrupt) {
-    ActorTestKit kit = ActorTestKit.create("fetchpipe-cluster", nodeConfig(abrupt));
+    return node(nodeConfig(abrupt));
+  }
+
+  private ActorSystem<?> node(Config config) {
+    ActorTestKit kit = ActorTestKit.create("fetchpipe-cluster", config);
     nodes.add(kit);
     return kit.system();
   }
@@ -72,9 +98,15 @@ class ClusterPoolTest {
 
   /** Doubles n a moment later; counts what it did on this node. */
   private static WorkerFactory<Integer, Integer> doubling(ActorSystem<?> system, AtomicInteger handled) {
+    return gatedDoubling(system, handled, CompletableFuture.completedFuture(Done.getInstance()));
+  }
+
+  /** Doubles n a moment after {@code gate} opens; counts what it was given on this node. */
+  private static WorkerFactory<Integer, Integer> gatedDoubling(ActorSystem<?> system, AtomicInteger handled,
+      CompletableFuture<Done> gate) {
     JobHandler<Integer, Integer> handler = (n, context) -> {
       handled.incrementAndGet();
-      return Delay.after(system, Duration.ofMillis(2), () -> n * 2);
+      return gate.thenCompose(open -> Delay.after(system, Duration.ofMillis(2), () -> n * 2));
     };
     return config -> new WorkerFactory.Serving<>() {
       @Override
@@ -108,6 +140,96 @@ class ClusterPoolTest {
         .count();
   }
 
+  /** The fetchpipe messages that end in dead letters on {@code systems}, from now on. */
+  private static ConcurrentLinkedQueue<Object> fetchpipeDeadLetters(List<ActorSystem<?>> systems) {
+    ConcurrentLinkedQueue<Object> messages = new ConcurrentLinkedQueue<>();
+    for (ActorSystem<?> system : systems) {
+      system.eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class,
+          system.systemActorOf(Behaviors.<DeadLetter>receiveMessage(dead -> {
+            if (dead.message().getClass().getName().startsWith("io.fetchpipe")) {
+              messages.add(dead.message());
+            }
+            return Behaviors.same();
+          }), "dead-letter-watch", org.apache.pekko.actor.typed.Props.empty())));
+    }
+    return messages;
+  }
+
+  /** Every job of a gather of {@code count} succeeded once, in its place, with its value. */
+  private static void assertDoubled(List<Outcome<Integer>> outcomes, int count) {
+    assertEquals(count, outcomes.size());
+    for (int i = 0; i < count; i++) {
+      Outcome<Integer> outcome = outcomes.get(i);
+      assertEquals(i, outcome.index());
+      assertTrue(outcome.isSuccess(), "job " + i + ": " + outcome);
+      assertEquals(i * 2, outcome.getOrThrow());
+    }
+  }
+
+  private static List<Integer> numbers(int count) {
+    List<Integer> jobs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      jobs.add(i);
+    }
+    return jobs;
+  }
+
+  /** Drops (or lets through again) all traffic between {@code system} and {@code other}, both ways. */
+  private static void cutOff(ActorSystem<?> system, ActorSystem<?> other, boolean cut) throws Exception {
+    RemoteActorRefProvider provider =
+        (RemoteActorRefProvider) ((ExtendedActorSystem) Adapter.toClassic(system)).provider();
+    Object command = new ThrottlerTransportAdapter.SetThrottle(Cluster.get(other).selfMember().address(),
+        ThrottlerTransportAdapter.bothDirection(),
+        cut ? ThrottlerTransportAdapter.blackholeThrottleMode() : ThrottlerTransportAdapter.unthrottledThrottleMode());
+    FutureConverters.asJava(provider.transport().managementCommand(command)).toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aNodeCutOffForAWhileHasItsJobsRunElsewhereAndServesAgainOnceBack() throws Exception {
+    ActorSystem<?> coordinator = node(nodeConfig(false, CUT_OFF_FOR_A_WHILE));
+    ActorSystem<?> steady = node(nodeConfig(false, CUT_OFF_FOR_A_WHILE));
+    ActorSystem<?> flaky = node(nodeConfig(false, CUT_OFF_FOR_A_WHILE));
+    List<ActorSystem<?>> systems = List.of(coordinator, steady, flaky);
+    ActorTestKit probes = ActorTestKit.create("probes", ActorTestKit.applicationTestConfig());
+    nodes.add(probes);
+    TestProbe<Object> probe = probes.createTestProbe();
+    formCluster(systems, probe);
+    AtomicInteger handledHere = new AtomicInteger();
+    AtomicInteger handledSteady = new AtomicInteger();
+    AtomicInteger handledFlaky = new AtomicInteger();
+    CompletableFuture<Done> gate = new CompletableFuture<>();
+    ClusterWorkers.offer(coordinator, "doubling", 8, doubling(coordinator, handledHere));
+    ClusterWorkers.offer(steady, "doubling", 8, doubling(steady, handledSteady));
+    ClusterWorkers.offer(flaky, "doubling", 8, gatedDoubling(flaky, handledFlaky, gate));
+    ConcurrentLinkedQueue<Object> lostJobMessages = fetchpipeDeadLetters(systems);
+    ClusterPool<Integer, Integer> pool = ClusterPool.create(coordinator, PoolSettings.create(coordinator),
+        "doubling", ConfigFactory.empty(), null);
+    assertTrue(pool.awaitOtherNodes(2, WAIT), "workers of both other nodes joined");
+
+    CompletableFuture<List<Outcome<Integer>>> gathered = pool.gather(numbers(2_000)).toCompletableFuture();
+    probe.awaitAssert(WAIT, () -> {
+      assertEquals(8, handledFlaky.get(), "each of the flaky node's workers holds a job, unanswered");
+      return null;
+    });
+    cutOff(coordinator, flaky, true);
+    // The cluster keeps the node (no downing within the test): only its being unreachable can
+    // bring its eight jobs back.
+    assertDoubled(gathered.get(30, TimeUnit.SECONDS), 2_000);
+    assertEquals(2_000, handledHere.get() + handledSteady.get(), "the flaky node's jobs ran on the others");
+    assertEquals(3, countUp(coordinator), "no node was removed");
+
+    cutOff(coordinator, flaky, false);
+    gate.complete(Done.getInstance()); // its first jobs end now: those late answers must be dropped
+    probe.awaitAssert(WAIT, () -> {
+      assertDoubled(pool.gather(numbers(200)).toCompletableFuture().get(30, TimeUnit.SECONDS), 200);
+      assertTrue(handledFlaky.get() > 8, "back, the node serves again");
+      return null;
+    });
+    assertEquals(List.of(), List.copyOf(lostJobMessages), "no job message in dead letters");
+    pool.close();
+  }
+
   @Test
   void aNodeLostMidGatherLosesNoJobAndEveryJobHasExactlyOneOutcome() throws Exception {
     ActorSystem<?> coordinator = node(false);
@@ -123,17 +245,7 @@ class ClusterPoolTest {
     for (int i = 0; i < systems.size(); i++) {
       ClusterWorkers.offer(systems.get(i), "doubling", 8, doubling(systems.get(i), handled.get(i)));
     }
-    ConcurrentLinkedQueue<Object> lostJobMessages = new ConcurrentLinkedQueue<>();
-    for (ActorSystem<?> survivor : List.of(coordinator, worker)) {
-      survivor.eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class,
-          survivor.systemActorOf(Behaviors.<DeadLetter>receiveMessage(dead -> {
-            String type = dead.message().getClass().getName();
-            if (type.startsWith("io.fetchpipe")) {
-              lostJobMessages.add(dead.message());
-            }
-            return Behaviors.same();
-          }), "dead-letter-watch", org.apache.pekko.actor.typed.Props.empty())));
-    }
+    ConcurrentLinkedQueue<Object> lostJobMessages = fetchpipeDeadLetters(List.of(coordinator, worker));
 
     ClusterPool<Integer, Integer> pool = ClusterPool.create(coordinator, PoolSettings.create(coordinator),
         "doubling", ConfigFactory.empty(), null);

@@ -92,6 +92,7 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
     } else if (message instanceof ThrottlingRouter.WorkerDone done) {
       wire.writeRef(done.worker(), out);
       out.writeLong(done.batchId());
+      out.writeInt(done.attempt());
       WireFormat.writeOutcome(done.outcome(), out);
     } else if (message instanceof ThrottlingRouter.WorkersUnavailable unavailable) {
       writeRefs(unavailable.workers(), out);
@@ -130,7 +131,8 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
         case RUN -> new Worker.Run(wire.readJob(in));
         case CANCEL -> new Worker.Cancel(wire.readJob(in), ErrorKind.of(ClusterPayloads.readString(in)),
             ClusterPayloads.readString(in));
-        case DONE -> new ThrottlingRouter.WorkerDone(wire.readRef(in), in.readLong(), WireFormat.readOutcome(in));
+        case DONE -> new ThrottlingRouter.WorkerDone(wire.readRef(in), in.readLong(), in.readInt(),
+            WireFormat.readOutcome(in));
         case UNAVAILABLE -> new ThrottlingRouter.WorkersUnavailable(readRefs(in));
         case ATTACH -> new WorkerHost.Attach(wire.readRef(in), ClusterPayloads.readString(in), wire.readRef(in));
         case ATTACHED -> new WorkerHost.Attached(wire.readRef(in), readRefs(in));

@@ -28,9 +28,11 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * Finds a cluster pool its workers: a child of the pool's router that follows the Receptionist's
  * listing of the hosts offering the pool's kind of job, attaches to each new one (sending the
  * pool's config), and hands the workers it gets to the router. It follows the cluster's
- * reachability too: the workers of a node that is unreachable or leaving get no new job until it
- * is back; once the cluster removes a node, the router's watch on its workers runs their jobs
- * again elsewhere. Membership, failure detection and downing are the cluster's own.
+ * reachability too: as soon as a node is unreachable its workers are lost to the router, which
+ * runs their jobs again elsewhere at once rather than after the cluster has removed the node
+ * (failure detection takes seconds, downing many more); if the node becomes reachable again its
+ * workers serve again. The workers of a leaving node get no new job and finish what they hold.
+ * Membership, failure detection and downing are the cluster's own.
  */
 @InternalApi
 public final class Recruiter extends AbstractBehavior<Recruiter.Command> {
@@ -130,10 +132,13 @@ public final class Recruiter extends AbstractBehavior<Recruiter.Command> {
 
   private Behavior<Command> onReachability(Reachability reachability) {
     ClusterEvent.ReachabilityEvent event = reachability.event();
+    if (event.member().address().equals(selfAddress)) {
+      return this; // another node's view of this one: the router reaches its local workers anyway
+    }
     List<ActorRef<Worker.Command>> workers = workersByNode.getOrDefault(event.member().address(), List.of());
     if (!workers.isEmpty()) {
       router.tell(event instanceof ClusterEvent.UnreachableMember
-          ? new ThrottlingRouter.WorkersUnavailable(workers)
+          ? new ThrottlingRouter.WorkersLost(workers)
           : new ThrottlingRouter.WorkersAvailable(workers));
     }
     return this;

@@ -87,6 +87,7 @@ final class WireFormat {
     out.writeBoolean(batch.failFast());
     out.writeInt(job.index());
     out.writeInt(job.attempt());
+    out.writeInt(job.reruns());
     writeInstant(job.firstStartedAt(), out);
     ClusterPayloads.writePayload(job.request(), out);
   }
@@ -95,8 +96,9 @@ final class WireFormat {
     Batch batch = new Batch(in.readLong(), readDuration(in), readRef(in), in.readBoolean());
     int index = in.readInt();
     int attempt = in.readInt();
+    int reruns = in.readInt();
     Instant firstStartedAt = readInstant(in);
-    return new Job<>(batch, index, ClusterPayloads.readPayload(in), attempt, firstStartedAt);
+    return new Job<>(batch, index, ClusterPayloads.readPayload(in), attempt, reruns, firstStartedAt);
   }
 
   static void writeOutcome(Outcome<?> outcome, DataOutput out) throws IOException {

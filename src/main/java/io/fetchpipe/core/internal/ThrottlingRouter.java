@@ -45,12 +45,17 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * rate.
  *
  * <p>Every job gets exactly one outcome: the worker's report, or a crash outcome if the worker
- * dies, or a cancellation outcome if its batch is cancelled while it waits. Reports for jobs the
- * router no longer tracks are dropped, so nothing is reported twice. Outcomes travel to their
- * gather or stream in {@link JobsFinished} messages: those the router makes while it works
- * through what is in its mailbox go out together once it has (one message to the gather for many
- * outcomes), and always before any other reply to the same gather, so each gather sees the
- * router's replies in the order they were made.
+ * dies, or a cancellation outcome if its batch is cancelled while it waits. A worker offered from
+ * outside (on a cluster's node) that is lost mid-job hands its job back instead: it runs again,
+ * as a new attempt, on another worker ({@link WorkersLost} as soon as its node is unreachable, or
+ * when the worker stops). Each report names its run (batch, item, attempt), and a report for a
+ * run the router no longer tracks (a lost worker's, come late) is dropped, so nothing is
+ * reported twice.
+ *
+ * <p>Outcomes travel to their gather or stream in {@link JobsFinished} messages: those the router
+ * makes while it works through what is in its mailbox go out together once it has (one message
+ * to the gather for many outcomes), and always before any other reply to the same gather, so each
+ * gather sees the router's replies in the order they were made.
  *
  * <p>{@link Close} cancels everything unfinished, tells open streams, and stops the router (and
  * with it the whole subtree) once no job runs, every gather has delivered its outcomes and every
@@ -89,8 +94,8 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   /** The batch is over (its gather finished, its stream stopped): cancel what is left, forget it. */
   public record EndBatch(long batchId) implements Command {}
 
-  /** A worker's report: the outcome of the job it was running. */
-  public record WorkerDone(ActorRef<Worker.Command> worker, long batchId, Outcome<?> outcome)
+  /** A worker's report: the outcome of attempt {@code attempt} of the job it was running. */
+  public record WorkerDone(ActorRef<Worker.Command> worker, long batchId, int attempt, Outcome<?> outcome)
       implements Command {}
 
   /**
@@ -110,7 +115,17 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
    */
   public record WorkersUnavailable(java.util.List<ActorRef<Worker.Command>> workers) implements Command {}
 
-  /** These workers may get jobs again (their node is reachable again). */
+  /**
+   * These workers are lost for now (their node is unreachable): they get no new job, and the jobs
+   * they run run again on other workers at once, as new attempts, without waiting for the
+   * cluster to remove the node. What they report later for those runs is dropped.
+   */
+  public record WorkersLost(java.util.List<ActorRef<Worker.Command>> workers) implements Command {}
+
+  /**
+   * These workers may get jobs again (their node is reachable again). A worker whose job was run
+   * elsewhere meanwhile is told to cancel it first, so it is free for its next one.
+   */
   public record WorkersAvailable(java.util.List<ActorRef<Worker.Command>> workers) implements Command {}
 
   private record WorkerTerminated(ActorRef<Worker.Command> worker) implements Command {}
@@ -170,6 +185,8 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private final Map<Long, ActorRef<Reply>> streams = new HashMap<>();
   private final Set<Long> gathers = new HashSet<>();
   private final Set<ActorRef<Worker.Command>> unavailable = new HashSet<>();
+  // Lost workers' runs that were handed to others: what each may still be running.
+  private final Map<ActorRef<Worker.Command>, Job<?>> writtenOff = new HashMap<>();
   // Outcomes not yet sent, per batch in the order of their first outcome (usually one batch).
   private final List<Unsent> unsent = new ArrayList<>();
   private boolean sendOutcomesQueued;
@@ -195,6 +212,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     this.waiting = new JobQueue(settings.queueCapacity(), settings.maxPerKey(),
         !settings.maxRatePerKey().isUnlimited(), keyOf);
     this.terminated = terminated;
+    context.setLoggerName(ThrottlingRouter.class); // not the class its log happens to be first used from
     supply.start(context);
   }
 
@@ -247,6 +265,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
         .onMessage(WorkerTerminated.class, this::onWorkerTerminated)
         .onMessage(WorkersJoined.class, this::onWorkersJoined)
         .onMessage(WorkersUnavailable.class, this::onWorkersUnavailable)
+        .onMessage(WorkersLost.class, this::onWorkersLost)
         .onMessage(WorkersAvailable.class, this::onWorkersAvailable)
         .onMessage(KeyRested.class, this::onKeyRested)
         .onMessage(GatherTerminated.class, this::onGatherTerminated)
@@ -316,11 +335,8 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
 
   private Behavior<Command> onWorkerDone(WorkerDone done) {
     JobQueue.Queued entry = running.get(done.worker());
-    if (entry == null
-        || entry.job().batch().id() != done.batchId()
-        || entry.job().index() != done.outcome().index()) {
-      getContext().getLog().debug("dropping a stale report for item {} of batch {}",
-          done.outcome().index(), done.batchId());
+    if (entry == null || !entry.job().isRun(done.batchId(), done.outcome().index(), done.attempt())) {
+      dropStale(done);
       return this;
     }
     running.remove(done.worker());
@@ -333,7 +349,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     Job<?> job = entry.job();
     Outcome<?> outcome = done.outcome();
     if (outcome instanceof Outcome.Failure<?> failure && failure.cause() instanceof RetryableFailure retryable) {
-      if (job.attempt() <= retry.maxRetries() && !cancelledBatches.containsKey(job.batch().id()) && !closing) {
+      if (job.retries() < retry.maxRetries() && !cancelledBatches.containsKey(job.batch().id()) && !closing) {
         scheduleRetry(entry, failure, retryable);
         dispatch();
         return this;
@@ -371,24 +387,46 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     return this;
   }
 
+  /**
+   * A report for a run the router does not track: a duplicate, or a lost worker's for a run handed
+   * to another worker. Dropped; a lost worker that sent it has nothing in hand any more.
+   */
+  private void dropStale(WorkerDone done) {
+    Job<?> lostRun = writtenOff.get(done.worker());
+    if (lostRun != null && lostRun.isRun(done.batchId(), done.outcome().index(), done.attempt())) {
+      writtenOff.remove(done.worker());
+    }
+    getContext().getLog().debug("dropping a stale report for attempt {} of item {} of batch {}",
+        done.attempt(), done.outcome().index(), done.batchId());
+  }
+
   private Behavior<Command> onWorkerTerminated(WorkerTerminated terminated) {
     ActorRef<Worker.Command> worker = terminated.worker();
     idle.remove(worker);
     unavailable.remove(worker);
+    writtenOff.remove(worker);
     JobQueue.Queued entry = running.remove(worker);
     if (entry != null) {
-      waiting.finished(entry);
-      Job<?> job = entry.job();
-      Instant now = Instant.now();
-      if (supply.rerunLostJobs() && !closing && !cancelledBatches.containsKey(job.batch().id())) {
-        // Lost with its node: it may have reached the server, so this is another attempt.
-        waiting.rerun(job.nextAttempt(job.firstStartedAt() != null ? job.firstStartedAt() : now), entry.key());
-      } else {
-        deliver(job.batch(), Outcome.failure(job.index(), ErrorKind.CRASHED, "worker stopped", null, now, now));
-      }
+      takeBack(entry, "worker stopped");
     }
     dispatch();
     return stopIfClosed();
+  }
+
+  /**
+   * The job of a worker that stopped or was lost mid-run: an offered worker's runs again (it may
+   * have reached its target, so this is another attempt); a local worker's, or one no longer
+   * wanted (its batch cancelled, the pool closing), fails as crashed.
+   */
+  private void takeBack(JobQueue.Queued entry, String why) {
+    waiting.finished(entry);
+    Job<?> job = entry.job();
+    Instant now = Instant.now();
+    if (supply.rerunLostJobs() && !closing && !cancelledBatches.containsKey(job.batch().id())) {
+      waiting.rerun(job.rerun(now), entry.key());
+    } else {
+      deliver(job.batch(), Outcome.failure(job.index(), ErrorKind.CRASHED, why, null, now, now));
+    }
   }
 
   private Behavior<Command> onWorkersJoined(WorkersJoined joined) {
@@ -411,9 +449,37 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     return this;
   }
 
+  private Behavior<Command> onWorkersLost(WorkersLost lost) {
+    int handedBack = 0;
+    for (ActorRef<Worker.Command> worker : lost.workers()) {
+      unavailable.add(worker);
+      idle.remove(worker);
+      JobQueue.Queued entry = running.remove(worker);
+      if (entry != null) {
+        writtenOff.put(worker, entry.job());
+        takeBack(entry, "worker lost");
+        handedBack++;
+      }
+    }
+    if (handedBack > 0) {
+      getContext().getLog().warn("{} jobs of {} unreachable workers run again on others", handedBack,
+          lost.workers().size());
+    }
+    dispatch();
+    return stopIfClosed();
+  }
+
   private Behavior<Command> onWorkersAvailable(WorkersAvailable back) {
     for (ActorRef<Worker.Command> worker : back.workers()) {
-      if (unavailable.remove(worker) && !running.containsKey(worker)) {
+      if (!unavailable.remove(worker)) {
+        continue;
+      }
+      Job<?> lostRun = writtenOff.remove(worker);
+      if (lostRun != null) {
+        // Ahead of its next job (messages to one actor keep their order): the worker is free for it.
+        worker.tell(new Worker.Cancel(lostRun, ErrorKind.CANCELLED, "cancelled: run again elsewhere"));
+      }
+      if (!running.containsKey(worker)) {
         idle.addLast(worker);
       }
     }
@@ -594,8 +660,8 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
         return;
       }
       bucket.take();
-      running.put(worker, next);
       worker.tell(new Worker.Run(next.job()));
+      running.put(worker, supply.rerunLostJobs() ? startedNow(next) : next);
       part.started();
       restKey(next);
       if (!bucket.isFull()) {
@@ -603,6 +669,16 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       }
       admitParked();
     }
+  }
+
+  /**
+   * The router's own record of a job it hands to an offered worker, with the start of its first
+   * attempt: if the worker is lost, its rerun's outcome still counts from that start, as a
+   * retry's does from the failed attempt's.
+   */
+  private static JobQueue.Queued startedNow(JobQueue.Queued next) {
+    Job<?> job = next.job();
+    return job.firstStartedAt() != null ? next : new JobQueue.Queued(job.startedAt(Instant.now()), next.key());
   }
 
   /**

@@ -237,7 +237,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
   private void report(Job<?> job, Outcome<?> outcome) {
     part.finished(outcome);
-    router.tell(new ThrottlingRouter.WorkerDone(getContext().getSelf(), job.batch().id(), outcome));
+    router.tell(new ThrottlingRouter.WorkerDone(getContext().getSelf(), job.batch().id(), job.attempt(), outcome));
   }
 
   /**
@@ -299,7 +299,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
           ? Outcome.success(job.index(), value, startedAt, now)
           : Outcome.failure(job.index(), error, startedAt, now);
       part.finished(outcome);
-      router.tell(new ThrottlingRouter.WorkerDone(worker, job.batch().id(), outcome));
+      router.tell(new ThrottlingRouter.WorkerDone(worker, job.batch().id(), job.attempt(), outcome));
       if (settlement.isWatched(before)) {
         worker.tell(Settled.INSTANCE);
       }

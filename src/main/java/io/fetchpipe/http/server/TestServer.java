@@ -11,6 +11,8 @@ import org.apache.pekko.event.Logging;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * An httpbin-compatible server to fetch from offline, for tests (the server HTTP clients' own
@@ -35,7 +37,9 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  *       (headers, then the connection cut mid-body), {@code /hang} (no answer), {@code
  *       /retry-after/{key}/{s}} (one 429 with Retry-After, then 200); {@code /gzip-bytes/{n}} (n
  *       zero bytes, gzip-encoded as they stream: a decompression bomb for size caps) and {@code
- *       /charset/{name}} ({@link #CHARSET_SAMPLE} in that charset, labelled with it).
+ *       /charset/{name}} ({@link #CHARSET_SAMPLE} in that charset, labelled with it); {@code
+ *       /chaos/{key}/{size}} (a body that is the same for the same key, or at random a connection
+ *       reset, a 503 with Retry-After, a slow body or a body cut short).
  * </ul>
  *
  * <p>Beside it runs a {@link HostileServer} on 127.0.0.1, for the misbehaviour below HTTP that
@@ -105,8 +109,9 @@ public final class TestServer {
     // What the fault routes do on purpose (a connection cut mid-body) is logged at debug.
     LoggingAdapter log = QuietLog.intendedFailures(Logging.getLogger(system.classicSystem(), TestServer.class),
         TestRoutes::isIntended);
+    Route route = Directives.concat(new ChaosRoutes(system).route(), routes.route());
     var serverAt = Http.get(system).newServerAt(host, port).withSettings(http).logTo(log);
-    return (tls == null ? serverAt : serverAt.enableHttps(tls.connectionContext())).bind(routes.route())
+    return (tls == null ? serverAt : serverAt.enableHttps(tls.connectionContext())).bind(route)
         .thenCompose(binding -> HostileServer.start(system)
             .thenApply(hostile -> new TestServer(binding, hostile, stats, routes, tls))
             .exceptionallyCompose(error -> unbindAndFail(binding, error)));
