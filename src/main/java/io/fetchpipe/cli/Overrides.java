@@ -25,6 +25,8 @@ import java.util.List;
  * @param compressed ask for compressed bodies and decode them
  * @param hash add each body's SHA-256
  * @param resolve hosts whose connections go to a given address (empty: as configured)
+ * @param adaptive per-host limits follow what servers say
+ * @param obeyRobots whether hosts' robots.txt is obeyed
  */
 record Overrides(
     Integer concurrency,
@@ -41,7 +43,9 @@ record Overrides(
     Duration circuitReset,
     boolean compressed,
     boolean hash,
-    List<PinnedAddress> resolve) {
+    List<PinnedAddress> resolve,
+    boolean adaptive,
+    Boolean obeyRobots) {
 
   /** {@code configured} with the pool's overrides applied. */
   PoolSettings apply(PoolSettings configured) {
@@ -63,6 +67,9 @@ record Overrides(
     }
     if (backoff != null) {
       settings = settings.withRetry(settings.retry().withBackoff(backoff));
+    }
+    if (adaptive) {
+      settings = settings.withAdaptive(true);
     }
     return settings;
   }
@@ -88,6 +95,9 @@ record Overrides(
     }
     if (!resolve.isEmpty()) {
       settings = settings.withResolve(resolve);
+    }
+    if (obeyRobots != null) {
+      settings = settings.withRobots(obeyRobots);
     }
     return settings;
   }

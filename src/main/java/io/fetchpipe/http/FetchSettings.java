@@ -14,7 +14,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * How each URL is fetched: the per-attempt timeout, the body cap, whether error statuses are
- * errors, how many redirects to follow and which statuses are worth a retry. Defaults come from
+ * errors, how many redirects to follow, which statuses are worth a retry and whether hosts'
+ * robots.txt is obeyed. Defaults come from
  * {@code fetchpipe.http} in {@code reference.conf}; the {@code withX} methods return changed
  * copies. How many requests run at once, the rate and the retry budget are the pool's settings
  * ({@link io.fetchpipe.core.PoolSettings}).
@@ -35,6 +36,8 @@ public final class FetchSettings {
   private final int maxIdlePools;
   private final Duration poolCloseGrace;
   private final List<PinnedAddress> resolve;
+  private final boolean obeyRobots;
+  private final int robotsMaxHosts;
 
   private FetchSettings(Fields f) {
     this.timeout = ConfigDurations.positive(f.timeout, "timeout");
@@ -64,6 +67,11 @@ public final class FetchSettings {
     this.maxIdlePools = f.maxIdlePools;
     this.poolCloseGrace = ConfigDurations.positive(f.poolCloseGrace, "connection-pools.close-grace");
     this.resolve = List.copyOf(f.resolve);
+    if (f.robotsMaxHosts < 1) {
+      throw new IllegalArgumentException("robots.max-hosts must be at least 1, got " + f.robotsMaxHosts);
+    }
+    this.obeyRobots = f.obeyRobots;
+    this.robotsMaxHosts = f.robotsMaxHosts;
   }
 
   /** Reads {@code fetchpipe.http} from the system's config. */
@@ -90,6 +98,8 @@ public final class FetchSettings {
     f.maxIdlePools = c.getInt("connection-pools.max-idle");
     f.poolCloseGrace = c.getDuration("connection-pools.close-grace");
     f.resolve = c.getStringList("resolve").stream().map(FetchSettings::pinned).toList();
+    f.obeyRobots = robots(c.getString("robots.mode"));
+    f.robotsMaxHosts = c.getInt("robots.max-hosts");
     return new FetchSettings(f);
   }
 
@@ -99,6 +109,14 @@ public final class FetchSettings {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("resolve: " + e.getMessage(), e);
     }
+  }
+
+  private static boolean robots(String mode) {
+    return switch (mode) {
+      case "obey" -> true;
+      case "ignore" -> false;
+      default -> throw new IllegalArgumentException("robots.mode must be obey or ignore, got '" + mode + "'");
+    };
   }
 
   private static ReadAs readAs(String name) {
@@ -133,6 +151,8 @@ public final class FetchSettings {
     values.put("connection-pools.max-idle", maxIdlePools);
     values.put("connection-pools.close-grace", nanos(poolCloseGrace));
     values.put("resolve", resolve.stream().map(PinnedAddress::toString).toList());
+    values.put("robots.mode", obeyRobots ? "obey" : "ignore");
+    values.put("robots.max-hosts", robotsMaxHosts);
     Map<String, Object> rooted = new LinkedHashMap<>();
     values.forEach((key, value) -> rooted.put("fetchpipe.http." + key, value));
     return ConfigFactory.parseMap(rooted);
@@ -233,6 +253,25 @@ public final class FetchSettings {
     return resolve;
   }
 
+  /**
+   * Whether each host's robots.txt is fetched before its first request and obeyed: disallowed
+   * URLs fail with kind {@code robots} without a request, and its {@code Crawl-delay} spaces the
+   * host's starts.
+   */
+  public boolean obeysRobots() {
+    return obeyRobots;
+  }
+
+  /** Most hosts whose robots.txt rules are kept; the least recently used beyond it are fetched again when needed. */
+  public int robotsMaxHosts() {
+    return robotsMaxHosts;
+  }
+
+  /** A copy that obeys each host's robots.txt (or ignores it). */
+  public FetchSettings withRobots(boolean obey) {
+    return with(f -> f.obeyRobots = obey);
+  }
+
   /** A copy whose connections to these hosts go to their pinned addresses (empty: none). */
   public FetchSettings withResolve(List<PinnedAddress> value) {
     return with(f -> f.resolve = List.copyOf(value));
@@ -313,6 +352,8 @@ public final class FetchSettings {
     f.maxIdlePools = maxIdlePools;
     f.poolCloseGrace = poolCloseGrace;
     f.resolve = resolve;
+    f.obeyRobots = obeyRobots;
+    f.robotsMaxHosts = robotsMaxHosts;
     change.accept(f);
     return new FetchSettings(f);
   }
@@ -334,5 +375,7 @@ public final class FetchSettings {
     int maxIdlePools;
     Duration poolCloseGrace;
     List<PinnedAddress> resolve;
+    boolean obeyRobots;
+    int robotsMaxHosts;
   }
 }

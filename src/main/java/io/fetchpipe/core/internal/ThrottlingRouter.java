@@ -161,6 +161,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private final TokenBucket bucket;
   private final TimerScheduler<Command> timers;
   private final JobQueue waiting;
+  private final Politeness politeness;
   private final CompletableFuture<Done> terminated;
 
   private final ArrayDeque<ActorRef<Worker.Command>> idle = new ArrayDeque<>();
@@ -189,8 +190,11 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     this.settings = settings;
     this.retry = settings.retry();
     this.bucket = new TokenBucket(settings.rate(), settings.rateTick());
+    HostPolicy policy = HostPolicy.keyedBy(keyOf);
+    this.politeness = new Politeness(settings, policy, new Batch(Politeness.PROBE_BATCH_ID,
+        settings.taskTimeout().orElse(null), context.getSystem().deadLetters(), false), timers);
     this.waiting = new JobQueue(settings.queueCapacity(), settings.maxPerKey(),
-        !settings.maxRatePerKey().isUnlimited(), keyOf);
+        settings.maxPerKey() > 0 || !settings.maxRatePerKey().isUnlimited() || politeness.keyed(), policy, politeness);
     this.terminated = terminated;
     supply.start(context);
   }
@@ -236,6 +240,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
         .onMessage(WorkersUnavailable.class, this::onWorkersUnavailable)
         .onMessage(WorkersAvailable.class, this::onWorkersAvailable)
         .onMessage(KeyRested.class, this::onKeyRested)
+        .onMessage(Politeness.Due.class, this::onPolitenessDue)
         .onMessage(GatherTerminated.class, this::onGatherTerminated)
         .onMessageEquals(RefillTick.INSTANCE, this::onRefill)
         .onMessageEquals(Close.INSTANCE, this::onClose)
@@ -312,6 +317,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     }
     running.remove(done.worker());
     waiting.finished(entry);
+    boolean throttled = politeness.heard(entry, done.outcome(), waiting.running(entry.key()));
     if (closing) {
       stopWorker(done.worker());
     } else if (!unavailable.contains(done.worker())) {
@@ -320,7 +326,8 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     Job<?> job = entry.job();
     Outcome<?> outcome = done.outcome();
     if (outcome instanceof Outcome.Failure<?> failure && failure.cause() instanceof RetryableFailure retryable) {
-      if (job.attempt() <= retry.maxRetries() && !cancelledBatches.containsKey(job.batch().id()) && !closing) {
+      int retries = retry.maxRetries() + (throttled ? politeness.throttledRetries() : 0);
+      if (job.attempt() <= retries && !cancelledBatches.containsKey(job.batch().id()) && !closing) {
         scheduleRetry(entry, failure, retryable);
         dispatch();
         return this;
@@ -411,6 +418,15 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private Behavior<Command> onKeyRested(KeyRested rested) {
     waiting.rested(rested.key());
     dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onPolitenessDue(Politeness.Due due) {
+    Object reopened = politeness.due(due);
+    if (reopened != null) {
+      waiting.reopen(reopened);
+      dispatch();
+    }
     return this;
   }
 
@@ -507,6 +523,10 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
    * gather in one message.
    */
   private void deliver(Batch batch, Outcome<?> outcome) {
+    if (batch.id() == Politeness.PROBE_BATCH_ID) {
+      politeness.probed(outcome); // a probe's outcome is its key's rules, no gather's
+      return;
+    }
     if (!sendOutcomesQueued) {
       sendOutcomesQueued = true;
       getContext().getSelf().tell(SendOutcomes.INSTANCE);
@@ -568,6 +588,15 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       if (next == null) {
         return; // every waiting job's key is at its limit
       }
+      Politeness.Verdict verdict = politeness.verdict(next);
+      if (verdict == Politeness.Verdict.REFUSE) {
+        waiting.finished(next);
+        refuse(next);
+        continue;
+      }
+      if (verdict == Politeness.Verdict.PROBE) {
+        next = waiting.swap(next, politeness.probe(next.key()));
+      }
       ActorRef<Worker.Command> worker = idle.isEmpty() ? spawnWorker() : idle.pollFirst();
       if (worker == null) {
         waiting.putBack(next); // no worker to be had now: one will join, or come back from its job
@@ -576,11 +605,23 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       bucket.take();
       running.put(worker, next);
       worker.tell(new Worker.Run(next.job()));
+      politeness.started(next);
       restKey(next);
       if (!bucket.isFull()) {
         startRefilling();
       }
       admitParked();
+    }
+  }
+
+  /** Ends a job its key's rules refuse, without a start; under fail-fast it fails its batch. */
+  private void refuse(JobQueue.Queued refused) {
+    Outcome<?> outcome = politeness.refusal(refused);
+    Batch batch = refused.job().batch();
+    deliver(batch, outcome);
+    if (batch.failFast()) {
+      cancelBatch(new CancelBatch(batch.id(), ErrorKind.CANCELLED,
+          "cancelled after item " + outcome.index() + " failed"));
     }
   }
 
@@ -607,14 +648,20 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   }
 
   /**
-   * With a rate per key, a key that just started a job rests for one spacing before its next
-   * start; one timer per resting key, so a key's starts are evenly spaced while other keys flow.
+   * With a spacing per key (a rate per key, an adapted rate, a crawl delay, a server's pacing), a
+   * key that just started a job rests for one spacing before its next start; one timer per
+   * resting key, so a key's starts are evenly spaced while other keys flow.
    */
   private void restKey(JobQueue.Queued started) {
-    if (started.key() != null && !settings.maxRatePerKey().isUnlimited()) {
+    if (started.key() == null) {
+      return;
+    }
+    Duration spacing = politeness.spacing(started.key());
+    if (!spacing.isZero()) {
       waiting.rest(started.key());
-      timers.startSingleTimer(new KeyRested(started.key()), new KeyRested(started.key()),
-          settings.maxRatePerKey().spacing());
+      timers.startSingleTimer(new KeyRested(started.key()), new KeyRested(started.key()), spacing);
+    } else if (politeness.opensAlone()) {
+      waiting.openAlone(started.key());
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.fetchpipe.http.internal;
 
 import io.fetchpipe.InternalApi;
+import io.fetchpipe.core.internal.SendGate;
 import io.fetchpipe.http.FetchSettings;
 import io.fetchpipe.http.PinnedAddress;
 import java.net.InetSocketAddress;
@@ -28,27 +29,38 @@ public final class FetchClient {
   private final Materializer materializer;
   private final HttpFetchHandler handler;
   private final FetchSettings settings;
+  private final SendGate gate;
 
-  private FetchClient(HostPools pools, Materializer materializer, HttpFetchHandler handler, FetchSettings settings) {
+  private FetchClient(HostPools pools, Materializer materializer, HttpFetchHandler handler, FetchSettings settings,
+      SendGate gate) {
     this.pools = pools;
     this.materializer = materializer;
     this.handler = handler;
     this.settings = settings;
+    this.gate = gate;
   }
 
   /**
    * A client on {@code system} whose pools open at most {@code connectionsPerHost} connections
-   * to a host: as many as may run at once there.
+   * to a host: as many as may run at once there; requests leave through a gate with no rates of
+   * its own.
    */
   public static FetchClient start(ActorSystem<?> system, int connectionsPerHost, FetchSettings settings) {
+    return start(system, connectionsPerHost, settings, SendGate.unlimited(system));
+  }
+
+  /** {@link #start(ActorSystem, int, FetchSettings)} whose requests leave through {@code gate}, closed with the client. */
+  public static FetchClient start(ActorSystem<?> system, int connectionsPerHost, FetchSettings settings,
+      SendGate gate) {
     Materializer materializer = Materializer.createMaterializer(system);
     ConnectionPoolSettings connectionPool = connectionPool(system, connectionsPerHost, settings);
     HostPools pools = new HostPools(system, materializer, connectionPool, connectionPool.getMaxOpenRequests(),
         settings.poolIdleTimeout(), settings.maxIdlePools());
     HostBreakers breakers = new HostBreakers(system.classicSystem().scheduler(),
         settings.breakerMaxFailures(), settings.breakerResetTimeout());
-    HttpFetchHandler handler = new HttpFetchHandler(settings, pools, breakers, materializer, system.executionContext());
-    return new FetchClient(pools, materializer, handler, settings);
+    HttpFetchHandler handler =
+        new HttpFetchHandler(settings, pools, breakers, gate, materializer, system.executionContext());
+    return new FetchClient(pools, materializer, handler, settings, gate);
   }
 
   /**
@@ -106,6 +118,7 @@ public final class FetchClient {
    * materializer, and with it every stream the client ran.
    */
   public CompletionStage<Done> close() {
+    gate.close();
     return pools.shutdown(settings.poolCloseGrace()).whenComplete((done, error) -> materializer.shutdown());
   }
 }
