@@ -27,6 +27,15 @@ public interface HostPolicy extends Function<Object, Object> {
     return HostFeedback.NONE;
   }
 
+  /**
+   * Whether, with a rate, the pool's first start goes alone until it has an outcome, the next
+   * one spacing after it: a fetcher's first request waits longest (its connection, cold code),
+   * and starts spaced behind it would reach their servers together the moment it is through.
+   */
+  default boolean firstStartAlone() {
+    return false;
+  }
+
   /** Whether this policy sends probes at all. */
   default boolean probes() {
     return false;

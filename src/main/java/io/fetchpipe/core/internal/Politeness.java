@@ -111,6 +111,11 @@ final class Politeness implements JobQueue.Admission {
     }
   }
 
+  /** Whether, with a rate, the pool's first start goes alone ({@link HostPolicy#firstStartAlone()}). */
+  boolean firstStartAlone() {
+    return policy.firstStartAlone();
+  }
+
   /** Whether jobs need their keys for this (adaptive limits, or probes). */
   boolean keyed() {
     return limits != null || policy.probes();

@@ -175,6 +175,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private boolean sendOutcomesQueued;
   private long workerNames;
   private boolean refilling;
+  private boolean rateOpening; // the pool's first start is alone until its outcome
   private boolean closing;
 
   private ThrottlingRouter(
@@ -195,6 +196,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
         settings.taskTimeout().orElse(null), context.getSystem().deadLetters(), false), timers);
     this.waiting = new JobQueue(settings.queueCapacity(), settings.maxPerKey(),
         settings.maxPerKey() > 0 || !settings.maxRatePerKey().isUnlimited() || politeness.keyed(), policy, politeness);
+    this.rateOpening = politeness.firstStartAlone() && !bucket.isUnlimited();
     this.terminated = terminated;
     supply.start(context);
   }
@@ -317,6 +319,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     }
     running.remove(done.worker());
     waiting.finished(entry);
+    rateOpened();
     boolean throttled = politeness.heard(entry, done.outcome(), waiting.running(entry.key()));
     if (closing) {
       stopWorker(done.worker());
@@ -372,6 +375,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     JobQueue.Queued entry = running.remove(worker);
     if (entry != null) {
       waiting.finished(entry);
+      rateOpened();
       Job<?> job = entry.job();
       Instant now = Instant.now();
       if (supply.rerunLostJobs() && !closing && !cancelledBatches.containsKey(job.batch().id())) {
@@ -577,9 +581,19 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     }
   }
 
+  /** The pool's first start has ended: the next start comes one spacing from now, not at once. */
+  private void rateOpened() {
+    if (rateOpening) {
+      rateOpening = false;
+      bucket.drain();
+      startRefilling();
+    }
+  }
+
   /** Starts queued jobs while a slot, a token and a job whose key is below its limit are there. */
   private void dispatch() {
-    while (!closing && waiting.hasStartable() && running.size() < settings.maxConcurrency()) {
+    while (!closing && waiting.hasStartable() && running.size() < settings.maxConcurrency()
+        && !(rateOpening && !running.isEmpty())) {
       if (!bucket.hasToken()) {
         startRefilling();
         return;

@@ -90,6 +90,11 @@ public final class HttpHostPolicy implements HostPolicy {
   }
 
   @Override
+  public boolean firstStartAlone() {
+    return true;
+  }
+
+  @Override
   public boolean probes() {
     return obeyRobots;
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.PoolSettings;
+import io.fetchpipe.core.RateLimit;
 import io.fetchpipe.core.RetryableFailure;
 import io.fetchpipe.core.TaskFailure;
 import java.time.Duration;
@@ -49,6 +50,11 @@ class PolitenessRouterTest {
 
   /** Hosts as keys; feedback from outcome values; with probes, "host/robots.txt" and rules that refuse /private. */
   private record TestPolicy(boolean probes) implements HostPolicy {
+    @Override
+    public boolean firstStartAlone() {
+      return true;
+    }
+
     @Override
     public Object apply(Object request) {
       String text = (String) request;
@@ -253,5 +259,29 @@ class PolitenessRouterTest {
     passTime(Duration.ofMillis(1));
     assertEquals(Set.of("a/2"), requests(workers, 1));
     workers.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void withARateThePoolsFirstStartGoesAloneAndTheNextComesOneSpacingAfterItsOutcome() {
+    TestProbe<Told> workers = testKit.createTestProbe();
+    TestProbe<ThrottlingRouter.Reply> gather = testKit.createTestProbe();
+    PoolSettings tenPerSecond = PoolSettings.create(testKit.system()).withMaxConcurrency(10)
+        .withRate(RateLimit.parse("10/s"));
+    ActorRef<ThrottlingRouter.Command> router = router(tenPerSecond, new TestPolicy(false), workers);
+    Batch batch = new Batch(1, null, gather.ref(), false);
+    submit(router, batch, 0, "a/1", "b/1", "c/1");
+
+    Told first = workers.receiveMessage(WAIT);
+    passTime(Duration.ofSeconds(2));
+    workers.expectNoMessage(QUIET); // however long the first takes
+
+    answer(router, first, "ok");
+    outcomes(gather, 1);
+    passTime(Duration.ofMillis(99));
+    workers.expectNoMessage(QUIET);
+    passTime(Duration.ofMillis(1));
+    assertEquals(1, requests(workers, 1).size());
+    passTime(Duration.ofMillis(100));
+    assertEquals(1, requests(workers, 1).size(), "then one a spacing, without waiting for outcomes");
   }
 }
