@@ -99,12 +99,24 @@ public final class PolitenessProbe {
             urls.add(server.url("/item/" + u));
           }
           fetch(jar, List.of("-r", "10/s"), urls, work, burners > 0);
-          most.add(mostInAWindow(server.arrivals()));
+          List<PoliteServer.Arrival> arrivals = server.arrivals();
+          most.add(mostInAWindow(arrivals));
+          if (mostInAWindow(arrivals) > 10) {
+            System.out.println("    over the rate; ms between arrivals: " + gaps(arrivals));
+          }
         }
       }
       System.out.printf(Locale.ROOT, "-r 10/s, %d CPU burners: most arrivals in any 1 s window, per run: %s%n",
           burners, most);
     }
+  }
+
+  private static List<Long> gaps(List<PoliteServer.Arrival> arrivals) {
+    List<Long> gaps = new ArrayList<>();
+    for (int i = 1; i < arrivals.size(); i++) {
+      gaps.add((arrivals.get(i).nanos() - arrivals.get(i - 1).nanos()) / 1_000_000);
+    }
+    return gaps;
   }
 
   private static int mostInAWindow(List<PoliteServer.Arrival> arrivals) {

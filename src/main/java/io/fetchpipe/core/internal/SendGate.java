@@ -30,10 +30,11 @@ import scala.concurrent.ExecutionContextExecutor;
  * burst) and its key has rested for its spacing since its last request left (the configured
  * rate per key, a crawl delay, a server's pacing, whichever is longest).
  * Waiting requests leave in the order they came, except that a key that must wait does not hold
- * up others. The first request of the gate (with a rate) and the first of each spaced key go
- * alone: the next leaves one spacing after the first's answer is in ({@link Pass#answered()}),
- * since the first waits longest for its connection and cold code, and everything decided while
- * it waits would otherwise leave right behind it.
+ * up others. The first {@value #WARM_UP} requests of the gate (with a rate) and of each spaced
+ * key go alone: each next leaves one spacing after the previous one's answer is in ({@link
+ * Pass#answered()}), since the first requests wait longest for their connections and cold code
+ * (the first connection, the first reuse of one), and anything let out while one waits would
+ * reach the server right behind it.
  *
  * <p>All waiting is on the actor system's scheduler (so virtual time drives it too), and what
  * waits runs on the system's dispatcher. Waiting requests hold no thread. {@link #close()} fails
@@ -53,6 +54,13 @@ public final class SendGate {
 
   private static final Pass FREE = () -> { };
   private static final CompletionStage<Pass> OPEN = CompletableFuture.completedFuture(FREE);
+  /**
+   * Requests that go alone at first, each one spacing after the previous one's answer: the paths
+   * to a server are cold for more than one request (the first connection, then the first reuse
+   * of one), and a request held up there would be caught up by the next ones.
+   */
+  static final int WARM_UP = 3;
+
   /** Keys whose lanes are kept; idle ones beyond it are forgotten (and open again, alone). */
   private static final int MAX_KEYS = 100_000;
 
@@ -67,7 +75,7 @@ public final class SendGate {
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private final Map<Object, Lane> lanes;
   private GatePass opener;
-  private boolean opened;
+  private int warmed; // answers of requests that went alone
   private boolean refilling;
   private Cancellable refill;
   private boolean closed;
@@ -84,7 +92,7 @@ public final class SendGate {
     Duration pace = Duration.ZERO;
     long paceNumber;
     GatePass opener;
-    boolean opened;
+    int warmed;
     Cancellable restTimer;
     Cancellable paceTimer;
 
@@ -224,7 +232,7 @@ public final class SendGate {
       GatePass pass = new GatePass(waiter.key());
       if (bucket != null) {
         bucket.take();
-        if (!opened && opener == null) {
+        if (warmed < WARM_UP && opener == null) {
           opener = pass;
         }
         startRefilling();
@@ -233,7 +241,7 @@ public final class SendGate {
       if (!spacing.isZero()) {
         lane = lane(waiter.key());
         rest(lane, waiter.key(), spacing);
-        if (!lane.opened && lane.opener == null) {
+        if (lane.warmed < WARM_UP && lane.opener == null) {
           lane.opener = pass;
         }
       }
@@ -266,8 +274,8 @@ public final class SendGate {
     Lane lane = lanes.get(key);
     if (lane == null) {
       lane = new Lane();
-      // A lane made for a pace or a crawl delay comes from an answer: its key is open already.
-      lane.opened = keySpacing.isZero();
+      // A lane made for a pace or a crawl delay comes from an answer: its key is warm already.
+      lane.warmed = keySpacing.isZero() ? WARM_UP : 0;
       lanes.put(key, lane);
     }
     return lane;
@@ -332,14 +340,14 @@ public final class SendGate {
       if (opener == pass) {
         // The next request leaves one spacing after this answer, not at once behind it.
         opener = null;
-        opened = true;
+        warmed++;
         bucket.drain();
         startRefilling();
       }
       Lane lane = lanes.get(pass.key);
       if (lane != null && lane.opener == pass) {
         lane.opener = null;
-        lane.opened = true;
+        lane.warmed++;
         rest(lane, pass.key, spacing(lane));
       }
       released = pump();
