@@ -48,6 +48,12 @@ final class FetchCommand implements Callable<Integer> {
     jsonl
   }
 
+  /** Whether hosts' robots.txt is obeyed. */
+  enum RobotsOption {
+    obey,
+    ignore
+  }
+
   /** What of each body goes into its line. */
   enum BodyOption {
     text,
@@ -81,6 +87,17 @@ final class FetchCommand implements Callable<Integer> {
   @Option(names = {"-r", "--rate"}, paramLabel = "N/UNIT", converter = Converters.Rate.class,
       description = "max request starts per s, min or h, evenly spaced; retries count (default: unlimited)")
   RateLimit rate;
+
+  @Option(names = "--adaptive",
+      description = "per host, follow what the server says: 429/503, timeouts and connect failures halve its "
+          + "concurrency and start rate, successes grow them back; Retry-After pauses the host; rate-limit "
+          + "headers pace it (default: off)")
+  boolean adaptive;
+
+  @Option(names = "--robots", paramLabel = "obey|ignore",
+      description = "obey: fetch each host's /robots.txt first, skip disallowed URLs (kind robots), keep its "
+          + "Crawl-delay (default: ignore)")
+  RobotsOption robots;
 
   @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
       description = "per attempt, from send to the last body byte: 500ms, 2s, 1.5s, 1m, 1h (default: 10s)")
@@ -247,7 +264,8 @@ final class FetchCommand implements Callable<Integer> {
     }
     Overrides overrides = new Overrides(concurrency, perHost, perHostRate, rate, timeout, retries, backoff, raiseForStatus,
         maxBody, maxRedirects, circuitBreaker, circuitReset, compressed, hash || save != null,
-        List.copyOf(resolve), network.resolve(parent.console.environment()));
+        List.copyOf(resolve), network.resolve(parent.console.environment()), adaptive,
+        robots == null ? null : robots == RobotsOption.obey);
     boolean showProgress = progress != null ? progress : parent.console.errIsTerminal();
     return new FetchOptions(inputFile, input == InputFormat.jsonl, template(), overrides,
         order == OrderOption.input ? Order.INPUT : Order.COMPLETION, failFast, output, resume, save, bodyField(),

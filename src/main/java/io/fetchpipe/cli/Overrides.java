@@ -26,6 +26,8 @@ import java.util.List;
  * @param hash add each body's SHA-256
  * @param resolve hosts whose connections go to a given address (empty: as configured)
  * @param network proxies and TLS, from the options and the environment
+ * @param adaptive per-host limits follow what servers say
+ * @param obeyRobots whether hosts' robots.txt is obeyed
  */
 record Overrides(
     Integer concurrency,
@@ -43,7 +45,9 @@ record Overrides(
     boolean compressed,
     boolean hash,
     List<PinnedAddress> resolve,
-    NetworkOverrides network) {
+    NetworkOverrides network,
+    boolean adaptive,
+    Boolean obeyRobots) {
 
   /** {@code configured} with the pool's overrides applied. */
   PoolSettings apply(PoolSettings configured) {
@@ -65,6 +69,9 @@ record Overrides(
     }
     if (backoff != null) {
       settings = settings.withRetry(settings.retry().withBackoff(backoff));
+    }
+    if (adaptive) {
+      settings = settings.withAdaptive(true);
     }
     return settings;
   }
@@ -90,6 +97,9 @@ record Overrides(
     }
     if (!resolve.isEmpty()) {
       settings = settings.withResolve(resolve);
+    }
+    if (obeyRobots != null) {
+      settings = settings.withRobots(obeyRobots);
     }
     return network.apply(settings);
   }

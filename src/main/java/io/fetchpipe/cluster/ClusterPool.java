@@ -6,6 +6,7 @@ import io.fetchpipe.cluster.internal.ClusterPools;
 import io.fetchpipe.cluster.internal.Recruiter;
 import io.fetchpipe.core.JobPool;
 import io.fetchpipe.core.PoolSettings;
+import io.fetchpipe.core.internal.HostPolicy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -54,6 +55,9 @@ public final class ClusterPool<Q, R> extends JobPool<Q, R> {
 
   @SuppressWarnings("unchecked")
   private static <Q> Function<Object, Object> keyOf(Function<Q, Object> limitKey) {
+    if (limitKey instanceof HostPolicy policy) {
+      return policy; // a pool's whole policy (the fetcher's), not only its keys
+    }
     return limitKey == null ? request -> null : request -> limitKey.apply((Q) request);
   }
 

@@ -9,10 +9,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * How a pool ({@link JobPool}, {@link TaskPool}, the fetcher) runs work: the concurrency cap (the
- * Semaphore's size), an optional cap per key (e.g. per host), the start rate, retries, the
- * router's queue, the default per-task timeout and how long closing may take. Defaults come from {@code fetchpipe.pool} in {@code reference.conf}; override them in
- * {@code application.conf} or in code with the {@code withX} methods, which return changed
- * copies.
+ * Semaphore's size), an optional cap per key (e.g. per host), the start rate, retries, limits
+ * per key that adapt to their servers, the router's queue, the default per-task timeout and how
+ * long closing may take. Defaults come from {@code fetchpipe.pool} in {@code reference.conf};
+ * override them in {@code application.conf} or in code with the {@code withX} methods, which
+ * return changed copies.
  */
 public final class PoolSettings {
   private static final String PATH = "fetchpipe.pool";
@@ -23,6 +24,7 @@ public final class PoolSettings {
   private final RateLimit maxRatePerKey;
   private final Duration rateTick;
   private final RetrySettings retry;
+  private final AdaptiveSettings adaptive;
   private final int queueCapacity;
   private final int submitBatch;
   private final Duration taskTimeout; // null: no timeout
@@ -49,6 +51,7 @@ public final class PoolSettings {
     this.maxRatePerKey = Objects.requireNonNull(f.maxRatePerKey, "max-rate-per-key");
     this.rateTick = ConfigDurations.positive(f.rateTick, "rate.tick");
     this.retry = Objects.requireNonNull(f.retry, "retry");
+    this.adaptive = Objects.requireNonNull(f.adaptive, "adaptive");
     this.queueCapacity = f.queueCapacity;
     this.submitBatch = f.submitBatch;
     this.taskTimeout = f.taskTimeout == null ? null : ConfigDurations.positive(f.taskTimeout, "task-timeout");
@@ -75,6 +78,7 @@ public final class PoolSettings {
     String perKey = c.getString("max-rate-per-key").trim();
     f.maxRatePerKey = perKey.equalsIgnoreCase("off") ? RateLimit.unlimited() : RateLimit.parse(perKey);
     f.retry = RetrySettings.create(c.getConfig("retry"));
+    f.adaptive = AdaptiveSettings.create(c.getConfig("adaptive"));
     f.queueCapacity = c.getInt("queue-capacity");
     f.submitBatch = c.getInt("submit-batch");
     f.taskTimeout = ConfigDurations.optional(c, "task-timeout").orElse(null);
@@ -121,6 +125,21 @@ public final class PoolSettings {
   /** Retries of tasks that fail with a {@link RetryableFailure}. */
   public RetrySettings retry() {
     return retry;
+  }
+
+  /** Limits per key that follow what each key's server says (off by default). */
+  public AdaptiveSettings adaptive() {
+    return adaptive;
+  }
+
+  /** A copy with other adaptive limits. */
+  public PoolSettings withAdaptive(AdaptiveSettings value) {
+    return with(f -> f.adaptive = value);
+  }
+
+  /** A copy whose per-key limits adapt to their servers (or not), otherwise as configured. */
+  public PoolSettings withAdaptive(boolean enabled) {
+    return with(f -> f.adaptive = f.adaptive.withEnabled(enabled));
   }
 
   /** How many submitted tasks may wait in the router for a slot. */
@@ -213,6 +232,7 @@ public final class PoolSettings {
     f.maxRatePerKey = maxRatePerKey;
     f.rateTick = rateTick;
     f.retry = retry;
+    f.adaptive = adaptive;
     f.queueCapacity = queueCapacity;
     f.submitBatch = submitBatch;
     f.taskTimeout = taskTimeout;
@@ -225,7 +245,8 @@ public final class PoolSettings {
   @Override
   public String toString() {
     return "PoolSettings(maxConcurrency=" + maxConcurrency + ", maxPerKey=" + maxPerKey + ", rate=" + rate
-        + ", maxRatePerKey=" + maxRatePerKey + ", retry=" + retry + ", queueCapacity=" + queueCapacity
+        + ", maxRatePerKey=" + maxRatePerKey + ", retry=" + retry + ", adaptive=" + adaptive
+        + ", queueCapacity=" + queueCapacity
         + ", submitBatch=" + submitBatch + ", taskTimeout=" + (taskTimeout == null ? "off" : taskTimeout) + ")";
   }
 
@@ -237,6 +258,7 @@ public final class PoolSettings {
     RateLimit maxRatePerKey;
     Duration rateTick;
     RetrySettings retry;
+    AdaptiveSettings adaptive;
     int queueCapacity;
     int submitBatch;
     Duration taskTimeout;

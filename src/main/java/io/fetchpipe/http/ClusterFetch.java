@@ -9,8 +9,9 @@ import io.fetchpipe.core.internal.Part;
 import io.fetchpipe.http.internal.FetchClient;
 import io.fetchpipe.http.internal.ObservedClient;
 import io.fetchpipe.http.internal.FetchPayloads;
-import io.fetchpipe.http.internal.TargetUrl;
+import io.fetchpipe.http.internal.HttpHostPolicy;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -38,7 +39,16 @@ public final class ClusterFetch {
   public static ClusterPool<FetchRequest, FetchResponse> pool(ActorSystem<?> system, PoolSettings poolSettings,
       FetchSettings fetchSettings) {
     return ClusterPool.create(system, poolSettings.withTaskTimeout(fetchSettings.timeout()), KIND,
-        fetchSettings.toConfig(), request -> TargetUrl.hostKeyOrNull(request.url()));
+        fetchSettings.toConfig(), hostPolicy(fetchSettings));
+  }
+
+  /**
+   * Hosts as keys, and what the fetches' outcomes say about them (and robots.txt, when obeyed):
+   * the coordinator's router reads them, so adaptive limits and robots hold for the cluster.
+   */
+  @SuppressWarnings("unchecked")
+  private static Function<FetchRequest, Object> hostPolicy(FetchSettings fetchSettings) {
+    return (Function<FetchRequest, Object>) (Function<?, ?>) new HttpHostPolicy(fetchSettings);
   }
 
   /** Offers {@code slots} fetch workers of this node to every fetch pool of the cluster. */

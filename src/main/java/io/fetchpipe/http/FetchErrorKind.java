@@ -40,6 +40,11 @@ public final class FetchErrorKind {
   public static final ErrorKind PROXY = ErrorKind.of("proxy");
   /** The request itself was malformed (e.g. a line of {@code --input jsonl} that is no request). */
   public static final ErrorKind INVALID_REQUEST = ErrorKind.of("invalid-request");
+  /**
+   * The host's robots.txt does not allow the URL (or could not be had: a 5xx answer or none), and
+   * the fetcher obeys it; no request was sent.
+   */
+  public static final ErrorKind ROBOTS = ErrorKind.of("robots");
 
   private FetchErrorKind() {}
 }

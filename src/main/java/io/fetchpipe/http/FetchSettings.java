@@ -14,9 +14,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * How each URL is fetched: the per-attempt timeout, the body cap, whether error statuses are
- * errors, how many redirects to follow, which statuses are worth a retry, and how connections
- * reach hosts (pinned addresses, {@link ProxySettings proxies}, {@link TlsSettings TLS trust and
- * client certificates}). Defaults come from
+ * errors, how many redirects to follow, which statuses are worth a retry, whether hosts'
+ * robots.txt is obeyed, and how connections reach hosts (pinned addresses, {@link ProxySettings
+ * proxies}, {@link TlsSettings TLS trust and client certificates}). Defaults come from
  * {@code fetchpipe.http} in {@code reference.conf}; the {@code withX} methods return changed
  * copies. How many requests run at once, the rate and the retry budget are the pool's settings
  * ({@link io.fetchpipe.core.PoolSettings}).
@@ -39,6 +39,8 @@ public final class FetchSettings {
   private final List<PinnedAddress> resolve;
   private final ProxySettings proxy;
   private final TlsSettings tls;
+  private final boolean obeyRobots;
+  private final int robotsMaxHosts;
 
   private FetchSettings(Fields f) {
     this.timeout = ConfigDurations.positive(f.timeout, "timeout");
@@ -70,6 +72,11 @@ public final class FetchSettings {
     this.resolve = List.copyOf(f.resolve);
     this.proxy = Objects.requireNonNull(f.proxy, "proxy");
     this.tls = Objects.requireNonNull(f.tls, "tls");
+    if (f.robotsMaxHosts < 1) {
+      throw new IllegalArgumentException("robots.max-hosts must be at least 1, got " + f.robotsMaxHosts);
+    }
+    this.obeyRobots = f.obeyRobots;
+    this.robotsMaxHosts = f.robotsMaxHosts;
   }
 
   /** Reads {@code fetchpipe.http} from the system's config. */
@@ -98,6 +105,8 @@ public final class FetchSettings {
     f.resolve = c.getStringList("resolve").stream().map(FetchSettings::pinned).toList();
     f.proxy = ProxySettings.create(root);
     f.tls = TlsSettings.create(root);
+    f.obeyRobots = robots(c.getString("robots.mode"));
+    f.robotsMaxHosts = c.getInt("robots.max-hosts");
     return new FetchSettings(f);
   }
 
@@ -107,6 +116,14 @@ public final class FetchSettings {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("resolve: " + e.getMessage(), e);
     }
+  }
+
+  private static boolean robots(String mode) {
+    return switch (mode) {
+      case "obey" -> true;
+      case "ignore" -> false;
+      default -> throw new IllegalArgumentException("robots.mode must be obey or ignore, got '" + mode + "'");
+    };
   }
 
   private static ReadAs readAs(String name) {
@@ -142,6 +159,8 @@ public final class FetchSettings {
     values.put("connection-pools.max-idle", maxIdlePools);
     values.put("connection-pools.close-grace", nanos(poolCloseGrace));
     values.put("resolve", resolve.stream().map(PinnedAddress::toString).toList());
+    values.put("robots.mode", obeyRobots ? "obey" : "ignore");
+    values.put("robots.max-hosts", robotsMaxHosts);
     Map<String, Object> rooted = new LinkedHashMap<>();
     values.forEach((key, value) -> rooted.put("fetchpipe.http." + key, value));
     return ConfigFactory.parseMap(rooted).withFallback(proxy.toConfig()).withFallback(tls.toConfig());
@@ -262,6 +281,25 @@ public final class FetchSettings {
     return with(f -> f.tls = value);
   }
 
+  /**
+   * Whether each host's robots.txt is fetched before its first request and obeyed: disallowed
+   * URLs fail with kind {@code robots} without a request, and its {@code Crawl-delay} spaces the
+   * host's starts.
+   */
+  public boolean obeysRobots() {
+    return obeyRobots;
+  }
+
+  /** Most hosts whose robots.txt rules are kept; the least recently used beyond it are fetched again when needed. */
+  public int robotsMaxHosts() {
+    return robotsMaxHosts;
+  }
+
+  /** A copy that obeys each host's robots.txt (or ignores it). */
+  public FetchSettings withRobots(boolean obey) {
+    return with(f -> f.obeyRobots = obey);
+  }
+
   /** A copy whose connections to these hosts go to their pinned addresses (empty: none). */
   public FetchSettings withResolve(List<PinnedAddress> value) {
     return with(f -> f.resolve = List.copyOf(value));
@@ -344,6 +382,8 @@ public final class FetchSettings {
     f.resolve = resolve;
     f.proxy = proxy;
     f.tls = tls;
+    f.obeyRobots = obeyRobots;
+    f.robotsMaxHosts = robotsMaxHosts;
     change.accept(f);
     return new FetchSettings(f);
   }
@@ -367,5 +407,7 @@ public final class FetchSettings {
     List<PinnedAddress> resolve;
     ProxySettings proxy;
     TlsSettings tls;
+    boolean obeyRobots;
+    int robotsMaxHosts;
   }
 }

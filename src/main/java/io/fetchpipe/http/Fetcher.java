@@ -4,6 +4,7 @@ import io.fetchpipe.core.JobPool;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.PoolSettings;
 import io.fetchpipe.core.internal.Part;
+import io.fetchpipe.core.internal.SendGate;
 import io.fetchpipe.http.internal.FetchClient;
 import io.fetchpipe.http.internal.ObservedClient;
 import java.util.List;
@@ -52,7 +53,8 @@ public final class Fetcher extends JobPool<FetchRequest, FetchResponse> {
     int perHost = poolSettings.maxPerKey() > 0
         ? Math.min(poolSettings.maxPerKey(), poolSettings.maxConcurrency())
         : poolSettings.maxConcurrency();
-    FetchClient client = FetchClient.start(system, perHost, fetchSettings);
+    // The pool's rates are counted again as each request leaves (see SendGate).
+    FetchClient client = FetchClient.start(system, perHost, fetchSettings, SendGate.create(system, poolSettings));
     JobPool<FetchRequest, FetchResponse> pool =
         JobPool.create(system, poolSettings.withTaskTimeout(fetchSettings.timeout()), client.handler());
     return new Fetcher(pool, fetchSettings, client);

@@ -27,6 +27,15 @@ final class JobQueue {
   /** A queued or running job with its limit key (null when no per-key limit applies). */
   record Queued(Job<?> job, Object key) {}
 
+  /** What decides, beside the queue's own limits, whether a job may start now. */
+  interface Admission {
+    /** No limits beside the queue's own. */
+    Admission ANY = (queued, running) -> true;
+
+    /** Whether {@code queued} may start while {@code running} jobs of its key run. */
+    boolean admits(Queued queued, int running);
+  }
+
   /** Opened keys remembered; a crawl over more hosts re-opens the least recent ones, harmlessly. */
   private static final int MAX_OPENED_KEYS = 100_000;
 
@@ -34,6 +43,7 @@ final class JobQueue {
   private final int maxPerKey;
   private final boolean keyed;
   private final Function<Object, Object> keyOf;
+  private final Admission admission;
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private final ArrayDeque<ThrottlingRouter.Submit> parked = new ArrayDeque<>();
   private final Map<Job<?>, Queued> awaitingRetry = new HashMap<>();
@@ -51,11 +61,18 @@ final class JobQueue {
     }
   };
 
-  JobQueue(int capacity, int maxPerKey, boolean ratePerKey, Function<Object, Object> keyOf) {
+  /**
+   * A waiting room of {@code capacity} jobs.
+   *
+   * @param keyed whether jobs are keyed at all (some per-key limit applies)
+   * @param admission the per-key limits beside {@code maxPerKey}, resting and opening
+   */
+  JobQueue(int capacity, int maxPerKey, boolean keyed, Function<Object, Object> keyOf, Admission admission) {
     this.capacity = capacity;
     this.maxPerKey = maxPerKey;
-    this.keyed = maxPerKey > 0 || ratePerKey;
+    this.keyed = keyed;
     this.keyOf = keyOf;
+    this.admission = admission;
   }
 
   void park(ThrottlingRouter.Submit submit) {
@@ -108,7 +125,7 @@ final class JobQueue {
     }
     for (Iterator<Queued> it = queue.iterator(); it.hasNext(); ) {
       Queued next = it.next();
-      if (mayStart(next.key())) {
+      if (mayStart(next)) {
         it.remove();
         if (next.key() != null) {
           runningPerKey.merge(next.key(), 1, Integer::sum);
@@ -119,9 +136,40 @@ final class JobQueue {
     return null;
   }
 
-  private boolean mayStart(Object key) {
-    return key == null
-        || (!resting.contains(key) && !opening.contains(key) && (maxPerKey == 0 || runningPerKey.getOrDefault(key, 0) < maxPerKey));
+  private boolean mayStart(Queued next) {
+    Object key = next.key();
+    if (key == null) {
+      return true;
+    }
+    int running = runningPerKey.getOrDefault(key, 0);
+    return !resting.contains(key) && !opening.contains(key) && (maxPerKey == 0 || running < maxPerKey)
+        && admission.admits(next, running);
+  }
+
+  /** Jobs of {@code key} running now. */
+  int running(Object key) {
+    return key == null ? 0 : runningPerKey.getOrDefault(key, 0);
+  }
+
+  /**
+   * Puts {@code taken} (just taken with {@link #takeNext()}) back at the head, unstarted, and
+   * returns {@code instead} to start in its place under the same key, counted as running.
+   */
+  Queued swap(Queued taken, Job<?> instead) {
+    queue.addFirst(taken);
+    return new Queued(instead, taken.key());
+  }
+
+  /** {@code key}'s next start goes alone again, as a first one: it waits for that job's outcome. */
+  void reopen(Object key) {
+    opened.remove(key);
+  }
+
+  /** If {@code key} has never started a job, its first runs alone until it has an outcome. */
+  void openAlone(Object key) {
+    if (opened.get(key) == null) {
+      opening.add(key);
+    }
   }
 
   /** A job taken with {@link #takeNext()} has stopped running. */
@@ -151,9 +199,7 @@ final class JobQueue {
    */
   void rest(Object key) {
     resting.add(key);
-    if (opened.get(key) == null) {
-      opening.add(key);
-    }
+    openAlone(key);
   }
 
   /** {@code key}'s spacing has passed. */

@@ -62,8 +62,10 @@ public final class PoolEngine {
   /** Starts a pool's router under fetchpipe's guardian, named {@code name} (made unique). */
   public static PoolEngine start(ActorSystem<?> system, PoolSettings settings, JobHandler<?, ?> handler, String name) {
     JobHandler<Object, Object> erased = erase(handler);
-    return new PoolEngine(system, settings, WorkerSupply.spawned(self -> Worker.create(erased, self)),
-        erased::limitKey, name);
+    // A handler with a policy of its own (the fetcher's) brings what its outcomes tell the router.
+    java.util.function.Function<Object, Object> keyOf =
+        erased instanceof HostPolicy.Source source ? source.hostPolicy() : erased::limitKey;
+    return new PoolEngine(system, settings, WorkerSupply.spawned(self -> Worker.create(erased, self)), keyOf, name);
   }
 
   /**

@@ -176,6 +176,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private final TokenBucket bucket;
   private final TimerScheduler<Command> timers;
   private final JobQueue waiting;
+  private final Politeness politeness;
   private final CompletableFuture<Done> terminated;
   private final Part part;
 
@@ -192,6 +193,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private boolean sendOutcomesQueued;
   private long workerNames;
   private boolean refilling;
+  private boolean rateOpening; // the pool's first start is alone until its outcome
   private boolean closing;
 
   private ThrottlingRouter(
@@ -209,8 +211,12 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     this.settings = settings;
     this.retry = settings.retry();
     this.bucket = new TokenBucket(settings.rate(), settings.rateTick());
+    HostPolicy policy = HostPolicy.keyedBy(keyOf);
+    this.politeness = new Politeness(settings, policy, new Batch(Politeness.PROBE_BATCH_ID,
+        settings.taskTimeout().orElse(null), context.getSystem().deadLetters(), false), timers);
     this.waiting = new JobQueue(settings.queueCapacity(), settings.maxPerKey(),
-        !settings.maxRatePerKey().isUnlimited(), keyOf);
+        settings.maxPerKey() > 0 || !settings.maxRatePerKey().isUnlimited() || politeness.keyed(), policy, politeness);
+    this.rateOpening = politeness.firstStartAlone() && !bucket.isUnlimited();
     this.terminated = terminated;
     context.setLoggerName(ThrottlingRouter.class); // not the class its log happens to be first used from
     supply.start(context);
@@ -268,6 +274,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
         .onMessage(WorkersLost.class, this::onWorkersLost)
         .onMessage(WorkersAvailable.class, this::onWorkersAvailable)
         .onMessage(KeyRested.class, this::onKeyRested)
+        .onMessage(Politeness.Due.class, this::onPolitenessDue)
         .onMessage(GatherTerminated.class, this::onGatherTerminated)
         .onMessageEquals(RefillTick.INSTANCE, this::onRefill)
         .onMessageEquals(Close.INSTANCE, this::onClose)
@@ -341,6 +348,8 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     }
     running.remove(done.worker());
     waiting.finished(entry);
+    rateOpened();
+    boolean throttled = politeness.heard(entry, done.outcome(), waiting.running(entry.key()));
     if (closing) {
       stopWorker(done.worker());
     } else if (!unavailable.contains(done.worker())) {
@@ -349,7 +358,9 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     Job<?> job = entry.job();
     Outcome<?> outcome = done.outcome();
     if (outcome instanceof Outcome.Failure<?> failure && failure.cause() instanceof RetryableFailure retryable) {
-      if (job.retries() < retry.maxRetries() && !cancelledBatches.containsKey(job.batch().id()) && !closing) {
+      // A rerun after a lost worker is no retry; a throttled host's answer gets extra ones.
+      int retries = retry.maxRetries() + (throttled ? politeness.throttledRetries() : 0);
+      if (job.retries() < retries && !cancelledBatches.containsKey(job.batch().id()) && !closing) {
         scheduleRetry(entry, failure, retryable);
         dispatch();
         return this;
@@ -420,6 +431,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
    */
   private void takeBack(JobQueue.Queued entry, String why) {
     waiting.finished(entry);
+    rateOpened();
     Job<?> job = entry.job();
     Instant now = Instant.now();
     if (supply.rerunLostJobs() && !closing && !cancelledBatches.containsKey(job.batch().id())) {
@@ -490,6 +502,15 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private Behavior<Command> onKeyRested(KeyRested rested) {
     waiting.rested(rested.key());
     dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onPolitenessDue(Politeness.Due due) {
+    Object reopened = politeness.due(due);
+    if (reopened != null) {
+      waiting.reopen(reopened);
+      dispatch();
+    }
     return this;
   }
 
@@ -586,6 +607,10 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
    * gather in one message.
    */
   private void deliver(Batch batch, Outcome<?> outcome) {
+    if (batch.id() == Politeness.PROBE_BATCH_ID) {
+      politeness.probed(outcome); // a probe's outcome is its key's rules, no gather's
+      return;
+    }
     part.finished(outcome);
     if (!sendOutcomesQueued) {
       sendOutcomesQueued = true;
@@ -637,6 +662,15 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     }
   }
 
+  /** The pool's first start has ended: the next start comes one spacing from now, not at once. */
+  private void rateOpened() {
+    if (rateOpening) {
+      rateOpening = false;
+      bucket.drain();
+      startRefilling();
+    }
+  }
+
   /** Starts what may start, then publishes the pool's gauges. */
   private void dispatch() {
     startWhatMay();
@@ -645,7 +679,8 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
 
   /** Starts queued jobs while a slot, a token and a job whose key is below its limit are there. */
   private void startWhatMay() {
-    while (!closing && waiting.hasStartable() && running.size() < settings.maxConcurrency()) {
+    while (!closing && waiting.hasStartable() && running.size() < settings.maxConcurrency()
+        && !(rateOpening && !running.isEmpty())) {
       if (!bucket.hasToken()) {
         startRefilling();
         return;
@@ -653,6 +688,15 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       JobQueue.Queued next = waiting.takeNext();
       if (next == null) {
         return; // every waiting job's key is at its limit
+      }
+      Politeness.Verdict verdict = politeness.verdict(next);
+      if (verdict == Politeness.Verdict.REFUSE) {
+        waiting.finished(next);
+        refuse(next);
+        continue;
+      }
+      if (verdict == Politeness.Verdict.PROBE) {
+        next = waiting.swap(next, politeness.probe(next.key()));
       }
       ActorRef<Worker.Command> worker = idle.isEmpty() ? spawnWorker() : idle.pollFirst();
       if (worker == null) {
@@ -662,12 +706,24 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       bucket.take();
       worker.tell(new Worker.Run(next.job()));
       running.put(worker, supply.rerunLostJobs() ? startedNow(next) : next);
+      politeness.started(next);
       part.started();
       restKey(next);
       if (!bucket.isFull()) {
         startRefilling();
       }
       admitParked();
+    }
+  }
+
+  /** Ends a job its key's rules refuse, without a start; under fail-fast it fails its batch. */
+  private void refuse(JobQueue.Queued refused) {
+    Outcome<?> outcome = politeness.refusal(refused);
+    Batch batch = refused.job().batch();
+    deliver(batch, outcome);
+    if (batch.failFast()) {
+      cancelBatch(new CancelBatch(batch.id(), ErrorKind.CANCELLED,
+          "cancelled after item " + outcome.index() + " failed"));
     }
   }
 
@@ -704,14 +760,20 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   }
 
   /**
-   * With a rate per key, a key that just started a job rests for one spacing before its next
-   * start; one timer per resting key, so a key's starts are evenly spaced while other keys flow.
+   * With a spacing per key (a rate per key, an adapted rate, a crawl delay, a server's pacing), a
+   * key that just started a job rests for one spacing before its next start; one timer per
+   * resting key, so a key's starts are evenly spaced while other keys flow.
    */
   private void restKey(JobQueue.Queued started) {
-    if (started.key() != null && !settings.maxRatePerKey().isUnlimited()) {
+    if (started.key() == null) {
+      return;
+    }
+    Duration spacing = politeness.spacing(started.key());
+    if (!spacing.isZero()) {
       waiting.rest(started.key());
-      timers.startSingleTimer(new KeyRested(started.key()), new KeyRested(started.key()),
-          settings.maxRatePerKey().spacing());
+      timers.startSingleTimer(new KeyRested(started.key()), new KeyRested(started.key()), spacing);
+    } else if (politeness.opensAlone()) {
+      waiting.openAlone(started.key());
     }
   }
 }

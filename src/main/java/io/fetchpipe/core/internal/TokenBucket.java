@@ -43,6 +43,13 @@ final class TokenBucket {
     }
   }
 
+  /** Empties the bucket: the next start waits for a refill. */
+  void drain() {
+    if (!unlimited) {
+      tokens = 0;
+    }
+  }
+
   /** Adds one tick's tokens, up to the capacity. */
   void refill() {
     tokens = Math.min(capacity, tokens + tokensPerTick);

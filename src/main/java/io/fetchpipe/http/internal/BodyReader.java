@@ -114,6 +114,26 @@ public final class BodyReader {
     return running.second().thenApply(body -> counter.result(body));
   }
 
+  /**
+   * Reads at most the first {@code limit} bytes of {@code entity} as text and ignores the rest (the
+   * stream is cancelled there): for a file of which only a prefix matters, such as robots.txt.
+   */
+  public CompletionStage<Read> readPrefix(HttpEntity entity, int limit, Abort abort) {
+    long[] taken = {0};
+    Pair<UniqueKillSwitch, CompletionStage<ByteString>> running = entity.getDataBytes()
+        .viaMat(KillSwitches.single(), Keep.right())
+        .map(chunk -> {
+          int room = (int) Math.min(chunk.size(), limit - taken[0]);
+          taken[0] += room;
+          return room < chunk.size() ? chunk.take(room) : chunk;
+        })
+        .takeWhile(chunk -> taken[0] < limit, true)
+        .toMat(Sink.fold(ByteString.emptyByteString(), ByteString::concat), Keep.both())
+        .run(materializer);
+    abort.started(running.first());
+    return running.second().thenApply(bytes -> new Read(bytes.size(), null, text(bytes, entity.getContentType())));
+  }
+
   private static boolean inMemory(ReadAs readAs) {
     return readAs instanceof ReadAs.Discard || readAs instanceof ReadAs.Bytes || readAs instanceof ReadAs.Text;
   }

@@ -2,6 +2,7 @@ package io.fetchpipe.http.internal;
 
 import io.fetchpipe.InternalApi;
 import io.fetchpipe.core.internal.ExternalWork;
+import io.fetchpipe.core.internal.SendGate;
 import io.fetchpipe.http.FetchSettings;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -25,24 +26,33 @@ public final class FetchClient {
   private final Materializer materializer;
   private final HttpFetchHandler handler;
   private final HostBreakers breakers;
+  private final SendGate gate;
   private final Duration closeGrace;
   private final SharedKillSwitch connections;
 
   private FetchClient(HostPools pools, Materializer materializer, HttpFetchHandler handler, HostBreakers breakers,
-      Duration closeGrace, SharedKillSwitch connections) {
+      SendGate gate, Duration closeGrace, SharedKillSwitch connections) {
     this.pools = pools;
     this.materializer = materializer;
     this.handler = handler;
     this.breakers = breakers;
+    this.gate = gate;
     this.closeGrace = closeGrace;
     this.connections = connections;
   }
 
   /**
    * A client on {@code system} whose pools open at most {@code connectionsPerHost} connections
-   * to a host: as many as may run at once there.
+   * to a host: as many as may run at once there; requests leave through a gate with no rates of
+   * its own.
    */
   public static FetchClient start(ActorSystem<?> system, int connectionsPerHost, FetchSettings settings) {
+    return start(system, connectionsPerHost, settings, SendGate.unlimited(system));
+  }
+
+  /** {@link #start(ActorSystem, int, FetchSettings)} whose requests leave through {@code gate}, closed with the client. */
+  public static FetchClient start(ActorSystem<?> system, int connectionsPerHost, FetchSettings settings,
+      SendGate gate) {
     Materializer materializer = Materializer.createMaterializer(system);
     // Every connection, whichever way it reaches its host, passes this switch, so the client can
     // end them all when it closes.
@@ -54,12 +64,12 @@ public final class FetchClient {
     HostBreakers breakers = new HostBreakers(system.classicSystem().scheduler(),
         settings.breakerMaxFailures(), settings.breakerResetTimeout());
     ExternalWork external = ExternalWork.of(system);
-    HttpFetchHandler handler = new HttpFetchHandler(settings, pools, breakers, materializer, system.executionContext(),
-        external);
+    HttpFetchHandler handler = new HttpFetchHandler(settings, pools, breakers, gate, materializer,
+        system.executionContext(), external);
     // In virtual time a grace would end only when a test moves the clock, which a test closing
     // its fetcher does not do: what is still on the wire is cut at once.
     Duration closeGrace = external == ExternalWork.NONE ? settings.poolCloseGrace() : Duration.ZERO;
-    return new FetchClient(pools, materializer, handler, breakers, closeGrace, connections);
+    return new FetchClient(pools, materializer, handler, breakers, gate, closeGrace, connections);
   }
 
   /**
@@ -112,6 +122,7 @@ public final class FetchClient {
    * connection is cut) and the materializer, and with it every stream the client ran.
    */
   public CompletionStage<Done> close() {
+    gate.close();
     // Connections still busy after the grace (a server that never answers) are cut before their
     // pools stop: a pool stopping with a request on a connection warns that it dropped it.
     return pools.shutdown(closeGrace, () -> connections.abort(new IllegalStateException("the fetcher was closed")))

@@ -7,6 +7,8 @@ import io.fetchpipe.core.JobHandler;
 import io.fetchpipe.core.RetryableFailure;
 import io.fetchpipe.core.TaskContext;
 import io.fetchpipe.core.internal.ExternalWork;
+import io.fetchpipe.core.internal.HostPolicy;
+import io.fetchpipe.core.internal.SendGate;
 import io.fetchpipe.http.FetchErrorKind;
 import io.fetchpipe.http.FetchFailure;
 import io.fetchpipe.http.FetchRequest;
@@ -51,13 +53,14 @@ import org.apache.pekko.stream.Materializer;
  * host's circuit breaker first, and settles its ticket before its outcome is reported.
  */
 @InternalApi
-public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchResponse> {
+public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchResponse>, HostPolicy.Source {
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   private final FetchSettings settings;
   private final HostPools pools;
   private final HostBreakers breakers;
   private final BodyReader bodies;
+  private final SendGate gate;
   private final Materializer materializer;
   // Callbacks on Pekko's stages run here: without an explicit executor they would run on the
   // JDK's default async executor, which on a two-core machine starts a thread per callback.
@@ -69,14 +72,16 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
 
   /**
    * A handler fetching through {@code pools}, on {@code materializer}, continuing on {@code
-   * executor}, telling {@code external} of every attempt on the wire.
+   * executor}; each attempt's request passes {@code gate} right before it goes to its host's pool,
+   * and {@code external} hears of every attempt on the wire.
    */
-  public HttpFetchHandler(FetchSettings settings, HostPools pools, HostBreakers breakers, Materializer materializer,
-      Executor executor, ExternalWork external) {
+  public HttpFetchHandler(FetchSettings settings, HostPools pools, HostBreakers breakers, SendGate gate,
+      Materializer materializer, Executor executor, ExternalWork external) {
     this.settings = settings;
     this.external = external;
     this.pools = pools;
     this.breakers = breakers;
+    this.gate = gate;
     this.materializer = materializer;
     this.executor = executor;
     this.bodies = new BodyReader(materializer, executor, settings.maxBody(), settings.sha256());
@@ -100,6 +105,12 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
   @Override
   public Object limitKey(FetchRequest request) {
     return TargetUrl.hostKeyOrNull(request.url());
+  }
+
+  /** Hosts are the keys; what responses say about their servers, and robots.txt, is read as well. */
+  @Override
+  public HostPolicy hostPolicy() {
+    return new HttpHostPolicy(settings);
   }
 
   /**
@@ -130,7 +141,7 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
           context.attempt() - 1));
     }
     ReadAs readAs = request.readAs() != null ? request.readAs() : settings.readAs();
-    Attempt attempt = new Attempt(context, readAs, ticket);
+    Attempt attempt = new Attempt(context, readAs, ticket, HttpHostPolicy.isProbe(request));
     context.onCancel(attempt::cancelled);
     if (external != ExternalWork.NONE) {
       Runnable ended = external.begin();
@@ -192,9 +203,34 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     }
   }
 
+  /**
+   * Sends the attempt's request once the gate lets it out (redirect hops are not attempts, and
+   * are not gated): the pool's rates count requests as they leave. The gate is told when the
+   * answer is in.
+   */
   private void send(Attempt attempt, TargetUrl target, HttpRequest http, int hops) {
+    if (hops > 0) {
+      sendNow(attempt, target, http, hops);
+      return;
+    }
+    gate.acquire(target.hostKey()).whenComplete((pass, closed) -> {
+      if (closed != null) {
+        attempt.fail(ClientErrors.classify(closed, attempt.number, settings.maxBody()));
+      } else {
+        attempt.pass = pass;
+        if (attempt.isOver()) {
+          pass.answered(); // timed out or cancelled while waiting
+        } else {
+          sendNow(attempt, target, http, 0);
+        }
+      }
+    });
+  }
+
+  private void sendNow(Attempt attempt, TargetUrl target, HttpRequest http, int hops) {
     HostPools.Lease lease = pools.lease(target);
     lease.send(http).whenCompleteAsync((response, error) -> {
+      attempt.answered();
       if (error != null) {
         lease.release();
         attempt.fail(ClientErrors.classify(error, attempt.number, settings.maxBody()));
@@ -217,9 +253,14 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
       return;
     }
     Instant arrived = Instant.now();
+    if (gate.listens()) {
+      gate.heard(target.hostKey(), HttpHostPolicy.feedback(status, new ReceivedHeaders(response), arrived));
+    }
     CompletionStage<BodyReader.Read> reading;
     try {
-      reading = bodies.read(decoded(response).entity(), attempt.readAs, attempt.abort);
+      reading = attempt.probe
+          ? bodies.readPrefix(decoded(response).entity(), RobotsTxt.MAX_BYTES, attempt.abort)
+          : bodies.read(decoded(response).entity(), attempt.readAs, attempt.abort);
     } catch (RuntimeException e) {
       discard(response, lease);
       attempt.fail(ClientErrors.classify(e, attempt.number, settings.maxBody()));
@@ -286,6 +327,10 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     int status = response.status().intValue();
     FetchResponse result = new FetchResponse(status, new ReceivedHeaders(response), contentType(response),
         hops > 0 ? target.href() : null, attempt.number, read.bytes(), read.sha256(), read.body());
+    if (attempt.probe) {
+      // The host's robots.txt: its Crawl-delay spaces the host's requests as they leave, too.
+      gate.crawlDelay(target.hostKey(), HttpHostPolicy.rules(result).crawlDelay());
+    }
     boolean hostFailed = status >= 500;
     boolean raised = settings.raiseForStatus() && status >= 400;
     FetchFailure statusError = raised
@@ -319,14 +364,25 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     final ReadAs readAs;
     final CompletableFuture<FetchResponse> result = new CompletableFuture<>();
     final BodyReader.Abort abort = new BodyReader.Abort();
+    final boolean probe;
+    volatile SendGate.Pass pass;
     private final TaskContext context;
     private final HostBreakers.Ticket ticket;
 
-    Attempt(TaskContext context, ReadAs readAs, HostBreakers.Ticket ticket) {
+    Attempt(TaskContext context, ReadAs readAs, HostBreakers.Ticket ticket, boolean probe) {
       this.number = context.attempt();
       this.context = context;
       this.readAs = readAs;
       this.ticket = ticket;
+      this.probe = probe;
+    }
+
+    /** The request's answer (or its failure) is in: the gate may let the next out. */
+    void answered() {
+      SendGate.Pass let = pass;
+      if (let != null) {
+        let.answered();
+      }
     }
 
     boolean isOver() {
@@ -351,6 +407,7 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
 
     /** The job timed out or was cancelled: stop reading, and tell the breaker whether the host is to blame. */
     void cancelled() {
+      answered();
       abort.abort();
       ticket.settle(context.cancellation().map(ErrorKind.TIMEOUT::equals).orElse(false));
     }
