@@ -25,10 +25,10 @@ class ReadmeExamplesTest {
       "testkit/VirtualTimeExampleTest.java, testing in virtual time",
   })
   void theReadmeShowsTheTestsCode(String source, String name) throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
+    String readme = Docs.allText();
     String example = between(Files.readAllLines(SOURCES.resolve(source)), "// README: " + name + " begins",
         "// README: " + name + " ends");
-    assertTrue(readme.contains(example), "README.md lacks the code of " + source + " (" + name + "):\n" + example);
+    assertTrue(readme.contains(example), "README.md and docs/ lack the code of " + source + " (" + name + "):\n" + example);
   }
 
   private static String between(List<String> lines, String begin, String end) {
