@@ -53,7 +53,11 @@ import org.apache.pekko.stream.javadsl.Source;
  */
 public class JobPool<Q, R> implements AutoCloseable {
   private static final AtomicLong POOL_NAMES = new AtomicLong();
-  private static final Duration CLOSE_MARGIN = Duration.ofSeconds(5);
+  /**
+   * What a blocking wait allows beyond the pool's own bound (its close timeout, a gather's
+   * deadline): time for the actors' stop, and a fetcher's connections' close grace, to come through.
+   */
+  static final Duration CLOSE_MARGIN = Duration.ofSeconds(5);
   private static final TaskFailure NO_REQUEST = new TaskFailure(ErrorKind.EXCEPTION, "the element has no request (null)");
 
   static {
@@ -308,10 +312,19 @@ public class JobPool<Q, R> implements AutoCloseable {
     return engine.close();
   }
 
-  /** {@link #closeAsync()}, waiting for it (at most the close timeout plus a few seconds). */
+  /**
+   * {@link #closeAsync()}, waiting for it: at most the pool's {@code close-timeout} plus 5 seconds
+   * for its actors to stop (and a fetcher's connections to close), after which it throws {@link
+   * IllegalStateException}.
+   */
   @Override
   public void close() {
-    awaitClosed(closeAsync(), settings().closeTimeout().plus(CLOSE_MARGIN));
+    awaitClosed(closeAsync(), closeWaitLimit());
+  }
+
+  /** How long {@link #close()} waits for {@link #closeAsync()} at most. */
+  Duration closeWaitLimit() {
+    return settings().closeTimeout().plus(CLOSE_MARGIN);
   }
 
   static void awaitClosed(CompletionStage<Done> closing, Duration limit) {

@@ -164,9 +164,20 @@ public final class TaskPool implements AutoCloseable {
     });
   }
 
-  /** {@link #closeAsync()}, waiting for it. */
+  /**
+   * {@link #closeAsync()}, waiting for it: at most the pool's {@code close-timeout} plus 5 seconds,
+   * as {@link JobPool#close()}; a pool that created its actor system waits up to {@code
+   * close-timeout} more for the system to terminate. Past that it throws {@link
+   * IllegalStateException}.
+   */
   @Override
   public void close() {
-    JobPool.awaitClosed(closeAsync(), settings().closeTimeout().plusSeconds(30));
+    JobPool.awaitClosed(closeAsync(), closeWaitLimit());
+  }
+
+  /** How long {@link #close()} waits for {@link #closeAsync()} at most. */
+  Duration closeWaitLimit() {
+    Duration pool = settings().closeTimeout().plus(JobPool.CLOSE_MARGIN);
+    return ownSystem == null ? pool : pool.plus(settings().closeTimeout());
   }
 }

@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code fetch} options of the command-line contract, as README.md's options table states
+ * The {@code fetch} options of the command-line contract, as docs/command-line.md's options table states
  * them (the contract's table, option for option, default for default, plus the options the
  * command has beyond it): each row's option names and its default.
  */
@@ -23,9 +23,9 @@ final class ContractOptions {
 
   private ContractOptions() {}
 
-  /** The rows of README.md's table after the line starting {@code **Options**}. */
+  /** The rows of docs/command-line.md's table after the line starting {@code **Options**}. */
   static List<Row> fromReadme() throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("README.md"), StandardCharsets.UTF_8);
+    List<String> lines = Files.readAllLines(Path.of("docs/command-line.md"), StandardCharsets.UTF_8);
     int start = 0;
     while (start < lines.size() && !lines.get(start).startsWith("**Options**")) {
       start++;
@@ -54,7 +54,7 @@ final class ContractOptions {
       rows.add(new Row(names, cells[2].replace("`", "").trim()));
     }
     if (rows.isEmpty()) {
-      throw new IllegalStateException("no options table in README.md");
+      throw new IllegalStateException("no options table in docs/command-line.md");
     }
     return rows;
   }

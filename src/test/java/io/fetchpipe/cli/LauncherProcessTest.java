@@ -141,6 +141,20 @@ class LauncherProcessTest extends WithEmbeddedServer {
     assertEquals(1, fetch.stream().filter(arg -> arg.matches("-XX:\\+Use\\w+GC")).count(), fetch.toString());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"0.5GiB", "512MiB", "536870912"})
+  void theHeapHoldsTwoBodiesOfMaxBodyWhicheverWayTheSizeIsWritten(String maxBody) throws Exception {
+    List<String> args = dryRun(Map.of("FETCHPIPE_JAVA", JAVA), "fetch", "-c", "1", "--max-body", maxBody,
+        "--body", "text", "urls.txt");
+    // One request in flight holds its body as bytes and as text: 2 x 512 MiB at least, or no cap
+    // at all where that would pass the JVM's own default (a quarter of the RAM).
+    List<String> caps = args.stream().filter(arg -> arg.startsWith("-Xmx")).toList();
+    if (!caps.isEmpty()) {
+      long mebibytes = Long.parseLong(caps.get(0).replaceAll("-Xmx(\\d+)m", "$1"));
+      assertTrue(mebibytes >= 1024, "--max-body " + maxBody + " --body text: " + args);
+    }
+  }
+
   private static void assertResults(String stdout) throws IOException {
     List<String> lines = stdout.lines().toList();
     assertEquals(3, lines.size(), "one line per URL and nothing else: " + stdout);

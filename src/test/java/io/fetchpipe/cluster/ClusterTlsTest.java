@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Cluster traffic over Artery TLS with mutual authentication, as README's Cluster section sets it
+ * Cluster traffic over Artery TLS with mutual authentication, as docs/cluster.md sets it
  * up, with keystores made by {@code keytool} here: nodes holding the cluster's certificate form a
  * cluster; a node presenting another certificate is refused and never joins.
  */

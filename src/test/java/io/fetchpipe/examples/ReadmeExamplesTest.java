@@ -20,9 +20,9 @@ class ReadmeExamplesTest {
   @ParameterizedTest
   @CsvSource({
       "examples/QuickStartTest.java, README.md, quick start",
-      "examples/SeedFetchExamplesTest.java, README.md, seed fetch examples",
-      "testkit/EmbeddedServerExampleTest.java, README.md, testing with the embedded server",
-      "testkit/VirtualTimeExampleTest.java, README.md, testing in virtual time",
+      "examples/SeedFetchExamplesTest.java, docs/fetching.md, seed fetch examples",
+      "testkit/EmbeddedServerExampleTest.java, docs/testing.md, testing with the embedded server",
+      "testkit/VirtualTimeExampleTest.java, docs/testing.md, testing in virtual time",
       "examples/BatchJobExamplesTest.java, docs/batch-jobs.md, a file of URLs",
       "examples/BatchJobExamplesTest.java, docs/batch-jobs.md, running it",
       "examples/BatchJobExamplesTest.java, docs/batch-jobs.md, your own graph",

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The seed's two fetch examples as the README writes them, run against the embedded server. */
 class SeedFetchExamplesTest extends WithEmbeddedServer {
 
-  // README: seed fetch examples begins
+  // docs/fetching.md: seed fetch examples begins
   /** What the seed's fetch_url returns: {"url": url, "status": response.status, "length": len(data)}. */
   record Page(String url, int status, int length) {}
 
@@ -42,7 +42,7 @@ class SeedFetchExamplesTest extends WithEmbeddedServer {
         .thenApply(responses -> responses.stream().map(FetchResponse::text).toList())
         .whenComplete((texts, error) -> session.closeAsync());
   }
-  // README: seed fetch examples ends
+  // docs/fetching.md: seed fetch examples ends
 
   @Test
   void fetchAllGivesUrlStatusAndTheLengthOfTheText() throws Exception {

@@ -3,6 +3,7 @@ package io.fetchpipe.queue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fetchpipe.core.Blocking;
 import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.JobHandler;
 import io.fetchpipe.core.Outcome;

@@ -1,6 +1,6 @@
 package io.fetchpipe.testkit;
 
-// README: testing with the embedded server begins
+// docs/testing.md: testing with the embedded server begins
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,4 +46,4 @@ class EmbeddedServerExampleTest {
     }
   }
 }
-// README: testing with the embedded server ends
+// docs/testing.md: testing with the embedded server ends

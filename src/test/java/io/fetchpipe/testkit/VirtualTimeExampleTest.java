@@ -1,6 +1,6 @@
 package io.fetchpipe.testkit;
 
-// README: testing in virtual time begins
+// docs/testing.md: testing in virtual time begins
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -62,4 +62,4 @@ class VirtualTimeExampleTest {
     }
   }
 }
-// README: testing in virtual time ends
+// docs/testing.md: testing in virtual time ends

@@ -1,4 +1,4 @@
-package io.fetchpipe.queue;
+package io.fetchpipe.core;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package io.fetchpipe.queue;
+package io.fetchpipe.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
