@@ -39,7 +39,7 @@ class CompletionCommandTest {
     for (String command : List.of("fetch", "worker", "serve", "demo", "completion")) {
       assertTrue(script.contains("_picocli_fetchpipe_" + command + "()"), command);
     }
-    for (ContractOptions.Row row : ContractOptions.fromReadme()) {
+    for (ContractOptions.Row row : ContractOptions.fromDocs()) {
       for (String name : row.names()) {
         assertTrue(script.contains("'" + name + "'"), name);
       }

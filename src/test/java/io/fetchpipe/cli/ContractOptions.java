@@ -23,26 +23,20 @@ final class ContractOptions {
 
   private ContractOptions() {}
 
-  /** The rows of docs/command-line.md's table after the line starting {@code **Options**}. */
-  static List<Row> fromReadme() throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("docs/command-line.md"), StandardCharsets.UTF_8);
-    int start = 0;
-    while (start < lines.size() && !lines.get(start).startsWith("**Options**")) {
-      start++;
-    }
+  /**
+   * The rows of every options table ({@code | option | meaning | default |}) of the {@code fetch}
+   * section of docs/command-line.md: the contract's main table and those of its subsections.
+   */
+  static List<Row> fromDocs() throws IOException {
     List<Row> rows = new ArrayList<>();
-    for (int i = start + 1; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (!line.startsWith("|")) {
-        if (!rows.isEmpty()) {
-          break;
-        }
-        continue;
-      }
+    for (String line : fetchSection()) {
       if (!line.startsWith("| `")) {
-        continue; // the header and its rule
+        continue; // prose, a table's header or rule, or another table's rows (they start with a name)
       }
       String[] cells = line.substring(1).split("(?<!\\\\)\\|");
+      if (cells.length < 3) {
+        continue; // a two-column table (the output's fields)
+      }
       List<String> names = new ArrayList<>();
       Matcher code = CODE.matcher(cells[0]);
       while (code.find()) {
@@ -51,11 +45,35 @@ final class ContractOptions {
           names.add(name.group(1));
         }
       }
-      rows.add(new Row(names, cells[2].replace("`", "").trim()));
+      if (!names.isEmpty()) {
+        rows.add(new Row(names, cells[2].replace("`", "").trim()));
+      }
     }
     if (rows.isEmpty()) {
       throw new IllegalStateException("no options table in docs/command-line.md");
     }
     return rows;
+  }
+
+  /** The lines of docs/command-line.md under {@code ## `fetchpipe fetch}, up to the next section. */
+  static List<String> fetchSection() throws IOException {
+    return section("## `fetchpipe fetch");
+  }
+
+  /** The lines of docs/command-line.md under the heading starting {@code heading}, up to the next one. */
+  static List<String> section(String heading) throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("docs/command-line.md"), StandardCharsets.UTF_8);
+    int start = 0;
+    while (start < lines.size() && !lines.get(start).startsWith(heading)) {
+      start++;
+    }
+    if (start == lines.size()) {
+      throw new IllegalStateException("no section '" + heading + "' in docs/command-line.md");
+    }
+    int end = start + 1;
+    while (end < lines.size() && !lines.get(end).startsWith("## ")) {
+      end++;
+    }
+    return lines.subList(start + 1, end);
   }
 }

@@ -28,7 +28,7 @@ class FetchHelpTest {
   @Test
   void helpListsEveryOptionOfTheContractWithItsDefault() throws Exception {
     String help = help();
-    List<ContractOptions.Row> rows = ContractOptions.fromReadme();
+    List<ContractOptions.Row> rows = ContractOptions.fromDocs();
     assertTrue(rows.size() >= 25, "the contract's table has 25 rows: " + rows.size());
     for (ContractOptions.Row row : rows) {
       for (String name : row.names()) {

@@ -47,7 +47,7 @@ class ManPageTest {
       assertTrue(page.contains("\n" + section + "\n"), section);
     }
     String fetch = page.substring(page.indexOf(".SH \"FETCH OPTIONS\""), page.indexOf(".SH \"WORKER OPTIONS\""));
-    for (ContractOptions.Row row : ContractOptions.fromReadme()) {
+    for (ContractOptions.Row row : ContractOptions.fromDocs()) {
       for (String name : row.names()) {
         int at = fetch.indexOf("\\fB" + roff(name) + "\\fR");
         assertTrue(at >= 0, name + " in the page");
