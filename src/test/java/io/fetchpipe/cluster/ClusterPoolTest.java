@@ -49,7 +49,7 @@ class ClusterPoolTest {
 
   private final List<ActorTestKit> nodes = new ArrayList<>();
 
-  private static Config nodeConfig(boolean abrupt) {
+  static Config nodeConfig(boolean abrupt) {
     return nodeConfig(abrupt, ConfigFactory.empty());
   }
 
@@ -108,9 +108,14 @@ class ClusterPoolTest {
       handled.incrementAndGet();
       return gate.thenCompose(open -> Delay.after(system, Duration.ofMillis(2), () -> n * 2));
     };
-    return config -> new WorkerFactory.Serving<>() {
+    return config -> withNothingToStop(handler);
+  }
+
+  /** A node's part of a pool that only needs {@code handler}: nothing to stop when the pool lets go. */
+  static <Q, R> WorkerFactory.Serving<Q, R> withNothingToStop(JobHandler<Q, R> handler) {
+    return new WorkerFactory.Serving<>() {
       @Override
-      public JobHandler<Integer, Integer> handler() {
+      public JobHandler<Q, R> handler() {
         return handler;
       }
 
@@ -121,7 +126,7 @@ class ClusterPoolTest {
     };
   }
 
-  private static void formCluster(List<ActorSystem<?>> systems, TestProbe<Object> probe) {
+  static void formCluster(List<ActorSystem<?>> systems, TestProbe<Object> probe) {
     Cluster first = Cluster.get(systems.get(0));
     for (ActorSystem<?> system : systems) {
       Cluster.get(system).manager().tell(Join.create(first.selfMember().address()));

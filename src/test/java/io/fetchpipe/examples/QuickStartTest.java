@@ -1,41 +1,40 @@
 package io.fetchpipe.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fetchpipe.core.Delay;
-import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.Task;
 import io.fetchpipe.core.TaskPool;
-import io.fetchpipe.core.PoolSettings;
+import io.fetchpipe.testing.OwnThread;
+import io.fetchpipe.testing.PrintedLines;
+import io.fetchpipe.testkit.VirtualTime;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
-import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The README's quick start, run as written (with the delays halved), in virtual time. */
+/**
+ * The README's quick start, run as written on a thread of its own while the test moves virtual
+ * time: it prints what the README says, each line at the virtual instant the seed's timings give.
+ */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QuickStartTest {
-  private static final Duration WAIT = Duration.ofSeconds(5);
-
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder()
-      .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
-      .build();
+  ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(VirtualTime.config()).build();
 
   // README: quick start begins
   static Task<String> fetchData(ActorSystem<?> system, String url, Duration delay) {
@@ -47,54 +46,66 @@ class QuickStartTest {
         ? CompletableFuture.failedFuture(new IllegalArgumentException("Error in task 2"))
         : CompletableFuture.completedFuture("result-" + n));
   }
+
+  static void quickStart(ActorSystem<?> system, PrintStream out) {
+    try (TaskPool pool = TaskPool.create(system)) {            // Semaphore(5) from reference.conf
+      // gather: about 3 s (the slowest), results in input order
+      List<Outcome<String>> results = pool.gather(
+              fetchData(system, "api/users", Duration.ofSeconds(2)),
+              fetchData(system, "api/posts", Duration.ofSeconds(3)),
+              fetchData(system, "api/comments", Duration.ofSeconds(1)))
+          .toCompletableFuture().join();
+      out.println(results.stream().map(Outcome::getOrThrow).toList());
+
+      // as_completed: comments, users, posts
+      pool.asCompleted(List.of(fetchData(system, "api/users", Duration.ofSeconds(2)),
+                               fetchData(system, "api/posts", Duration.ofSeconds(3)),
+                               fetchData(system, "api/comments", Duration.ofSeconds(1))))
+          .runForeach(outcome -> out.println("Completed: " + outcome.getOrThrow()), system)
+          .toCompletableFuture().join();
+
+      // return_exceptions=True: [ok, error, ok] — a failure is a value
+      for (Outcome<String> r : pool.gather(riskyTask(1), riskyTask(2), riskyTask(3)).toCompletableFuture().join()) {
+        if (r instanceof Outcome.Failure<String> err) {
+          out.println("Error: " + err.message() + " (" + err.kind().wireName() + ")");
+        } else {
+          out.println("OK: " + r.getOrThrow());
+        }
+      }
+    }
+  }
   // README: quick start ends
 
-  /** {@code task}, telling {@code started} once it has started, so its delay is scheduled. */
-  private static Task<String> announced(TestProbe<String> started, Task<String> task) {
-    return context -> {
-      CompletionStage<String> result = task.start(context);
-      started.ref().tell("started");
-      return result;
-    };
-  }
-
   @Test
-  void quickStartRunsAsDocumented() throws Exception {
+  void theQuickStartPrintsWhatTheReadmeSaysWhenTheSeedSays() throws Exception {
     ActorSystem<?> system = testKit.system();
-    ManualTime manualTime = ManualTime.get(system);
-    TestProbe<String> started = testKit.createTestProbe();
-    try (TaskPool pool = TaskPool.create(system, PoolSettings.create(system).withMaxConcurrency(5))) {
-      CompletableFuture<List<Outcome<String>>> gathered = pool.gather(
-              announced(started, fetchData(system, "api/users", Duration.ofMillis(1000))),
-              announced(started, fetchData(system, "api/posts", Duration.ofMillis(1500))),
-              announced(started, fetchData(system, "api/comments", Duration.ofMillis(500))))
-          .toCompletableFuture();
-      started.receiveSeveralMessages(3, WAIT);
-      manualTime.timePasses(Duration.ofMillis(1499));
-      assertFalse(gathered.isDone(), "gather waits for the slowest task (1.5 s)");
-      // Concurrent: all three are done when the slowest is (1.5 s), not after the sum (3 s).
-      manualTime.timePasses(Duration.ofMillis(1));
-      List<Outcome<String>> results = gathered.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      assertEquals(List.of("data from api/users", "data from api/posts", "data from api/comments"),
-          results.stream().map(Outcome::getOrThrow).toList(), "results in input order");
+    VirtualTime time = VirtualTime.of(system);
+    PrintedLines printed = PrintedLines.since(time);
+    OwnThread<Void> quickStart = OwnThread.start("quick-start", () -> {
+      quickStart(system, printed.out());
+      return null;
+    });
 
-      TestProbe<String> completed = testKit.createTestProbe();
-      pool.asCompleted(List.of(
-              announced(started, fetchData(system, "api/users", Duration.ofMillis(200))),
-              announced(started, fetchData(system, "api/posts", Duration.ofMillis(300))),
-              announced(started, fetchData(system, "api/comments", Duration.ofMillis(100)))))
-          .runWith(Sink.foreach(outcome -> completed.ref().tell(outcome.getOrThrow())), system);
-      started.receiveSeveralMessages(3, WAIT);
-      for (String next : List.of("data from api/comments", "data from api/users", "data from api/posts")) {
-        manualTime.timePasses(Duration.ofMillis(100));
-        assertEquals(next, completed.receiveMessage(WAIT), "as_completed yields the quickest first");
-      }
+    // Time moves only while the quick start's thread waits in a join: its timers are scheduled.
+    time.advance(Duration.ofMillis(2999), quickStart::waiting);
+    assertEquals(0, printed.count(), "gather waits for its slowest task");
+    time.advance(Duration.ofMillis(1));
+    time.await("the gather's results printed", () -> printed.count() == 1);
+    time.advance(Duration.ofSeconds(3), quickStart::waiting); // as_completed's tasks end 1, 2 and 3 s later
+    quickStart.result(Duration.ofSeconds(10));
 
-      List<Outcome<String>> risky = pool.gather(riskyTask(1), riskyTask(2), riskyTask(3))
-          .toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      assertEquals("result-1", risky.get(0).getOrThrow());
-      assertEquals(ErrorKind.EXCEPTION, ((Outcome.Failure<String>) risky.get(1)).kind());
-      assertEquals("result-3", risky.get(2).getOrThrow());
-    }
+    List<String> expected = List.of(
+        "[data from api/users, data from api/posts, data from api/comments]",
+        "Completed: data from api/comments",
+        "Completed: data from api/users",
+        "Completed: data from api/posts",
+        "OK: result-1",
+        "Error: Error in task 2 (exception)",
+        "OK: result-3");
+    assertEquals(expected, printed.texts());
+    assertEquals(Stream.of(3, 4, 5, 6, 6, 6, 6).map(Duration::ofSeconds).toList(), printed.instants(),
+        "gather at 3 s (the slowest of 2, 3 and 1 s, not their sum), each as_completed result when its task ends");
+    assertTrue(Files.readString(Path.of("README.md")).contains(String.join("\n", expected)),
+        "the README shows what the quick start prints");
   }
 }

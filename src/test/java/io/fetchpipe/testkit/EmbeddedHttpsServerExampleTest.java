@@ -26,33 +26,34 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmbeddedHttpsServerExampleTest {
-  // HTTPS with a certificate made when the class loads, for localhost and 127.0.0.1.
-  @RegisterExtension
-  static final EmbeddedServerExtension server = EmbeddedServerExtension.create().https();
-
   @JUnit5TestKit
   ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
-  private Outcome<FetchResponse> fetch(TlsSettings tls) throws Exception {
-    FetchSettings settings = FetchSettings.create(testKit.system()).withTls(tls);
-    try (Fetcher fetcher = Fetcher.create(testKit.system(), PoolSettings.create(testKit.system()), settings)) {
-      return fetcher.fetchAll(List.of(server.url("/get"))).toCompletableFuture().get(10, TimeUnit.SECONDS).get(0);
-    }
-  }
+  // docs/networks.md: the embedded server over https begins
+  @RegisterExtension
+  static final EmbeddedServerExtension server = EmbeddedServerExtension.create().https();
 
   @Test
   void aClientTrustingTheServersCertificateFetches() throws Exception {
-    assertTrue(server.url("/get").startsWith("https://127.0.0.1:"), server.url("/get"));
     TlsSettings trusting = TlsSettings.defaults().withTrustedCertificatesPem(server.certificatePem());
-    assertEquals(200, fetch(trusting).getOrThrow().status());
-    assertEquals(1, server.stats().requests());
+    FetchSettings settings = FetchSettings.create(testKit.system()).withTls(trusting);
+    try (Fetcher fetcher = Fetcher.create(testKit.system(), PoolSettings.create(testKit.system()), settings)) {
+      FetchResponse response = fetcher.fetch(server.url("/get")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertEquals(200, response.status());
+      assertTrue(server.url("/get").startsWith("https://127.0.0.1:"), server.url("/get"));
+    }
   }
+  // docs/networks.md: the embedded server over https ends
 
   @Test
   void aClientTrustingOnlyTheJdksStoreRefusesIt() throws Exception {
-    Outcome<FetchResponse> outcome = fetch(TlsSettings.defaults());
-    FetchFailure failure = (FetchFailure) ((Outcome.Failure<FetchResponse>) outcome).cause();
-    assertEquals(FetchErrorKind.TLS, failure.kind());
-    assertEquals(0, server.stats().requests());
+    FetchSettings settings = FetchSettings.create(testKit.system()).withTls(TlsSettings.defaults());
+    try (Fetcher fetcher = Fetcher.create(testKit.system(), PoolSettings.create(testKit.system()), settings)) {
+      Outcome<FetchResponse> outcome =
+          fetcher.fetchAll(List.of(server.url("/get"))).toCompletableFuture().get(10, TimeUnit.SECONDS).get(0);
+      FetchFailure failure = (FetchFailure) ((Outcome.Failure<FetchResponse>) outcome).cause();
+      assertEquals(FetchErrorKind.TLS, failure.kind());
+      assertEquals(0, server.stats().requests());
+    }
   }
 }
