@@ -11,6 +11,14 @@
 #               every such address is a distinct host to a client with no DNS or /etc/hosts
 #               change; the one socket behind them listens on all addresses (0.0.0.0), answers
 #               only peers in 127.0.0.0/8 and exists only while a script that asked for it runs.
+#   resolved:   any hNNN.fetchpipe.test on the names port: names a client must look up. A local
+#               dnsmasq (Debian's package, installed on demand) on 127.3.0.53:53 answers every
+#               *.fetchpipe.test with 127.0.0.1 and nothing else; the clients run in a mount
+#               namespace of their own (unshare -m, as root) where /etc/resolv.conf names only it,
+#               so each looks names up the way it does by default (glibc's resolver: fetchpipe
+#               through the JDK, Pekko HTTP alone through Pekko's inet-address resolver, aiohttp
+#               through its threaded getaddrinfo) while the machine's own /etc/resolv.conf and
+#               /etc/hosts stay untouched.
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d)"
@@ -39,6 +47,7 @@ need() {
       nginx) command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx) ;;
       aiohttp) /usr/bin/python3 -c 'import aiohttp' 2>/dev/null || missing+=(python3-aiohttp) ;;
       time) [[ -x /usr/bin/time ]] || missing+=(time) ;;
+      dnsmasq) [[ -x /usr/sbin/dnsmasq ]] || missing+=(dnsmasq-base) ;;
       *) command -v "$what" >/dev/null || missing+=("$what") ;;
     esac
   done
@@ -102,6 +111,25 @@ start_nginx() { # [names]
   done
 }
 
+# Starts dnsmasq answering *.fetchpipe.test with 127.0.0.1 on 127.3.0.53:53, writes a
+# resolv.conf naming only it, and sets the array $resolving: the command prefix that runs a client
+# with that resolv.conf in a mount namespace of its own. Needs root (port 53, unshare, mount).
+resolving=()
+start_dnsmasq() {
+  if ((EUID != 0)); then echo "resolved names need root (dnsmasq on port 53, unshare -m)" >&2; exit 1; fi
+  /usr/sbin/dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --no-poll --bind-interfaces \
+    --listen-address=127.3.0.53 --port=53 --address=/fetchpipe.test/127.0.0.1 --cache-size=10000 \
+    --pid-file="$work/dnsmasq.pid" --log-facility="$work/dnsmasq.log" 2>"$work/dnsmasq-start.log" || {
+    cat "$work/dnsmasq-start.log" >&2; echo "dnsmasq did not start (127.3.0.53:53 in use?)" >&2; exit 1; }
+  on_exit "kill \$(cat '$work/dnsmasq.pid')"
+  printf 'nameserver 127.3.0.53\noptions ndots:1 timeout:1 attempts:2\n' > "$work/resolv.conf"
+  resolving=(unshare -m sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$work/resolv.conf")
+  if [[ "$("${resolving[@]}" getent ahostsv4 h1.fetchpipe.test | head -1 | cut -d' ' -f1)" != 127.0.0.1 ]]; then
+    echo "dnsmasq does not answer for h1.fetchpipe.test (see $work/dnsmasq.log)" >&2
+    exit 1
+  fi
+}
+
 # Starts `fetchpipe serve` (for /delay); sets $serve_base to its base URL.
 start_serve() {
   "$root/bin/fetchpipe" serve --port 0 > "$work/serve.out" 2>/dev/null &
@@ -115,6 +143,7 @@ start_serve() {
 # urls_grid N [grouped]          N URLs over the 1 000 hosts, spread evenly: host i mod 1000 for
 #                                the i-th URL, or with "grouped" the same host for consecutive URLs
 # urls_names N H [grouped]       N URLs over H host names 127.2.x.y (H <= 62 500)
+# urls_resolved N H [grouped]    N URLs over H names hNNN.fetchpipe.test (start_dnsmasq resolves them)
 urls_one() {
   local file="$work/urls-one-$1-$(echo "$2" | md5sum | cut -c1-8).txt"
   [[ -f "$file" ]] || yes "$2" | head -n "$1" > "$file"
@@ -130,24 +159,27 @@ urls_grid() {
     } }' > "$file"
   echo "$file"
 }
-urls_names() {
-  local file="$work/urls-names-$1-$2-${3:-spread}.txt"
-  [[ -f "$file" ]] || awk -v n="$1" -v hosts="$2" -v grouped="${3:-}" -v port="$names_port" 'BEGIN {
+urls_names() { urls_spread names "$@"; }
+urls_resolved() { urls_spread resolved "$@"; }
+urls_spread() { # names|resolved N H [grouped]
+  local file="$work/urls-$1-$2-$3-${4:-spread}.txt"
+  [[ -f "$file" ]] || awk -v kind="$1" -v n="$2" -v hosts="$3" -v grouped="${4:-}" -v port="$names_port" 'BEGIN {
     per = int((n + hosts - 1) / hosts)
     for (i = 0; i < n; i++) {
       h = grouped ? int(i / per) : i % hosts
-      printf "http://127.2.%d.%d:%d/1k\n", int(h / 250), h % 250 + 1, port
+      if (kind == "names") printf "http://127.2.%d.%d:%d/1k\n", int(h / 250), h % 250 + 1, port
+      else printf "http://h%d.fetchpipe.test:%d/1k\n", h, port
     } }' > "$file"
   echo "$file"
 }
 
-# The java and the JVM options bin/fetchpipe gives a fetch at concurrency K (the JDK it picks,
-# its compiler, collector and heap choice, JAVA_OPTS), minus its start-up cache, which belongs to
-# its own class path: found with the launcher's dry run (FETCHPIPE_DRY_RUN=1 prints the command
-# line). Sets $launcher_java and the array $launcher_jvm.
-launcher_jvm_options() { # K
+# The java and the JVM options bin/fetchpipe gives a fetch at concurrency K of URL_FILE (the JDK
+# it picks, its compiler, collector and heap choice, JAVA_OPTS), minus its start-up cache, which
+# belongs to its own class path: found with the launcher's dry run (FETCHPIPE_DRY_RUN=1 prints the
+# command line). Sets $launcher_java and the array $launcher_jvm.
+launcher_jvm_options() { # K [URL_FILE]: the compiler depends on the input's size and hosts
   local args=() arg
-  mapfile -t args < <(FETCHPIPE_DRY_RUN=1 "$root/bin/fetchpipe" fetch -c "$1" -q -o /dev/null /dev/null)
+  mapfile -t args < <(FETCHPIPE_DRY_RUN=1 "$root/bin/fetchpipe" fetch -c "$1" -q -o /dev/null "${2:-/dev/null}")
   launcher_java="${args[0]:-java}"
   launcher_jvm=()
   for arg in "${args[@]:1}"; do
@@ -169,12 +201,12 @@ compile_pekko_peer() {
 # wall: whole process in s; cpu: user+sys in s; rss: max resident set in KiB; failed: requests
 # the client counted as failed ("-" if it reported nothing, e.g. when it crashed).
 # Clients: fetchpipe, aiohttp, pekko (needs compile_pekko_peer; runs with launcher_jvm_options K), curl.
-measure() { # client url_file K
-  local client="$1" file="$2" k="$3" cmd start end
+measure() { # client url_file K [wrap...]: the command runs under the wrap (e.g. "${resolving[@]}")
+  local client="$1" file="$2" k="$3" cmd start end wrap=("${@:4}")
   case "$client" in
     fetchpipe) cmd=("$root/bin/fetchpipe" fetch -c "$k" -o /dev/null "$file") ;;
     aiohttp) cmd=(/usr/bin/python3 "$root/bench/aiohttp_peer.py" "$file" "$k") ;;
-    pekko) launcher_jvm_options "$k"; cmd=("$launcher_java" "${launcher_jvm[@]}" -cp "$root/target/fetchpipe.jar:$work/classes" PekkoHttpPeer "$file" "$k") ;;
+    pekko) launcher_jvm_options "$k" "$file"; cmd=("$launcher_java" "${launcher_jvm[@]}" -cp "$root/target/fetchpipe.jar:$work/classes" PekkoHttpPeer "$file" "$k") ;;
     curl)
       [[ -f "$file.curl" ]] || awk '{ printf "url = \"%s\"\noutput = \"/dev/null\"\n", $0 }' "$file" > "$file.curl"
       # -o /dev/null per URL, in the config; curl 7.88 draws its parallel progress meter despite
@@ -186,7 +218,7 @@ measure() { # client url_file K
   # curl's stdout is its codes, one line per URL; its messages go elsewhere.
   local err="$work/client.out"
   [[ "$client" == curl ]] && err="$work/client.err"
-  /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "${cmd[@]}" > "$work/client.out" 2>>"$err" || true
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "${wrap[@]}" "${cmd[@]}" > "$work/client.out" 2>>"$err" || true
   end=$(date +%s.%N)
   awk -v client="$client" -v urlfile="$file" -v start="$start" -v end="$end" -v timefile="$work/time.txt" '
     client == "curl" { codes++; if ($0 !~ /^[1-5][0-9][0-9]$/) failed++; next }

@@ -8,7 +8,7 @@ import org.apache.pekko.Done;
 /**
  * What a node runs for each pool that attaches to its workers: from the pool's config (sent by
  * the node that created the pool, so every node works alike), the handler its workers use and
- * whatever the handler needs (a fetcher's connection pools, say), stopped when the pool lets go.
+ * whatever the handler needs (a fetcher's connections, say), stopped when the pool lets go.
  *
  * @param <Q> the request type
  * @param <R> the result type

@@ -59,7 +59,7 @@ public final class ClusterFetch {
 
   private static WorkerFactory.Serving<FetchRequest, FetchResponse> serve(ActorSystem<?> system, int slots,
       FetchSettings settings, String poolName) {
-    FetchClient client = FetchClient.start(system, slots, settings);
+    FetchClient client = FetchClient.start(system, slots, slots, settings);
     Part connections = ObservedClient.register(system, poolName, client);
     return new WorkerFactory.Serving<>() {
       @Override

@@ -11,12 +11,14 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.LoggerFactory;
 
 /**
  * How each URL is fetched: the per-attempt timeout, the body cap, whether error statuses are
  * errors, how many redirects to follow, which statuses are worth a retry, whether hosts'
- * robots.txt is obeyed, and how connections reach hosts (pinned addresses, {@link ProxySettings
- * proxies}, {@link TlsSettings TLS trust and client certificates}). Defaults come from
+ * robots.txt is obeyed, how connections reach hosts (pinned addresses, {@link ProxySettings
+ * proxies}, {@link TlsSettings TLS trust and client certificates}), and how long connections and
+ * resolved names are kept. Defaults come from
  * {@code fetchpipe.http} in {@code reference.conf}; the {@code withX} methods return changed
  * copies. How many requests run at once, the rate and the retry budget are the pool's settings
  * ({@link io.fetchpipe.core.PoolSettings}).
@@ -33,9 +35,12 @@ public final class FetchSettings {
   private final boolean compressed;
   private final boolean sha256;
   private final ReadAs readAs;
-  private final Duration poolIdleTimeout;
-  private final int maxIdlePools;
-  private final Duration poolCloseGrace;
+  private final Duration connectionIdleTimeout;
+  private final int maxIdleConnections;
+  private final Duration closeGrace;
+  private final Duration nameTtl;
+  private final Duration nameFailureTtl;
+  private final int lookupThreads;
   private final List<PinnedAddress> resolve;
   private final ProxySettings proxy;
   private final TlsSettings tls;
@@ -63,12 +68,18 @@ public final class FetchSettings {
     this.compressed = f.compressed;
     this.sha256 = f.sha256;
     this.readAs = Objects.requireNonNull(f.readAs, "read-as");
-    this.poolIdleTimeout = ConfigDurations.positive(f.poolIdleTimeout, "connection-pools.idle-timeout");
-    if (f.maxIdlePools < 0) {
-      throw new IllegalArgumentException("connection-pools.max-idle must not be negative, got " + f.maxIdlePools);
+    this.connectionIdleTimeout = ConfigDurations.positive(f.connectionIdleTimeout, "connections.idle-timeout");
+    if (f.maxIdleConnections < 0) {
+      throw new IllegalArgumentException("connections.max-idle must not be negative, got " + f.maxIdleConnections);
     }
-    this.maxIdlePools = f.maxIdlePools;
-    this.poolCloseGrace = ConfigDurations.positive(f.poolCloseGrace, "connection-pools.close-grace");
+    this.maxIdleConnections = f.maxIdleConnections;
+    this.closeGrace = ConfigDurations.positive(f.closeGrace, "connections.close-grace");
+    this.nameTtl = ConfigDurations.positive(f.nameTtl, "names.ttl");
+    this.nameFailureTtl = ConfigDurations.positive(f.nameFailureTtl, "names.failure-ttl");
+    if (f.lookupThreads < 1) {
+      throw new IllegalArgumentException("names.lookup-threads must be at least 1, got " + f.lookupThreads);
+    }
+    this.lookupThreads = f.lookupThreads;
     this.resolve = List.copyOf(f.resolve);
     this.proxy = Objects.requireNonNull(f.proxy, "proxy");
     this.tls = Objects.requireNonNull(f.tls, "tls");
@@ -99,15 +110,32 @@ public final class FetchSettings {
     f.compressed = c.getBoolean("compressed");
     f.sha256 = c.getBoolean("sha256");
     f.readAs = readAs(c.getString("read-as"));
-    f.poolIdleTimeout = c.getDuration("connection-pools.idle-timeout");
-    f.maxIdlePools = c.getInt("connection-pools.max-idle");
-    f.poolCloseGrace = c.getDuration("connection-pools.close-grace");
+    f.connectionIdleTimeout = c.getDuration(renamed(c, "connections.idle-timeout", "connection-pools.idle-timeout"));
+    f.maxIdleConnections = c.getInt(renamed(c, "connections.max-idle", "connection-pools.max-idle"));
+    f.closeGrace = c.getDuration(renamed(c, "connections.close-grace", "connection-pools.close-grace"));
+    f.nameTtl = c.getDuration("names.ttl");
+    f.nameFailureTtl = c.getDuration("names.failure-ttl");
+    f.lookupThreads = c.getInt("names.lookup-threads");
     f.resolve = c.getStringList("resolve").stream().map(FetchSettings::pinned).toList();
     f.proxy = ProxySettings.create(root);
     f.tls = TlsSettings.create(root);
     f.obeyRobots = robots(c.getString("robots.mode"));
     f.robotsMaxHosts = c.getInt("robots.max-hosts");
     return new FetchSettings(f);
+  }
+
+  /**
+   * The key to read: {@code current}, unless the config still sets the key it replaced (which
+   * reference.conf no longer has, so an application set it), which then wins, with a warning.
+   */
+  private static String renamed(Config c, String current, String old) {
+    if (!c.hasPath(old)) {
+      return current;
+    }
+    LoggerFactory.getLogger(FetchSettings.class).warn(
+        "fetchpipe.http.{} is deprecated: a fetcher keeps connections, not pools; set fetchpipe.http.{} instead",
+        old, current);
+    return old;
   }
 
   private static PinnedAddress pinned(String entry) {
@@ -155,9 +183,12 @@ public final class FetchSettings {
     values.put("compressed", compressed);
     values.put("sha256", sha256);
     values.put("read-as", readAsName(readAs));
-    values.put("connection-pools.idle-timeout", nanos(poolIdleTimeout));
-    values.put("connection-pools.max-idle", maxIdlePools);
-    values.put("connection-pools.close-grace", nanos(poolCloseGrace));
+    values.put("connections.idle-timeout", nanos(connectionIdleTimeout));
+    values.put("connections.max-idle", maxIdleConnections);
+    values.put("connections.close-grace", nanos(closeGrace));
+    values.put("names.ttl", nanos(nameTtl));
+    values.put("names.failure-ttl", nanos(nameFailureTtl));
+    values.put("names.lookup-threads", lookupThreads);
     values.put("resolve", resolve.stream().map(PinnedAddress::toString).toList());
     values.put("robots.mode", obeyRobots ? "obey" : "ignore");
     values.put("robots.max-hosts", robotsMaxHosts);
@@ -238,22 +269,70 @@ public final class FetchSettings {
     return readAs;
   }
 
-  /** How long a host's connection pool may sit without a request in flight before it is shut down. */
-  public Duration poolIdleTimeout() {
-    return poolIdleTimeout;
+  /**
+   * How long a connection may wait idle for the next request to its host before it is closed (it
+   * closes after between half of this and all of it).
+   */
+  public Duration connectionIdleTimeout() {
+    return connectionIdleTimeout;
   }
 
-  /** Most idle host pools kept; beyond it the least recently used idle ones are shut down at once. */
-  public int maxIdlePools() {
-    return maxIdlePools;
+  /** Most idle connections kept, over all hosts; past it the longest idle ones close at once. */
+  public int maxIdleConnections() {
+    return maxIdleConnections;
   }
 
   /**
-   * How long closing the fetcher lets its pools finish what is in flight before cutting their
-   * connections (a server that never ends a response cannot hold the close up longer).
+   * How long closing the fetcher lets the requests on its connections finish before cutting them
+   * (a server that never ends a response cannot hold the close up longer).
    */
+  public Duration closeGrace() {
+    return closeGrace;
+  }
+
+  /** How long the address a host name resolved to is kept. */
+  public Duration nameTtl() {
+    return nameTtl;
+  }
+
+  /** How long the failure to resolve a host name is kept (its requests fail at once meanwhile). */
+  public Duration nameFailureTtl() {
+    return nameFailureTtl;
+  }
+
+  /** Most host names looked up at once (each lookup holds a thread of the fetcher's own). */
+  public int lookupThreads() {
+    return lookupThreads;
+  }
+
+  /**
+   * How long an idle connection is kept.
+   *
+   * @deprecated a fetcher keeps connections, not pools: use {@link #connectionIdleTimeout()}
+   */
+  @Deprecated
+  public Duration poolIdleTimeout() {
+    return connectionIdleTimeout;
+  }
+
+  /**
+   * Most idle connections kept.
+   *
+   * @deprecated a fetcher keeps connections, not pools: use {@link #maxIdleConnections()}
+   */
+  @Deprecated
+  public int maxIdlePools() {
+    return maxIdleConnections;
+  }
+
+  /**
+   * The close grace.
+   *
+   * @deprecated a fetcher keeps connections, not pools: use {@link #closeGrace()}
+   */
+  @Deprecated
   public Duration poolCloseGrace() {
-    return poolCloseGrace;
+    return closeGrace;
   }
 
   /** Hosts whose connections go to a given address instead of what their name resolves to. */
@@ -320,9 +399,42 @@ public final class FetchSettings {
     return with(f -> f.readAs = value);
   }
 
-  /** A copy with another idle timeout for host pools. */
+  /** A copy whose idle connections close after {@code value}. */
+  public FetchSettings withConnectionIdleTimeout(Duration value) {
+    return with(f -> f.connectionIdleTimeout = value);
+  }
+
+  /**
+   * A copy whose idle connections close after {@code value}.
+   *
+   * @deprecated a fetcher keeps connections, not pools: use {@link #withConnectionIdleTimeout}
+   */
+  @Deprecated
   public FetchSettings withPoolIdleTimeout(Duration value) {
-    return with(f -> f.poolIdleTimeout = value);
+    return withConnectionIdleTimeout(value);
+  }
+
+  /** A copy keeping at most {@code value} idle connections (0: none, every connection closes after its request). */
+  public FetchSettings withMaxIdleConnections(int value) {
+    return with(f -> f.maxIdleConnections = value);
+  }
+
+  /** A copy with another close grace. */
+  public FetchSettings withCloseGrace(Duration value) {
+    return with(f -> f.closeGrace = value);
+  }
+
+  /** A copy keeping resolved names for {@code ttl} and failed lookups for {@code failureTtl}. */
+  public FetchSettings withNameCache(Duration ttl, Duration failureTtl) {
+    return with(f -> {
+      f.nameTtl = ttl;
+      f.nameFailureTtl = failureTtl;
+    });
+  }
+
+  /** A copy looking up at most {@code value} host names at once. */
+  public FetchSettings withLookupThreads(int value) {
+    return with(f -> f.lookupThreads = value);
   }
 
   /** A copy with another User-Agent. */
@@ -376,9 +488,12 @@ public final class FetchSettings {
     f.compressed = compressed;
     f.sha256 = sha256;
     f.readAs = readAs;
-    f.poolIdleTimeout = poolIdleTimeout;
-    f.maxIdlePools = maxIdlePools;
-    f.poolCloseGrace = poolCloseGrace;
+    f.connectionIdleTimeout = connectionIdleTimeout;
+    f.maxIdleConnections = maxIdleConnections;
+    f.closeGrace = closeGrace;
+    f.nameTtl = nameTtl;
+    f.nameFailureTtl = nameFailureTtl;
+    f.lookupThreads = lookupThreads;
     f.resolve = resolve;
     f.proxy = proxy;
     f.tls = tls;
@@ -401,9 +516,12 @@ public final class FetchSettings {
     boolean compressed;
     boolean sha256;
     ReadAs readAs;
-    Duration poolIdleTimeout;
-    int maxIdlePools;
-    Duration poolCloseGrace;
+    Duration connectionIdleTimeout;
+    int maxIdleConnections;
+    Duration closeGrace;
+    Duration nameTtl;
+    Duration nameFailureTtl;
+    int lookupThreads;
     List<PinnedAddress> resolve;
     ProxySettings proxy;
     TlsSettings tls;

@@ -17,7 +17,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * Semaphore}, on Pekko HTTP's client under fetchpipe's throttling router. A Fetcher is a {@link
  * JobPool} of {@link FetchRequest}s, so it offers the pools' operations (start, gather,
  * gatherOrFail, asCompleted, flow) with their options, plus {@link #fetchAll(List)} for plain
- * URLs. One Fetcher shares one connection pool per host and one concurrency cap (and rate,
+ * URLs. One Fetcher shares its kept-alive connections and one concurrency cap (and rate,
  * per-host limit and retry budget) across all its calls.
  *
  * <p>Every request yields exactly one outcome: a {@link FetchResponse} whenever a response
@@ -25,8 +25,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * FetchErrorKind} or the core's ({@code timeout}, {@code cancelled}). Each attempt has one
  * timeout, from sending to the last body byte, redirects included.
  *
- * <p>The Fetcher owns its connection pools (in a materializer of its own): {@link #close()}
- * cancels what is unfinished, stops its actors and closes every connection it opened.
+ * <p>The Fetcher owns its connections (in a materializer of its own): {@link #close()} cancels
+ * what is unfinished, stops its actors and closes every connection it opened.
  */
 public final class Fetcher extends JobPool<FetchRequest, FetchResponse> {
   private final FetchSettings settings;
@@ -54,7 +54,8 @@ public final class Fetcher extends JobPool<FetchRequest, FetchResponse> {
         ? Math.min(poolSettings.maxPerKey(), poolSettings.maxConcurrency())
         : poolSettings.maxConcurrency();
     // The pool's rates are counted again as each request leaves (see SendGate).
-    FetchClient client = FetchClient.start(system, perHost, fetchSettings, SendGate.create(system, poolSettings));
+    FetchClient client = FetchClient.start(system, poolSettings.maxConcurrency(), perHost, fetchSettings,
+        SendGate.create(system, poolSettings));
     JobPool<FetchRequest, FetchResponse> pool =
         JobPool.create(system, poolSettings.withTaskTimeout(fetchSettings.timeout()), client.handler());
     return new Fetcher(pool, fetchSettings, client);
@@ -75,14 +76,27 @@ public final class Fetcher extends JobPool<FetchRequest, FetchResponse> {
     return gather(urls.stream().map(FetchRequest::get).toList());
   }
 
-  /** How many host connection pools are open now (idle ones close after the idle timeout). */
-  public int openConnectionPools() {
-    return client.openPools();
+  /**
+   * How many connections are open now: in use, idle (kept for the next request to their host,
+   * up to {@code connections.max-idle}, closed after {@code connections.idle-timeout}), or being set up.
+   */
+  public int openConnections() {
+    return client.openConnections();
   }
 
   /**
-   * Closes the fetcher: unfinished requests are cancelled, its actors stop, then its connection
-   * pools finish what is in flight (at most {@code connection-pools.close-grace}) and every
+   * How many hosts have a connection open.
+   *
+   * @deprecated a fetcher keeps connections, not one pool per host: see {@link #openConnections()}
+   */
+  @Deprecated
+  public int openConnectionPools() {
+    return client.openHosts();
+  }
+
+  /**
+   * Closes the fetcher: unfinished requests are cancelled, its actors stop, then what is still in
+   * flight on its connections may finish (for at most {@code connections.close-grace}) and every
    * connection it opened is closed.
    */
   @Override

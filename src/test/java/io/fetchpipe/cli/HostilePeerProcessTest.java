@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class HostilePeerProcessTest extends WithEmbeddedServer {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long RUN_SECONDS = 60;
-  // From the summary to the process's end: the connection pools are cut after
-  // fetchpipe.http.connection-pools.close-grace (500ms); the trickling connection used to hold
+  // From the summary to the process's end: the connections are cut after
+  // fetchpipe.http.connections.close-grace (500ms); the trickling connection used to hold
   // the process for ten seconds more.
   private static final long EXIT_AFTER_SUMMARY_SECONDS = 5;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -153,6 +154,33 @@ class LauncherProcessTest extends WithEmbeddedServer {
       long mebibytes = Long.parseLong(caps.get(0).replaceAll("-Xmx(\\d+)m", "$1"));
       assertTrue(mebibytes >= 1024, "--max-body " + maxBody + " --body text: " + args);
     }
+  }
+
+  @Test
+  void onTwoCoresOnlyALongInputOverManyHostsGetsBothCompilers() throws Exception {
+    assumeTrue(Runtime.getRuntime().availableProcessors() <= 2, "with more cores every fetch gets both compilers");
+    Path crawl = urls("crawl.txt", 50_000, 1_000);
+    Path shortCrawl = urls("short-crawl.txt", 49_999, 1_000);
+    Path oneHost = urls("one-host.txt", 50_000, 1);
+    Map<String, String> env = Map.of("FETCHPIPE_JAVA", JAVA);
+    assertFalse(c1Only(dryRun(env, "fetch", "-c", "64", crawl.toString())), "50 000 URLs over 1 000 hosts");
+    assertFalse(c1Only(dryRun(env, "fetch", shortCrawl.toString(), oneHost.toString())), "two files count together");
+    assertTrue(c1Only(dryRun(env, "fetch", shortCrawl.toString())), "one URL fewer");
+    assertTrue(c1Only(dryRun(env, "fetch", oneHost.toString())), "one host");
+    assertTrue(c1Only(dryRun(env, "fetch", "-o", crawl.toString(), shortCrawl.toString())), "the output is no input");
+    assertTrue(c1Only(dryRun(env, "fetch", "-c", "64")), "stdin is not read ahead");
+  }
+
+  private Path urls(String name, int count, int hosts) throws IOException {
+    List<String> lines = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      lines.add("http://h" + (i % hosts) + ".example:8080/" + i);
+    }
+    return Files.write(dir.resolve(name), lines);
+  }
+
+  private static boolean c1Only(List<String> args) {
+    return args.contains("-XX:TieredStopAtLevel=1");
   }
 
   private static void assertResults(String stdout) throws IOException {

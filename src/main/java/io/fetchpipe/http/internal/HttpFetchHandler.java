@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.http.javadsl.coding.Coder;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -32,21 +33,28 @@ import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpProtocols;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RequestEntityAcceptances;
 import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
+import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.headers.UserAgent;
 import org.apache.pekko.stream.Materializer;
 
 /**
- * Fetches one request per call with Pekko HTTP's client, through the fetcher's pool for the
- * host, and reads the body the way the request (or the fetcher) says. Every response entity is
- * read or discarded, whatever happens. The attempt's one timer is its job's timeout: when it
- * fires (or the job is cancelled) the body stream is aborted and the host's connection lease
- * released; redirect hops run inside the same attempt and the same timeout.
+ * Fetches one request per call with Pekko HTTP's client, on a connection to the host from the
+ * fetcher's {@link ConnectionLayer}, and reads the body the way the request (or the fetcher)
+ * says. Every response entity is read or discarded, whatever happens. A connection goes back for
+ * reuse only when its response was read to the end and the server keeps it open; one whose
+ * exchange was abandoned (the attempt timed out or was cancelled mid-way, the body failed) is
+ * closed. The attempt's one timer is its job's timeout: when it fires (or the job is cancelled)
+ * the body stream is aborted and the connection closed; redirect hops run inside the same
+ * attempt and the same timeout. A request that fails on a kept-alive connection before any
+ * response (the server closed it while it was idle) is sent once more on a new connection, when
+ * its method is idempotent.
  *
  * <p>Connect, timeout and io errors and the retryable statuses fail with a {@link
  * RetryableFailure}, so the pool retries them within its retry budget. Each attempt passes its
@@ -57,10 +65,10 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   private final FetchSettings settings;
-  private final HostPools pools;
+  private final ConnectionLayer connections;
+  private final SendGate gate;
   private final HostBreakers breakers;
   private final BodyReader bodies;
-  private final SendGate gate;
   private final Materializer materializer;
   // Callbacks on Pekko's stages run here: without an explicit executor they would run on the
   // JDK's default async executor, which on a two-core machine starts a thread per callback.
@@ -71,17 +79,17 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
   private final ExternalWork external;
 
   /**
-   * A handler fetching through {@code pools}, on {@code materializer}, continuing on {@code
-   * executor}; each attempt's request passes {@code gate} right before it goes to its host's pool,
-   * and {@code external} hears of every attempt on the wire.
+   * A handler fetching on {@code connections}, on {@code materializer}, continuing on {@code
+   * executor}; each attempt's request passes {@code gate} once its connection is ready, right
+   * before it is written, and {@code external} hears of every attempt on the wire.
    */
-  public HttpFetchHandler(FetchSettings settings, HostPools pools, HostBreakers breakers, SendGate gate,
+  public HttpFetchHandler(FetchSettings settings, ConnectionLayer connections, HostBreakers breakers, SendGate gate,
       Materializer materializer, Executor executor, ExternalWork external) {
     this.settings = settings;
     this.external = external;
-    this.pools = pools;
-    this.breakers = breakers;
+    this.connections = connections;
     this.gate = gate;
+    this.breakers = breakers;
     this.materializer = materializer;
     this.executor = executor;
     this.bodies = new BodyReader(materializer, executor, settings.maxBody(), settings.sha256());
@@ -148,7 +156,7 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
       attempt.result.whenComplete((response, error) -> ended.run());
       context.onCancel(ended);
     }
-    send(attempt, target, http, 0);
+    send(attempt, target, http, 0, false);
     return attempt.result;
   }
 
@@ -204,51 +212,75 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
   }
 
   /**
-   * Sends the attempt's request once the gate lets it out (redirect hops are not attempts, and
-   * are not gated): the pool's rates count requests as they leave. The gate is told when the
-   * answer is in.
+   * One hop: a connection to the target's host, the gate, the request, the response. {@code fresh}:
+   * on a new connection, not a kept-alive one (the retry of a request a kept-alive one lost).
    */
-  private void send(Attempt attempt, TargetUrl target, HttpRequest http, int hops) {
-    if (hops > 0) {
-      sendNow(attempt, target, http, hops);
-      return;
-    }
-    gate.acquire(target.hostKey()).whenComplete((pass, closed) -> {
-      if (closed != null) {
-        attempt.fail(ClientErrors.classify(closed, attempt.number, settings.maxBody()));
-      } else {
+  private void send(Attempt attempt, TargetUrl target, HttpRequest http, int hops, boolean fresh) {
+    connections.acquire(target, fresh).whenComplete((connection, error) -> {
+      if (error != null) {
+        attempt.fail(ClientErrors.classify(error, attempt.number, settings.maxBody()));
+        return;
+      }
+      Exchange exchange = attempt.begin(connection);
+      if (exchange == null) {
+        return; // the attempt ended while the connection was being made; it went back unused
+      }
+      if (hops > 0 || fresh) {
+        // A redirect hop is no new attempt, and a request sent again on a new connection has
+        // passed the gate already: neither counts against the rates again.
+        write(attempt, exchange, target, http, hops, fresh);
+        return;
+      }
+      // Connection ready, request not yet written: the gate's point (see SendGate), so the time
+      // a connection takes to open never bunches requests up at the server.
+      gate.acquire(target.hostKey()).whenComplete((pass, closed) -> {
+        if (closed != null) {
+          exchange.finish(true);
+          attempt.fail(ClientErrors.classify(closed, attempt.number, settings.maxBody()));
+          return;
+        }
         attempt.pass = pass;
         if (attempt.isOver()) {
-          pass.answered(); // timed out or cancelled while waiting
+          pass.answered(); // timed out or cancelled while waiting; the connection goes back unused
+          exchange.finish(true);
         } else {
-          sendNow(attempt, target, http, 0);
+          write(attempt, exchange, target, http, hops, fresh);
         }
-      }
+      });
     });
   }
 
-  private void sendNow(Attempt attempt, TargetUrl target, HttpRequest http, int hops) {
-    HostPools.Lease lease = pools.lease(target);
-    lease.send(http).whenCompleteAsync((response, error) -> {
-      attempt.answered();
-      if (error != null) {
-        lease.release();
-        attempt.fail(ClientErrors.classify(error, attempt.number, settings.maxBody()));
-      } else {
-        onResponse(attempt, target, http, hops, response, lease);
-      }
-    }, executor);
+  private void write(Attempt attempt, Exchange exchange, TargetUrl target, HttpRequest http, int hops,
+      boolean fresh) {
+    exchange.send(http).whenCompleteAsync(
+        (response, failed) -> onSent(attempt, exchange, target, http, hops, fresh, response, failed), executor);
   }
 
-  private void onResponse(Attempt attempt, TargetUrl target, HttpRequest sent, int hops, HttpResponse response,
-      HostPools.Lease lease) {
+  private void onSent(Attempt attempt, Exchange exchange, TargetUrl target, HttpRequest http, int hops,
+      boolean fresh, HttpResponse response, Throwable error) {
+    if (error == null) {
+      attempt.answered();
+      onResponse(attempt, exchange, target, http, hops, response);
+      return;
+    }
+    exchange.finish(false);
+    if (!fresh && exchange.connection.reused() && !attempt.isOver() && http.method().isIdempotent()) {
+      send(attempt, target, http, hops, true); // a kept-alive connection the server had closed
+    } else {
+      attempt.answered();
+      attempt.fail(ClientErrors.classify(error, attempt.number, settings.maxBody()));
+    }
+  }
+
+  private void onResponse(Attempt attempt, Exchange exchange, TargetUrl target, HttpRequest sent, int hops,
+      HttpResponse response) {
     if (attempt.isOver()) {
-      discard(response, lease); // late: the attempt timed out or was cancelled
+      discard(response, exchange); // late: the attempt timed out or was cancelled
       return;
     }
     int status = response.status().intValue();
     if (settings.maxRedirects() > 0 && REDIRECTS.contains(status)) {
-      discard(response, lease);
+      discard(response, exchange);
       followRedirect(attempt, target, sent, hops, response);
       return;
     }
@@ -262,18 +294,34 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
           ? bodies.readPrefix(decoded(response).entity(), RobotsTxt.MAX_BYTES, attempt.abort)
           : bodies.read(decoded(response).entity(), attempt.readAs, attempt.abort);
     } catch (RuntimeException e) {
-      discard(response, lease);
+      discard(response, exchange);
       attempt.fail(ClientErrors.classify(e, attempt.number, settings.maxBody()));
       return;
     }
     reading.whenCompleteAsync((read, error) -> {
-      lease.release();
+      exchange.finish(error == null && keepsAlive(response));
       if (error != null) {
         attempt.fail(ClientErrors.classify(error, attempt.number, settings.maxBody()));
       } else {
         finish(attempt, target, hops, response, read, arrived);
       }
     }, executor);
+  }
+
+  /** Whether the server keeps the connection open after this response (HTTP/1.1 unless it says close). */
+  private static boolean keepsAlive(HttpResponse response) {
+    Optional<Connection> connection = response.getHeader(Connection.class);
+    boolean http11 = response.protocol().equals(HttpProtocols.HTTP_1_1);
+    if (connection.isEmpty()) {
+      return http11;
+    }
+    boolean close = false;
+    boolean keepAlive = false;
+    for (String token : connection.get().getTokens()) {
+      close |= token.equalsIgnoreCase("close");
+      keepAlive |= token.equalsIgnoreCase("keep-alive");
+    }
+    return !close && (http11 || keepAlive);
   }
 
   /** The response with its body decoded, when compression is on and the body is gzip or deflate. */
@@ -288,8 +336,14 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     };
   }
 
-  private void discard(HttpResponse response, HostPools.Lease lease) {
-    response.discardEntityBytes(materializer).completionStage().whenComplete((done, error) -> lease.release());
+  /** Reads the rest of the body into nothing; the connection stays usable if that ends well. */
+  private void discard(HttpResponse response, Exchange exchange) {
+    if (response.entity().isStrict()) {
+      exchange.finish(keepsAlive(response));
+      return;
+    }
+    response.discardEntityBytes(materializer).completionStage()
+        .whenComplete((done, error) -> exchange.finish(error == null && keepsAlive(response)));
   }
 
   private void followRedirect(Attempt attempt, TargetUrl from, HttpRequest sent, int hops, HttpResponse response) {
@@ -319,7 +373,7 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     if (toGet) {
       hop = hop.withMethod(HttpMethods.GET).withEntity(HttpEntities.EMPTY);
     }
-    send(attempt, next, hop, hops + 1);
+    send(attempt, next, hop, hops + 1, false);
   }
 
   private void finish(Attempt attempt, TargetUrl target, int hops, HttpResponse response, BodyReader.Read read,
@@ -358,6 +412,42 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     return kind.equals(FetchErrorKind.CONNECT) || kind.equals(ErrorKind.TIMEOUT) || kind.equals(FetchErrorKind.IO);
   }
 
+  /**
+   * One hop's hold on its connection, from acquiring it to giving it back: whoever finishes it
+   * first (the exchange, or the attempt's cancellation) decides whether the connection is reused.
+   */
+  private static final class Exchange {
+    private static final int READY = 0;
+    private static final int SENT = 1;
+    private static final int FINISHED = 2;
+
+    final ConnectionLayer.Connection connection;
+    private final AtomicInteger state = new AtomicInteger(READY);
+
+    Exchange(ConnectionLayer.Connection connection) {
+      this.connection = connection;
+    }
+
+    /** Writes the request, unless the exchange was finished before (the attempt ended at the gate). */
+    CompletionStage<HttpResponse> send(HttpRequest request) {
+      if (!state.compareAndSet(READY, SENT)) {
+        return CompletableFuture.failedFuture(new IllegalStateException("attempt over before the request was sent"));
+      }
+      return connection.send(request);
+    }
+
+    /**
+     * Gives the connection back: reusable when {@code reusable} says so or nothing was sent on it;
+     * only the first call counts.
+     */
+    void finish(boolean reusable) {
+      int was = state.getAndSet(FINISHED);
+      if (was != FINISHED) {
+        connection.release(reusable || was == READY);
+      }
+    }
+  }
+
   /** One attempt's state, shared by the client's callbacks and the cancellation hook. */
   private static final class Attempt {
     final int number;
@@ -368,6 +458,7 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     volatile SendGate.Pass pass;
     private final TaskContext context;
     private final HostBreakers.Ticket ticket;
+    private volatile Exchange exchange;
 
     Attempt(TaskContext context, ReadAs readAs, HostBreakers.Ticket ticket, boolean probe) {
       this.number = context.attempt();
@@ -389,6 +480,20 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
       return result.isDone() || context.isCancelled();
     }
 
+    /**
+     * The hop's exchange on {@code connection}, or null (the connection given back) when the
+     * attempt is already over.
+     */
+    Exchange begin(ConnectionLayer.Connection connection) {
+      Exchange started = new Exchange(connection);
+      exchange = started;
+      if (isOver()) { // checked after publishing: cancelled() then sees the exchange or this sees the end
+        started.finish(false);
+        return null;
+      }
+      return started;
+    }
+
     void succeed(FetchResponse response, boolean hostFailed) {
       ticket.settle(hostFailed);
       result.complete(response);
@@ -405,10 +510,17 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
       result.completeExceptionally(error);
     }
 
-    /** The job timed out or was cancelled: stop reading, and tell the breaker whether the host is to blame. */
+    /**
+     * The job timed out or was cancelled: stop reading, close the connection if a request is
+     * under way on it, and tell the breaker whether the host is to blame.
+     */
     void cancelled() {
       answered();
       abort.abort();
+      Exchange current = exchange;
+      if (current != null) {
+        current.finish(false);
+      }
       ticket.settle(context.cancellation().map(ErrorKind.TIMEOUT::equals).orElse(false));
     }
   }

@@ -15,16 +15,14 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.HttpCredentials;
 import org.apache.pekko.http.javadsl.model.headers.ProxyAuthorization;
 import org.apache.pekko.http.javadsl.model.headers.RawRequestURI;
-import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
-import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.stream.Materializer;
 
 /**
- * The way one host's connections take (see {@link Network}): the transport under HTTP (null for
- * Pekko's own TCP), the TLS context of an https host (null for Pekko's default), and for an http
- * host behind an HTTP proxy, how each request goes out in absolute form with the proxy's
- * credentials. A connection layer applies {@link #applyTo} to its settings, {@link
- * #httpsContext()} to its TLS, and passes each request through {@link #send}.
+ * The way a new connection to one host takes (see {@link Network}): the transport under HTTP (a
+ * TCP connection to the host's address, or a tunnel through a proxy), the TLS context of an https
+ * host, and for an http host behind an HTTP proxy, how each request goes out in absolute form
+ * with the proxy's credentials. A connection layer connects with {@link #transport()} and {@link
+ * #https()}, and passes each request through {@link #send}.
  */
 @InternalApi
 public final class NetworkRoute {
@@ -34,11 +32,9 @@ public final class NetworkRoute {
   private final String origin; // absolute form: "http://host:port" the requests name; else null
   private final HttpHeader proxyAuthorization; // absolute form with credentials; else null
   private final Materializer materializer;
-  private final RuntimeException failure; // no way to the host: every request fails with it; else null
 
   private NetworkRoute(ClientTransport transport, HttpsConnectionContext https, ProxyServer proxy, String origin,
-      HttpHeader proxyAuthorization, Materializer materializer, RuntimeException failure) {
-    this.failure = failure;
+      HttpHeader proxyAuthorization, Materializer materializer) {
     this.transport = transport;
     this.https = https;
     this.proxy = proxy;
@@ -47,19 +43,14 @@ public final class NetworkRoute {
     this.materializer = materializer;
   }
 
-  /** Straight to the host, or to {@code transport}'s pinned address. */
-  static NetworkRoute direct(ClientTransport transport, HttpsConnectionContext https) {
-    return new NetworkRoute(transport, https, null, null, null, null, null);
-  }
-
-  /** No way to the host: each request fails with {@code failure}, none is sent. */
-  static NetworkRoute failing(RuntimeException failure) {
-    return new NetworkRoute(null, null, null, null, null, null, failure);
+  /** Straight to the host's address ({@code transport} knows it), speaking TLS with {@code https} to an https host. */
+  public static NetworkRoute direct(ClientTransport transport, HttpsConnectionContext https) {
+    return new NetworkRoute(transport, https, null, null, null, null);
   }
 
   /** Through a tunnel the transport opens (CONNECT or SOCKS5); HTTP and TLS run end to end inside it. */
   static NetworkRoute tunnel(ProxyServer proxy, ClientTransport transport, HttpsConnectionContext https) {
-    return new NetworkRoute(transport, https, proxy, null, null, null, null);
+    return new NetworkRoute(transport, https, proxy, null, null, null);
   }
 
   /** To an HTTP proxy, each request naming its absolute URL, as curl sends http URLs to a proxy. */
@@ -69,22 +60,20 @@ public final class NetworkRoute {
     HttpHeader authorization = proxy.hasCredentials()
         ? ProxyAuthorization.create(HttpCredentials.createBasicHttpCredentials(proxy.username(), proxy.password()))
         : null;
-    return new NetworkRoute(toProxy, null, proxy, origin, authorization, materializer, null);
+    return new NetworkRoute(toProxy, null, proxy, origin, authorization, materializer);
   }
 
-  /** {@code settings} with this route's transport (unchanged for a plain direct route). */
-  public ConnectionPoolSettings applyTo(ConnectionPoolSettings settings) {
-    return transport == null ? settings : settings.withTransport(transport);
+  /** What carries the connection's bytes; it is given the target's host and port, and the connection settings. */
+  public ClientTransport transport() {
+    return transport;
   }
 
-  /** {@code settings} with this route's transport (unchanged for a plain direct route). */
-  public ClientConnectionSettings applyTo(ClientConnectionSettings settings) {
-    return transport == null ? settings : settings.withTransport(transport);
-  }
-
-  /** The fetcher's TLS context for an https host; empty: Pekko's default (or a plain host). */
-  public Optional<HttpsConnectionContext> httpsContext() {
-    return Optional.ofNullable(https);
+  /**
+   * The TLS context of an https target (its SSL engine checks the server's certificate against
+   * the target's host); null on a route that speaks no TLS to the target.
+   */
+  public HttpsConnectionContext https() {
+    return https;
   }
 
   /** The proxy on the way, if any. */
@@ -99,9 +88,6 @@ public final class NetworkRoute {
    */
   public CompletionStage<HttpResponse> send(HttpRequest request,
       Function<HttpRequest, CompletionStage<HttpResponse>> send) {
-    if (failure != null) {
-      return CompletableFuture.failedFuture(failure);
-    }
     if (origin == null) {
       return send.apply(request);
     }

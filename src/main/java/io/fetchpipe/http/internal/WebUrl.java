@@ -34,7 +34,7 @@ public final class WebUrl {
   private final String path;
   private final String query;
   private final String href;
-  // Asked for twice per request (the circuit breaker's and the connection pool's key).
+  // Asked for twice per request (the circuit breaker's and the connection cache's key).
   private String hostKey;
 
   /**

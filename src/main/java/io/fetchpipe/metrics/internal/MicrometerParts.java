@@ -138,7 +138,7 @@ public final class MicrometerParts implements PartObserver {
 
     Connections(Part part) {
       super(part);
-      gauge("connections.open", "open connections to hosts (open host connection pools)", Part::openConnections);
+      gauge("connections.open", "open connections to hosts (in use, idle or being set up)", Part::openConnections);
     }
 
     @Override

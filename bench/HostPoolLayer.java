@@ -1,6 +1,7 @@
-package io.fetchpipe.http.internal;
-
-import io.fetchpipe.InternalApi;
+import io.fetchpipe.http.internal.ConnectionLayer;
+import io.fetchpipe.http.internal.FetchClient;
+import io.fetchpipe.http.internal.TargetUrl;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,12 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.ConnectHttp;
-import org.apache.pekko.http.javadsl.ConnectWithHttps;
 import org.apache.pekko.http.javadsl.HostConnectionPool;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -35,25 +35,20 @@ import scala.Tuple2;
 import scala.util.Try;
 
 /**
- * The connection pools of one fetcher, one per host (scheme, host, port), each a Pekko HTTP
- * host-level pool materialized in the fetcher's own materializer: so the fetcher owns them, and
- * closing it ends every connection it opened, whatever a server is doing. A request holds a
- * {@link Lease} on its host's pool from sending until its body is read; a pool no request has
- * leased for a while is shut down (idle-timeout), and past {@code max-idle} idle pools the
- * longest idle close at once, so a crawl over many hosts keeps a bounded number of pools. The
- * books (which pools exist, which are idle in what order) are kept under one lock in constant
- * time per lease and release, whatever the number of hosts.
+ * Candidate (a) of bench/layers.sh: fetchpipe's connection layer as it was before the connection
+ * cache, one Pekko HTTP host-level pool per host (scheme, host, port), each fronted by a queue
+ * stream of its own, materialized in the fetcher's materializer. A request holds a {@link Lease}
+ * on its host's pool from sending until its body is read; a pool no request has leased for a
+ * while is shut down (idle-timeout), and past {@code max-idle} idle pools the longest idle close
+ * at once. Kept here, behind the {@link ConnectionLayer} interface, so the designs can be
+ * measured side by side in one JVM (names resolve through Pekko's own DNS, as they did).
  */
-@InternalApi
-public final class HostPools {
+public final class HostPoolLayer implements ConnectionLayer {
   private final Http http;
   private final org.apache.pekko.http.scaladsl.HttpExt scalaHttp;
   private final Materializer materializer;
   private final ConnectionPoolSettings settings;
-  private final Network network;
   private final LoggingAdapter log;
-  private final org.apache.pekko.actor.Scheduler scheduler;
-  private final scala.concurrent.ExecutionContextExecutor executor;
   private final int queueSize;
   private final int maxIdle;
   private final Object lock = new Object();
@@ -61,7 +56,6 @@ public final class HostPools {
   private final Map<String, HostPool> pools = new HashMap<>();
   /** The open pools without leases, the longest idle first. Guarded by {@link #lock}. */
   private final LinkedHashMap<String, HostPool> idle = new LinkedHashMap<>();
-  private final Cancellable sweeper;
   private long opened; // guarded by lock
   private boolean closed; // guarded by lock
 
@@ -74,31 +68,15 @@ public final class HostPools {
    * @param idleTimeout how long a pool without leases stays open (between half of it and all of it)
    * @param maxIdle most pools without leases kept open
    */
-  public HostPools(ActorSystem<?> system, Materializer materializer, ConnectionPoolSettings settings, int queueSize,
+  HostPoolLayer(ActorSystem<?> system, Materializer materializer, ConnectionPoolSettings settings, int queueSize,
       Duration idleTimeout, int maxIdle) {
-    this(system, materializer, settings, Network.direct(materializer), queueSize, idleTimeout, maxIdle);
-  }
-
-  /**
-   * The pools of one fetcher, each host's connections taking the way {@code network} gives it
-   * (proxy, pinned address, TLS context).
-   */
-  public HostPools(ActorSystem<?> system, Materializer materializer, ConnectionPoolSettings settings, Network network,
-      int queueSize, Duration idleTimeout, int maxIdle) {
-    this.network = network;
     this.http = Http.get(system);
     this.scalaHttp = org.apache.pekko.http.scaladsl.Http.apply(system.classicSystem());
     this.materializer = materializer;
     this.settings = settings;
-    // The pools' own warnings about requests dropped at shutdown are the fetcher's close's doing:
-    // those requests' outcomes are out already.
-    this.log = QuietLog.whileClosing(system.classicSystem().log(), this::isClosed);
-    this.scheduler = system.classicSystem().scheduler();
-    this.executor = system.executionContext();
+    this.log = system.classicSystem().log();
     this.queueSize = queueSize;
     this.maxIdle = maxIdle;
-    Duration tick = idleTimeout.dividedBy(2);
-    this.sweeper = system.scheduler().scheduleAtFixedRate(tick, tick, this::sweep, system.executionContext());
   }
 
   /**
@@ -141,27 +119,24 @@ public final class HostPools {
   }
 
   private HostPool open(String key, TargetUrl target) {
-    NetworkRoute route = network.route(target);
     Pair<Pair<BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>>, UniqueKillSwitch>,
         HostConnectionPool> running = Source.<Pair<HttpRequest, CompletableFuture<HttpResponse>>>queue(queueSize)
         .viaMat(KillSwitches.single(), Keep.both())
-        .viaMat(pool(target, route), Keep.both())
-        .to(Sink.foreach(HostPools::deliver))
+        .viaMat(pool(target), Keep.both())
+        .to(Sink.foreach(HostPoolLayer::deliver))
         .run(materializer);
-    return new HostPool(key, running.first().first(), running.first().second(), running.second(), route);
+    return new HostPool(key, running.first().first(), running.first().second(), running.second());
   }
 
   /**
-   * A new host-level pool for the target, on its route. Plain HTTP goes through the Scala API: the
-   * Java API's variant that takes pool settings always speaks TLS, whatever the target.
+   * A new host-level pool for the target. Plain HTTP goes through the Scala API: the Java API's
+   * variant that takes pool settings always speaks TLS, whatever the target.
    */
   private Flow<Pair<HttpRequest, CompletableFuture<HttpResponse>>, Pair<Try<HttpResponse>,
-      CompletableFuture<HttpResponse>>, HostConnectionPool> pool(TargetUrl target, NetworkRoute route) {
-    ConnectionPoolSettings settings = route.applyTo(this.settings);
+      CompletableFuture<HttpResponse>>, HostConnectionPool> pool(TargetUrl target) {
     if (target.secure()) {
-      ConnectWithHttps https = ConnectHttp.toHostHttps(target.host(), target.port());
-      return http.newHostConnectionPool(route.httpsContext().map(https::withCustomHttpsContext).orElse(https),
-          settings, log, materializer);
+      return http.newHostConnectionPool(ConnectHttp.toHostHttps(target.host(), target.port()), settings, log,
+          materializer);
     }
     org.apache.pekko.stream.scaladsl.Flow<Tuple2<org.apache.pekko.http.scaladsl.model.HttpRequest,
         CompletableFuture<HttpResponse>>, Tuple2<Try<org.apache.pekko.http.scaladsl.model.HttpResponse>,
@@ -190,8 +165,9 @@ public final class HostPools {
     }
   }
 
-  /** Shuts idle pools down that no request has leased since the previous sweep. */
-  private void sweep() {
+  /** Shuts idle pools down that no request has leased since the previous sweep (the client calls it every half idle timeout). */
+  @Override
+  public void sweep() {
     synchronized (lock) {
       for (Iterator<HostPool> it = idle.values().iterator(); it.hasNext(); ) {
         HostPool pool = it.next();
@@ -203,12 +179,6 @@ public final class HostPools {
           pool.close();
         }
       }
-    }
-  }
-
-  private boolean isClosed() {
-    synchronized (lock) {
-      return closed;
     }
   }
 
@@ -229,10 +199,10 @@ public final class HostPools {
   /**
    * Ends every pool: each is asked to shut down (it finishes what is in flight), and whatever is
    * still running after {@code grace} (a request that timed out but that a server never ends) is
-   * cut off with {@code cutConnections}, so the stage completes within the grace whatever the
-   * servers do.
+   * cut off, so the stage completes within the grace whatever the servers do.
    */
-  public CompletionStage<Done> shutdown(Duration grace, Runnable cutConnections) {
+  @Override
+  public CompletionStage<Done> shutdown(Duration grace) {
     List<HostPool> open;
     synchronized (lock) {
       if (closed) {
@@ -243,21 +213,61 @@ public final class HostPools {
       pools.clear();
       idle.clear();
     }
-    sweeper.cancel();
     CompletableFuture<?>[] closing =
         open.stream().map(pool -> pool.close().toCompletableFuture()).toArray(CompletableFuture[]::new);
-    // The grace runs on the actor system's scheduler: a JDK delayed executor would leave a thread
-    // of its own running for the rest of the JVM's life.
-    CompletableFuture<Object> closed = new CompletableFuture<>();
-    Cancellable cutOff = scheduler.scheduleOnce(Duration.ofMillis(grace.toMillis()),
-        () -> closed.complete(Done.getInstance()), executor);
-    CompletableFuture.allOf(closing).whenComplete((done, error) -> closed.complete(Done.getInstance()));
-    return closed.handle((done, error) -> {
-      cutOff.cancel();
-      cutConnections.run();
-      open.forEach(pool -> pool.killSwitch.abort(new IllegalStateException("the fetcher was closed")));
-      return Done.getInstance();
+    return CompletableFuture.allOf(closing)
+        .completeOnTimeout(null, grace.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((done, error) -> {
+          open.forEach(pool -> pool.killSwitch.abort(new IllegalStateException("the fetcher was closed")));
+          return Done.getInstance();
+        });
+  }
+
+  /** The layer for a client's setup, with the pool settings fetchpipe gave its host pools. */
+  static HostPoolLayer create(FetchClient.LayerSetup setup) {
+    int perHost = setup.maxPerHost();
+    int openRequests = Integer.highestOneBit(Math.max(32, perHost * 2) - 1) << 1;
+    ClientConnectionSettings connection = setup.connectionSettings()
+        .withIdleTimeout(setup.settings().timeout());
+    ConnectionPoolSettings pool = ConnectionPoolSettings.create(setup.system().classicSystem())
+        .withIdleTimeout(setup.settings().connectionIdleTimeout())
+        .withMaxConnections(perHost)
+        .withMaxOpenRequests(openRequests)
+        .withMaxRetries(0)
+        .withConnectionSettings(connection);
+    return new HostPoolLayer(setup.system(), setup.materializer(), pool, openRequests,
+        setup.settings().connectionIdleTimeout(), setup.settings().maxIdleConnections());
+  }
+
+  @Override
+  public CompletionStage<Connection> acquire(TargetUrl target, boolean fresh) {
+    Lease lease = lease(target);
+    return CompletableFuture.completedFuture(new Connection() {
+      @Override
+      public CompletionStage<HttpResponse> send(HttpRequest request) {
+        return lease.send(request);
+      }
+
+      @Override
+      public boolean reused() {
+        return false; // the pool looks after its connections
+      }
+
+      @Override
+      public void release(boolean reusable) {
+        lease.release();
+      }
     });
+  }
+
+  @Override
+  public int openConnections() {
+    return openPools();
+  }
+
+  @Override
+  public int openHosts() {
+    return openPools();
   }
 
   /**
@@ -269,14 +279,12 @@ public final class HostPools {
     final BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>> queue;
     final UniqueKillSwitch killSwitch;
     final HostConnectionPool handle;
-    final NetworkRoute route;
     int leases;
     boolean used;
 
     HostPool(String key, BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>> queue,
-        UniqueKillSwitch killSwitch, HostConnectionPool handle, NetworkRoute route) {
+        UniqueKillSwitch killSwitch, HostConnectionPool handle) {
       this.key = key;
-      this.route = route;
       this.queue = queue;
       this.killSwitch = killSwitch;
       this.handle = handle;
@@ -291,28 +299,25 @@ public final class HostPools {
 
   /** One exchange's hold on a host's pool. */
   public static final class Lease {
-    private final HostPools pools;
+    private final HostPoolLayer pools;
     private final HostPool pool; // null: the pools were shut down
     private boolean released;
 
-    private Lease(HostPools pools, HostPool pool) {
+    private Lease(HostPoolLayer pools, HostPool pool) {
       this.pools = pools;
       this.pool = pool;
     }
 
     /**
-     * Sends {@code request} (its URI relative to the host) through the pool, as the host's route
-     * needs it; fails at once when the host's queue is full or the pool has been shut down.
+     * Sends {@code request} (its URI relative to the host) through the pool; fails at once when
+     * the host's queue is full or the pool has been shut down.
      */
     public CompletionStage<HttpResponse> send(HttpRequest request) {
-      if (pool == null) {
-        return CompletableFuture.failedFuture(new IllegalStateException("connection pool closed"));
-      }
-      return pool.route.send(request, this::offer);
-    }
-
-    private CompletionStage<HttpResponse> offer(HttpRequest request) {
       CompletableFuture<HttpResponse> response = new CompletableFuture<>();
+      if (pool == null) {
+        response.completeExceptionally(new IllegalStateException("connection pool closed"));
+        return response;
+      }
       QueueOfferResult offered = pool.queue.offer(Pair.create(request, response));
       if (offered != QueueOfferResult.enqueued()) {
         response.completeExceptionally(new IllegalStateException(
