@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fetchpipe.core.internal.PoolEngine;
 import java.io.IOException;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Constructor;
@@ -228,7 +229,7 @@ class ApiBoundaryTest {
   /** What the check must catch. */
   public static final class Leaky {
     /** Exposes an internal type. */
-    public io.fetchpipe.core.internal.PoolEngine engine() {
+    public PoolEngine engine() {
       return null;
     }
   }

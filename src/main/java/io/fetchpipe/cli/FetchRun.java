@@ -13,9 +13,11 @@ import io.fetchpipe.stream.JsonRequests;
 import io.fetchpipe.stream.ResultSink;
 import io.fetchpipe.stream.UrlLines;
 import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +30,7 @@ import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -60,7 +63,7 @@ final class FetchRun {
             "pekko.coordinated-shutdown.phases.service-requests-done.timeout = " + phaseTimeout.toMillis() + "ms")
         .withFallback(loaded);
     if (options.cluster() != null) {
-      config = ClusterConfigs.node(options.cluster().address(), java.util.List.of(options.cluster().address()),
+      config = ClusterConfigs.node(options.cluster().address(), List.of(options.cluster().address()),
           ClusterConfigs.COORDINATOR, config);
     }
     OutputStream out = openOutput();
@@ -154,7 +157,7 @@ final class FetchRun {
         ? new JsonRequests(options.template())
         : UrlLines.lines(options.template());
     Source<ByteString, ?> bytes = options.input() == null
-        ? org.apache.pekko.stream.javadsl.StreamConverters.fromInputStream(console::in)
+        ? StreamConverters.fromInputStream(console::in)
         : Inputs.bytes(options.input());
     return bytes.via(UrlLines.parse(reader));
   }
@@ -240,7 +243,7 @@ final class FetchRun {
   }
 
   /** Standard output must outlive the run: closing the run's stream only flushes it. */
-  private static final class NonClosing extends java.io.FilterOutputStream {
+  private static final class NonClosing extends FilterOutputStream {
     NonClosing(OutputStream out) {
       super(out);
     }

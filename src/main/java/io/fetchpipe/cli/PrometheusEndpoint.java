@@ -3,6 +3,8 @@ package io.fetchpipe.cli;
 import io.fetchpipe.metrics.FetchpipeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +57,7 @@ final class PrometheusEndpoint implements MetricsEndpoint {
       throw new IllegalStateException("interrupted while binding --metrics", e);
     }
     if (!quiet) {
-      java.net.InetSocketAddress bound = binding.localAddress();
+      InetSocketAddress bound = binding.localAddress();
       console.err().println("fetchpipe: metrics at http://" + new HostPort(address.host(), bound.getPort()) + "/metrics");
       console.err().flush();
     }
@@ -70,7 +72,7 @@ final class PrometheusEndpoint implements MetricsEndpoint {
       return HttpResponse.create().withStatus(StatusCodes.METHOD_NOT_ALLOWED);
     }
     return HttpResponse.create().withEntity(HttpEntities.create(TEXT_FORMAT,
-        registry.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        registry.scrape().getBytes(StandardCharsets.UTF_8)));
   }
 
   @Override

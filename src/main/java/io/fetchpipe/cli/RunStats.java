@@ -7,6 +7,7 @@ import io.fetchpipe.stream.ResultLine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
@@ -167,8 +168,8 @@ final class RunStats {
       int second = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(0, sinceStart.toSeconds()));
       if (second >= ok.length) {
         int size = Math.max(second + 1, ok.length * 2);
-        ok = java.util.Arrays.copyOf(ok, size);
-        failed = java.util.Arrays.copyOf(failed, size);
+        ok = Arrays.copyOf(ok, size);
+        failed = Arrays.copyOf(failed, size);
       }
       (lineOk ? ok : failed)[second]++;
       seconds = Math.max(seconds, second + 1);

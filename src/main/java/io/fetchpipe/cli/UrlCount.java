@@ -2,6 +2,7 @@ package io.fetchpipe.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
@@ -25,7 +26,7 @@ final class UrlCount {
     int read;
     while ((read = in.read(buffer)) >= 0) {
       if (Thread.currentThread().isInterrupted()) {
-        throw new java.io.InterruptedIOException("counting stopped");
+        throw new InterruptedIOException("counting stopped");
       }
       for (int i = 0; i < read; i++) {
         byte b = buffer[i];

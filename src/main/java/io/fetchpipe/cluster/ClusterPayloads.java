@@ -3,6 +3,8 @@ package io.fetchpipe.cluster;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.io.NotSerializableException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,7 +81,7 @@ public final class ClusterPayloads {
 
   /** Strings of any length (DataOutput's own UTF form stops at 64 KiB). */
   public static void writeString(String value, DataOutput out) throws IOException {
-    byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
     out.writeInt(bytes.length);
     out.write(bytes);
   }
@@ -88,7 +90,7 @@ public final class ClusterPayloads {
   public static String readString(DataInput in) throws IOException {
     byte[] bytes = new byte[in.readInt()];
     in.readFully(bytes);
-    return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   /** Writes a payload with its class, which must be registered. */
@@ -102,7 +104,7 @@ public final class ClusterPayloads {
     @SuppressWarnings("unchecked")
     PayloadCodec<Object> codec = (PayloadCodec<Object>) CODECS.get(type);
     if (codec == null) {
-      throw new java.io.NotSerializableException(type + " is not registered with ClusterPayloads");
+      throw new NotSerializableException(type + " is not registered with ClusterPayloads");
     }
     writeString(type, out);
     codec.write(value, out);
@@ -116,7 +118,7 @@ public final class ClusterPayloads {
     String type = readString(in);
     PayloadCodec<?> codec = CODECS.get(type);
     if (codec == null) {
-      throw new java.io.NotSerializableException(type + " is not registered with ClusterPayloads");
+      throw new NotSerializableException(type + " is not registered with ClusterPayloads");
     }
     return codec.read(in);
   }

@@ -10,7 +10,9 @@ import io.fetchpipe.core.internal.HostPolicy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -73,7 +75,7 @@ public final class ClusterPool<Q, R> extends JobPool<Q, R> {
     try {
       awaitOtherNodes(nodes).toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
       return true;
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       return false;
     }
   }

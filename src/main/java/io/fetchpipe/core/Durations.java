@@ -1,6 +1,7 @@
 package io.fetchpipe.core;
 
 import io.fetchpipe.InternalApi;
+import java.math.BigDecimal;
 import java.time.Duration;
 
 /**
@@ -18,7 +19,7 @@ public final class Durations {
       return millis + "ms";
     }
     if (millis < 60_000) {
-      return java.math.BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString() + "s";
+      return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString() + "s";
     }
     long seconds = d.toSeconds();
     return (seconds / 60) + "m" + (seconds % 60 == 0 ? "" : (seconds % 60) + "s");

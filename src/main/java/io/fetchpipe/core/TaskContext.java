@@ -1,5 +1,6 @@
 package io.fetchpipe.core;
 
+import io.fetchpipe.core.internal.FirstAttempt;
 import java.util.Optional;
 
 /**
@@ -35,6 +36,6 @@ public interface TaskContext {
    * JobHandler} outside a pool (a pipeline's consumer, a test, a benchmark).
    */
   static TaskContext firstAttempt(int index) {
-    return new io.fetchpipe.core.internal.FirstAttempt(index);
+    return new FirstAttempt(index);
   }
 }

@@ -32,7 +32,8 @@ final class ProducerConsumerStep {
     out.println();
     out.println("── 4. Producer/consumer over Queue(maxsize=5) " + "─".repeat(26));
     out.println("  asyncio ~ fetchpipe:  queue = asyncio.Queue(maxsize=5)   |  PipelineSettings(5, 2 consumers, mailbox 64)");
-    out.println("                        gather(producer, consumer x2)      |  Pipeline.create(system, settings).run(items, logic)");
+    out.println("                        gather(producer, consumer x2)      |  "
+        + "Pipeline.create(system, settings).run(items, logic)");
     Source<String, ?> producer = Source.range(0, 9)
         .mapAsync(1, i -> Delay.after(system, millis(100), () -> "item-" + i));
     JobHandler<String, String> consumer = (item, context) ->

@@ -2,15 +2,16 @@ package io.fetchpipe.demo;
 
 import io.fetchpipe.core.Delay;
 import io.fetchpipe.core.Outcome;
+import io.fetchpipe.core.PoolSettings;
 import io.fetchpipe.core.Task;
 import io.fetchpipe.core.TaskPool;
-import io.fetchpipe.core.PoolSettings;
 import io.fetchpipe.http.FetchResponse;
 import io.fetchpipe.http.FetchSettings;
 import io.fetchpipe.http.Fetcher;
 import io.fetchpipe.http.ReadAs;
 import io.fetchpipe.http.server.TestServer;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -205,6 +206,6 @@ public final class SeedWalkthrough {
   }
 
   private static String trim(double value) {
-    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString().toLowerCase(Locale.ROOT);
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString().toLowerCase(Locale.ROOT);
   }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.LoggerFactory;
@@ -176,7 +177,7 @@ public final class FetchSettings {
     values.put("max-body", maxBody);
     values.put("raise-for-status", raiseForStatus);
     values.put("max-redirects", maxRedirects);
-    values.put("retry-statuses", List.copyOf(new java.util.TreeSet<>(retryStatuses)));
+    values.put("retry-statuses", List.copyOf(new TreeSet<>(retryStatuses)));
     values.put("user-agent", userAgent);
     values.put("circuit-breaker.max-failures", breakerMaxFailures);
     values.put("circuit-breaker.reset-timeout", nanos(breakerResetTimeout));

@@ -26,7 +26,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *   <caption>Meters (Prometheus names in brackets)</caption>
  *   <tr><th>meter</th><th>type</th><th>what</th></tr>
  *   <tr><td>{@code fetchpipe.pool.in.flight}</td><td>gauge</td><td>jobs running now</td></tr>
- *   <tr><td>{@code fetchpipe.pool.queued}</td><td>gauge</td><td>jobs waiting in the router (queued or for a retry)</td></tr>
+ *   <tr><td>{@code fetchpipe.pool.queued}</td><td>gauge</td><td>jobs waiting in the router (queued or for a
+ *       retry)</td></tr>
  *   <tr><td>{@code fetchpipe.pool.started}</td><td>counter</td><td>attempts started, retries included</td></tr>
  *   <tr><td>{@code fetchpipe.pool.outcomes}</td><td>counter</td><td>final outcomes, tags {@code kind} ({@code ok} or
  *       the error kind) and {@code status} ({@code 2xx}..{@code 5xx}, or {@code none})</td></tr>

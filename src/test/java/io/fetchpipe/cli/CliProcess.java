@@ -2,6 +2,7 @@ package io.fetchpipe.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -173,7 +174,7 @@ final class CliProcess implements AutoCloseable {
   }
 
   /** A reader of a stream, for callers that read stdout as it comes. */
-  static BufferedReader reader(java.io.InputStream in) {
+  static BufferedReader reader(InputStream in) {
     return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
   }
 

@@ -119,7 +119,8 @@ class FetchRequestsAndBodiesTest extends WithEmbeddedServer {
     String input = String.join("\n",
         "{\"url\": \"" + url("/anything/a") + "\", \"id\": \"first\"}",
         "{\"url\": \"" + url("/anything/b") + "\", \"method\": \"PATCH\", \"headers\": {\"X-Own\": \"yes\", "
-            + "\"X-Default\": \"mine\", \"Content-Type\": \"text/plain\"}, \"body\": \"caf\u00e9\", \"id\": {\"n\": 2}}",
+            + "\"X-Default\": \"mine\", \"Content-Type\": \"text/plain\"}, "
+            + "\"body\": \"caf\u00e9\", \"id\": {\"n\": 2}}",
         "not json at all",
         "[\"an\", \"array\"]",
         "{\"method\": \"GET\"}",

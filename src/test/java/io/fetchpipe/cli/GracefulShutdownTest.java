@@ -1,13 +1,15 @@
 package io.fetchpipe.cli;
 
-import io.fetchpipe.testing.WithEmbeddedServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fetchpipe.testing.WithEmbeddedServer;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,8 +91,8 @@ class GracefulShutdownTest extends WithEmbeddedServer {
       while (lines.size() < until && (line = out.readLine()) != null) {
         lines.add(line);
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -111,7 +115,7 @@ class GracefulShutdownTest extends WithEmbeddedServer {
         assertTrue(crashing.isAlive(), "the run must still be going");
         try {
           crashing.onExit().get(50, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException stillRunning) {
+        } catch (TimeoutException stillRunning) {
           // expected: look at the file again
         }
       }
@@ -141,11 +145,11 @@ class GracefulShutdownTest extends WithEmbeddedServer {
     assertEquals(40, indexes.stream().distinct().count());
   }
 
-  private static long lineCount(Path file) throws java.io.IOException {
+  private static long lineCount(Path file) throws IOException {
     if (!Files.exists(file)) {
       return 0;
     }
-    try (java.util.stream.Stream<String> lines = Files.lines(file)) {
+    try (Stream<String> lines = Files.lines(file)) {
       return lines.count();
     }
   }

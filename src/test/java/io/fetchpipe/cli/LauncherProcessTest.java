@@ -22,6 +22,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -194,7 +195,7 @@ class LauncherProcessTest extends WithEmbeddedServer {
   }
 
   private List<String> dryRun(Map<String, String> env, String... args) throws Exception {
-    Map<String, String> withDryRun = new java.util.HashMap<>(env);
+    Map<String, String> withDryRun = new HashMap<>(env);
     withDryRun.put("FETCHPIPE_DRY_RUN", "1");
     Run run = launcher(checkout, withDryRun, "", args);
     assertEquals(0, run.status(), run.stderr());

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,7 +32,7 @@ class ManPageTest {
   @TempDir Path dir;
 
   private static CommandSpec fetchSpec() {
-    PrintStream nowhere = new PrintStream(java.io.OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
     return Main.commandLine(Console.of(new ByteArrayInputStream(new byte[0]), nowhere, nowhere))
         .getSubcommands().get("fetch").getCommandSpec();
   }
@@ -75,7 +79,7 @@ class ManPageTest {
     Path page = dir.resolve("fetchpipe.1");
     ManPage.write(page);
     ProcessBuilder man = new ProcessBuilder("man", "-l", page.toString());
-    man.environment().putAll(java.util.Map.of("MANWIDTH", "100", "MANPAGER", "cat", "PAGER", "cat", "LC_ALL", "C.UTF-8"));
+    man.environment().putAll(Map.of("MANWIDTH", "100", "MANPAGER", "cat", "PAGER", "cat", "LC_ALL", "C.UTF-8"));
     String text = run(man, "man").replaceAll("[ \\t]+", " ");
     for (String expected : List.of("FETCHPIPE(1)", "NAME", "fetchpipe - ", "FETCH OPTIONS",
         "-c, --concurrency N", "--progress, --no-progress", "(default: 10s)", "141")) {
@@ -96,7 +100,7 @@ class ManPageTest {
     Process process;
     try {
       process = builder.start();
-    } catch (java.io.IOException notInstalled) {
+    } catch (IOException notInstalled) {
       assumeTrue(false, tool + " is not installed");
       throw notInstalled;
     }
@@ -113,8 +117,8 @@ class ManPageTest {
   private static byte[] readAll(Process process) {
     try {
       return process.getInputStream().readAllBytes();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -18,12 +18,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.StreamSupport;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.DeadLetter;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -58,7 +60,8 @@ class ClusterPoolTest {
             "pekko.actor.provider = cluster",
             "pekko.remote.artery.canonical.hostname = 127.0.0.1",
             "pekko.remote.artery.canonical.port = 0",
-            "pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
+            "pekko.cluster.downing-provider-class = "
+                + "\"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
             "pekko.cluster.split-brain-resolver.stable-after = 3s",
             "pekko.cluster.jmx.enabled = off",
             "pekko.coordinated-shutdown.run-by-actor-system-terminate = " + (abrupt ? "off" : "on"),
@@ -140,7 +143,7 @@ class ClusterPoolTest {
   }
 
   private static long countUp(ActorSystem<?> system) {
-    return java.util.stream.StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
+    return StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
         .filter(member -> member.status() == MemberStatus.up())
         .count();
   }
@@ -155,7 +158,7 @@ class ClusterPoolTest {
               messages.add(dead.message());
             }
             return Behaviors.same();
-          }), "dead-letter-watch", org.apache.pekko.actor.typed.Props.empty())));
+          }), "dead-letter-watch", Props.empty())));
     }
     return messages;
   }

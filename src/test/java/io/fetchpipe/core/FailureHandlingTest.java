@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +22,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -117,7 +120,7 @@ class FailureHandlingTest {
     return Task.of(() -> CompletableFuture.completedFuture(value));
   }
 
-  private static <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+  private static <T> T await(CompletionStage<T> stage) throws Exception {
     return stage.toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
@@ -168,7 +171,7 @@ class FailureHandlingTest {
     try (TaskPool pool = pool(2)) {
       CompletableFuture<List<String>> result = pool.gatherOrFail(recorder.tasks(6)).toCompletableFuture();
       // Two workers: items 0 and 1 start together, in either order.
-      assertEquals(java.util.Set.of(0, 1), java.util.Set.of(recorder.expectStart(WAIT), recorder.expectStart(WAIT)));
+      assertEquals(Set.of(0, 1), Set.of(recorder.expectStart(WAIT), recorder.expectStart(WAIT)));
 
       recorder.fail(1, new IllegalStateException("item 1 broke"));
 
@@ -302,7 +305,7 @@ class FailureHandlingTest {
     try (TaskPool pool = pool(1)) {
       assertEquals(List.of(), await(pool.gather(List.<Task<String>>of())));
       assertFalse(pool.asCompleted(List.<Task<String>>of())
-          .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), testKit.system())
+          .runWith(Sink.seq(), testKit.system())
           .toCompletableFuture().get(5, TimeUnit.SECONDS).iterator().hasNext());
     }
   }

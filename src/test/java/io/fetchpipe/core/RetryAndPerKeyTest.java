@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -172,8 +173,8 @@ class RetryAndPerKeyTest {
       CompletableFuture<List<Outcome<String>>> result = pool
           .gather(List.of("a/0", "a/1", "a/2", "b/3", "c/4", "b/5"), GatherOptions.defaults())
           .toCompletableFuture();
-      assertEquals(java.util.Set.of(0, 3, 4),
-          java.util.Set.of(recorder.expectStart(WAIT), recorder.expectStart(WAIT), recorder.expectStart(WAIT)),
+      assertEquals(Set.of(0, 3, 4),
+          Set.of(recorder.expectStart(WAIT), recorder.expectStart(WAIT), recorder.expectStart(WAIT)),
           "one per host: a/0, and b and c go ahead of a's queue");
       events.expectNoMessage(QUIET);
       recorder.complete(3);

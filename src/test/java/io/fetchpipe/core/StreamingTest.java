@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -120,7 +121,7 @@ class StreamingTest {
 
       List<Completed<Integer, Integer>> unordered =
           await(Source.from(input).via(pool.flow(Order.COMPLETION, 16)).runWith(Sink.seq(), testKit.system()));
-      assertEquals(Set.copyOf(input), unordered.stream().map(Completed::request).collect(java.util.stream.Collectors.toSet()));
+      assertEquals(Set.copyOf(input), unordered.stream().map(Completed::request).collect(Collectors.toSet()));
       assertEquals(10, unordered.size());
       assertEquals(9, unordered.get(0).request(), "the quickest element comes first");
     }

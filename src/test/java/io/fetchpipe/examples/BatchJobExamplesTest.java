@@ -33,6 +33,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.FileIO;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -122,6 +124,7 @@ class BatchJobExamplesTest {
   }
 
   @Test
+  @SuppressWarnings("UnnecessarilyFullyQualified") // docs/batch-jobs.md shows the full name
   void resultsWithHeadersGoToAnyStream() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (Fetcher fetcher = Fetcher.create(testKit.system())) {
@@ -131,7 +134,7 @@ class BatchJobExamplesTest {
           .withBatchSize(64)                                               // at most 64 lines per write
           .withBatchDelay(java.time.Duration.ofMillis(250));               // a line waits at most 250 ms
       // docs/batch-jobs.md: options ends
-      org.apache.pekko.stream.javadsl.Source.single(org.apache.pekko.util.ByteString.fromString(server.url("/get")))
+      Source.single(ByteString.fromString(server.url("/get")))
           .via(UrlLines.parse())
           .via(FetchLines.flow(fetcher, Order.INPUT, 16))
           .runWith(ResultSink.to(out, withHeaders), testKit.system())

@@ -9,8 +9,10 @@ import io.fetchpipe.http.FetchResponse;
 import io.fetchpipe.http.FetchSettings;
 import io.fetchpipe.http.Fetcher;
 import io.fetchpipe.http.ReadAs;
+import io.fetchpipe.http.server.TestServer;
 import io.fetchpipe.testing.WithEmbeddedServer;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -46,12 +48,12 @@ class SeedFetchExamplesTest extends WithEmbeddedServer {
 
   @Test
   void fetchAllGivesUrlStatusAndTheLengthOfTheText() throws Exception {
-    List<String> urls = List.of(url("/base64/" + java.util.Base64.getUrlEncoder().encodeToString("some data".getBytes())),
+    List<String> urls = List.of(url("/base64/" + Base64.getUrlEncoder().encodeToString("some data".getBytes())),
         url("/encoding/utf8"), url("/status/404"));
     try (Fetcher session = Fetcher.create(testKit.system())) {
       List<Page> pages = fetchAll(session, urls).toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertEquals(new Page(urls.get(0), 200, "some data".length()), pages.get(0));
-      assertEquals(new Page(urls.get(1), 200, io.fetchpipe.http.server.TestServer.UTF8_SAMPLE.length()), pages.get(1));
+      assertEquals(new Page(urls.get(1), 200, TestServer.UTF8_SAMPLE.length()), pages.get(1));
       assertEquals(new Page(urls.get(2), 404, 0), pages.get(2), "httpbin's statuses come with an empty body");
     }
   }
@@ -63,7 +65,7 @@ class SeedFetchExamplesTest extends WithEmbeddedServer {
       urls.add(url("/delay/0." + (8 - i))); // slower first: the texts still come in input order
     }
     for (int i = 0; i < 4; i++) {
-      urls.add(url("/base64/" + java.util.Base64.getUrlEncoder().encodeToString(("page " + i).getBytes())));
+      urls.add(url("/base64/" + Base64.getUrlEncoder().encodeToString(("page " + i).getBytes())));
     }
     List<String> texts = fetchWithLimit(testKit.system(), urls).toCompletableFuture().get(30, TimeUnit.SECONDS);
     for (int i = 0; i < 8; i++) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -86,7 +87,7 @@ class FetcherInVirtualTimeTest {
   }
 
   /** Waits a moment for {@code condition}; quietly returns if it does not come true. */
-  private static void awaitQuietly(TestProbe<Object> probe, java.util.function.BooleanSupplier condition) {
+  private static void awaitQuietly(TestProbe<Object> probe, BooleanSupplier condition) {
     try {
       probe.awaitAssert(Duration.ofMillis(100), () -> {
         assertTrue(condition.getAsBoolean());

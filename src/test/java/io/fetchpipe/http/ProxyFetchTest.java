@@ -3,6 +3,7 @@ package io.fetchpipe.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.PoolSettings;
 import io.fetchpipe.http.server.ServerTls;
@@ -11,6 +12,7 @@ import io.fetchpipe.http.server.TlsIdentity;
 import io.fetchpipe.testing.TestProxy;
 import io.fetchpipe.testing.WithEmbeddedServer;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +54,7 @@ class ProxyFetchTest extends WithEmbeddedServer {
     }
   }
 
-  private static FetchFailure failure(Outcome<FetchResponse> outcome, io.fetchpipe.core.ErrorKind kind) {
+  private static FetchFailure failure(Outcome<FetchResponse> outcome, ErrorKind kind) {
     assertTrue(outcome instanceof Outcome.Failure, "expected a failure, got " + outcome);
     FetchFailure failure = (FetchFailure) ((Outcome.Failure<FetchResponse>) outcome).cause();
     assertEquals(kind, failure.kind(), failure.getMessage());
@@ -83,7 +85,7 @@ class ProxyFetchTest extends WithEmbeddedServer {
       assertAllOk(fetchAll(through(proxy.url()), url("/get"), url("/anything/a?b=c")));
       assertEquals(List.of(new TestProxy.Seen("GET", url("/anything/a?b=c"), null),
               new TestProxy.Seen("GET", url("/get"), null)),
-          proxy.seen().stream().sorted(java.util.Comparator.comparing(TestProxy.Seen::target)).toList());
+          proxy.seen().stream().sorted(Comparator.comparing(TestProxy.Seen::target)).toList());
       assertEquals(2, server.stats().requests());
     }
   }

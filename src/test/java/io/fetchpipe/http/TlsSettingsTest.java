@@ -9,17 +9,20 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.fetchpipe.http.internal.X509Maker;
 import io.fetchpipe.http.server.TlsIdentity;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -83,14 +86,14 @@ class TlsSettingsTest {
   }
 
   private int openssl(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+    List<String> command = new ArrayList<>(List.of("openssl"));
     command.addAll(List.of(args));
     try {
       Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
           .redirectOutput(dir.resolve("openssl.log").toFile()).start();
       assertTrue(process.waitFor(60, TimeUnit.SECONDS), "openssl " + String.join(" ", args));
       return process.exitValue();
-    } catch (java.io.IOException notInstalled) {
+    } catch (IOException notInstalled) {
       return -1;
     }
   }
@@ -110,7 +113,7 @@ class TlsSettingsTest {
         .withTrustedCertificatesPem("-----BEGIN CERTIFICATE-----\nAQID\n-----END CERTIFICATE-----\n"));
   }
 
-  private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable executable) {
+  private static void assertMessage(String expected, Executable executable) {
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class, executable);
     assertTrue(error.getMessage().contains(expected), error.getMessage());
   }

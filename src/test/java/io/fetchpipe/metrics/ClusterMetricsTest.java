@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
@@ -72,7 +73,7 @@ class ClusterMetricsTest {
       Cluster.get(system).manager().tell(Join.create(Cluster.get(coordinator).selfMember().address()));
     }
     nodes.get(0).createTestProbe().awaitAssert(WAIT, () -> {
-      assertEquals(2, java.util.stream.StreamSupport.stream(Cluster.get(worker).state().getMembers().spliterator(),
+      assertEquals(2, StreamSupport.stream(Cluster.get(worker).state().getMembers().spliterator(),
           false).filter(member -> member.status() == MemberStatus.up()).count());
       return null;
     });

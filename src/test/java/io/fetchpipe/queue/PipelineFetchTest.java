@@ -11,6 +11,7 @@ import io.fetchpipe.http.FetchResponse;
 import io.fetchpipe.http.FetchSettings;
 import io.fetchpipe.http.Fetcher;
 import io.fetchpipe.testkit.EmbeddedServerExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -44,7 +45,7 @@ class PipelineFetchTest {
     requests.add(FetchRequest.get(server.url("/flaky/pipeline/2")));
     requests.add(FetchRequest.get("htp://not-a-url"));
     PoolSettings twoAtOnce = PoolSettings.create(testKit.system()).withMaxConcurrency(2);
-    twoAtOnce = twoAtOnce.withRetry(twoAtOnce.retry().withMaxRetries(2).withBackoff(java.time.Duration.ofMillis(10)));
+    twoAtOnce = twoAtOnce.withRetry(twoAtOnce.retry().withMaxRetries(2).withBackoff(Duration.ofMillis(10)));
     List<Outcome<FetchResponse>> outcomes = Collections.synchronizedList(new ArrayList<>());
     try (Fetcher fetcher = Fetcher.create(testKit.system(), twoAtOnce, FetchSettings.create(testKit.system()))) {
       // Four consumers, but the fetcher lets two requests run at once.

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.DeadLetter;
@@ -58,7 +59,7 @@ class PipelineTest {
     int count = 100_000;
     LossWatch losses = watchLosses();
     // "Slow": each item completes later, on another thread, so the producer is always ahead.
-    java.util.concurrent.Executor elsewhere = Blocking.executor(testKit.system());
+    Executor elsewhere = Blocking.executor(testKit.system());
     JobHandler<Integer, Integer> slow = (item, context) -> CompletableFuture.supplyAsync(() -> item, elsewhere);
     BitSet seen = new BitSet(count);
     AtomicInteger duplicates = new AtomicInteger();

@@ -20,6 +20,7 @@ import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.japi.function.Function;
 
 /**
  * A server on 127.0.0.1 (a free port) that is particular about how it is fetched, for tests and
@@ -69,7 +70,7 @@ public final class PoliteServer implements AutoCloseable {
   /** Starts a server answering as {@code policy} says. */
   public static PoliteServer start(ActorSystem<?> system, Policy policy) throws Exception {
     ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
-    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> {
+    Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> {
       long nanos = System.nanoTime();
       String host = request.getHeader("Host").map(HttpHeader::value).orElse("");
       String path = request.getUri().path();

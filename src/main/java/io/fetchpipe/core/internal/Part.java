@@ -3,6 +3,7 @@ package io.fetchpipe.core.internal;
 import io.fetchpipe.InternalApi;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.RetryableFailure;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
@@ -145,12 +146,12 @@ public final class Part {
   }
 
   synchronized void listen(PartObserver.Listener listener) {
-    PartObserver.Listener[] more = java.util.Arrays.copyOf(listeners, listeners.length + 1);
+    PartObserver.Listener[] more = Arrays.copyOf(listeners, listeners.length + 1);
     more[listeners.length] = listener;
     listeners = more;
   }
 
   synchronized void unlisten(PartObserver.Listener listener) {
-    listeners = java.util.Arrays.stream(listeners).filter(l -> l != listener).toArray(PartObserver.Listener[]::new);
+    listeners = Arrays.stream(listeners).filter(l -> l != listener).toArray(PartObserver.Listener[]::new);
   }
 }

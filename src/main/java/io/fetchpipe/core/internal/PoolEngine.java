@@ -42,7 +42,7 @@ public final class PoolEngine {
   private volatile boolean closed;
 
   private PoolEngine(ActorSystem<?> system, PoolSettings settings, WorkerSupply supply,
-      java.util.function.Function<Object, Object> keyOf, String name) {
+      Function<Object, Object> keyOf, String name) {
     this.system = system;
     this.settings = settings;
     this.part = Parts.get(system).register(Part.Kind.POOL, name);
@@ -63,7 +63,7 @@ public final class PoolEngine {
   public static PoolEngine start(ActorSystem<?> system, PoolSettings settings, JobHandler<?, ?> handler, String name) {
     JobHandler<Object, Object> erased = erase(handler);
     // A handler with a policy of its own (the fetcher's) brings what its outcomes tell the router.
-    java.util.function.Function<Object, Object> keyOf =
+    Function<Object, Object> keyOf =
         erased instanceof HostPolicy.Source source ? source.hostPolicy() : erased::limitKey;
     return new PoolEngine(system, settings, WorkerSupply.spawned(self -> Worker.create(erased, self)), keyOf, name);
   }
@@ -73,7 +73,7 @@ public final class PoolEngine {
    * with {@code keyOf} as the key that per-key limits count.
    */
   public static PoolEngine start(ActorSystem<?> system, PoolSettings settings, WorkerSupply supply,
-      java.util.function.Function<Object, Object> keyOf, String name) {
+      Function<Object, Object> keyOf, String name) {
     return new PoolEngine(system, settings, supply, keyOf, name);
   }
 

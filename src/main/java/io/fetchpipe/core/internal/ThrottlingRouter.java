@@ -107,26 +107,26 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   }
 
   /** Workers offered to the router (workers of a cluster's nodes): watched, then given jobs. */
-  public record WorkersJoined(java.util.List<ActorRef<Worker.Command>> workers) implements Command {}
+  public record WorkersJoined(List<ActorRef<Worker.Command>> workers) implements Command {}
 
   /**
    * These workers should get no new job for now (their node is unreachable or leaving); the
    * jobs they run stay theirs until they finish or the workers stop.
    */
-  public record WorkersUnavailable(java.util.List<ActorRef<Worker.Command>> workers) implements Command {}
+  public record WorkersUnavailable(List<ActorRef<Worker.Command>> workers) implements Command {}
 
   /**
    * These workers are lost for now (their node is unreachable): they get no new job, and the jobs
    * they run run again on other workers at once, as new attempts, without waiting for the
    * cluster to remove the node. What they report later for those runs is dropped.
    */
-  public record WorkersLost(java.util.List<ActorRef<Worker.Command>> workers) implements Command {}
+  public record WorkersLost(List<ActorRef<Worker.Command>> workers) implements Command {}
 
   /**
    * These workers may get jobs again (their node is reachable again). A worker whose job was run
    * elsewhere meanwhile is told to cancel it first, so it is free for its next one.
    */
-  public record WorkersAvailable(java.util.List<ActorRef<Worker.Command>> workers) implements Command {}
+  public record WorkersAvailable(List<ActorRef<Worker.Command>> workers) implements Command {}
 
   private record WorkerTerminated(ActorRef<Worker.Command> worker) implements Command {}
 

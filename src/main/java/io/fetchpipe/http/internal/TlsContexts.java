@@ -2,6 +2,7 @@ package io.fetchpipe.http.internal;
 
 import io.fetchpipe.InternalApi;
 import io.fetchpipe.http.TlsSettings;
+import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -70,7 +71,7 @@ public final class TlsContexts {
     KeyStore store = KeyStore.getInstance("PKCS12");
     try {
       store.load(null, null);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("cannot start an empty key store", e);
     }
     for (int i = 0; i < anchors.size(); i++) {

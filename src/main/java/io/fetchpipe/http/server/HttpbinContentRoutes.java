@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.coding.Coder;
@@ -100,7 +102,7 @@ final class HttpbinContentRoutes {
             Directives.post(() -> parameterList(this::responseHeaders)))));
   }
 
-  private static Route read(java.util.function.Supplier<Route> inner) {
+  private static Route read(Supplier<Route> inner) {
     return TestRoutes.read(inner);
   }
 
@@ -369,7 +371,7 @@ final class HttpbinContentRoutes {
   /** {@code size} bytes of a fixed pseudo-random sequence. */
   private static ByteString noise(int size) {
     byte[] bytes = new byte[size];
-    new java.util.SplittableRandom(25).nextBytes(bytes);
+    new SplittableRandom(25).nextBytes(bytes);
     return ByteString.fromArrayUnsafe(bytes);
   }
 

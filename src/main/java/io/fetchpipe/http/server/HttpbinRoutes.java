@@ -30,14 +30,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.DateTime;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.Multipart;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
 import org.apache.pekko.http.javadsl.model.headers.BasicHttpCredentials;
@@ -101,7 +105,7 @@ final class HttpbinRoutes {
         getRoutes());
   }
 
-  private static Route getOrHead(java.util.function.Supplier<Route> inner) {
+  private static Route getOrHead(Supplier<Route> inner) {
     return TestRoutes.read(inner);
   }
 
@@ -149,7 +153,7 @@ final class HttpbinRoutes {
   }
 
   /** Reads the request's body and form, then answers with what {@code answer} makes of them. */
-  private Route described(java.util.function.Function<RequestEcho, CompletionStage<HttpResponse>> answer) {
+  private Route described(Function<RequestEcho, CompletionStage<HttpResponse>> answer) {
     return extractClientIP(client -> extractRequest(request -> completeWithFuture(
         read(request, client.getAddress().orElse(null)).thenCompose(echo -> echo == null
             ? CompletableFuture.completedFuture(tooLarge())
@@ -177,7 +181,7 @@ final class HttpbinRoutes {
   }
 
   /** A multipart form body's parts, or null for any other body (or one that is no valid multipart). */
-  private CompletionStage<Multipart.FormData.Strict> form(org.apache.pekko.http.javadsl.model.HttpEntity.Strict body) {
+  private CompletionStage<Multipart.FormData.Strict> form(HttpEntity.Strict body) {
     if (!RequestEcho.isMultipartForm(body.getContentType())) {
       return CompletableFuture.completedFuture(null);
     }
@@ -289,7 +293,7 @@ final class HttpbinRoutes {
   // --- authentication ---
 
   /** 200 with the user for the right Basic credentials, else {@code refusal} (401 with a challenge, or 404). */
-  private Route basicAuth(String user, String password, org.apache.pekko.http.javadsl.model.StatusCode refusal) {
+  private Route basicAuth(String user, String password, StatusCode refusal) {
     return extractRequest(request -> {
       boolean granted = request.getHeader(Authorization.class)
           .filter(header -> header.credentials() instanceof BasicHttpCredentials)

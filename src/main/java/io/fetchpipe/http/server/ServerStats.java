@@ -1,6 +1,9 @@
 package io.fetchpipe.http.server;
 
+import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +25,7 @@ public final class ServerStats {
   public record Arrival(String host, long nanos) {}
 
   private final AtomicLong requests = new AtomicLong();
-  private final java.util.Queue<Arrival> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final Queue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
   private volatile boolean recording;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -65,8 +68,8 @@ public final class ServerStats {
   }
 
   /** The arrivals noted so far, in order. */
-  public java.util.List<Arrival> arrivals() {
-    return java.util.List.copyOf(arrivals);
+  public List<Arrival> arrivals() {
+    return List.copyOf(arrivals);
   }
 
   /** Starts counting afresh (the in-flight count itself is live and stays); stops noting arrivals. */

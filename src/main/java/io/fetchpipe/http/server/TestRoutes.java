@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -84,7 +85,7 @@ final class TestRoutes {
    * the body). Used once a path has matched, so that a route of the same path for other methods
    * still gets its 405 rather than a 404.
    */
-  static Route read(java.util.function.Supplier<Route> inner) {
+  static Route read(Supplier<Route> inner) {
     return anyOf(Directives::get, Directives::head, inner);
   }
 

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 
 /**
@@ -138,7 +139,7 @@ public final class TlsIdentity {
   }
 
   /** Key managers that present this identity (for an {@code SSLContext} of one's own). */
-  public javax.net.ssl.KeyManager[] keyManagers() {
+  public KeyManager[] keyManagers() {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);

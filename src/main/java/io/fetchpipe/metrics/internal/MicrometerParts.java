@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Makes the meters of each {@link Part} in one registry: gauges that read the part, counters and
@@ -63,7 +64,7 @@ public final class MicrometerParts implements PartObserver {
       return meter;
     }
 
-    void gauge(String meter, String description, java.util.function.ToDoubleFunction<Part> value) {
+    void gauge(String meter, String description, ToDoubleFunction<Part> value) {
       keep(Gauge.builder(name(part, meter), part, value).tags(tags).description(description).strongReference(true)
           .register(registry));
     }

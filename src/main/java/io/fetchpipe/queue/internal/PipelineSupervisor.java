@@ -9,21 +9,22 @@ import io.fetchpipe.core.internal.Part;
 import io.fetchpipe.core.internal.Parts;
 import io.fetchpipe.queue.PipelineSettings;
 import io.fetchpipe.queue.PipelineSummary;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
@@ -108,8 +109,8 @@ public final class PipelineSupervisor extends AbstractBehavior<PipelineSuperviso
     // over costs no thread wake-up.
     Attributes placement = DispatcherChoice.attributes(settings.dispatcher());
     ((Source) input).zipWithIndex()
-        .map(pair -> new Item<>(Math.toIntExact((Long) ((org.apache.pekko.japi.Pair) pair).second()),
-            ((org.apache.pekko.japi.Pair) pair).first()))
+        .map(pair -> new Item<>(Math.toIntExact((Long) ((Pair) pair).second()),
+            ((Pair) pair).first()))
         .to(ActorSink.<Item<?>, QueueProducer.Command, QueueProducer.Ack>actorRefWithBackpressure(
             producer,
             QueueProducer.Offer::new,

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Whether an actor system is quiet: no task waiting or running on any of its watched dispatchers
@@ -96,7 +97,7 @@ public final class Quiet {
   }
 
   /** Waits until {@code condition} holds or the deadline passes; whether it holds. */
-  private boolean waitForChange(long deadline, java.util.function.BooleanSupplier condition) {
+  private boolean waitForChange(long deadline, BooleanSupplier condition) {
     synchronized (changes) {
       while (!condition.getAsBoolean()) {
         long left = deadline - System.nanoTime();

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.PriorityQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.testkit.ExplicitlyTriggeredScheduler;
@@ -209,7 +210,7 @@ public final class VirtualScheduler extends ExplicitlyTriggeredScheduler impleme
 
   /** How a move of the clock behaves. */
   public record Moves(Duration patience, Duration grace, Duration step,
-      java.util.function.Consumer<BooleanSupplier> awaitReady) {
+      Consumer<BooleanSupplier> awaitReady) {
     /** Ten seconds of patience, 200 ms of grace for outside work, jumps of any length. */
     public static final Moves DEFAULT = new Moves(DEFAULT_PATIENCE, DEFAULT_GRACE, null, ready -> {
       throw new AssertionError("not ready to move virtual time");

@@ -75,7 +75,7 @@ class ThrottlingRouterTest {
     PoolSettings settings = PoolSettings.create(testKit.system())
         .withMaxConcurrency(1).withQueueCapacity(3).withSubmitBatch(2);
     ActorRef<ThrottlingRouter.Command> router =
-        testKit.spawn(ThrottlingRouter.create(self -> forwardingWorker(workers.ref()), request -> null, settings, new java.util.concurrent.CompletableFuture<>()));
+        testKit.spawn(ThrottlingRouter.create(self -> forwardingWorker(workers.ref()), request -> null, settings, new CompletableFuture<>()));
     Batch batch = new Batch(1, null, gather.ref(), false);
 
     router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, 0, 2), gather.ref()));
@@ -107,7 +107,7 @@ class ThrottlingRouterTest {
     TestProbe<ThrottlingRouter.Reply> gather = testKit.createTestProbe();
     PoolSettings settings = PoolSettings.create(testKit.system()).withMaxConcurrency(1);
     ActorRef<ThrottlingRouter.Command> router =
-        testKit.spawn(ThrottlingRouter.create(self -> forwardingWorker(workers.ref()), request -> null, settings, new java.util.concurrent.CompletableFuture<>()));
+        testKit.spawn(ThrottlingRouter.create(self -> forwardingWorker(workers.ref()), request -> null, settings, new CompletableFuture<>()));
     Batch batch = new Batch(3, null, gather.ref(), false);
     router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, 0, 1), gather.ref()));
     gather.expectMessageClass(ThrottlingRouter.Accepted.class, WAIT);
@@ -134,7 +134,7 @@ class ThrottlingRouterTest {
   }
 
   private static Outcome<Object> done(int index) {
-    java.time.Instant now = java.time.Instant.now();
+    Instant now = Instant.now();
     return Outcome.success(index, "done", now, now);
   }
 
@@ -147,7 +147,7 @@ class ThrottlingRouterTest {
     ActorRef<ThrottlingRouter.Command> router = testKit.spawn(ThrottlingRouter.create(self -> {
       spawned.incrementAndGet();
       return Behaviors.<Worker.Command>receiveMessage(message -> Behaviors.stopped());
-    }, request -> null, settings, new java.util.concurrent.CompletableFuture<>()));
+    }, request -> null, settings, new CompletableFuture<>()));
     Batch batch = new Batch(7, null, gather.ref(), false);
 
     router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, 0, 3), gather.ref()));

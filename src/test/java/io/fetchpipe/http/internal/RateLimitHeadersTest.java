@@ -7,6 +7,7 @@ import io.fetchpipe.core.internal.HostFeedback;
 import io.fetchpipe.http.Header;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class RateLimitHeadersTest {
   private static final Instant NOW = Instant.parse("2026-12-05T10:00:00Z");
 
   private static HostFeedback.Pacing read(String... namesAndValues) {
-    List<Header> headers = new java.util.ArrayList<>();
+    List<Header> headers = new ArrayList<>();
     for (int i = 0; i < namesAndValues.length; i += 2) {
       headers.add(new Header(namesAndValues[i], namesAndValues[i + 1]));
     }

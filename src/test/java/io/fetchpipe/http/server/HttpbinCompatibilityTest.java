@@ -2,10 +2,12 @@ package io.fetchpipe.http.server;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +52,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpbinCompatibilityTest {
   private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final double REQUIRED_SHARE = 0.9;
 
   @JUnit5TestKit
@@ -205,10 +207,10 @@ class HttpbinCompatibilityTest {
   private static byte[] decoded(Answer answer) throws IOException {
     String encoding = answer.header("content-encoding");
     if ("gzip".equals(encoding)) {
-      return new GZIPInputStream(new java.io.ByteArrayInputStream(answer.body())).readAllBytes();
+      return new GZIPInputStream(new ByteArrayInputStream(answer.body())).readAllBytes();
     }
     if ("deflate".equals(encoding)) {
-      return new InflaterInputStream(new java.io.ByteArrayInputStream(answer.body())).readAllBytes();
+      return new InflaterInputStream(new ByteArrayInputStream(answer.body())).readAllBytes();
     }
     return answer.body();
   }
