@@ -26,6 +26,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -450,8 +451,8 @@ class ConnectionCacheTest {
     }
 
     @Override
-    public java.util.Optional<ErrorKind> cancellation() {
-      return java.util.Optional.of(ErrorKind.TIMEOUT);
+    public Optional<ErrorKind> cancellation() {
+      return Optional.of(ErrorKind.TIMEOUT);
     }
 
     @Override
