@@ -14,6 +14,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -59,6 +60,23 @@ class PoolSettingsTest {
     SettingsContract.assertRoundTrip(PoolSettings.keys(), PoolSettings.defaults(), changed, PoolSettings::toConfig,
         PoolSettings::create, Set.of());
     assertEquals(RateLimit.of(3, Duration.ofSeconds(2)).withBurst(4), changed.rate());
+  }
+
+  @Test
+  void settingsChangedInCodeTravelAsConfig() {
+    ActorSystem<?> system = testKit.system();
+    // docs/settings.md: settings in code begins
+    PoolSettings pool = PoolSettings.create(system)                  // fetchpipe.pool as configured
+        .withRate(RateLimit.parse("20/s"))                           // rate = "20/s"
+        .withRateBurst(5)                                            // rate-burst = 5
+        .withRetry(PoolSettings.create(system).retry().withMaxRetries(3).withMaxBackoff(Duration.ofSeconds(5)));
+    Config written = pool.toConfig();                                // fetchpipe.pool { rate = "20/s", ... }
+    PoolSettings read = PoolSettings.create(written);                // equal to pool
+    // docs/settings.md: settings in code ends
+    assertEquals(pool, read);
+    assertEquals("20/s", written.getString("fetchpipe.pool.rate"));
+    assertEquals(5, written.getInt("fetchpipe.pool.rate-burst"));
+    assertEquals(Duration.ofSeconds(5), written.getDuration("fetchpipe.pool.retry.max-backoff"));
   }
 
   @Test
