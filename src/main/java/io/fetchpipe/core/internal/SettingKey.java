@@ -1,6 +1,7 @@
 package io.fetchpipe.core.internal;
 
 import com.typesafe.config.Config;
+import io.fetchpipe.InternalApi;
 import io.fetchpipe.core.ConfigDurations;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.function.Function;
  * @param getter the settings class's accessor of the value
  * @param nested the table of a section of its own (e.g. {@code retry}), or null for a plain value
  */
+@InternalApi
 public record SettingKey<S, V>(String path, Reader<V> reader, Function<? super V, Object> writer,
     Function<S, V> getter, SettingsTable<V> nested) {
 

@@ -2,6 +2,7 @@ package io.fetchpipe.core.internal;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.fetchpipe.InternalApi;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import java.util.function.UnaryOperator;
  *
  * @param <S> the settings class
  */
+@InternalApi
 public final class SettingsTable<S> {
   private final String section;
   private final Function<Values<S>, S> factory;
