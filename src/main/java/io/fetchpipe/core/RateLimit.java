@@ -1,7 +1,9 @@
 package io.fetchpipe.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +19,9 @@ import java.util.regex.Pattern;
  */
 public record RateLimit(int starts, Duration per, int burst) {
   private static final Pattern SPEC = Pattern.compile("(\\d+)\\s*/\\s*(\\d*)\\s*(ms|s|sec|min|m|h)");
+  /** The units {@link #toText()} writes, the longest first. */
+  private static final List<Map.Entry<String, Duration>> UNITS = List.of(Map.entry("h", Duration.ofHours(1)),
+      Map.entry("min", Duration.ofMinutes(1)), Map.entry("s", Duration.ofSeconds(1)), Map.entry("ms", Duration.ofMillis(1)));
   private static final RateLimit UNLIMITED = new RateLimit(0, Duration.ofSeconds(1), 1);
 
   /** Validates the fields. */
@@ -92,23 +97,14 @@ public record RateLimit(int starts, Duration per, int burst) {
     if (isUnlimited()) {
       throw new IllegalStateException("an unlimited rate has no N/UNIT form");
     }
-    for (String unit : new String[] {"h", "min", "s"}) {
-      Duration length = switch (unit) {
-        case "h" -> Duration.ofHours(1);
-        case "min" -> Duration.ofMinutes(1);
-        default -> Duration.ofSeconds(1);
-      };
-      if (per.equals(length)) {
-        return starts + "/" + unit;
-      }
-      if (per.toNanos() % length.toNanos() == 0) {
-        return starts + "/" + per.toNanos() / length.toNanos() + unit;
+    for (Map.Entry<String, Duration> unit : UNITS) {
+      long nanos = unit.getValue().toNanos();
+      if (per.toNanos() % nanos == 0) {
+        long count = per.toNanos() / nanos;
+        return starts + "/" + (count == 1 ? "" : count) + unit.getKey();
       }
     }
-    if (per.toNanos() % 1_000_000 != 0) {
-      throw new IllegalStateException("a rate per " + per + " has no N/UNIT form: the interval is not whole milliseconds");
-    }
-    return starts + "/" + per.toMillis() + "ms";
+    throw new IllegalStateException("a rate per " + per + " has no N/UNIT form: the interval is not whole milliseconds");
   }
 
   /** A copy with another bucket size. */
