@@ -236,7 +236,10 @@ public final class PoolSettings {
     return KEYS.with(this, MAX_PER_KEY, value);
   }
 
-  /** A copy with another rate limit ({@link RateLimit#unlimited()} for none). */
+  /**
+   * A copy with another rate limit ({@link RateLimit#unlimited()} for none): its rate is the
+   * {@code rate} key, its burst the {@code rate-burst} key.
+   */
   public PoolSettings withRate(RateLimit value) {
     return KEYS.copy(this, v -> v.with(RATE, value).with(RATE_BURST, value.burst()));
   }
