@@ -34,7 +34,7 @@ public final class ProxySettings {
   private static final SettingKey<ProxySettings, Boolean> FROM_ENVIRONMENT =
       SettingKey.ofBoolean("from-environment", settings -> false);
   private static final SettingsTable<ProxySettings> KEYS = SettingsTable.of("fetchpipe.http.proxy",
-      ProxySettings::fromValues, HTTP, HTTPS, NO_PROXY, FROM_ENVIRONMENT);
+      ProxySettings::fromValues, HTTP, HTTPS, NO_PROXY, FROM_ENVIRONMENT).checkingWrites(ProxySettings::describable);
 
   private final ProxyServer http;
   private final ProxyServer https;
@@ -241,10 +241,13 @@ public final class ProxySettings {
    * @throws IllegalStateException when a {@link ProxyChoice} decides, which config cannot describe
    */
   public Config toConfig() {
-    if (choice != null) {
+    return KEYS.write(this);
+  }
+
+  private static void describable(ProxySettings settings) {
+    if (settings.choice != null) {
       throw new IllegalStateException("a ProxyChoice cannot be described in config, so cannot travel to other nodes");
     }
-    return KEYS.write(this);
   }
 
   /** The table of keys behind reading and writing. */

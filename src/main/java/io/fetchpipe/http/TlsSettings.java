@@ -39,7 +39,8 @@ public final class TlsSettings {
   private static final SettingKey<TlsSettings, String> CLIENT_KEY =
       SettingKey.of("client-key", TlsSettings::entry, text -> text, settings -> "");
   private static final SettingsTable<TlsSettings> KEYS = SettingsTable.of("fetchpipe.http.tls",
-      TlsSettings::fromValues, CA_CERTIFICATES, INSECURE, CLIENT_CERTIFICATE, CLIENT_KEY);
+      TlsSettings::fromValues, CA_CERTIFICATES, INSECURE, CLIENT_CERTIFICATE, CLIENT_KEY)
+      .checkingWrites(TlsSettings::describable);
 
   private final String trustedPem;
   private final List<X509Certificate> trusted;
@@ -223,10 +224,13 @@ public final class TlsSettings {
    *     config cannot describe
    */
   public Config toConfig() {
-    if (sslContext != null) {
+    return KEYS.write(this);
+  }
+
+  private static void describable(TlsSettings settings) {
+    if (settings.sslContext != null) {
       throw new IllegalStateException("an SSLContext cannot be described in config, so cannot travel to other nodes");
     }
-    return KEYS.write(this);
   }
 
   /** The table of keys behind reading and writing. */

@@ -161,6 +161,8 @@ class ProxySettingsTest {
     ProxySettings chosen = ProxySettings.none().withChoice((scheme, host, port) -> Optional.of(A));
     assertEquals(Optional.of(A), forUrl(chosen, "https", "anything"));
     assertThrows(IllegalStateException.class, chosen::toConfig);
+    assertThrows(IllegalStateException.class, () -> ProxySettings.keys().writeSection(chosen),
+        "nor as a section of the fetch settings");
     assertFalse(chosen.withEnvironment(Map.of("https_proxy", B.toUrl())).proxyFor("https", "x", 443)
         .map(B::equals).orElse(false), "the environment does not override an application's choice");
   }

@@ -152,5 +152,7 @@ class TlsSettingsTest {
   void anApplicationsSslContextCannotTravelAsConfig() throws Exception {
     TlsSettings own = TlsSettings.defaults().withSslContext(SSLContext.getDefault());
     assertThrows(IllegalStateException.class, own::toConfig);
+    assertThrows(IllegalStateException.class, () -> TlsSettings.keys().writeSection(own),
+        "nor as a section of the fetch settings");
   }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -28,11 +29,14 @@ public final class SettingsTable<S> {
   private final String section;
   private final Function<Values<S>, S> factory;
   private final List<SettingKey<S, ?>> keys;
+  private final Consumer<S> writeCheck;
 
-  private SettingsTable(String section, Function<Values<S>, S> factory, List<SettingKey<S, ?>> keys) {
+  private SettingsTable(String section, Function<Values<S>, S> factory, List<SettingKey<S, ?>> keys,
+      Consumer<S> writeCheck) {
     this.section = Objects.requireNonNull(section, "section");
     this.factory = Objects.requireNonNull(factory, "factory");
     this.keys = List.copyOf(keys);
+    this.writeCheck = Objects.requireNonNull(writeCheck, "writeCheck");
     if (this.keys.stream().map(SettingKey::path).distinct().count() != this.keys.size()) {
       throw new IllegalArgumentException("a key is listed twice in " + section);
     }
@@ -47,7 +51,17 @@ public final class SettingsTable<S> {
    */
   @SafeVarargs
   public static <S> SettingsTable<S> of(String section, Function<Values<S>, S> factory, SettingKey<S, ?>... keys) {
-    return new SettingsTable<>(section, factory, List.of(keys));
+    return new SettingsTable<>(section, factory, List.of(keys), settings -> {});
+  }
+
+  /**
+   * This table, refusing to write settings that config cannot describe (e.g. an application's
+   * own object), also where they are a section of another class's settings.
+   *
+   * @param check throws {@link IllegalStateException} for settings that cannot be written
+   */
+  public SettingsTable<S> checkingWrites(Consumer<S> check) {
+    return new SettingsTable<>(section, factory, keys, check);
   }
 
   /** The section's full path, e.g. {@code fetchpipe.pool}. */
@@ -86,6 +100,7 @@ public final class SettingsTable<S> {
 
   /** The settings as the section itself. */
   public Config writeSection(S settings) {
+    writeCheck.accept(settings);
     Map<String, Object> written = new LinkedHashMap<>();
     for (SettingKey<S, ?> key : keys) {
       written.put(key.path(), writeOne(key, settings));
