@@ -3,6 +3,7 @@ package io.fetchpipe.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.fetchpipe.cluster.ClusterWorkers;
+import io.fetchpipe.core.PoolSettings;
 import io.fetchpipe.http.ClusterFetch;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ final class WorkerCommand implements Callable<Integer> {
   public Integer call() {
     verbosity.apply();
     Config loaded = ConfigFactory.load();
-    int slots = concurrency != null ? concurrency : loaded.getInt("fetchpipe.pool.max-concurrency");
+    int slots = concurrency != null ? concurrency : PoolSettings.create(loaded).maxConcurrency();
     HostPort address = bind;
     // On SIGTERM the node leaves, its actor system terminates, and this thread halts with 0.
     AtomicReference<ActorSystem<Void>> current = new AtomicReference<>();

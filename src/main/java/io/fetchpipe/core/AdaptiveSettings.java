@@ -1,6 +1,8 @@
 package io.fetchpipe.core;
 
 import com.typesafe.config.Config;
+import io.fetchpipe.core.internal.SettingKey;
+import io.fetchpipe.core.internal.SettingsTable;
 
 /**
  * Limits per key (for fetches: per host) that follow what the key's server says, additive
@@ -22,6 +24,17 @@ import com.typesafe.config.Config;
  *     starts again from the pool's own limits
  */
 public record AdaptiveSettings(boolean enabled, int successRun, int throttledRetries, int maxKeys) {
+  private static final SettingKey<AdaptiveSettings, Boolean> ENABLED =
+      SettingKey.ofBoolean("enabled", AdaptiveSettings::enabled);
+  private static final SettingKey<AdaptiveSettings, Integer> SUCCESS_RUN =
+      SettingKey.ofInt("success-run", AdaptiveSettings::successRun);
+  private static final SettingKey<AdaptiveSettings, Integer> THROTTLED_RETRIES =
+      SettingKey.ofInt("throttled-retries", AdaptiveSettings::throttledRetries);
+  private static final SettingKey<AdaptiveSettings, Integer> MAX_KEYS =
+      SettingKey.ofInt("max-keys", AdaptiveSettings::maxKeys);
+  private static final SettingsTable<AdaptiveSettings> KEYS = SettingsTable.of("fetchpipe.pool.adaptive",
+      v -> new AdaptiveSettings(v.get(ENABLED), v.get(SUCCESS_RUN), v.get(THROTTLED_RETRIES), v.get(MAX_KEYS)),
+      ENABLED, SUCCESS_RUN, THROTTLED_RETRIES, MAX_KEYS);
 
   /** Validates the fields. */
   public AdaptiveSettings {
@@ -36,27 +49,46 @@ public record AdaptiveSettings(boolean enabled, int successRun, int throttledRet
     }
   }
 
-  /** Reads {@code enabled}, {@code success-run}, {@code throttled-retries} and {@code max-keys}. */
-  public static AdaptiveSettings create(Config config) {
-    return new AdaptiveSettings(
-        config.getBoolean("enabled"),
-        config.getInt("success-run"),
-        config.getInt("throttled-retries"),
-        config.getInt("max-keys"));
+  /** Reads the {@code fetchpipe.pool.adaptive} section of a full config. */
+  public static AdaptiveSettings create(Config root) {
+    return KEYS.read(root);
+  }
+
+  /** The library's defaults: {@code fetchpipe.pool.adaptive} as {@code reference.conf} has it. */
+  public static AdaptiveSettings defaults() {
+    return KEYS.defaults();
+  }
+
+  /**
+   * These settings as the {@code fetchpipe.pool.adaptive} section of a config, which {@link
+   * #create(Config)} reads back to equal settings.
+   */
+  public Config toConfig() {
+    return KEYS.write(this);
+  }
+
+  /** The table of keys behind reading, writing and copying. */
+  static SettingsTable<AdaptiveSettings> keys() {
+    return KEYS;
   }
 
   /** A copy switched on or off. */
   public AdaptiveSettings withEnabled(boolean value) {
-    return new AdaptiveSettings(value, successRun, throttledRetries, maxKeys);
+    return KEYS.with(this, ENABLED, value);
   }
 
   /** A copy with another run of successes per step of growth. */
   public AdaptiveSettings withSuccessRun(int value) {
-    return new AdaptiveSettings(enabled, value, throttledRetries, maxKeys);
+    return KEYS.with(this, SUCCESS_RUN, value);
   }
 
   /** A copy with another number of extra attempts for throttled requests. */
   public AdaptiveSettings withThrottledRetries(int value) {
-    return new AdaptiveSettings(enabled, successRun, value, maxKeys);
+    return KEYS.with(this, THROTTLED_RETRIES, value);
+  }
+
+  /** A copy that remembers the adapted limits of another number of keys. */
+  public AdaptiveSettings withMaxKeys(int value) {
+    return KEYS.with(this, MAX_KEYS, value);
   }
 }

@@ -1,7 +1,9 @@
 package io.fetchpipe.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,7 +18,10 @@ import java.util.regex.Pattern;
  * @param burst bucket size: starts allowed back to back (at least 1)
  */
 public record RateLimit(int starts, Duration per, int burst) {
-  private static final Pattern SPEC = Pattern.compile("(\\d+)\\s*/\\s*(s|sec|min|m|h)");
+  private static final Pattern SPEC = Pattern.compile("(\\d+)\\s*/\\s*(\\d*)\\s*(ms|s|sec|min|m|h)");
+  /** The units {@link #toText()} writes, the longest first. */
+  private static final List<Map.Entry<String, Duration>> UNITS = List.of(Map.entry("h", Duration.ofHours(1)),
+      Map.entry("min", Duration.ofMinutes(1)), Map.entry("s", Duration.ofSeconds(1)), Map.entry("ms", Duration.ofMillis(1)));
   private static final RateLimit UNLIMITED = new RateLimit(0, Duration.ofSeconds(1), 1);
 
   /** Validates the fields. */
@@ -47,7 +52,10 @@ public record RateLimit(int starts, Duration per, int burst) {
   }
 
   /**
-   * Parses {@code N/UNIT} with unit {@code s}, {@code min} or {@code h} (e.g. {@code 20/s}).
+   * Parses {@code N/UNIT} with unit {@code s}, {@code min} or {@code h} (e.g. {@code 20/s}), burst
+   * 1; the unit may carry a count ({@code 3/2s}, {@code 1/250ms}), as {@link #toText()} writes a
+   * rate whose interval is not one second, minute or hour. The syntax of rates in config ({@code
+   * fetchpipe.pool.rate}, {@code max-rate-per-key}) and on the command line.
    *
    * @throws IllegalArgumentException with a one-line message when the text is not of that form
    */
@@ -58,18 +66,45 @@ public record RateLimit(int starts, Duration per, int burst) {
           "invalid rate '" + text + "': expected N/UNIT with UNIT s, min or h (e.g. 20/s)");
     }
     int starts;
+    long count;
     try {
       starts = Integer.parseInt(m.group(1));
+      count = m.group(2).isEmpty() ? 1 : Long.parseLong(m.group(2));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("invalid rate '" + text + "': number too large", e);
     }
-    Duration per =
-        switch (m.group(2)) {
+    Duration unit =
+        switch (m.group(3)) {
+          case "ms" -> Duration.ofMillis(1);
           case "s", "sec" -> Duration.ofSeconds(1);
           case "min", "m" -> Duration.ofMinutes(1);
           default -> Duration.ofHours(1);
         };
-    return of(starts, per);
+    if (count < 1) {
+      throw new IllegalArgumentException("invalid rate '" + text + "': the interval must be positive");
+    }
+    return of(starts, unit.multipliedBy(count));
+  }
+
+  /**
+   * The rate (not its burst) as {@link #parse} reads it back: {@code 20/s}, {@code 100/min},
+   * {@code 3/2s}, {@code 1/250ms}.
+   *
+   * @throws IllegalStateException for {@link #unlimited()}, which has no such form (config says
+   *     {@code off})
+   */
+  public String toText() {
+    if (isUnlimited()) {
+      throw new IllegalStateException("an unlimited rate has no N/UNIT form");
+    }
+    for (Map.Entry<String, Duration> unit : UNITS) {
+      long nanos = unit.getValue().toNanos();
+      if (per.toNanos() % nanos == 0) {
+        long count = per.toNanos() / nanos;
+        return starts + "/" + (count == 1 ? "" : count) + unit.getKey();
+      }
+    }
+    throw new IllegalStateException("a rate per " + per + " has no N/UNIT form: the interval is not whole milliseconds");
   }
 
   /** A copy with another bucket size. */

@@ -1,6 +1,8 @@
 package io.fetchpipe.core;
 
 import com.typesafe.config.Config;
+import io.fetchpipe.core.internal.SettingKey;
+import io.fetchpipe.core.internal.SettingsTable;
 import java.time.Duration;
 import java.util.Random;
 
@@ -17,6 +19,17 @@ import java.util.Random;
  * @param maxRetryAfter cap of a server-requested wait
  */
 public record RetrySettings(int maxRetries, Duration backoff, Duration maxBackoff, Duration maxRetryAfter) {
+  private static final SettingKey<RetrySettings, Integer> MAX_RETRIES =
+      SettingKey.ofInt("max-retries", RetrySettings::maxRetries);
+  private static final SettingKey<RetrySettings, Duration> BACKOFF =
+      SettingKey.ofDuration("backoff", RetrySettings::backoff);
+  private static final SettingKey<RetrySettings, Duration> MAX_BACKOFF =
+      SettingKey.ofDuration("max-backoff", RetrySettings::maxBackoff);
+  private static final SettingKey<RetrySettings, Duration> MAX_RETRY_AFTER =
+      SettingKey.ofDuration("max-retry-after", RetrySettings::maxRetryAfter);
+  private static final SettingsTable<RetrySettings> KEYS = SettingsTable.of("fetchpipe.pool.retry",
+      v -> new RetrySettings(v.get(MAX_RETRIES), v.get(BACKOFF), v.get(MAX_BACKOFF), v.get(MAX_RETRY_AFTER)),
+      MAX_RETRIES, BACKOFF, MAX_BACKOFF, MAX_RETRY_AFTER);
 
   /** Validates the fields. */
   public RetrySettings {
@@ -28,23 +41,47 @@ public record RetrySettings(int maxRetries, Duration backoff, Duration maxBackof
     ConfigDurations.positive(maxRetryAfter, "retry max-retry-after");
   }
 
-  /** Reads {@code max-retries}, {@code backoff}, {@code max-backoff}, {@code max-retry-after}. */
-  public static RetrySettings create(Config config) {
-    return new RetrySettings(
-        config.getInt("max-retries"),
-        config.getDuration("backoff"),
-        config.getDuration("max-backoff"),
-        config.getDuration("max-retry-after"));
+  /** Reads the {@code fetchpipe.pool.retry} section of a full config. */
+  public static RetrySettings create(Config root) {
+    return KEYS.read(root);
+  }
+
+  /** The library's defaults: {@code fetchpipe.pool.retry} as {@code reference.conf} has it. */
+  public static RetrySettings defaults() {
+    return KEYS.defaults();
+  }
+
+  /**
+   * These settings as the {@code fetchpipe.pool.retry} section of a config, which {@link
+   * #create(Config)} reads back to equal settings.
+   */
+  public Config toConfig() {
+    return KEYS.write(this);
+  }
+
+  /** The table of keys behind reading, writing and copying. */
+  static SettingsTable<RetrySettings> keys() {
+    return KEYS;
   }
 
   /** A copy with another retry count. */
   public RetrySettings withMaxRetries(int value) {
-    return new RetrySettings(value, backoff, maxBackoff, maxRetryAfter);
+    return KEYS.with(this, MAX_RETRIES, value);
   }
 
   /** A copy with another backoff base. */
   public RetrySettings withBackoff(Duration value) {
-    return new RetrySettings(maxRetries, value, maxBackoff, maxRetryAfter);
+    return KEYS.with(this, BACKOFF, value);
+  }
+
+  /** A copy with another cap of the exponential backoff. */
+  public RetrySettings withMaxBackoff(Duration value) {
+    return KEYS.with(this, MAX_BACKOFF, value);
+  }
+
+  /** A copy with another cap of a server-requested wait ({@code Retry-After}). */
+  public RetrySettings withMaxRetryAfter(Duration value) {
+    return KEYS.with(this, MAX_RETRY_AFTER, value);
   }
 
   /**

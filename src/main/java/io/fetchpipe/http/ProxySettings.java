@@ -1,13 +1,14 @@
 package io.fetchpipe.http;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
+import io.fetchpipe.core.internal.SettingKey;
+import io.fetchpipe.core.internal.SettingsTable;
 import io.fetchpipe.http.internal.NoProxyList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * Which proxy a fetcher's connections go through, per URL scheme, and which hosts bypass it: what
@@ -23,6 +24,17 @@ import java.util.Optional;
  */
 public final class ProxySettings {
   private static final ProxySettings NONE = new ProxySettings(null, null, List.of(), null);
+  private static final SettingKey<ProxySettings, Optional<ProxyServer>> HTTP =
+      SettingKey.of("http", ProxySettings::server, ProxySettings::url, ProxySettings::httpProxy);
+  private static final SettingKey<ProxySettings, Optional<ProxyServer>> HTTPS =
+      SettingKey.of("https", ProxySettings::server, ProxySettings::url, ProxySettings::httpsProxy);
+  private static final SettingKey<ProxySettings, List<String>> NO_PROXY =
+      SettingKey.ofStringList("no-proxy", ProxySettings::noProxy);
+  // Applied when the settings are read: what the environment said travels as the values above.
+  private static final SettingKey<ProxySettings, Boolean> FROM_ENVIRONMENT =
+      SettingKey.ofBoolean("from-environment", settings -> false);
+  private static final SettingsTable<ProxySettings> KEYS = SettingsTable.of("fetchpipe.http.proxy",
+      ProxySettings::fromValues, HTTP, HTTPS, NO_PROXY, FROM_ENVIRONMENT).checkingWrites(ProxySettings::describable);
 
   private final ProxyServer http;
   private final ProxyServer https;
@@ -38,9 +50,25 @@ public final class ProxySettings {
     this.choice = choice;
   }
 
+  private static ProxySettings fromValues(SettingsTable.Values<ProxySettings> v) {
+    ProxySettings settings =
+        new ProxySettings(v.get(HTTP).orElse(null), v.get(HTTPS).orElse(null), checkedNoProxy(v.get(NO_PROXY)), null);
+    return v.get(FROM_ENVIRONMENT) ? settings.withEnvironment(System.getenv()) : settings;
+  }
+
   /** No proxy: every connection goes direct. */
   public static ProxySettings none() {
     return NONE;
+  }
+
+  /** The library's defaults: {@code fetchpipe.http.proxy} as {@code reference.conf} has it (no proxy). */
+  public static ProxySettings defaults() {
+    return KEYS.defaults();
+  }
+
+  /** Reads {@code fetchpipe.http.proxy} from the system's config, as {@link #create(Config)}. */
+  public static ProxySettings create(ActorSystem<?> system) {
+    return create(system.settings().config());
   }
 
   /**
@@ -50,21 +78,23 @@ public final class ProxySettings {
    * @throws IllegalArgumentException for a proxy URL or no-proxy entry that cannot be read
    */
   public static ProxySettings create(Config root) {
-    Config c = root.getConfig("fetchpipe.http.proxy");
-    ProxySettings settings = new ProxySettings(server(c.getString("http"), "proxy.http"),
-        server(c.getString("https"), "proxy.https"), c.getStringList("no-proxy"), null);
-    return c.getBoolean("from-environment") ? settings.withEnvironment(System.getenv()) : settings;
+    return KEYS.read(root);
   }
 
-  private static ProxyServer server(String url, String key) {
+  private static Optional<ProxyServer> server(Config section, String key) {
+    String url = section.getString(key);
     if (url.isBlank()) {
-      return null;
+      return Optional.empty();
     }
     try {
-      return ProxyServer.parse(url);
+      return Optional.of(ProxyServer.parse(url));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("proxy." + key + ": " + e.getMessage(), e);
     }
+  }
+
+  private static String url(Optional<ProxyServer> proxy) {
+    return proxy.map(ProxyServer::toUrl).orElse("");
   }
 
   /**
@@ -211,15 +241,18 @@ public final class ProxySettings {
    * @throws IllegalStateException when a {@link ProxyChoice} decides, which config cannot describe
    */
   public Config toConfig() {
-    if (choice != null) {
+    return KEYS.write(this);
+  }
+
+  private static void describable(ProxySettings settings) {
+    if (settings.choice != null) {
       throw new IllegalStateException("a ProxyChoice cannot be described in config, so cannot travel to other nodes");
     }
-    Map<String, Object> values = new LinkedHashMap<>();
-    values.put("fetchpipe.http.proxy.http", http == null ? "" : http.toUrl());
-    values.put("fetchpipe.http.proxy.https", https == null ? "" : https.toUrl());
-    values.put("fetchpipe.http.proxy.no-proxy", noProxy);
-    values.put("fetchpipe.http.proxy.from-environment", false);
-    return ConfigFactory.parseMap(values);
+  }
+
+  /** The table of keys behind reading and writing. */
+  static SettingsTable<ProxySettings> keys() {
+    return KEYS;
   }
 
   @Override

@@ -1,18 +1,18 @@
 package io.fetchpipe.http;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
+import io.fetchpipe.core.internal.SettingKey;
+import io.fetchpipe.core.internal.SettingsTable;
 import io.fetchpipe.http.internal.Pem;
 import io.fetchpipe.http.internal.TlsContexts;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * How a fetcher's TLS connections decide whom to trust and who they are: curl's {@code
@@ -29,6 +29,18 @@ import javax.net.ssl.SSLContext;
  */
 public final class TlsSettings {
   private static final TlsSettings DEFAULTS = new TlsSettings("", List.of(), false, "", List.of(), null, null);
+  private static final SettingKey<TlsSettings, String> CA_CERTIFICATES =
+      SettingKey.of("ca-certificates", TlsSettings::entry, text -> text, settings -> settings.trustedPem);
+  private static final SettingKey<TlsSettings, Boolean> INSECURE =
+      SettingKey.ofBoolean("insecure", TlsSettings::insecure);
+  // The client certificate's PEM carries its key too: client-key is read, and written empty.
+  private static final SettingKey<TlsSettings, String> CLIENT_CERTIFICATE =
+      SettingKey.of("client-certificate", TlsSettings::entry, text -> text, settings -> settings.clientPem);
+  private static final SettingKey<TlsSettings, String> CLIENT_KEY =
+      SettingKey.of("client-key", TlsSettings::entry, text -> text, settings -> "");
+  private static final SettingsTable<TlsSettings> KEYS = SettingsTable.of("fetchpipe.http.tls",
+      TlsSettings::fromValues, CA_CERTIFICATES, INSECURE, CLIENT_CERTIFICATE, CLIENT_KEY)
+      .checkingWrites(TlsSettings::describable);
 
   private final String trustedPem;
   private final List<X509Certificate> trusted;
@@ -61,28 +73,40 @@ public final class TlsSettings {
    * @throws IllegalArgumentException naming the key whose file or text cannot be read
    */
   public static TlsSettings create(Config root) {
-    Config c = root.getConfig("fetchpipe.http.tls");
-    TlsSettings settings = DEFAULTS.withInsecure(c.getBoolean("insecure"));
-    String trusted = c.getString("ca-certificates");
+    return KEYS.read(root);
+  }
+
+  /** Reads {@code fetchpipe.http.tls} from the system's config, as {@link #create(Config)}. */
+  public static TlsSettings create(ActorSystem<?> system) {
+    return create(system.settings().config());
+  }
+
+  private static TlsSettings fromValues(SettingsTable.Values<TlsSettings> v) {
+    TlsSettings settings = DEFAULTS.withInsecure(v.get(INSECURE));
+    String trusted = v.get(CA_CERTIFICATES);
     if (!trusted.isBlank()) {
-      settings = settings.withTrustedCertificatesPem(entry(trusted, "tls.ca-certificates"));
+      settings = settings.withTrustedCertificatesPem(trusted);
     }
-    String certificate = c.getString("client-certificate");
-    String key = c.getString("client-key");
-    if (!certificate.isBlank()) {
-      String chainPem = entry(certificate, "tls.client-certificate");
-      settings = settings.withClientCertificatePem(chainPem, key.isBlank() ? chainPem : entry(key, "tls.client-key"));
+    String chainPem = v.get(CLIENT_CERTIFICATE);
+    String key = v.get(CLIENT_KEY);
+    if (!chainPem.isBlank()) {
+      settings = settings.withClientCertificatePem(chainPem, key.isBlank() ? chainPem : key);
     } else if (!key.isBlank()) {
       throw new IllegalArgumentException("tls.client-key is set without tls.client-certificate");
     }
     return settings;
   }
 
-  private static String entry(String pathOrPem, String key) {
+  /** The PEM text of a key that holds a PEM file's path or the text itself; "" when empty. */
+  private static String entry(Config section, String key) {
+    String pathOrPem = section.getString(key);
+    if (pathOrPem.isBlank()) {
+      return "";
+    }
     try {
       return Pem.textOf(pathOrPem);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("tls." + key + ": " + e.getMessage(), e);
     }
   }
 
@@ -200,15 +224,18 @@ public final class TlsSettings {
    *     config cannot describe
    */
   public Config toConfig() {
-    if (sslContext != null) {
+    return KEYS.write(this);
+  }
+
+  private static void describable(TlsSettings settings) {
+    if (settings.sslContext != null) {
       throw new IllegalStateException("an SSLContext cannot be described in config, so cannot travel to other nodes");
     }
-    Map<String, Object> values = new LinkedHashMap<>();
-    values.put("fetchpipe.http.tls.ca-certificates", trustedPem);
-    values.put("fetchpipe.http.tls.insecure", insecure);
-    values.put("fetchpipe.http.tls.client-certificate", clientPem);
-    values.put("fetchpipe.http.tls.client-key", "");
-    return ConfigFactory.parseMap(values);
+  }
+
+  /** The table of keys behind reading and writing. */
+  static SettingsTable<TlsSettings> keys() {
+    return KEYS;
   }
 
   @Override

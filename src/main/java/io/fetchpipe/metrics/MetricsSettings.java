@@ -1,6 +1,8 @@
 package io.fetchpipe.metrics;
 
 import com.typesafe.config.Config;
+import io.fetchpipe.core.internal.SettingKey;
+import io.fetchpipe.core.internal.SettingsTable;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
@@ -8,7 +10,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * reference.conf}; override them in {@code application.conf} or with the {@code withX} copies.
  */
 public final class MetricsSettings {
-  private static final String PATH = "fetchpipe.metrics";
+  private static final SettingKey<MetricsSettings, Integer> BREAKER_HOSTS =
+      SettingKey.ofInt("breaker-hosts", MetricsSettings::breakerHosts);
+  private static final SettingKey<MetricsSettings, Boolean> LATENCY_HISTOGRAM =
+      SettingKey.ofBoolean("latency-histogram", MetricsSettings::latencyHistogram);
+  private static final SettingsTable<MetricsSettings> KEYS = SettingsTable.of("fetchpipe.metrics",
+      v -> new MetricsSettings(v.get(BREAKER_HOSTS), v.get(LATENCY_HISTOGRAM)), BREAKER_HOSTS, LATENCY_HISTOGRAM);
 
   private final int breakerHosts;
   private final boolean latencyHistogram;
@@ -28,8 +35,25 @@ public final class MetricsSettings {
 
   /** Reads the settings from the {@code fetchpipe.metrics} section of a full config. */
   public static MetricsSettings create(Config root) {
-    Config c = root.getConfig(PATH);
-    return new MetricsSettings(c.getInt("breaker-hosts"), c.getBoolean("latency-histogram"));
+    return KEYS.read(root);
+  }
+
+  /** The library's defaults: {@code fetchpipe.metrics} as {@code reference.conf} has it. */
+  public static MetricsSettings defaults() {
+    return KEYS.defaults();
+  }
+
+  /**
+   * These settings as the {@code fetchpipe.metrics} section of a config, which {@link
+   * #create(Config)} reads back to equal settings.
+   */
+  public Config toConfig() {
+    return KEYS.write(this);
+  }
+
+  /** The table of keys behind reading, writing and copying. */
+  static SettingsTable<MetricsSettings> keys() {
+    return KEYS;
   }
 
   /**
@@ -43,7 +67,7 @@ public final class MetricsSettings {
 
   /** A copy with another cap on breaker hosts. */
   public MetricsSettings withBreakerHosts(int value) {
-    return new MetricsSettings(value, latencyHistogram);
+    return KEYS.with(this, BREAKER_HOSTS, value);
   }
 
   /** Whether the latency timers publish a percentile histogram (buckets a monitoring system can aggregate). */
@@ -53,11 +77,21 @@ public final class MetricsSettings {
 
   /** A copy with or without the latency histogram. */
   public MetricsSettings withLatencyHistogram(boolean value) {
-    return new MetricsSettings(breakerHosts, value);
+    return KEYS.with(this, LATENCY_HISTOGRAM, value);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return KEYS.equal(this, other);
+  }
+
+  @Override
+  public int hashCode() {
+    return KEYS.hash(this);
   }
 
   @Override
   public String toString() {
-    return "MetricsSettings(breakerHosts=" + breakerHosts + ", latencyHistogram=" + latencyHistogram + ")";
+    return KEYS.describe(this);
   }
 }

@@ -1,6 +1,8 @@
 package io.fetchpipe.queue;
 
 import com.typesafe.config.Config;
+import io.fetchpipe.core.internal.SettingKey;
+import io.fetchpipe.core.internal.SettingsTable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.MailboxSelector;
 
@@ -16,6 +18,17 @@ import org.apache.pekko.actor.typed.MailboxSelector;
  * @param dispatcher config path of the dispatcher, or {@code "default"} for the system's default
  */
 public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapacity, String dispatcher) {
+  private static final SettingKey<PipelineSettings, Integer> CAPACITY =
+      SettingKey.ofInt("capacity", PipelineSettings::queueCapacity);
+  private static final SettingKey<PipelineSettings, Integer> CONSUMERS =
+      SettingKey.ofInt("consumers", PipelineSettings::consumers);
+  private static final SettingKey<PipelineSettings, Integer> MAILBOX_CAPACITY =
+      SettingKey.ofInt("mailbox-capacity", PipelineSettings::mailboxCapacity);
+  private static final SettingKey<PipelineSettings, String> DISPATCHER =
+      SettingKey.ofString("dispatcher", PipelineSettings::dispatcher);
+  private static final SettingsTable<PipelineSettings> KEYS = SettingsTable.of("fetchpipe.queue",
+      v -> new PipelineSettings(v.get(CAPACITY), v.get(CONSUMERS), v.get(MAILBOX_CAPACITY), v.get(DISPATCHER)),
+      CAPACITY, CONSUMERS, MAILBOX_CAPACITY, DISPATCHER);
 
   /** The library's default dispatcher for a pipeline: the actor system's default dispatcher. */
   public static final String DEFAULT_DISPATCHER = "default";
@@ -51,35 +64,49 @@ public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapa
 
   /** Reads {@code fetchpipe.queue} from a full config. */
   public static PipelineSettings create(Config root) {
-    Config c = root.getConfig("fetchpipe.queue");
-    return new PipelineSettings(c.getInt("capacity"), c.getInt("consumers"), c.getInt("mailbox-capacity"),
-        c.getString("dispatcher"));
+    return KEYS.read(root);
   }
 
-  /** A copy with another queue capacity. */
+  /** The library's defaults: {@code fetchpipe.queue} as {@code reference.conf} has it. */
+  public static PipelineSettings defaults() {
+    return KEYS.defaults();
+  }
+
+  /**
+   * These settings as the {@code fetchpipe.queue} section of a config, which {@link
+   * #create(Config)} reads back to equal settings.
+   */
+  public Config toConfig() {
+    return KEYS.write(this);
+  }
+
+  /** The table of keys behind reading, writing and copying. */
+  static SettingsTable<PipelineSettings> keys() {
+    return KEYS;
+  }
+
+  /** A copy with another queue capacity ({@code capacity}). */
   public PipelineSettings withQueueCapacity(int value) {
-    return new PipelineSettings(value, consumers, mailboxCapacity, dispatcher);
+    return KEYS.with(this, CAPACITY, value);
   }
 
-  /** A copy with another number of consumers. */
+  /** A copy with another number of consumers; the mailbox bound grows to fit if needed. */
   public PipelineSettings withConsumers(int value) {
-    return new PipelineSettings(queueCapacity, value, Math.max(mailboxCapacity, value + 2), dispatcher);
+    return KEYS.copy(this, v -> v.with(CONSUMERS, value).with(MAILBOX_CAPACITY, Math.max(mailboxCapacity, value + 2)));
   }
 
   /** A copy with another mailbox bound. */
   public PipelineSettings withMailboxCapacity(int value) {
-    return new PipelineSettings(queueCapacity, consumers, value, dispatcher);
+    return KEYS.with(this, MAILBOX_CAPACITY, value);
   }
 
   /** A copy on another dispatcher (a config path, or {@code "default"}). */
   public PipelineSettings withDispatcher(String value) {
-    return new PipelineSettings(queueCapacity, consumers, mailboxCapacity, value);
+    return KEYS.with(this, DISPATCHER, value);
   }
 
   /** The bounded mailbox every pipeline actor is spawned with. */
   public MailboxSelector mailbox() {
     return MailboxSelector.bounded(mailboxCapacity);
   }
-
-
 }

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.fetchpipe.testing.SettingsContract;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -138,10 +140,29 @@ class ProxySettingsTest {
   }
 
   @Test
+  void everyProxyKeyInReferenceConfIsInTheTable() {
+    SettingsContract.assertTableListsReferenceKeys(ProxySettings.keys());
+  }
+
+  @Test
+  void everyProxyKeySetInCodeReadsBackFromToConfig() {
+    ProxySettings changed = ProxySettings.defaults().withHttpProxy(A).withHttpsProxy(B)
+        .withNoProxy(List.of("example.com", "10.0.0.0/8"));
+    // from-environment is applied when the settings are made: what the environment said travels as values.
+    SettingsContract.assertRoundTrip(ProxySettings.keys(), ProxySettings.defaults(), changed, ProxySettings::toConfig,
+        ProxySettings::create, Set.of("from-environment"));
+    ProxySettings fromEnvironment = ProxySettings.defaults().withEnvironment(Map.of("http_proxy", "http://c.proxy:1"));
+    assertEquals(fromEnvironment, ProxySettings.create(fromEnvironment.toConfig()));
+    assertEquals(ProxySettings.none(), ProxySettings.defaults());
+  }
+
+  @Test
   void anApplicationsChoiceCannotTravelAsConfig() {
     ProxySettings chosen = ProxySettings.none().withChoice((scheme, host, port) -> Optional.of(A));
     assertEquals(Optional.of(A), forUrl(chosen, "https", "anything"));
     assertThrows(IllegalStateException.class, chosen::toConfig);
+    assertThrows(IllegalStateException.class, () -> ProxySettings.keys().writeSection(chosen),
+        "nor as a section of the fetch settings");
     assertFalse(chosen.withEnvironment(Map.of("https_proxy", B.toUrl())).proxyFor("https", "x", 443)
         .map(B::equals).orElse(false), "the environment does not override an application's choice");
   }

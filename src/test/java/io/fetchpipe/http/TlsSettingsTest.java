@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.fetchpipe.http.internal.X509Maker;
 import io.fetchpipe.http.server.TlsIdentity;
+import io.fetchpipe.testing.SettingsContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
@@ -135,8 +137,25 @@ class TlsSettingsTest {
   }
 
   @Test
+  void everyTlsKeyInReferenceConfIsInTheTable() {
+    SettingsContract.assertTableListsReferenceKeys(TlsSettings.keys());
+  }
+
+  @Test
+  void everyTlsKeySetInCodeReadsBackFromToConfig() {
+    TlsSettings changed = TlsSettings.defaults().withTrustedCertificatesPem(CA.certificatePem()).withInsecure(true)
+        .withClientCertificatePem(CLIENT.chainPem(), CLIENT.privateKeyPem());
+    // client-key travels inside client-certificate's PEM, so it is written empty.
+    SettingsContract.assertRoundTrip(TlsSettings.keys(), TlsSettings.defaults(), changed, TlsSettings::toConfig,
+        TlsSettings::create, Set.of("client-key"));
+    assertEquals(CLIENT.privateKey(), TlsSettings.create(changed.toConfig()).clientKey().orElseThrow());
+  }
+
+  @Test
   void anApplicationsSslContextCannotTravelAsConfig() throws Exception {
     TlsSettings own = TlsSettings.defaults().withSslContext(SSLContext.getDefault());
     assertThrows(IllegalStateException.class, own::toConfig);
+    assertThrows(IllegalStateException.class, () -> TlsSettings.keys().writeSection(own),
+        "nor as a section of the fetch settings");
   }
 }
