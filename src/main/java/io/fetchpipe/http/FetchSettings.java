@@ -1,16 +1,14 @@
 package io.fetchpipe.http;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.fetchpipe.core.ConfigDurations;
+import io.fetchpipe.core.internal.SettingKey;
+import io.fetchpipe.core.internal.SettingsTable;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +23,59 @@ import org.slf4j.LoggerFactory;
  * ({@link io.fetchpipe.core.PoolSettings}).
  */
 public final class FetchSettings {
+  private static final SettingKey<FetchSettings, Duration> TIMEOUT =
+      SettingKey.ofDuration("timeout", FetchSettings::timeout);
+  private static final SettingKey<FetchSettings, Long> MAX_BODY =
+      SettingKey.ofBytes("max-body", FetchSettings::maxBody);
+  private static final SettingKey<FetchSettings, Boolean> RAISE_FOR_STATUS =
+      SettingKey.ofBoolean("raise-for-status", FetchSettings::raiseForStatus);
+  private static final SettingKey<FetchSettings, Integer> MAX_REDIRECTS =
+      SettingKey.ofInt("max-redirects", FetchSettings::maxRedirects);
+  private static final SettingKey<FetchSettings, Set<Integer>> RETRY_STATUSES = SettingKey.of("retry-statuses",
+      (c, p) -> Set.copyOf(c.getIntList(p)), value -> List.copyOf(new TreeSet<>(value)), FetchSettings::retryStatuses);
+  private static final SettingKey<FetchSettings, String> USER_AGENT =
+      SettingKey.ofString("user-agent", FetchSettings::userAgent);
+  private static final SettingKey<FetchSettings, Integer> BREAKER_MAX_FAILURES =
+      SettingKey.ofInt("circuit-breaker.max-failures", FetchSettings::breakerMaxFailures);
+  private static final SettingKey<FetchSettings, Duration> BREAKER_RESET_TIMEOUT =
+      SettingKey.ofDuration("circuit-breaker.reset-timeout", FetchSettings::breakerResetTimeout);
+  private static final SettingKey<FetchSettings, Boolean> COMPRESSED =
+      SettingKey.ofBoolean("compressed", FetchSettings::compressed);
+  private static final SettingKey<FetchSettings, Boolean> SHA256 =
+      SettingKey.ofBoolean("sha256", FetchSettings::sha256);
+  private static final SettingKey<FetchSettings, ReadAs> READ_AS = SettingKey.of("read-as",
+      (c, p) -> readAs(c.getString(p)), FetchSettings::readAsName, FetchSettings::readAs);
+  private static final SettingKey<FetchSettings, Duration> CONNECTION_IDLE_TIMEOUT = SettingKey.of(
+      "connections.idle-timeout", (c, p) -> c.getDuration(renamed(c, p, "connection-pools.idle-timeout")),
+      SettingKey::durationText, FetchSettings::connectionIdleTimeout);
+  private static final SettingKey<FetchSettings, Integer> MAX_IDLE_CONNECTIONS = SettingKey.of(
+      "connections.max-idle", (c, p) -> c.getInt(renamed(c, p, "connection-pools.max-idle")),
+      value -> value, FetchSettings::maxIdleConnections);
+  private static final SettingKey<FetchSettings, Duration> CLOSE_GRACE = SettingKey.of(
+      "connections.close-grace", (c, p) -> c.getDuration(renamed(c, p, "connection-pools.close-grace")),
+      SettingKey::durationText, FetchSettings::closeGrace);
+  private static final SettingKey<FetchSettings, Duration> NAME_TTL =
+      SettingKey.ofDuration("names.ttl", FetchSettings::nameTtl);
+  private static final SettingKey<FetchSettings, Duration> NAME_FAILURE_TTL =
+      SettingKey.ofDuration("names.failure-ttl", FetchSettings::nameFailureTtl);
+  private static final SettingKey<FetchSettings, Integer> LOOKUP_THREADS =
+      SettingKey.ofInt("names.lookup-threads", FetchSettings::lookupThreads);
+  private static final SettingKey<FetchSettings, List<PinnedAddress>> RESOLVE = SettingKey.of("resolve",
+      (c, p) -> c.getStringList(p).stream().map(FetchSettings::pinned).toList(),
+      value -> value.stream().map(PinnedAddress::toString).toList(), FetchSettings::resolve);
+  private static final SettingKey<FetchSettings, ProxySettings> PROXY =
+      SettingKey.ofSection("proxy", ProxySettings.keys(), FetchSettings::proxy);
+  private static final SettingKey<FetchSettings, TlsSettings> TLS =
+      SettingKey.ofSection("tls", TlsSettings.keys(), FetchSettings::tls);
+  private static final SettingKey<FetchSettings, Boolean> OBEY_ROBOTS = SettingKey.of("robots.mode",
+      (c, p) -> robots(c.getString(p)), obey -> obey ? "obey" : "ignore", FetchSettings::obeysRobots);
+  private static final SettingKey<FetchSettings, Integer> ROBOTS_MAX_HOSTS =
+      SettingKey.ofInt("robots.max-hosts", FetchSettings::robotsMaxHosts);
+  private static final SettingsTable<FetchSettings> KEYS = SettingsTable.of("fetchpipe.http", FetchSettings::new,
+      TIMEOUT, MAX_BODY, RAISE_FOR_STATUS, MAX_REDIRECTS, RETRY_STATUSES, USER_AGENT, BREAKER_MAX_FAILURES,
+      BREAKER_RESET_TIMEOUT, COMPRESSED, SHA256, READ_AS, CONNECTION_IDLE_TIMEOUT, MAX_IDLE_CONNECTIONS, CLOSE_GRACE,
+      NAME_TTL, NAME_FAILURE_TTL, LOOKUP_THREADS, RESOLVE, PROXY, TLS, OBEY_ROBOTS, ROBOTS_MAX_HOSTS);
+
   private final Duration timeout;
   private final long maxBody;
   private final boolean raiseForStatus;
@@ -48,47 +99,48 @@ public final class FetchSettings {
   private final boolean obeyRobots;
   private final int robotsMaxHosts;
 
-  private FetchSettings(Fields f) {
-    this.timeout = ConfigDurations.positive(f.timeout, "timeout");
-    if (f.maxBody < 0) {
-      throw new IllegalArgumentException("max-body must not be negative, got " + f.maxBody);
+  private FetchSettings(SettingsTable.Values<FetchSettings> v) {
+    this.timeout = ConfigDurations.positive(v.get(TIMEOUT), "timeout");
+    this.maxBody = v.get(MAX_BODY);
+    this.maxRedirects = v.get(MAX_REDIRECTS);
+    if (maxBody < 0) {
+      throw new IllegalArgumentException("max-body must not be negative, got " + maxBody);
     }
-    if (f.maxRedirects < 0) {
-      throw new IllegalArgumentException("max-redirects must not be negative, got " + f.maxRedirects);
+    if (maxRedirects < 0) {
+      throw new IllegalArgumentException("max-redirects must not be negative, got " + maxRedirects);
     }
-    this.maxBody = f.maxBody;
-    this.raiseForStatus = f.raiseForStatus;
-    this.maxRedirects = f.maxRedirects;
-    this.retryStatuses = Set.copyOf(f.retryStatuses);
-    this.userAgent = Objects.requireNonNull(f.userAgent, "user-agent");
-    if (f.breakerMaxFailures < 0) {
-      throw new IllegalArgumentException("circuit-breaker.max-failures must not be negative, got " + f.breakerMaxFailures);
+    this.raiseForStatus = v.get(RAISE_FOR_STATUS);
+    this.retryStatuses = Set.copyOf(v.get(RETRY_STATUSES));
+    this.userAgent = Objects.requireNonNull(v.get(USER_AGENT), "user-agent");
+    this.breakerMaxFailures = v.get(BREAKER_MAX_FAILURES);
+    if (breakerMaxFailures < 0) {
+      throw new IllegalArgumentException(
+          "circuit-breaker.max-failures must not be negative, got " + breakerMaxFailures);
     }
-    this.breakerMaxFailures = f.breakerMaxFailures;
-    this.breakerResetTimeout = ConfigDurations.positive(f.breakerResetTimeout, "circuit-breaker.reset-timeout");
-    this.compressed = f.compressed;
-    this.sha256 = f.sha256;
-    this.readAs = Objects.requireNonNull(f.readAs, "read-as");
-    this.connectionIdleTimeout = ConfigDurations.positive(f.connectionIdleTimeout, "connections.idle-timeout");
-    if (f.maxIdleConnections < 0) {
-      throw new IllegalArgumentException("connections.max-idle must not be negative, got " + f.maxIdleConnections);
+    this.breakerResetTimeout = ConfigDurations.positive(v.get(BREAKER_RESET_TIMEOUT), "circuit-breaker.reset-timeout");
+    this.compressed = v.get(COMPRESSED);
+    this.sha256 = v.get(SHA256);
+    this.readAs = Objects.requireNonNull(v.get(READ_AS), "read-as");
+    this.connectionIdleTimeout = ConfigDurations.positive(v.get(CONNECTION_IDLE_TIMEOUT), "connections.idle-timeout");
+    this.maxIdleConnections = v.get(MAX_IDLE_CONNECTIONS);
+    if (maxIdleConnections < 0) {
+      throw new IllegalArgumentException("connections.max-idle must not be negative, got " + maxIdleConnections);
     }
-    this.maxIdleConnections = f.maxIdleConnections;
-    this.closeGrace = ConfigDurations.positive(f.closeGrace, "connections.close-grace");
-    this.nameTtl = ConfigDurations.positive(f.nameTtl, "names.ttl");
-    this.nameFailureTtl = ConfigDurations.positive(f.nameFailureTtl, "names.failure-ttl");
-    if (f.lookupThreads < 1) {
-      throw new IllegalArgumentException("names.lookup-threads must be at least 1, got " + f.lookupThreads);
+    this.closeGrace = ConfigDurations.positive(v.get(CLOSE_GRACE), "connections.close-grace");
+    this.nameTtl = ConfigDurations.positive(v.get(NAME_TTL), "names.ttl");
+    this.nameFailureTtl = ConfigDurations.positive(v.get(NAME_FAILURE_TTL), "names.failure-ttl");
+    this.lookupThreads = v.get(LOOKUP_THREADS);
+    if (lookupThreads < 1) {
+      throw new IllegalArgumentException("names.lookup-threads must be at least 1, got " + lookupThreads);
     }
-    this.lookupThreads = f.lookupThreads;
-    this.resolve = List.copyOf(f.resolve);
-    this.proxy = Objects.requireNonNull(f.proxy, "proxy");
-    this.tls = Objects.requireNonNull(f.tls, "tls");
-    if (f.robotsMaxHosts < 1) {
-      throw new IllegalArgumentException("robots.max-hosts must be at least 1, got " + f.robotsMaxHosts);
+    this.resolve = List.copyOf(v.get(RESOLVE));
+    this.proxy = Objects.requireNonNull(v.get(PROXY), "proxy");
+    this.tls = Objects.requireNonNull(v.get(TLS), "tls");
+    this.obeyRobots = v.get(OBEY_ROBOTS);
+    this.robotsMaxHosts = v.get(ROBOTS_MAX_HOSTS);
+    if (robotsMaxHosts < 1) {
+      throw new IllegalArgumentException("robots.max-hosts must be at least 1, got " + robotsMaxHosts);
     }
-    this.obeyRobots = f.obeyRobots;
-    this.robotsMaxHosts = f.robotsMaxHosts;
   }
 
   /** Reads {@code fetchpipe.http} from the system's config. */
@@ -98,31 +150,17 @@ public final class FetchSettings {
 
   /** Reads {@code fetchpipe.http} from a full config. */
   public static FetchSettings create(Config root) {
-    Config c = root.getConfig("fetchpipe.http");
-    Fields f = new Fields();
-    f.timeout = c.getDuration("timeout");
-    f.maxBody = c.getBytes("max-body");
-    f.raiseForStatus = c.getBoolean("raise-for-status");
-    f.maxRedirects = c.getInt("max-redirects");
-    f.retryStatuses = Set.copyOf(c.getIntList("retry-statuses"));
-    f.userAgent = c.getString("user-agent");
-    f.breakerMaxFailures = c.getInt("circuit-breaker.max-failures");
-    f.breakerResetTimeout = c.getDuration("circuit-breaker.reset-timeout");
-    f.compressed = c.getBoolean("compressed");
-    f.sha256 = c.getBoolean("sha256");
-    f.readAs = readAs(c.getString("read-as"));
-    f.connectionIdleTimeout = c.getDuration(renamed(c, "connections.idle-timeout", "connection-pools.idle-timeout"));
-    f.maxIdleConnections = c.getInt(renamed(c, "connections.max-idle", "connection-pools.max-idle"));
-    f.closeGrace = c.getDuration(renamed(c, "connections.close-grace", "connection-pools.close-grace"));
-    f.nameTtl = c.getDuration("names.ttl");
-    f.nameFailureTtl = c.getDuration("names.failure-ttl");
-    f.lookupThreads = c.getInt("names.lookup-threads");
-    f.resolve = c.getStringList("resolve").stream().map(FetchSettings::pinned).toList();
-    f.proxy = ProxySettings.create(root);
-    f.tls = TlsSettings.create(root);
-    f.obeyRobots = robots(c.getString("robots.mode"));
-    f.robotsMaxHosts = c.getInt("robots.max-hosts");
-    return new FetchSettings(f);
+    return KEYS.read(root);
+  }
+
+  /** The library's defaults: {@code fetchpipe.http} as {@code reference.conf} has it. */
+  public static FetchSettings defaults() {
+    return KEYS.defaults();
+  }
+
+  /** The table of keys behind reading, writing and copying. */
+  static SettingsTable<FetchSettings> keys() {
+    return KEYS;
   }
 
   /**
@@ -166,40 +204,13 @@ public final class FetchSettings {
 
   /**
    * These settings as the {@code fetchpipe.http} section of a config, which {@link
-   * #create(Config)} reads back: how they travel to the other nodes of a cluster.
+   * #create(Config)} reads back to equal settings: how they travel to the other nodes of a cluster.
    *
    * @throws IllegalStateException when bodies are read into a file or a sink, or an application's
    *     own {@link ProxyChoice} or {@link javax.net.ssl.SSLContext} is in use, which config cannot describe
    */
   public Config toConfig() {
-    Map<String, Object> values = new LinkedHashMap<>();
-    values.put("timeout", nanos(timeout));
-    values.put("max-body", maxBody);
-    values.put("raise-for-status", raiseForStatus);
-    values.put("max-redirects", maxRedirects);
-    values.put("retry-statuses", List.copyOf(new TreeSet<>(retryStatuses)));
-    values.put("user-agent", userAgent);
-    values.put("circuit-breaker.max-failures", breakerMaxFailures);
-    values.put("circuit-breaker.reset-timeout", nanos(breakerResetTimeout));
-    values.put("compressed", compressed);
-    values.put("sha256", sha256);
-    values.put("read-as", readAsName(readAs));
-    values.put("connections.idle-timeout", nanos(connectionIdleTimeout));
-    values.put("connections.max-idle", maxIdleConnections);
-    values.put("connections.close-grace", nanos(closeGrace));
-    values.put("names.ttl", nanos(nameTtl));
-    values.put("names.failure-ttl", nanos(nameFailureTtl));
-    values.put("names.lookup-threads", lookupThreads);
-    values.put("resolve", resolve.stream().map(PinnedAddress::toString).toList());
-    values.put("robots.mode", obeyRobots ? "obey" : "ignore");
-    values.put("robots.max-hosts", robotsMaxHosts);
-    Map<String, Object> rooted = new LinkedHashMap<>();
-    values.forEach((key, value) -> rooted.put("fetchpipe.http." + key, value));
-    return ConfigFactory.parseMap(rooted).withFallback(proxy.toConfig()).withFallback(tls.toConfig());
-  }
-
-  private static String nanos(Duration value) {
-    return value.toNanos() + "ns";
+    return KEYS.write(this);
   }
 
   private static String readAsName(ReadAs value) {
@@ -213,6 +224,21 @@ public final class FetchSettings {
       return "text";
     }
     throw new IllegalStateException("bodies read as " + value + " cannot be described in config");
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return KEYS.equal(this, other);
+  }
+
+  @Override
+  public int hashCode() {
+    return KEYS.hash(this);
+  }
+
+  @Override
+  public String toString() {
+    return KEYS.describe(this);
   }
 
   /** Longest time per attempt, from sending the request to the last body byte. */
@@ -353,12 +379,12 @@ public final class FetchSettings {
 
   /** A copy whose connections go through the proxies {@code value} chooses. */
   public FetchSettings withProxy(ProxySettings value) {
-    return with(f -> f.proxy = value);
+    return KEYS.with(this, PROXY, value);
   }
 
   /** A copy whose TLS connections trust and offer what {@code value} says. */
   public FetchSettings withTls(TlsSettings value) {
-    return with(f -> f.tls = value);
+    return KEYS.with(this, TLS, value);
   }
 
   /**
@@ -375,34 +401,39 @@ public final class FetchSettings {
     return robotsMaxHosts;
   }
 
+  /** A copy keeping the robots.txt rules of at most {@code value} hosts. */
+  public FetchSettings withRobotsMaxHosts(int value) {
+    return KEYS.with(this, ROBOTS_MAX_HOSTS, value);
+  }
+
   /** A copy that obeys each host's robots.txt (or ignores it). */
   public FetchSettings withRobots(boolean obey) {
-    return with(f -> f.obeyRobots = obey);
+    return KEYS.with(this, OBEY_ROBOTS, obey);
   }
 
   /** A copy whose connections to these hosts go to their pinned addresses (empty: none). */
   public FetchSettings withResolve(List<PinnedAddress> value) {
-    return with(f -> f.resolve = List.copyOf(value));
+    return KEYS.with(this, RESOLVE, List.copyOf(value));
   }
 
   /** A copy that asks for compressed bodies and decodes them (or not). */
   public FetchSettings withCompressed(boolean value) {
-    return with(f -> f.compressed = value);
+    return KEYS.with(this, COMPRESSED, value);
   }
 
   /** A copy that hashes bodies (or not). */
   public FetchSettings withSha256(boolean value) {
-    return with(f -> f.sha256 = value);
+    return KEYS.with(this, SHA256, value);
   }
 
   /** A copy reading bodies as {@code value} by default. */
   public FetchSettings withReadAs(ReadAs value) {
-    return with(f -> f.readAs = value);
+    return KEYS.with(this, READ_AS, value);
   }
 
   /** A copy whose idle connections close after {@code value}. */
   public FetchSettings withConnectionIdleTimeout(Duration value) {
-    return with(f -> f.connectionIdleTimeout = value);
+    return KEYS.with(this, CONNECTION_IDLE_TIMEOUT, value);
   }
 
   /**
@@ -417,116 +448,56 @@ public final class FetchSettings {
 
   /** A copy keeping at most {@code value} idle connections (0: none, every connection closes after its request). */
   public FetchSettings withMaxIdleConnections(int value) {
-    return with(f -> f.maxIdleConnections = value);
+    return KEYS.with(this, MAX_IDLE_CONNECTIONS, value);
   }
 
   /** A copy with another close grace. */
   public FetchSettings withCloseGrace(Duration value) {
-    return with(f -> f.closeGrace = value);
+    return KEYS.with(this, CLOSE_GRACE, value);
   }
 
   /** A copy keeping resolved names for {@code ttl} and failed lookups for {@code failureTtl}. */
   public FetchSettings withNameCache(Duration ttl, Duration failureTtl) {
-    return with(f -> {
-      f.nameTtl = ttl;
-      f.nameFailureTtl = failureTtl;
-    });
+    return KEYS.copy(this, v -> v.with(NAME_TTL, ttl).with(NAME_FAILURE_TTL, failureTtl));
   }
 
   /** A copy looking up at most {@code value} host names at once. */
   public FetchSettings withLookupThreads(int value) {
-    return with(f -> f.lookupThreads = value);
+    return KEYS.with(this, LOOKUP_THREADS, value);
   }
 
   /** A copy with another User-Agent. */
   public FetchSettings withUserAgent(String value) {
-    return with(f -> f.userAgent = value);
+    return KEYS.with(this, USER_AGENT, value);
   }
 
   /** A copy with a per-host circuit breaker opening after {@code maxFailures} (0: none). */
   public FetchSettings withCircuitBreaker(int maxFailures, Duration resetTimeout) {
-    return with(f -> {
-      f.breakerMaxFailures = maxFailures;
-      f.breakerResetTimeout = resetTimeout;
-    });
+    return KEYS.copy(this, v -> v.with(BREAKER_MAX_FAILURES, maxFailures).with(BREAKER_RESET_TIMEOUT, resetTimeout));
   }
 
   /** A copy with another per-attempt timeout. */
   public FetchSettings withTimeout(Duration value) {
-    return with(f -> f.timeout = value);
+    return KEYS.with(this, TIMEOUT, value);
   }
 
   /** A copy with another body cap, in bytes. */
   public FetchSettings withMaxBody(long value) {
-    return with(f -> f.maxBody = value);
+    return KEYS.with(this, MAX_BODY, value);
   }
 
   /** A copy that does (or does not) treat statuses of 400 or more as errors. */
   public FetchSettings withRaiseForStatus(boolean value) {
-    return with(f -> f.raiseForStatus = value);
+    return KEYS.with(this, RAISE_FOR_STATUS, value);
   }
 
   /** A copy that follows up to {@code value} redirects. */
   public FetchSettings withMaxRedirects(int value) {
-    return with(f -> f.maxRedirects = value);
+    return KEYS.with(this, MAX_REDIRECTS, value);
   }
 
   /** A copy with other retryable statuses. */
   public FetchSettings withRetryStatuses(List<Integer> value) {
-    return with(f -> f.retryStatuses = Set.copyOf(value));
-  }
-
-  private FetchSettings with(Consumer<Fields> change) {
-    Fields f = new Fields();
-    f.timeout = timeout;
-    f.maxBody = maxBody;
-    f.raiseForStatus = raiseForStatus;
-    f.maxRedirects = maxRedirects;
-    f.retryStatuses = retryStatuses;
-    f.userAgent = userAgent;
-    f.breakerMaxFailures = breakerMaxFailures;
-    f.breakerResetTimeout = breakerResetTimeout;
-    f.compressed = compressed;
-    f.sha256 = sha256;
-    f.readAs = readAs;
-    f.connectionIdleTimeout = connectionIdleTimeout;
-    f.maxIdleConnections = maxIdleConnections;
-    f.closeGrace = closeGrace;
-    f.nameTtl = nameTtl;
-    f.nameFailureTtl = nameFailureTtl;
-    f.lookupThreads = lookupThreads;
-    f.resolve = resolve;
-    f.proxy = proxy;
-    f.tls = tls;
-    f.obeyRobots = obeyRobots;
-    f.robotsMaxHosts = robotsMaxHosts;
-    change.accept(f);
-    return new FetchSettings(f);
-  }
-
-  /** The mutable scratch copy behind the withX methods. */
-  private static final class Fields {
-    Duration timeout;
-    long maxBody;
-    boolean raiseForStatus;
-    int maxRedirects;
-    Set<Integer> retryStatuses;
-    String userAgent;
-    int breakerMaxFailures;
-    Duration breakerResetTimeout;
-    boolean compressed;
-    boolean sha256;
-    ReadAs readAs;
-    Duration connectionIdleTimeout;
-    int maxIdleConnections;
-    Duration closeGrace;
-    Duration nameTtl;
-    Duration nameFailureTtl;
-    int lookupThreads;
-    List<PinnedAddress> resolve;
-    ProxySettings proxy;
-    TlsSettings tls;
-    boolean obeyRobots;
-    int robotsMaxHosts;
+    return KEYS.with(this, RETRY_STATUSES, Set.copyOf(value));
   }
 }
