@@ -2,9 +2,9 @@ package io.fetchpipe.cli;
 
 import io.fetchpipe.cluster.ClusterPool;
 import io.fetchpipe.cluster.ClusterWorkers;
+import io.fetchpipe.cluster.fetch.ClusterFetch;
 import io.fetchpipe.core.JobPool;
 import io.fetchpipe.core.PoolSettings;
-import io.fetchpipe.http.ClusterFetch;
 import io.fetchpipe.http.FetchRequest;
 import io.fetchpipe.http.FetchResponse;
 import io.fetchpipe.http.FetchSettings;

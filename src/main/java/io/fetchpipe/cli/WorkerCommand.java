@@ -3,7 +3,7 @@ package io.fetchpipe.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.fetchpipe.cluster.ClusterWorkers;
-import io.fetchpipe.http.ClusterFetch;
+import io.fetchpipe.cluster.fetch.ClusterFetch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

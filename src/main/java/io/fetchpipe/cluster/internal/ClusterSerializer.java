@@ -1,7 +1,6 @@
 package io.fetchpipe.cluster.internal;
 
 import io.fetchpipe.InternalApi;
-import io.fetchpipe.cluster.ClusterPayloads;
 import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.internal.ThrottlingRouter;
 import io.fetchpipe.core.internal.Worker;
@@ -19,6 +18,7 @@ import java.util.List;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
@@ -26,6 +26,8 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * The one serializer of every fetchpipe message that crosses nodes: jobs to workers, their
  * cancellation and outcomes, and the attaching of pools to hosts. A written binary format
  * ({@link WireFormat}), bound in {@code reference.conf}; Java serialization is never involved.
+ * Requests, results and failures inside the messages go through the codecs registered with the
+ * actor system ({@link PayloadRegistry}).
  */
 @InternalApi
 public final class ClusterSerializer extends SerializerWithStringManifest {
@@ -40,7 +42,8 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
 
   /** Made by Pekko's serialization, once per actor system. */
   public ClusterSerializer(ExtendedActorSystem system) {
-    this.wire = new WireFormat(ActorRefResolver.get(Adapter.toTyped(system)));
+    ActorSystem<Void> typed = Adapter.toTyped(system);
+    this.wire = new WireFormat(ActorRefResolver.get(typed), PayloadRegistry.get(typed));
   }
 
   @Override
@@ -87,18 +90,18 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
       wire.writeJob(run.job(), out);
     } else if (message instanceof Worker.Cancel cancel) {
       wire.writeJob(cancel.job(), out);
-      ClusterPayloads.writeString(cancel.kind().wireName(), out);
-      ClusterPayloads.writeString(cancel.message(), out);
+      WireFormat.writeString(cancel.kind().wireName(), out);
+      WireFormat.writeString(cancel.message(), out);
     } else if (message instanceof ThrottlingRouter.WorkerDone done) {
       wire.writeRef(done.worker(), out);
       out.writeLong(done.batchId());
       out.writeInt(done.attempt());
-      WireFormat.writeOutcome(done.outcome(), out);
+      wire.writeOutcome(done.outcome(), out);
     } else if (message instanceof ThrottlingRouter.WorkersUnavailable unavailable) {
       writeRefs(unavailable.workers(), out);
     } else if (message instanceof WorkerHost.Attach attach) {
       wire.writeRef(attach.router(), out);
-      ClusterPayloads.writeString(attach.poolConfig(), out);
+      WireFormat.writeString(attach.poolConfig(), out);
       wire.writeRef(attach.replyTo(), out);
     } else if (message instanceof WorkerHost.Attached attached) {
       wire.writeRef(attached.host(), out);
@@ -129,12 +132,12 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       return switch (manifest) {
         case RUN -> new Worker.Run(wire.readJob(in));
-        case CANCEL -> new Worker.Cancel(wire.readJob(in), ErrorKind.of(ClusterPayloads.readString(in)),
-            ClusterPayloads.readString(in));
+        case CANCEL -> new Worker.Cancel(wire.readJob(in), ErrorKind.of(WireFormat.readString(in)),
+            WireFormat.readString(in));
         case DONE -> new ThrottlingRouter.WorkerDone(wire.readRef(in), in.readLong(), in.readInt(),
-            WireFormat.readOutcome(in));
+            wire.readOutcome(in));
         case UNAVAILABLE -> new ThrottlingRouter.WorkersUnavailable(readRefs(in));
-        case ATTACH -> new WorkerHost.Attach(wire.readRef(in), ClusterPayloads.readString(in), wire.readRef(in));
+        case ATTACH -> new WorkerHost.Attach(wire.readRef(in), WireFormat.readString(in), wire.readRef(in));
         case ATTACHED -> new WorkerHost.Attached(wire.readRef(in), readRefs(in));
         default -> throw new NotSerializableException("unknown fetchpipe manifest '" + manifest + "'");
       };
