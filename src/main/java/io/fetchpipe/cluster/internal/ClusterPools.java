@@ -34,8 +34,7 @@ public final class ClusterPools {
   public static <Q, R> Started<Q, R> start(ActorSystem<?> system, PoolSettings settings, String name,
       String handlerConfig, Function<Object, Object> keyOf) {
     CompletableFuture<ActorRef<Recruiter.Command>> recruiter = new CompletableFuture<>();
-    PoolEngine engine = PoolEngine.start(system, settings.withMaxConcurrency(Integer.MAX_VALUE),
-        new ClusterSupply(name, handlerConfig, recruiter), keyOf,
+    PoolEngine engine = PoolEngine.start(system, settings, new ClusterSupply(name, handlerConfig, recruiter), keyOf,
         "cluster-" + name + "-" + POOL_NAMES.incrementAndGet());
     return new Started<>(Pools.view(engine), recruiter);
   }
