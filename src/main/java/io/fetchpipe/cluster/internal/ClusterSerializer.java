@@ -15,6 +15,7 @@ import java.io.NotSerializableException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
@@ -37,6 +38,10 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
   private static final String UNAVAILABLE = "U";
   private static final String ATTACH = "A";
   private static final String ATTACHED = "T";
+  /** The manifest of each message class (all records: final, so the exact class names it). */
+  private static final Map<Class<?>, String> MANIFESTS = Map.of(Worker.Run.class, RUN, Worker.Cancel.class, CANCEL,
+      ThrottlingRouter.WorkerDone.class, DONE, ThrottlingRouter.WorkersUnavailable.class, UNAVAILABLE,
+      WorkerHost.Attach.class, ATTACH, WorkerHost.Attached.class, ATTACHED);
 
   private final WireFormat wire;
 
@@ -53,23 +58,9 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
 
   @Override
   public String manifest(Object message) {
-    if (message instanceof Worker.Run) {
-      return RUN;
-    }
-    if (message instanceof Worker.Cancel) {
-      return CANCEL;
-    }
-    if (message instanceof ThrottlingRouter.WorkerDone) {
-      return DONE;
-    }
-    if (message instanceof ThrottlingRouter.WorkersUnavailable) {
-      return UNAVAILABLE;
-    }
-    if (message instanceof WorkerHost.Attach) {
-      return ATTACH;
-    }
-    if (message instanceof WorkerHost.Attached) {
-      return ATTACHED;
+    String manifest = MANIFESTS.get(message.getClass());
+    if (manifest != null) {
+      return manifest;
     }
     throw new IllegalArgumentException("no fetchpipe wire format for " + message.getClass().getName());
   }
