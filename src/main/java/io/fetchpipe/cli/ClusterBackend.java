@@ -2,9 +2,9 @@ package io.fetchpipe.cli;
 
 import io.fetchpipe.cluster.ClusterPool;
 import io.fetchpipe.cluster.ClusterWorkers;
+import io.fetchpipe.cluster.fetch.ClusterFetch;
 import io.fetchpipe.core.JobPool;
 import io.fetchpipe.core.PoolSettings;
-import io.fetchpipe.http.ClusterFetch;
 import io.fetchpipe.http.FetchRequest;
 import io.fetchpipe.http.FetchResponse;
 import io.fetchpipe.http.FetchSettings;
@@ -42,7 +42,9 @@ final class ClusterBackend implements FetchBackend {
   static ClusterBackend start(ActorSystem<?> system, PoolSettings pool, FetchSettings fetch, ClusterOptions options,
       Console console, boolean quiet) {
     ClusterWorkers.Offer local = options.noLocal() ? null : ClusterFetch.offerWorkers(system, pool.maxConcurrency());
-    ClusterBackend backend = new ClusterBackend(system, ClusterFetch.pool(system, pool, fetch), local);
+    // -c is per node (each node's slots): the cluster as a whole has no cap of its own.
+    PoolSettings wholeCluster = pool.withMaxConcurrency(Integer.MAX_VALUE);
+    ClusterBackend backend = new ClusterBackend(system, ClusterFetch.pool(system, wholeCluster, fetch), local);
     CompletableFuture<Object> joined = CompletableFuture.anyOf(
         backend.pool.awaitOtherNodes(options.minWorkers()).toCompletableFuture(),
         system.getWhenTerminated().toCompletableFuture());

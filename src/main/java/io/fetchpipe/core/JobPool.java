@@ -6,6 +6,7 @@ import io.fetchpipe.core.internal.ListenerSink;
 import io.fetchpipe.core.internal.PoolEngine;
 import io.fetchpipe.core.internal.Pools;
 import io.fetchpipe.core.internal.StreamSink;
+import io.fetchpipe.core.internal.UniqueNames;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +16,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -52,7 +52,6 @@ import org.apache.pekko.stream.javadsl.Source;
  * @param <R> the result type
  */
 public class JobPool<Q, R> implements AutoCloseable {
-  private static final AtomicLong POOL_NAMES = new AtomicLong();
   /**
    * What a blocking wait allows beyond the pool's own bound (its close timeout, a gather's
    * deadline): time for the actors' stop, and a fetcher's connections' close grace, to come through.
@@ -82,7 +81,7 @@ public class JobPool<Q, R> implements AutoCloseable {
 
   /** A pool on the caller's actor system; {@link #close()} leaves the system running. */
   public static <Q, R> JobPool<Q, R> create(ActorSystem<?> system, PoolSettings settings, JobHandler<Q, R> handler) {
-    return new JobPool<>(PoolEngine.start(system, settings, handler, "pool-" + POOL_NAMES.incrementAndGet()));
+    return new JobPool<>(PoolEngine.start(system, settings, handler, UniqueNames.next("pool")));
   }
 
   PoolEngine engine() {

@@ -1,11 +1,11 @@
 package io.fetchpipe.core;
 
 import io.fetchpipe.core.internal.PoolEngine;
+import io.fetchpipe.core.internal.UniqueNames;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -29,7 +29,6 @@ import org.apache.pekko.stream.javadsl.Source;
  * every input gets exactly one {@link Outcome}.
  */
 public final class TaskPool implements AutoCloseable {
-  private static final AtomicLong POOL_NAMES = new AtomicLong();
 
   private final PoolEngine engine;
   private final ActorSystem<?> ownSystem; // null unless the pool created its system
@@ -59,7 +58,7 @@ public final class TaskPool implements AutoCloseable {
   }
 
   private static PoolEngine start(ActorSystem<?> system, PoolSettings settings) {
-    return PoolEngine.start(system, settings, TaskPool.<Object>runTask(), "tasks-" + POOL_NAMES.incrementAndGet());
+    return PoolEngine.start(system, settings, TaskPool.<Object>runTask(), UniqueNames.next("tasks"));
   }
 
   private static <T> JobHandler<Task<T>, T> runTask() {

@@ -28,11 +28,6 @@ class ClusterExamplesTest {
   /** What the application makes of an image (a stand-in). */
   record Thumbnail(String path, int width) {}
 
-  static { // on every node (here all in one JVM): how images and thumbnails cross nodes
-    ClusterPayloads.register(ImageRef.class, PayloadCodec.json(ImageRef.class));
-    ClusterPayloads.register(Thumbnail.class, PayloadCodec.json(Thumbnail.class));
-  }
-
   /** What a node runs for one pool (a stand-in): thumbnails as wide as the pool's config says. */
   static WorkerFactory.Serving<ImageRef, Thumbnail> serving(Config config) {
     int width = config.getInt("width");
@@ -41,16 +36,26 @@ class ClusterExamplesTest {
   }
 
   // docs/cluster.md: from Java begins
+  /** On every node, working or coordinating: how images and thumbnails cross nodes. */
+  static void registerPayloads(ActorSystem<?> system) {
+    ClusterPayloads.get(system)
+        .register(ImageRef.class, PayloadCodec.json(ImageRef.class))
+        .register(Thumbnail.class, PayloadCodec.json(Thumbnail.class));
+  }
+
   /** On every node that works: 16 workers per pool, each pool's handler made from the pool's config. */
   static ClusterWorkers.Offer offerWorkers(ActorSystem<?> system) {
+    registerPayloads(system);
     return ClusterWorkers.offer(system, "thumbnails", 16, config -> serving(config));
   }
 
   /** On the node that coordinates: gather, asCompleted and flow as on one node. */
   static List<Outcome<Thumbnail>> thumbnails(ActorSystem<?> system, List<ImageRef> images) {
+    registerPayloads(system);
     Config handlerConfig = ConfigFactory.parseString("width = 160");   // sent to every node that works
+    PoolSettings settings = PoolSettings.create(system).withMaxConcurrency(24); // in flight on all nodes together
     try (ClusterPool<ImageRef, Thumbnail> pool =
-        ClusterPool.create(system, PoolSettings.create(system), "thumbnails", handlerConfig, ImageRef::host)) {
+        ClusterPool.create(system, settings, "thumbnails", handlerConfig, ImageRef::host)) {
       pool.awaitOtherNodes(2).toCompletableFuture().join();
       return pool.gather(images).toCompletableFuture().join();
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.StreamSupport;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.DeadLetter;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -48,6 +49,10 @@ import scala.jdk.javaapi.FutureConverters;
  */
 class ClusterPoolTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
+
+  /** Settings whose jobs in flight only the nodes' slots limit. */
+  private static final Function<ActorSystem<?>, PoolSettings> UNCAPPED =
+      system -> PoolSettings.create(system).withMaxConcurrency(Integer.MAX_VALUE);
 
   private final List<ActorTestKit> nodes = new ArrayList<>();
 
@@ -211,7 +216,7 @@ class ClusterPoolTest {
     ClusterWorkers.offer(steady, "doubling", 8, doubling(steady, handledSteady));
     ClusterWorkers.offer(flaky, "doubling", 8, gatedDoubling(flaky, handledFlaky, gate));
     ConcurrentLinkedQueue<Object> lostJobMessages = fetchpipeDeadLetters(systems);
-    ClusterPool<Integer, Integer> pool = ClusterPool.create(coordinator, PoolSettings.create(coordinator),
+    ClusterPool<Integer, Integer> pool = ClusterPool.create(coordinator, UNCAPPED.apply(coordinator),
         "doubling", ConfigFactory.empty(), null);
     assertTrue(pool.awaitOtherNodes(2, WAIT), "workers of both other nodes joined");
 
@@ -255,7 +260,7 @@ class ClusterPoolTest {
     }
     ConcurrentLinkedQueue<Object> lostJobMessages = fetchpipeDeadLetters(List.of(coordinator, worker));
 
-    ClusterPool<Integer, Integer> pool = ClusterPool.create(coordinator, PoolSettings.create(coordinator),
+    ClusterPool<Integer, Integer> pool = ClusterPool.create(coordinator, UNCAPPED.apply(coordinator),
         "doubling", ConfigFactory.empty(), null);
     assertTrue(pool.awaitOtherNodes(2, WAIT), "workers of both other nodes joined");
     List<Integer> jobs = new ArrayList<>();
@@ -282,6 +287,38 @@ class ClusterPoolTest {
     assertTrue(handled.get(0).get() > 0 && handled.get(1).get() > 0, "every node worked");
     assertTrue(handled.get(0).get() + handled.get(1).get() + handled.get(2).get() >= 10_000);
     assertEquals(List.of(), List.copyOf(lostJobMessages), "no job message in dead letters");
+    pool.close();
+  }
+
+  @Test
+  void maxConcurrencyCapsTheJobsInFlightOnAllNodesTogether() throws Exception {
+    ActorSystem<?> coordinator = node(false);
+    ActorSystem<?> worker = node(false);
+    List<ActorSystem<?>> systems = List.of(coordinator, worker);
+    ActorTestKit probes = ActorTestKit.create("probes", ActorTestKit.applicationTestConfig());
+    nodes.add(probes);
+    formCluster(systems, probes.createTestProbe());
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger mostInFlight = new AtomicInteger();
+    CompletableFuture<Done> capReached = new CompletableFuture<>(); // the first jobs wait for it
+    for (ActorSystem<?> system : systems) { // 8 slots in all, on two nodes
+      JobHandler<Integer, Integer> handler = (n, context) -> {
+        int now = inFlight.incrementAndGet();
+        mostInFlight.accumulateAndGet(now, Math::max);
+        if (now == 3) {
+          capReached.complete(Done.getInstance());
+        }
+        return capReached.thenCompose(open -> Delay.after(system, Duration.ofMillis(2), () -> n * 2))
+            .whenComplete((doubled, error) -> inFlight.decrementAndGet());
+      };
+      ClusterWorkers.offer(system, "capped", 4, config -> withNothingToStop(handler));
+    }
+    ClusterPool<Integer, Integer> pool = ClusterPool.create(coordinator,
+        PoolSettings.create(coordinator).withMaxConcurrency(3), "capped", ConfigFactory.empty(), null);
+    assertTrue(pool.awaitOtherNodes(1, WAIT), "the other node's workers joined");
+
+    assertDoubled(pool.gather(numbers(300)).toCompletableFuture().get(30, TimeUnit.SECONDS), 300);
+    assertEquals(3, mostInFlight.get(), "never more than max-concurrency jobs at once on the two nodes");
     pool.close();
   }
 }

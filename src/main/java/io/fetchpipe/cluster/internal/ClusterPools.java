@@ -7,9 +7,9 @@ import io.fetchpipe.core.PoolSettings;
 import io.fetchpipe.core.internal.FetchpipeExtension;
 import io.fetchpipe.core.internal.PoolEngine;
 import io.fetchpipe.core.internal.Pools;
+import io.fetchpipe.core.internal.UniqueNames;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -18,7 +18,6 @@ import org.apache.pekko.actor.typed.Props;
 /** Starts the actors behind the cluster API: a pool's router with its recruiter, a node's worker host. */
 @InternalApi
 public final class ClusterPools {
-  private static final AtomicLong POOL_NAMES = new AtomicLong();
 
   private ClusterPools() {}
 
@@ -34,9 +33,8 @@ public final class ClusterPools {
   public static <Q, R> Started<Q, R> start(ActorSystem<?> system, PoolSettings settings, String name,
       String handlerConfig, Function<Object, Object> keyOf) {
     CompletableFuture<ActorRef<Recruiter.Command>> recruiter = new CompletableFuture<>();
-    PoolEngine engine = PoolEngine.start(system, settings.withMaxConcurrency(Integer.MAX_VALUE),
-        new ClusterSupply(name, handlerConfig, recruiter), keyOf,
-        "cluster-" + name + "-" + POOL_NAMES.incrementAndGet());
+    PoolEngine engine = PoolEngine.start(system, settings, new ClusterSupply(name, handlerConfig, recruiter), keyOf,
+        UniqueNames.next("cluster-" + name));
     return new Started<>(Pools.view(engine), recruiter);
   }
 

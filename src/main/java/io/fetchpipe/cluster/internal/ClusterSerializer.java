@@ -1,7 +1,6 @@
 package io.fetchpipe.cluster.internal;
 
 import io.fetchpipe.InternalApi;
-import io.fetchpipe.cluster.ClusterPayloads;
 import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.internal.ThrottlingRouter;
 import io.fetchpipe.core.internal.Worker;
@@ -16,9 +15,11 @@ import java.io.NotSerializableException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
@@ -26,6 +27,8 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * The one serializer of every fetchpipe message that crosses nodes: jobs to workers, their
  * cancellation and outcomes, and the attaching of pools to hosts. A written binary format
  * ({@link WireFormat}), bound in {@code reference.conf}; Java serialization is never involved.
+ * Requests, results and failures inside the messages go through the codecs registered with the
+ * actor system ({@link PayloadRegistry}).
  */
 @InternalApi
 public final class ClusterSerializer extends SerializerWithStringManifest {
@@ -35,12 +38,17 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
   private static final String UNAVAILABLE = "U";
   private static final String ATTACH = "A";
   private static final String ATTACHED = "T";
+  /** The manifest of each message class (all records: final, so the exact class names it). */
+  private static final Map<Class<?>, String> MANIFESTS = Map.of(Worker.Run.class, RUN, Worker.Cancel.class, CANCEL,
+      ThrottlingRouter.WorkerDone.class, DONE, ThrottlingRouter.WorkersUnavailable.class, UNAVAILABLE,
+      WorkerHost.Attach.class, ATTACH, WorkerHost.Attached.class, ATTACHED);
 
   private final WireFormat wire;
 
   /** Made by Pekko's serialization, once per actor system. */
   public ClusterSerializer(ExtendedActorSystem system) {
-    this.wire = new WireFormat(ActorRefResolver.get(Adapter.toTyped(system)));
+    ActorSystem<Void> typed = Adapter.toTyped(system);
+    this.wire = new WireFormat(ActorRefResolver.get(typed), PayloadRegistry.get(typed));
   }
 
   @Override
@@ -50,23 +58,9 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
 
   @Override
   public String manifest(Object message) {
-    if (message instanceof Worker.Run) {
-      return RUN;
-    }
-    if (message instanceof Worker.Cancel) {
-      return CANCEL;
-    }
-    if (message instanceof ThrottlingRouter.WorkerDone) {
-      return DONE;
-    }
-    if (message instanceof ThrottlingRouter.WorkersUnavailable) {
-      return UNAVAILABLE;
-    }
-    if (message instanceof WorkerHost.Attach) {
-      return ATTACH;
-    }
-    if (message instanceof WorkerHost.Attached) {
-      return ATTACHED;
+    String manifest = MANIFESTS.get(message.getClass());
+    if (manifest != null) {
+      return manifest;
     }
     throw new IllegalArgumentException("no fetchpipe wire format for " + message.getClass().getName());
   }
@@ -87,18 +81,18 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
       wire.writeJob(run.job(), out);
     } else if (message instanceof Worker.Cancel cancel) {
       wire.writeJob(cancel.job(), out);
-      ClusterPayloads.writeString(cancel.kind().wireName(), out);
-      ClusterPayloads.writeString(cancel.message(), out);
+      WireFormat.writeString(cancel.kind().wireName(), out);
+      WireFormat.writeString(cancel.message(), out);
     } else if (message instanceof ThrottlingRouter.WorkerDone done) {
       wire.writeRef(done.worker(), out);
       out.writeLong(done.batchId());
       out.writeInt(done.attempt());
-      WireFormat.writeOutcome(done.outcome(), out);
+      wire.writeOutcome(done.outcome(), out);
     } else if (message instanceof ThrottlingRouter.WorkersUnavailable unavailable) {
       writeRefs(unavailable.workers(), out);
     } else if (message instanceof WorkerHost.Attach attach) {
       wire.writeRef(attach.router(), out);
-      ClusterPayloads.writeString(attach.poolConfig(), out);
+      WireFormat.writeString(attach.poolConfig(), out);
       wire.writeRef(attach.replyTo(), out);
     } else if (message instanceof WorkerHost.Attached attached) {
       wire.writeRef(attached.host(), out);
@@ -129,12 +123,12 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       return switch (manifest) {
         case RUN -> new Worker.Run(wire.readJob(in));
-        case CANCEL -> new Worker.Cancel(wire.readJob(in), ErrorKind.of(ClusterPayloads.readString(in)),
-            ClusterPayloads.readString(in));
+        case CANCEL -> new Worker.Cancel(wire.readJob(in), ErrorKind.of(WireFormat.readString(in)),
+            WireFormat.readString(in));
         case DONE -> new ThrottlingRouter.WorkerDone(wire.readRef(in), in.readLong(), in.readInt(),
-            WireFormat.readOutcome(in));
+            wire.readOutcome(in));
         case UNAVAILABLE -> new ThrottlingRouter.WorkersUnavailable(readRefs(in));
-        case ATTACH -> new WorkerHost.Attach(wire.readRef(in), ClusterPayloads.readString(in), wire.readRef(in));
+        case ATTACH -> new WorkerHost.Attach(wire.readRef(in), WireFormat.readString(in), wire.readRef(in));
         case ATTACHED -> new WorkerHost.Attached(wire.readRef(in), readRefs(in));
         default -> throw new NotSerializableException("unknown fetchpipe manifest '" + manifest + "'");
       };

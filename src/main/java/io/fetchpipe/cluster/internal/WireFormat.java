@@ -1,50 +1,120 @@
 package io.fetchpipe.cluster.internal;
 
 import io.fetchpipe.InternalApi;
-import io.fetchpipe.cluster.ClusterPayloads;
+import io.fetchpipe.cluster.PayloadCodec;
 import io.fetchpipe.core.ErrorKind;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.RetryableFailure;
 import io.fetchpipe.core.TaskFailure;
 import io.fetchpipe.core.internal.Batch;
 import io.fetchpipe.core.internal.Job;
-import io.fetchpipe.http.FetchFailure;
-import io.fetchpipe.http.FetchResponse;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.io.NotSerializableException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 
 /**
- * How the parts of fetchpipe's cross-node messages are written: actor references by their
- * serialization format, times as numbers, requests and results by their registered codecs, and
- * failures as data (kind, message, and what a fetch failure adds), since exceptions themselves do
- * not travel. A failure of any other class arrives as a {@link TaskFailure} of the same kind and
- * message.
+ * How the parts of fetchpipe's cross-node messages are written: bytes and strings with their
+ * length in front, actor references by their serialization format, times as numbers, requests and
+ * results by the codecs registered with the actor system, and failures as data (kind and message),
+ * since exceptions themselves do not travel. A failure whose class (or a superclass) has a
+ * registered codec travels whole through it; a {@link RetryableFailure} keeps its retry data; any
+ * other arrives as a {@link TaskFailure} of the same kind and message.
  */
 @InternalApi
-final class WireFormat {
+public final class WireFormat {
   private static final int NO_FAILURE = 0;
   private static final int RETRYABLE = 1;
-  private static final int FETCH = 2;
+  private static final int REGISTERED = 2;
   private static final int TASK = 3;
   private static final int OTHER = 4;
 
   private final ActorRefResolver refs;
+  private final PayloadRegistry payloads;
 
-  WireFormat(ActorRefResolver refs) {
+  WireFormat(ActorRefResolver refs, PayloadRegistry payloads) {
     this.refs = refs;
+    this.payloads = payloads;
+  }
+
+  /** Writes {@code bytes} (null too) with its length in front. */
+  public static void writeBytes(byte[] bytes, DataOutput out) throws IOException {
+    out.writeInt(bytes == null ? -1 : bytes.length);
+    if (bytes != null) {
+      out.write(bytes);
+    }
+  }
+
+  /** Reads what {@link #writeBytes} wrote. */
+  public static byte[] readBytes(DataInput in) throws IOException {
+    int length = in.readInt();
+    if (length < 0) {
+      return null;
+    }
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    return bytes;
+  }
+
+  /** Writes {@code value} (null too) as UTF-8 of any length (DataOutput's own form stops at 64 KiB). */
+  public static void writeString(String value, DataOutput out) throws IOException {
+    writeBytes(value == null ? null : value.getBytes(StandardCharsets.UTF_8), out);
+  }
+
+  /** Reads what {@link #writeString} wrote. */
+  public static String readString(DataInput in) throws IOException {
+    byte[] bytes = readBytes(in);
+    return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Writes one type's values.
+   *
+   * @param <T> the type
+   */
+  @FunctionalInterface
+  public interface Writer<T> {
+    /** Writes {@code value}. */
+    void write(T value, DataOutput out) throws IOException;
+  }
+
+  /**
+   * Reads one type's values.
+   *
+   * @param <T> the type
+   */
+  @FunctionalInterface
+  public interface Reader<T> {
+    /** Reads a value. */
+    T read(DataInput in) throws IOException;
+  }
+
+  /** The codec that writes with {@code writer} and reads with {@code reader}. */
+  public static <T> PayloadCodec<T> codec(Writer<? super T> writer, Reader<? extends T> reader) {
+    return new PayloadCodec<>() {
+      @Override
+      public void write(T value, DataOutput out) throws IOException {
+        writer.write(value, out);
+      }
+
+      @Override
+      public T read(DataInput in) throws IOException {
+        return reader.read(in);
+      }
+    };
   }
 
   void writeRef(ActorRef<?> ref, DataOutput out) throws IOException {
-    ClusterPayloads.writeString(refs.toSerializationFormat(ref), out);
+    writeString(refs.toSerializationFormat(ref), out);
   }
 
   <T> ActorRef<T> readRef(DataInput in) throws IOException {
-    return refs.resolveActorRef(ClusterPayloads.readString(in));
+    return refs.resolveActorRef(readString(in));
   }
 
   static void writeDuration(Duration value, DataOutput out) throws IOException {
@@ -68,15 +138,37 @@ final class WireFormat {
     return in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
   }
 
-  static void writeNullableString(String value, DataOutput out) throws IOException {
-    out.writeBoolean(value != null);
-    if (value != null) {
-      ClusterPayloads.writeString(value, out);
+  /** Writes a payload (or null) with its class, which must be registered. */
+  void writePayload(Object value, DataOutput out) throws IOException {
+    if (value == null) {
+      out.writeBoolean(false);
+      return;
     }
+    out.writeBoolean(true);
+    String type = value.getClass().getName();
+    writeWith(payloads.codec(type), type, value, out);
   }
 
-  static String readNullableString(DataInput in) throws IOException {
-    return in.readBoolean() ? ClusterPayloads.readString(in) : null;
+  /** Reads a payload written by {@link #writePayload}; its class must be registered here too. */
+  Object readPayload(DataInput in) throws IOException {
+    return in.readBoolean() ? readWith(readString(in), in) : null;
+  }
+
+  private static void writeWith(PayloadCodec<Object> codec, String type, Object value, DataOutput out)
+      throws IOException {
+    if (codec == null) {
+      throw new NotSerializableException(type + " is not registered with ClusterPayloads");
+    }
+    writeString(type, out);
+    codec.write(value, out);
+  }
+
+  private Object readWith(String type, DataInput in) throws IOException {
+    PayloadCodec<Object> codec = payloads.codec(type);
+    if (codec == null) {
+      throw new NotSerializableException(type + " is not registered with ClusterPayloads");
+    }
+    return codec.read(in);
   }
 
   void writeJob(Job<?> job, DataOutput out) throws IOException {
@@ -89,7 +181,7 @@ final class WireFormat {
     out.writeInt(job.attempt());
     out.writeInt(job.reruns());
     writeInstant(job.firstStartedAt(), out);
-    ClusterPayloads.writePayload(job.request(), out);
+    writePayload(job.request(), out);
   }
 
   Job<Object> readJob(DataInput in) throws IOException {
@@ -98,90 +190,89 @@ final class WireFormat {
     int attempt = in.readInt();
     int reruns = in.readInt();
     Instant firstStartedAt = readInstant(in);
-    return new Job<>(batch, index, ClusterPayloads.readPayload(in), attempt, reruns, firstStartedAt);
+    return new Job<>(batch, index, readPayload(in), attempt, reruns, firstStartedAt);
   }
 
-  static void writeOutcome(Outcome<?> outcome, DataOutput out) throws IOException {
+  void writeOutcome(Outcome<?> outcome, DataOutput out) throws IOException {
     out.writeInt(outcome.index());
     writeInstant(outcome.startedAt(), out);
     writeInstant(outcome.finishedAt(), out);
     if (outcome instanceof Outcome.Success<?> success) {
       out.writeBoolean(true);
-      ClusterPayloads.writePayload(success.value(), out);
+      writePayload(success.value(), out);
     } else {
       Outcome.Failure<?> failure = (Outcome.Failure<?>) outcome;
       out.writeBoolean(false);
-      ClusterPayloads.writeString(failure.kind().wireName(), out);
-      ClusterPayloads.writeString(failure.message(), out);
+      writeString(failure.kind().wireName(), out);
+      writeString(failure.message(), out);
       writeFailure(failure.cause(), out);
     }
   }
 
-  static Outcome<Object> readOutcome(DataInput in) throws IOException {
+  Outcome<Object> readOutcome(DataInput in) throws IOException {
     int index = in.readInt();
     Instant startedAt = readInstant(in);
     Instant finishedAt = readInstant(in);
     if (in.readBoolean()) {
-      return Outcome.success(index, ClusterPayloads.readPayload(in), startedAt, finishedAt);
+      return Outcome.success(index, readPayload(in), startedAt, finishedAt);
     }
-    ErrorKind kind = ErrorKind.of(ClusterPayloads.readString(in));
-    String message = ClusterPayloads.readString(in);
+    ErrorKind kind = ErrorKind.of(readString(in));
+    String message = readString(in);
     return Outcome.failure(index, kind, message, readFailure(in), startedAt, finishedAt);
   }
 
-  static void writeFailure(Throwable error, DataOutput out) throws IOException {
+  void writeFailure(Throwable error, DataOutput out) throws IOException {
     Throwable cause = ErrorKind.unwrap(error);
+    PayloadRegistry.Registered registered = cause == null ? null : payloads.failureCodec(cause.getClass());
     if (cause == null) {
       out.writeByte(NO_FAILURE);
     } else if (cause instanceof RetryableFailure retryable) {
       out.writeByte(RETRYABLE);
-      ClusterPayloads.writeString(messageOf(retryable), out);
+      writeString(messageOf(retryable), out);
       writeDuration(retryable.retryAfter(), out);
       out.writeBoolean(retryable.finalValue() != null);
       if (retryable.finalValue() != null) {
-        ClusterPayloads.writePayload(retryable.finalValue(), out);
+        writePayload(retryable.finalValue(), out);
       } else {
         writeFailure(retryable.finalError(), out);
       }
-    } else if (cause instanceof FetchFailure fetch) {
-      out.writeByte(FETCH);
-      ClusterPayloads.writeString(fetch.kind().wireName(), out);
-      ClusterPayloads.writeString(messageOf(fetch), out);
-      out.writeInt(fetch.attempts());
-      ClusterPayloads.writePayload(fetch.response(), out);
+    } else if (registered != null) {
+      out.writeByte(REGISTERED);
+      writeWith(registered.codec(), registered.type(), cause, out);
     } else if (cause instanceof TaskFailure task) {
       out.writeByte(TASK);
-      ClusterPayloads.writeString(task.kind().wireName(), out);
-      ClusterPayloads.writeString(messageOf(task), out);
+      writeString(task.kind().wireName(), out);
+      writeString(messageOf(task), out);
     } else {
       out.writeByte(OTHER);
-      ClusterPayloads.writeString(ErrorKind.classify(cause).wireName(), out);
-      ClusterPayloads.writeString(Outcome.describe(cause), out);
+      writeString(ErrorKind.classify(cause).wireName(), out);
+      writeString(Outcome.describe(cause), out);
     }
   }
 
-  static Throwable readFailure(DataInput in) throws IOException {
+  Throwable readFailure(DataInput in) throws IOException {
     int tag = in.readByte();
     switch (tag) {
       case NO_FAILURE:
         return null;
       case RETRYABLE: {
-        String message = ClusterPayloads.readString(in);
+        String message = readString(in);
         Duration retryAfter = readDuration(in);
         if (in.readBoolean()) {
-          return RetryableFailure.succeeding(ClusterPayloads.readPayload(in), message, retryAfter);
+          return RetryableFailure.succeeding(readPayload(in), message, retryAfter);
         }
         return RetryableFailure.failing(readFailure(in), retryAfter);
       }
-      case FETCH: {
-        ErrorKind kind = ErrorKind.of(ClusterPayloads.readString(in));
-        String message = ClusterPayloads.readString(in);
-        int attempts = in.readInt();
-        return new FetchFailure(kind, message, attempts, (FetchResponse) ClusterPayloads.readPayload(in), null);
+      case REGISTERED: {
+        Object failure = readWith(readString(in), in);
+        if (failure instanceof Throwable throwable) {
+          return throwable;
+        }
+        throw new NotSerializableException("a failure's codec read no failure but " + failure);
       }
       case TASK:
       case OTHER:
-        return new TaskFailure(ErrorKind.of(ClusterPayloads.readString(in)), ClusterPayloads.readString(in));
+        return new TaskFailure(ErrorKind.of(readString(in)), readString(in));
       default:
         throw new IOException("unknown failure tag " + tag);
     }

@@ -51,7 +51,6 @@ import scala.runtime.BoxedUnit;
 @InternalApi
 public final class JobFlowStage<Q, C> extends GraphStage<FlowShape<Pair<Q, C>, Pair<Outcome<?>, C>>> {
   private static final String DEADLINE = "deadline";
-  private static final String POOL_CLOSED = "cancelled: the pool was closed";
 
   private final Inlet<Pair<Q, C>> in = Inlet.create("JobFlow.in");
   private final Outlet<Pair<Outcome<?>, C>> out = Outlet.create("JobFlow.out");
@@ -131,7 +130,7 @@ public final class JobFlowStage<Q, C> extends GraphStage<FlowShape<Pair<Q, C>, P
     public void preStart() {
       ActorRef<ThrottlingRouter.Reply> self = Adapter.toTyped(getStageActor(this::onMessage).ref());
       if (!openStream.test(new ThrottlingRouter.OpenStream(batchId, self))) {
-        stop(ErrorKind.CANCELLED, POOL_CLOSED);
+        stop(ErrorKind.CANCELLED, ThrottlingRouter.POOL_CLOSED);
         pull(in);
         return;
       }
@@ -150,7 +149,7 @@ public final class JobFlowStage<Q, C> extends GraphStage<FlowShape<Pair<Q, C>, P
         awaitingAccept = false;
         submitPending();
       } else if (body instanceof ThrottlingRouter.PoolClosing) {
-        stop(ErrorKind.CANCELLED, POOL_CLOSED);
+        stop(ErrorKind.CANCELLED, ThrottlingRouter.POOL_CLOSED);
         inputDone = true;
         cancel(in);
         completeIfDone();

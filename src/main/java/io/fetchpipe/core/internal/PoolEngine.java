@@ -28,8 +28,6 @@ import org.apache.pekko.stream.javadsl.Flow;
  */
 @InternalApi
 public final class PoolEngine {
-  private static final String POOL_CLOSED = "cancelled: the pool was closed";
-
   private final ActorSystem<?> system;
   private final PoolSettings settings;
   private final Part part;
@@ -112,7 +110,7 @@ public final class PoolEngine {
   private static void cancelAll(int count, OutcomeSink sink) {
     Instant now = Instant.now();
     for (int i = 0; i < count; i++) {
-      sink.accept(Outcome.failure(i, ErrorKind.CANCELLED, POOL_CLOSED, null, now, now));
+      sink.accept(Outcome.failure(i, ErrorKind.CANCELLED, ThrottlingRouter.POOL_CLOSED, null, now, now));
     }
     sink.complete();
   }

@@ -167,7 +167,8 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private static final Object REFILL_KEY = "refill";
   private static final Object CLOSE_KEY = "close";
   private static final long ALL_BATCHES = -1;
-  private static final String POOL_CLOSED = "cancelled: the pool was closed";
+  /** The message of every job a closing pool cancels, wherever it is cancelled. */
+  static final String POOL_CLOSED = "cancelled: the pool was closed";
 
   private final WorkerSupply supply;
   private final PoolSettings settings;

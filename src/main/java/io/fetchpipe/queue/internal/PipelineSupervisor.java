@@ -7,12 +7,12 @@ import io.fetchpipe.core.internal.DispatcherChoice;
 import io.fetchpipe.core.internal.FetchpipeExtension;
 import io.fetchpipe.core.internal.Part;
 import io.fetchpipe.core.internal.Parts;
+import io.fetchpipe.core.internal.UniqueNames;
 import io.fetchpipe.queue.PipelineSettings;
 import io.fetchpipe.queue.PipelineSummary;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -48,7 +48,6 @@ public final class PipelineSupervisor extends AbstractBehavior<PipelineSuperviso
   /** The producer sent every sentinel and stopped; this is how the run went. */
   record ProducerDone(PipelineSummary summary) implements Command {}
 
-  private static final AtomicLong RUNS = new AtomicLong();
 
   private final CompletableFuture<PipelineSummary> result;
   private int consumersRunning;
@@ -67,7 +66,7 @@ public final class PipelineSupervisor extends AbstractBehavior<PipelineSuperviso
   public static CompletionStage<PipelineSummary> start(ActorSystem<?> system, PipelineSettings settings,
       Source<?, ?> input, JobHandler<?, ?> logic, Consumer<Outcome<?>> onOutcome) {
     CompletableFuture<PipelineSummary> result = new CompletableFuture<>();
-    String name = "pipeline-" + RUNS.incrementAndGet();
+    String name = UniqueNames.next("pipeline");
     Part part = Parts.get(system).register(Part.Kind.PIPELINE, name);
     FetchpipeExtension.get(system)
         .spawn(create(settings, input, logic, onOutcome, result, part), name,

@@ -2,12 +2,16 @@ package io.fetchpipe.cluster.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.fetchpipe.cluster.ClusterPayloads;
+import io.fetchpipe.cluster.PayloadCodec;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.internal.Batch;
 import io.fetchpipe.core.internal.Job;
 import io.fetchpipe.core.internal.ThrottlingRouter;
 import io.fetchpipe.core.internal.Worker;
+import java.io.NotSerializableException;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -16,6 +20,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -29,9 +34,16 @@ class ClusterSerializerTest {
   ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private Object roundTrip(Object message) {
-    ClusterSerializer serializer = new ClusterSerializer((ExtendedActorSystem) Adapter.toClassic(testKit.system()));
+    return roundTrip(testKit.system(), message);
+  }
+
+  private static Object roundTrip(ActorSystem<?> system, Object message) {
+    ClusterSerializer serializer = new ClusterSerializer((ExtendedActorSystem) Adapter.toClassic(system));
     return serializer.fromBinary(serializer.toBinary(message), serializer.manifest(message));
   }
+
+  /** A payload type of a test's own. */
+  record Point(int x, int y) {}
 
   @Test
   void aJobCrossesWithItsAttemptAndReruns() {
@@ -56,5 +68,25 @@ class ClusterSerializerTest {
     assertEquals(4, read.attempt());
     assertEquals("value", read.outcome().getOrThrow());
     assertEquals(7, read.outcome().index());
+  }
+
+  @Test
+  void aPayloadTypeIsKnownOnlyToTheActorSystemItIsRegisteredWith() {
+    ActorTestKit other = ActorTestKit.create("other-payloads", ActorTestKit.applicationTestConfig());
+    try {
+      ClusterPayloads.get(testKit.system()).register(Point.class, PayloadCodec.json(Point.class));
+
+      Worker.Run run = assertInstanceOf(Worker.Run.class, roundTrip(new Worker.Run(pointJob(testKit))));
+      assertEquals(new Point(3, 4), run.job().request());
+      Exception unknown = assertThrows(Exception.class, () -> roundTrip(other.system(), new Worker.Run(pointJob(other))));
+      assertInstanceOf(NotSerializableException.class, unknown.getCause(), unknown.toString());
+    } finally {
+      other.shutdownTestKit();
+    }
+  }
+
+  private static Job<Point> pointJob(ActorTestKit kit) {
+    TestProbe<ThrottlingRouter.Reply> gather = kit.createTestProbe();
+    return new Job<>(new Batch(5, Duration.ofSeconds(2), gather.ref(), true), 7, new Point(3, 4), 1, 0, null);
   }
 }

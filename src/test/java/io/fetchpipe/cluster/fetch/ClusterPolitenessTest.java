@@ -1,4 +1,4 @@
-package io.fetchpipe.http;
+package io.fetchpipe.cluster.fetch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +8,10 @@ import com.typesafe.config.ConfigFactory;
 import io.fetchpipe.cluster.ClusterPool;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.PoolSettings;
+import io.fetchpipe.http.FetchErrorKind;
+import io.fetchpipe.http.FetchRequest;
+import io.fetchpipe.http.FetchResponse;
+import io.fetchpipe.http.FetchSettings;
 import io.fetchpipe.testing.PoliteServer;
 import java.time.Duration;
 import java.util.ArrayList;
