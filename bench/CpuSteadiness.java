@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Is this machine steady enough to benchmark on? Runs the same single-threaded work in slices of
- * 2 million map updates for the given seconds and prints each slice's rate (thousands of updates
- * per second), then the fastest, the median and the share of slices below half the median. On a
- * steady machine the slices agree; when the host takes the CPU away for a while, runs of slices
- * drop far below the median, and so does any benchmark that happens to run then. The first
- * second (JIT warm-up) is left out.
+ * Is this machine steady enough to benchmark on? Runs the same single-threaded work in slices of 2
+ * million map updates for the given seconds and prints each slice's rate (thousands of updates per
+ * second), then the fastest, the median and the share of slices below half the median. On a steady
+ * machine the slices agree; when the host takes the CPU away for a while, runs of slices drop far
+ * below the median, and so does any benchmark that happens to run then. The first second (JIT
+ * warm-up) is left out.
  *
  * <p>usage: java bench/CpuSteadiness.java [seconds, default 20]
  */
@@ -38,8 +38,13 @@ public final class CpuSteadiness {
     List<Long> sorted = rates.stream().sorted().toList();
     long median = sorted.get(sorted.size() / 2);
     long slow = rates.stream().filter(rate -> rate < median / 2).count();
-    System.out.printf("slices: %d, fastest: %d, median: %d, below half the median: %d (%.0f%%)%s%n",
-        rates.size(), sorted.get(sorted.size() - 1), median, slow, 100.0 * slow / rates.size(),
+    System.out.printf(
+        "slices: %d, fastest: %d, median: %d, below half the median: %d (%.0f%%)%s%n",
+        rates.size(),
+        sorted.get(sorted.size() - 1),
+        median,
+        slow,
+        100.0 * slow / rates.size(),
         sink == 42 ? " " : "");
   }
 }

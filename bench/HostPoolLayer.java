@@ -1,7 +1,6 @@
 import io.fetchpipe.http.internal.ConnectionLayer;
 import io.fetchpipe.http.internal.FetchClient;
 import io.fetchpipe.http.internal.TargetUrl;
-import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +19,7 @@ import org.apache.pekko.http.javadsl.HostConnectionPool;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
@@ -37,11 +37,11 @@ import scala.util.Try;
 /**
  * Candidate (a) of bench/layers.sh: fetchpipe's connection layer as it was before the connection
  * cache, one Pekko HTTP host-level pool per host (scheme, host, port), each fronted by a queue
- * stream of its own, materialized in the fetcher's materializer. A request holds a {@link Lease}
- * on its host's pool from sending until its body is read; a pool no request has leased for a
- * while is shut down (idle-timeout), and past {@code max-idle} idle pools the longest idle close
- * at once. Kept here, behind the {@link ConnectionLayer} interface, so the designs can be
- * measured side by side in one JVM (names resolve through Pekko's own DNS, as they did).
+ * stream of its own, materialized in the fetcher's materializer. A request holds a {@link Lease} on
+ * its host's pool from sending until its body is read; a pool no request has leased for a while is
+ * shut down (idle-timeout), and past {@code max-idle} idle pools the longest idle close at once.
+ * Kept here, behind the {@link ConnectionLayer} interface, so the designs can be measured side by
+ * side in one JVM (names resolve through Pekko's own DNS, as they did).
  */
 public final class HostPoolLayer implements ConnectionLayer {
   private final Http http;
@@ -52,10 +52,13 @@ public final class HostPoolLayer implements ConnectionLayer {
   private final int queueSize;
   private final int maxIdle;
   private final Object lock = new Object();
+
   /** Every open pool by host key. Guarded by {@link #lock}. */
   private final Map<String, HostPool> pools = new HashMap<>();
+
   /** The open pools without leases, the longest idle first. Guarded by {@link #lock}. */
   private final LinkedHashMap<String, HostPool> idle = new LinkedHashMap<>();
+
   private long opened; // guarded by lock
   private boolean closed; // guarded by lock
 
@@ -68,8 +71,13 @@ public final class HostPoolLayer implements ConnectionLayer {
    * @param idleTimeout how long a pool without leases stays open (between half of it and all of it)
    * @param maxIdle most pools without leases kept open
    */
-  HostPoolLayer(ActorSystem<?> system, Materializer materializer, ConnectionPoolSettings settings, int queueSize,
-      Duration idleTimeout, int maxIdle) {
+  HostPoolLayer(
+      ActorSystem<?> system,
+      Materializer materializer,
+      ConnectionPoolSettings settings,
+      int queueSize,
+      Duration idleTimeout,
+      int maxIdle) {
     this.http = Http.get(system);
     this.scalaHttp = org.apache.pekko.http.scaladsl.Http.apply(system.classicSystem());
     this.materializer = materializer;
@@ -119,12 +127,17 @@ public final class HostPoolLayer implements ConnectionLayer {
   }
 
   private HostPool open(String key, TargetUrl target) {
-    Pair<Pair<BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>>, UniqueKillSwitch>,
-        HostConnectionPool> running = Source.<Pair<HttpRequest, CompletableFuture<HttpResponse>>>queue(queueSize)
-        .viaMat(KillSwitches.single(), Keep.both())
-        .viaMat(pool(target), Keep.both())
-        .to(Sink.foreach(HostPoolLayer::deliver))
-        .run(materializer);
+    Pair<
+            Pair<
+                BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>>,
+                UniqueKillSwitch>,
+            HostConnectionPool>
+        running =
+            Source.<Pair<HttpRequest, CompletableFuture<HttpResponse>>>queue(queueSize)
+                .viaMat(KillSwitches.single(), Keep.both())
+                .viaMat(pool(target), Keep.both())
+                .to(Sink.foreach(HostPoolLayer::deliver))
+                .run(materializer);
     return new HostPool(key, running.first().first(), running.first().second(), running.second());
   }
 
@@ -132,28 +145,46 @@ public final class HostPoolLayer implements ConnectionLayer {
    * A new host-level pool for the target. Plain HTTP goes through the Scala API: the Java API's
    * variant that takes pool settings always speaks TLS, whatever the target.
    */
-  private Flow<Pair<HttpRequest, CompletableFuture<HttpResponse>>, Pair<Try<HttpResponse>,
-      CompletableFuture<HttpResponse>>, HostConnectionPool> pool(TargetUrl target) {
+  private Flow<
+          Pair<HttpRequest, CompletableFuture<HttpResponse>>,
+          Pair<Try<HttpResponse>, CompletableFuture<HttpResponse>>,
+          HostConnectionPool>
+      pool(TargetUrl target) {
     if (target.secure()) {
-      return http.newHostConnectionPool(ConnectHttp.toHostHttps(target.host(), target.port()), settings, log,
-          materializer);
+      return http.newHostConnectionPool(
+          ConnectHttp.toHostHttps(target.host(), target.port()), settings, log, materializer);
     }
-    org.apache.pekko.stream.scaladsl.Flow<Tuple2<org.apache.pekko.http.scaladsl.model.HttpRequest,
-        CompletableFuture<HttpResponse>>, Tuple2<Try<org.apache.pekko.http.scaladsl.model.HttpResponse>,
-        CompletableFuture<HttpResponse>>, org.apache.pekko.http.scaladsl.Http.HostConnectionPool> plain =
-        scalaHttp.newHostConnectionPool(target.host(), target.port(),
-            (org.apache.pekko.http.scaladsl.settings.ConnectionPoolSettings) settings, log, materializer);
+    org.apache.pekko.stream.scaladsl.Flow<
+            Tuple2<
+                org.apache.pekko.http.scaladsl.model.HttpRequest, CompletableFuture<HttpResponse>>,
+            Tuple2<
+                Try<org.apache.pekko.http.scaladsl.model.HttpResponse>,
+                CompletableFuture<HttpResponse>>,
+            org.apache.pekko.http.scaladsl.Http.HostConnectionPool>
+        plain =
+            scalaHttp.newHostConnectionPool(
+                target.host(),
+                target.port(),
+                (org.apache.pekko.http.scaladsl.settings.ConnectionPoolSettings) settings,
+                log,
+                materializer);
     return Flow.<Pair<HttpRequest, CompletableFuture<HttpResponse>>>create()
-        .map(request -> Tuple2.apply((org.apache.pekko.http.scaladsl.model.HttpRequest) request.first(),
-            request.second()))
-        .viaMat(plain.mapMaterializedValue(org.apache.pekko.http.scaladsl.Http.HostConnectionPool::toJava),
+        .map(
+            request ->
+                Tuple2.apply(
+                    (org.apache.pekko.http.scaladsl.model.HttpRequest) request.first(),
+                    request.second()))
+        .viaMat(
+            plain.mapMaterializedValue(
+                org.apache.pekko.http.scaladsl.Http.HostConnectionPool::toJava),
             Keep.right())
         .map(answered -> Pair.create(javaResponse(answered._1()), answered._2()));
   }
 
   @SuppressWarnings("unchecked")
   private static Try<HttpResponse> javaResponse(Try<? extends HttpResponse> response) {
-    return (Try<HttpResponse>) response; // a Scala response is a Java one; Try is covariant in Scala
+    return (Try<HttpResponse>)
+        response; // a Scala response is a Java one; Try is covariant in Scala
   }
 
   private static void deliver(Pair<Try<HttpResponse>, CompletableFuture<HttpResponse>> answered) {
@@ -165,7 +196,10 @@ public final class HostPoolLayer implements ConnectionLayer {
     }
   }
 
-  /** Shuts idle pools down that no request has leased since the previous sweep (the client calls it every half idle timeout). */
+  /**
+   * Shuts idle pools down that no request has leased since the previous sweep (the client calls it
+   * every half idle timeout).
+   */
   @Override
   public void sweep() {
     synchronized (lock) {
@@ -214,50 +248,62 @@ public final class HostPoolLayer implements ConnectionLayer {
       idle.clear();
     }
     CompletableFuture<?>[] closing =
-        open.stream().map(pool -> pool.close().toCompletableFuture()).toArray(CompletableFuture[]::new);
+        open.stream()
+            .map(pool -> pool.close().toCompletableFuture())
+            .toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(closing)
         .completeOnTimeout(null, grace.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((done, error) -> {
-          open.forEach(pool -> pool.killSwitch.abort(new IllegalStateException("the fetcher was closed")));
-          return Done.getInstance();
-        });
+        .handle(
+            (done, error) -> {
+              open.forEach(
+                  pool ->
+                      pool.killSwitch.abort(new IllegalStateException("the fetcher was closed")));
+              return Done.getInstance();
+            });
   }
 
   /** The layer for a client's setup, with the pool settings fetchpipe gave its host pools. */
   static HostPoolLayer create(FetchClient.LayerSetup setup) {
     int perHost = setup.maxPerHost();
     int openRequests = Integer.highestOneBit(Math.max(32, perHost * 2) - 1) << 1;
-    ClientConnectionSettings connection = setup.connectionSettings()
-        .withIdleTimeout(setup.settings().timeout());
-    ConnectionPoolSettings pool = ConnectionPoolSettings.create(setup.system().classicSystem())
-        .withIdleTimeout(setup.settings().connectionIdleTimeout())
-        .withMaxConnections(perHost)
-        .withMaxOpenRequests(openRequests)
-        .withMaxRetries(0)
-        .withConnectionSettings(connection);
-    return new HostPoolLayer(setup.system(), setup.materializer(), pool, openRequests,
-        setup.settings().connectionIdleTimeout(), setup.settings().maxIdleConnections());
+    ClientConnectionSettings connection =
+        setup.connectionSettings().withIdleTimeout(setup.settings().timeout());
+    ConnectionPoolSettings pool =
+        ConnectionPoolSettings.create(setup.system().classicSystem())
+            .withIdleTimeout(setup.settings().connectionIdleTimeout())
+            .withMaxConnections(perHost)
+            .withMaxOpenRequests(openRequests)
+            .withMaxRetries(0)
+            .withConnectionSettings(connection);
+    return new HostPoolLayer(
+        setup.system(),
+        setup.materializer(),
+        pool,
+        openRequests,
+        setup.settings().connectionIdleTimeout(),
+        setup.settings().maxIdleConnections());
   }
 
   @Override
   public CompletionStage<Connection> acquire(TargetUrl target, boolean fresh) {
     Lease lease = lease(target);
-    return CompletableFuture.completedFuture(new Connection() {
-      @Override
-      public CompletionStage<HttpResponse> send(HttpRequest request) {
-        return lease.send(request);
-      }
+    return CompletableFuture.completedFuture(
+        new Connection() {
+          @Override
+          public CompletionStage<HttpResponse> send(HttpRequest request) {
+            return lease.send(request);
+          }
 
-      @Override
-      public boolean reused() {
-        return false; // the pool looks after its connections
-      }
+          @Override
+          public boolean reused() {
+            return false; // the pool looks after its connections
+          }
 
-      @Override
-      public void release(boolean reusable) {
-        lease.release();
-      }
-    });
+          @Override
+          public void release(boolean reusable) {
+            lease.release();
+          }
+        });
   }
 
   @Override
@@ -282,15 +328,20 @@ public final class HostPoolLayer implements ConnectionLayer {
     int leases;
     boolean used;
 
-    HostPool(String key, BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>> queue,
-        UniqueKillSwitch killSwitch, HostConnectionPool handle) {
+    HostPool(
+        String key,
+        BoundedSourceQueue<Pair<HttpRequest, CompletableFuture<HttpResponse>>> queue,
+        UniqueKillSwitch killSwitch,
+        HostConnectionPool handle) {
       this.key = key;
       this.queue = queue;
       this.killSwitch = killSwitch;
       this.handle = handle;
     }
 
-    /** Takes no more requests and asks Pekko to shut the pool down once what is in flight is done. */
+    /**
+     * Takes no more requests and asks Pekko to shut the pool down once what is in flight is done.
+     */
     CompletionStage<Done> close() {
       queue.complete();
       return handle.shutdown();
@@ -309,8 +360,8 @@ public final class HostPoolLayer implements ConnectionLayer {
     }
 
     /**
-     * Sends {@code request} (its URI relative to the host) through the pool; fails at once when
-     * the host's queue is full or the pool has been shut down.
+     * Sends {@code request} (its URI relative to the host) through the pool; fails at once when the
+     * host's queue is full or the pool has been shut down.
      */
     public CompletionStage<HttpResponse> send(HttpRequest request) {
       CompletableFuture<HttpResponse> response = new CompletableFuture<>();
@@ -320,8 +371,11 @@ public final class HostPoolLayer implements ConnectionLayer {
       }
       QueueOfferResult offered = pool.queue.offer(Pair.create(request, response));
       if (offered != QueueOfferResult.enqueued()) {
-        response.completeExceptionally(new IllegalStateException(
-            offered == QueueOfferResult.dropped() ? "too many requests queued for one host" : "connection pool closed"));
+        response.completeExceptionally(
+            new IllegalStateException(
+                offered == QueueOfferResult.dropped()
+                    ? "too many requests queued for one host"
+                    : "connection pool closed"));
       }
       return response;
     }

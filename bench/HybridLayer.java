@@ -33,35 +33,41 @@ final class HybridLayer implements ConnectionLayer {
   public CompletionStage<Connection> acquire(TargetUrl target, boolean fresh) {
     String key = target.hostKey();
     int[] before = new int[1];
-    inFlight.compute(key, (k, count) -> {
-      AtomicInteger counted = count == null ? new AtomicInteger() : count;
-      before[0] = counted.getAndIncrement();
-      return counted;
-    });
+    inFlight.compute(
+        key,
+        (k, count) -> {
+          AtomicInteger counted = count == null ? new AtomicInteger() : count;
+          before[0] = counted.getAndIncrement();
+          return counted;
+        });
     ConnectionLayer layer = before[0] >= BACKLOG ? pools : cache;
-    return layer.acquire(target, fresh).handle((connection, error) -> {
-      if (error != null) {
-        done(key);
-        throw error instanceof RuntimeException e ? e : new IllegalStateException(error);
-      }
-      return (Connection) new Connection() {
-        @Override
-        public CompletionStage<HttpResponse> send(HttpRequest request) {
-          return connection.send(request);
-        }
+    return layer
+        .acquire(target, fresh)
+        .handle(
+            (connection, error) -> {
+              if (error != null) {
+                done(key);
+                throw error instanceof RuntimeException e ? e : new IllegalStateException(error);
+              }
+              return (Connection)
+                  new Connection() {
+                    @Override
+                    public CompletionStage<HttpResponse> send(HttpRequest request) {
+                      return connection.send(request);
+                    }
 
-        @Override
-        public boolean reused() {
-          return connection.reused();
-        }
+                    @Override
+                    public boolean reused() {
+                      return connection.reused();
+                    }
 
-        @Override
-        public void release(boolean reusable) {
-          connection.release(reusable);
-          done(key);
-        }
-      };
-    });
+                    @Override
+                    public void release(boolean reusable) {
+                      connection.release(reusable);
+                      done(key);
+                    }
+                  };
+            });
   }
 
   private void done(String key) {
@@ -86,7 +92,9 @@ final class HybridLayer implements ConnectionLayer {
 
   @Override
   public CompletionStage<Done> shutdown(Duration grace) {
-    return CompletableFuture.allOf(cache.shutdown(grace).toCompletableFuture(), pools.shutdown(grace).toCompletableFuture())
+    return CompletableFuture.allOf(
+            cache.shutdown(grace).toCompletableFuture(),
+            pools.shutdown(grace).toCompletableFuture())
         .thenApply(done -> Done.getInstance());
   }
 }

@@ -26,10 +26,10 @@ import jdk.jfr.consumer.RecordingFile;
  * <p>usage: java bench/JfrSummary.java RECORDING.jfr [TOP, default 25] [THREADS_FILE CLK_TCK]
  *
  * <p>THREADS_FILE holds lines "os-thread-id TAB name TAB cpu-ticks" (user + system, in CLK_TCK
- * units per second), sampled from /proc while the process ran; the last line of each thread
- * counts. With it, CPU per thread is exact to the sampling interval and threads are named by their
- * Java names where the recording knows them. Without it, the recording's jdk.ThreadCPULoad events
- * give an estimate.
+ * units per second), sampled from /proc while the process ran; the last line of each thread counts.
+ * With it, CPU per thread is exact to the sampling interval and threads are named by their Java
+ * names where the recording knows them. Without it, the recording's jdk.ThreadCPULoad events give
+ * an estimate.
  */
 public final class JfrSummary {
   private static final String OWN = "io.fetchpipe.";
@@ -137,13 +137,16 @@ public final class JfrSummary {
             compilations = event.getInt("compileCount");
             compileTime = event.getDuration("totalTimeSpent");
           }
-          default -> { }
+          default -> {}
         }
       }
     }
 
-    System.out.printf(Locale.ROOT, "recording: %.1f s, %d CPU samples of Java code (jdk.ExecutionSample)%n",
-        (last - first) / 1000.0, samples);
+    System.out.printf(
+        Locale.ROOT,
+        "recording: %.1f s, %d CPU samples of Java code (jdk.ExecutionSample)%n",
+        (last - first) / 1000.0,
+        samples);
 
     System.out.println();
     if (threadsFile != null && Files.exists(threadsFile)) {
@@ -157,35 +160,67 @@ public final class JfrSummary {
         }
       }
       Map<String, Double> seconds = new HashMap<>();
-      ticks.forEach((tid, t) -> seconds.merge(
-          threadGroup(javaNames.getOrDefault(Long.parseLong(tid), names.get(tid))), t / (double) clockTicks, Double::sum));
+      ticks.forEach(
+          (tid, t) ->
+              seconds.merge(
+                  threadGroup(javaNames.getOrDefault(Long.parseLong(tid), names.get(tid))),
+                  t / (double) clockTicks,
+                  Double::sum));
       double sum = seconds.values().stream().mapToDouble(Double::doubleValue).sum();
-      System.out.printf(Locale.ROOT, "CPU per thread (user+sys from /proc, %.2f s in all; numbered threads of one pool summed):%n", sum);
+      System.out.printf(
+          Locale.ROOT,
+          "CPU per thread (user+sys from /proc, %.2f s in all; numbered threads of one pool summed):%n",
+          sum);
       printSeconds(seconds, sum, top, samplesPerThread);
     } else {
       double sum = cpuLoadSeconds.values().stream().mapToDouble(Double::doubleValue).sum();
-      System.out.printf(Locale.ROOT, "CPU per thread (estimated from jdk.ThreadCPULoad, %.2f s in all):%n", sum);
+      System.out.printf(
+          Locale.ROOT, "CPU per thread (estimated from jdk.ThreadCPULoad, %.2f s in all):%n", sum);
       printSeconds(cpuLoadSeconds, sum, top, samplesPerThread);
     }
 
     printTop("Hottest methods, self (the sampled frame itself)", self, samples, top);
     printTop("Hottest methods, total (anywhere on the stack)", total, samples, top);
-    printTop("fetchpipe's own methods, total (" + OWN + "*, anywhere on the stack)", totalOwn, samples, top);
-    printTop("Components, self (package of the sampled frame)", selfComponent, samples, Math.min(top, 15));
+    printTop(
+        "fetchpipe's own methods, total (" + OWN + "*, anywhere on the stack)",
+        totalOwn,
+        samples,
+        top);
+    printTop(
+        "Components, self (package of the sampled frame)",
+        selfComponent,
+        samples,
+        Math.min(top, 15));
     printTop("Components, total", totalComponent, samples, Math.min(top, 15));
 
     System.out.println();
-    System.out.printf(Locale.ROOT, "GC: %d collections, pauses %.3f s in all, longest %.1f ms; heap used after GC at most %.1f MB, committed at most %.1f MB%n",
-        gcCount, gcPauses.toNanos() / 1e9, gcLongest.toNanos() / 1e6, heapAfterGcMax / 1048576.0, heapCommittedMax / 1048576.0);
+    System.out.printf(
+        Locale.ROOT,
+        "GC: %d collections, pauses %.3f s in all, longest %.1f ms; heap used after GC at most %.1f MB, committed at most %.1f MB%n",
+        gcCount,
+        gcPauses.toNanos() / 1e9,
+        gcLongest.toNanos() / 1e6,
+        heapAfterGcMax / 1048576.0,
+        heapCommittedMax / 1048576.0);
     if (compilations >= 0) {
-      System.out.printf(Locale.ROOT, "JIT: %d methods compiled, %.2f s in the compiler threads (jdk.CompilerStatistics)%n",
-          compilations, compileTime.toNanos() / 1e9);
+      System.out.printf(
+          Locale.ROOT,
+          "JIT: %d methods compiled, %.2f s in the compiler threads (jdk.CompilerStatistics)%n",
+          compilations,
+          compileTime.toNanos() / 1e9);
     }
     long allocated = allocatedByClass.values().stream().mapToLong(Long::longValue).sum();
     if (allocated > 0) {
-      System.out.printf(Locale.ROOT, "%nAllocation (jdk.ObjectAllocationSample, %.0f MB estimated in all):%n", allocated / 1048576.0);
+      System.out.printf(
+          Locale.ROOT,
+          "%nAllocation (jdk.ObjectAllocationSample, %.0f MB estimated in all):%n",
+          allocated / 1048576.0);
       printBytes("by class", allocatedByClass, allocated, Math.min(top, 15));
-      printBytes("by first frame outside java.*/jdk.*/scala.*", allocatedByFrame, allocated, Math.min(top, 15));
+      printBytes(
+          "by first frame outside java.*/jdk.*/scala.*",
+          allocatedByFrame,
+          allocated,
+          Math.min(top, 15));
     }
   }
 
@@ -202,7 +237,10 @@ public final class JfrSummary {
     return threadGroup(thread.getJavaName() != null ? thread.getJavaName() : thread.getOSName());
   }
 
-  /** Numbered threads of one pool as one line: "peer-pekko.actor.default-dispatcher-3" -> "...-dispatcher-*". */
+  /**
+   * Numbered threads of one pool as one line: "peer-pekko.actor.default-dispatcher-3" ->
+   * "...-dispatcher-*".
+   */
   private static String threadGroup(String name) {
     return name == null ? "?" : name.replaceAll("(?<=[-#])\\d+$", "*");
   }
@@ -215,7 +253,10 @@ public final class JfrSummary {
     return method.getType().getName() + "." + method.getName();
   }
 
-  /** A frame's package cut to three segments (four for org.apache.pekko): enough to name a library's part. */
+  /**
+   * A frame's package cut to three segments (four for org.apache.pekko): enough to name a library's
+   * part.
+   */
   private static String component(RecordedFrame frame) {
     RecordedMethod method = frame.getMethod();
     if (method == null) {
@@ -232,7 +273,9 @@ public final class JfrSummary {
   private static String firstOwnFrame(List<RecordedFrame> frames) {
     for (RecordedFrame frame : frames) {
       String method = method(frame);
-      if (!method.startsWith("java.") && !method.startsWith("jdk.") && !method.startsWith("scala.")
+      if (!method.startsWith("java.")
+          && !method.startsWith("jdk.")
+          && !method.startsWith("scala.")
           && !method.startsWith("sun.")) {
         return method;
       }
@@ -240,11 +283,21 @@ public final class JfrSummary {
     return method(frames.get(0));
   }
 
-  private static void printSeconds(Map<String, Double> seconds, double sum, int top, Map<String, Long> samples) {
+  private static void printSeconds(
+      Map<String, Double> seconds, double sum, int top, Map<String, Long> samples) {
     System.out.printf("  %8s %6s %8s  %s%n", "CPU s", "%", "samples", "thread");
-    seconds.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(top)
-        .forEach(e -> System.out.printf(Locale.ROOT, "  %8.2f %5.1f%% %8d  %s%n", e.getValue(),
-            sum > 0 ? 100 * e.getValue() / sum : 0, samples.getOrDefault(e.getKey(), 0L), e.getKey()));
+    seconds.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .limit(top)
+        .forEach(
+            e ->
+                System.out.printf(
+                    Locale.ROOT,
+                    "  %8.2f %5.1f%% %8d  %s%n",
+                    e.getValue(),
+                    sum > 0 ? 100 * e.getValue() / sum : 0,
+                    samples.getOrDefault(e.getKey(), 0L),
+                    e.getKey()));
   }
 
   private static void printTop(String title, Map<String, Long> counts, long samples, int top) {
@@ -252,14 +305,30 @@ public final class JfrSummary {
     System.out.printf("  %8s %6s  %s%n", "samples", "%", "");
     List<Map.Entry<String, Long>> sorted = new ArrayList<>(counts.entrySet());
     sorted.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()));
-    sorted.stream().limit(top).forEach(e -> System.out.printf(Locale.ROOT, "  %8d %5.1f%%  %s%n", e.getValue(),
-        samples > 0 ? 100.0 * e.getValue() / samples : 0, e.getKey()));
+    sorted.stream()
+        .limit(top)
+        .forEach(
+            e ->
+                System.out.printf(
+                    Locale.ROOT,
+                    "  %8d %5.1f%%  %s%n",
+                    e.getValue(),
+                    samples > 0 ? 100.0 * e.getValue() / samples : 0,
+                    e.getKey()));
   }
 
   private static void printBytes(String title, Map<String, Long> bytes, long allocated, int top) {
     System.out.printf("  %s:%n", title);
-    bytes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
-        .forEach(e -> System.out.printf(Locale.ROOT, "    %8.1f MB %5.1f%%  %s%n", e.getValue() / 1048576.0,
-            100.0 * e.getValue() / allocated, e.getKey()));
+    bytes.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(top)
+        .forEach(
+            e ->
+                System.out.printf(
+                    Locale.ROOT,
+                    "    %8.1f MB %5.1f%%  %s%n",
+                    e.getValue() / 1048576.0,
+                    100.0 * e.getValue() / allocated,
+                    e.getKey()));
   }
 }

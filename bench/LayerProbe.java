@@ -28,9 +28,9 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * Which layer of fetchpipe costs what, measured in one warm JVM: rounds of N requests (one URL,
- * or a list of URLs over many hosts, cycled) at concurrency K, each round running, one after
- * another, the same requests through
+ * Which layer of fetchpipe costs what, measured in one warm JVM: rounds of N requests (one URL, or
+ * a list of URLs over many hosts, cycled) at concurrency K, each round running, one after another,
+ * the same requests through
  *
  * <ul>
  *   <li>{@code pekko}: Pekko HTTP's client alone ({@code singleRequest}, every body read, a
@@ -39,11 +39,11 @@ import org.apache.pekko.stream.javadsl.Source;
  *       fetcher's connection cache, the circuit breaker, the body read), called the same way;
  *   <li>{@code handler-pools}, {@code handler-hybrid}: the same handler on the other connection
  *       layers measured against the cache: one Pekko host pool per host ({@link HostPoolLayer},
- *       fetchpipe's layer before the cache), and host pools only for hosts with a backlog
- *       ({@link HybridLayer});
+ *       fetchpipe's layer before the cache), and host pools only for hosts with a backlog ({@link
+ *       HybridLayer});
  *   <li>{@code flow}: a {@code Fetcher}'s flow, so the router, its workers and the job flow too;
- *   <li>{@code cli}: the whole {@code fetchpipe fetch -o /dev/null} in this JVM (its actor
- *       system's start and stop included; the rate is its own first-to-last figure).
+ *   <li>{@code cli}: the whole {@code fetchpipe fetch -o /dev/null} in this JVM (its actor system's
+ *       start and stop included; the rate is its own first-to-last figure).
  * </ul>
  *
  * Every round of a layer starts with no connection open (a new client, fetcher or command; Pekko
@@ -60,14 +60,23 @@ public final class LayerProbe {
   private static final Pattern SPAN = Pattern.compile("in ([0-9.]+) s");
 
   public static void main(String[] args) throws Exception {
-    List<String> urls = args[0].startsWith("@") ? Files.readAllLines(Path.of(args[0].substring(1))) : List.of(args[0]);
+    List<String> urls =
+        args[0].startsWith("@")
+            ? Files.readAllLines(Path.of(args[0].substring(1)))
+            : List.of(args[0]);
     int n = Integer.parseInt(args[1]);
     int rounds = Integer.parseInt(args[2]);
     int k = Integer.parseInt(args[3]);
-    List<String> layers = args.length > 4 ? List.of(args).subList(4, args.length)
-        : List.of("pekko", "handler", "flow", "cli");
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "probe",
-        ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
+    List<String> layers =
+        args.length > 4
+            ? List.of(args).subList(4, args.length)
+            : List.of("pekko", "handler", "flow", "cli");
+    ActorSystem<Void> system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "probe",
+            ConfigFactory.parseString("pekko.loglevel = WARNING")
+                .withFallback(ConfigFactory.load()));
     PoolSettings pool = PoolSettings.create(system).withMaxConcurrency(k);
     FetchSettings fetch = FetchSettings.create(system);
     List<String> requests = new ArrayList<>(n);
@@ -84,25 +93,37 @@ public final class LayerProbe {
         for (String layer : layers) {
           AtomicInteger failed = new AtomicInteger();
           long cpu = os.getProcessCpuTime();
-          // LAYER:N keeps at most N idle connections (connections.max-idle) instead of the configured number.
+          // LAYER:N keeps at most N idle connections (connections.max-idle) instead of the
+          // configured number.
           int colon = layer.indexOf(':');
-          FetchSettings settings = colon < 0 ? fetch : fetch.withMaxIdleConnections(Integer.parseInt(layer.substring(colon + 1)));
-          double seconds = switch (colon < 0 ? layer : layer.substring(0, colon)) {
-            case "pekko" -> pekko(system, requests, k, failed);
-            case "handler" -> handler(system, settings, FetchClient.Layers.CACHE, requests, k, failed);
-            case "handler-pools" -> handler(system, settings, HostPoolLayer::create, requests, k, failed);
-            case "handler-hybrid" -> handler(system, settings, HybridLayer::new, requests, k, failed);
-            case "flow" -> flow(system, pool, settings, requests, k, failed);
-            case "cli" -> cli(file, k);
-            default -> throw new IllegalArgumentException("unknown layer " + layer);
-          };
+          FetchSettings settings =
+              colon < 0
+                  ? fetch
+                  : fetch.withMaxIdleConnections(Integer.parseInt(layer.substring(colon + 1)));
+          double seconds =
+              switch (colon < 0 ? layer : layer.substring(0, colon)) {
+                case "pekko" -> pekko(system, requests, k, failed);
+                case "handler" ->
+                    handler(system, settings, FetchClient.Layers.CACHE, requests, k, failed);
+                case "handler-pools" ->
+                    handler(system, settings, HostPoolLayer::create, requests, k, failed);
+                case "handler-hybrid" ->
+                    handler(system, settings, HybridLayer::new, requests, k, failed);
+                case "flow" -> flow(system, pool, settings, requests, k, failed);
+                case "cli" -> cli(file, k);
+                default -> throw new IllegalArgumentException("unknown layer " + layer);
+              };
           double cpuMicros = (os.getProcessCpuTime() - cpu) / 1e3 / n;
           if (failed.get() > 0) {
             throw new IllegalStateException(layer + ": " + failed.get() + " requests failed");
           }
-          System.err.printf("round %d %-15s %8.0f req/s %8.1f µs CPU/req%n", round, layer, n / seconds, cpuMicros);
+          System.err.printf(
+              "round %d %-15s %8.0f req/s %8.1f µs CPU/req%n",
+              round, layer, n / seconds, cpuMicros);
           if (round > 0) {
-            results.computeIfAbsent(layer, key -> new ArrayList<>()).add(new double[] {n / seconds, cpuMicros});
+            results
+                .computeIfAbsent(layer, key -> new ArrayList<>())
+                .add(new double[] {n / seconds, cpuMicros});
           }
         }
       }
@@ -111,7 +132,9 @@ public final class LayerProbe {
       system.terminate();
     }
     long hosts = urls.stream().map(TargetUrl::hostKeyOrNull).distinct().count();
-    System.out.printf("N=%d over %d host%s, K=%d, %d rounds (medians)%n", n, hosts, hosts == 1 ? "" : "s", k, rounds);
+    System.out.printf(
+        "N=%d over %d host%s, K=%d, %d rounds (medians)%n",
+        n, hosts, hosts == 1 ? "" : "s", k, rounds);
     System.out.printf("%-15s %10s %8s %12s %8s%n", "layer", "req/s", "speed", "CPU/req", "CPU");
     double[] base = null;
     for (Map.Entry<String, List<double[]>> entry : results.entrySet()) {
@@ -120,33 +143,49 @@ public final class LayerProbe {
       if (base == null) {
         base = new double[] {rate, cpu};
       }
-      System.out.printf("%-15s %10.0f %7.2fx %9.1f µs %7.2fx%n", entry.getKey(), rate, rate / base[0], cpu, cpu / base[1]);
+      System.out.printf(
+          "%-15s %10.0f %7.2fx %9.1f µs %7.2fx%n",
+          entry.getKey(), rate, rate / base[0], cpu, cpu / base[1]);
     }
   }
 
-  private static double pekko(ActorSystem<Void> system, List<String> requests, int k, AtomicInteger failed)
+  private static double pekko(
+      ActorSystem<Void> system, List<String> requests, int k, AtomicInteger failed)
       throws InterruptedException {
     long start = System.nanoTime();
     failed.addAndGet(PekkoHttpPeer.fetchAll(system, requests.iterator(), k).failed());
     double seconds = (System.nanoTime() - start) / 1e9;
-    Http.get(system).shutdownAllConnectionPools().toCompletableFuture().join(); // the next round starts with none
+    Http.get(system)
+        .shutdownAllConnectionPools()
+        .toCompletableFuture()
+        .join(); // the next round starts with none
     return seconds;
   }
 
-  private static double handler(ActorSystem<Void> system, FetchSettings fetch, FetchClient.Layers layers,
-      List<String> requests, int k, AtomicInteger failed) throws InterruptedException {
+  private static double handler(
+      ActorSystem<Void> system,
+      FetchSettings fetch,
+      FetchClient.Layers layers,
+      List<String> requests,
+      int k,
+      AtomicInteger failed)
+      throws InterruptedException {
     FetchClient client = FetchClient.start(system, k, k, fetch, layers);
     long start = System.nanoTime();
     Semaphore permits = new Semaphore(k);
     int i = 0;
     for (String url : requests) {
       permits.acquire();
-      client.handler().handle(FetchRequest.get(url), TaskContext.firstAttempt(i++)).whenComplete((response, error) -> {
-        if (error != null) {
-          failed.incrementAndGet();
-        }
-        permits.release();
-      });
+      client
+          .handler()
+          .handle(FetchRequest.get(url), TaskContext.firstAttempt(i++))
+          .whenComplete(
+              (response, error) -> {
+                if (error != null) {
+                  failed.incrementAndGet();
+                }
+                permits.release();
+              });
     }
     permits.acquire(k);
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -154,18 +193,27 @@ public final class LayerProbe {
     return seconds;
   }
 
-  private static double flow(ActorSystem<Void> system, PoolSettings pool, FetchSettings fetch, List<String> requests,
-      int k, AtomicInteger failed) {
+  private static double flow(
+      ActorSystem<Void> system,
+      PoolSettings pool,
+      FetchSettings fetch,
+      List<String> requests,
+      int k,
+      AtomicInteger failed) {
     Fetcher fetcher = Fetcher.create(system, pool, fetch);
     long start = System.nanoTime();
-    Source.from(requests).map(FetchRequest::get)
+    Source.from(requests)
+        .map(FetchRequest::get)
         .via(fetcher.flow(Order.INPUT, Math.max(1024, 2 * k)))
-        .runForeach(done -> {
-          if (!done.outcome().isSuccess()) {
-            failed.incrementAndGet();
-          }
-        }, system)
-        .toCompletableFuture().join();
+        .runForeach(
+            done -> {
+              if (!done.outcome().isSuccess()) {
+                failed.incrementAndGet();
+              }
+            },
+            system)
+        .toCompletableFuture()
+        .join();
     double seconds = (System.nanoTime() - start) / 1e9;
     fetcher.close();
     return seconds;
@@ -174,8 +222,12 @@ public final class LayerProbe {
   /** The command line's own first-to-last time, from its summary line. */
   private static double cli(Path file, int k) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = Main.run(new String[] {"fetch", "-c", String.valueOf(k), "-o", "/dev/null", file.toString()},
-        new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+    int status =
+        Main.run(
+            new String[] {"fetch", "-c", String.valueOf(k), "-o", "/dev/null", file.toString()},
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err));
     Matcher span = SPAN.matcher(err.toString());
     if (status != 0 || !span.find()) {
       throw new IllegalStateException("fetchpipe fetch exited " + status + ": " + err);

@@ -33,7 +33,8 @@ public final class PolitenessProbe {
   public static void main(String[] args) throws Exception {
     Path work = Files.createTempDirectory("politeness");
     switch (args[0]) {
-      case "throttle" -> throttle(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), work);
+      case "throttle" ->
+          throttle(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), work);
       case "rate" -> rate(Path.of(args[1]), Integer.parseInt(args[2]), work);
       default -> throw new IllegalArgumentException("throttle or rate, not " + args[0]);
     }
@@ -44,8 +45,11 @@ public final class PolitenessProbe {
     try {
       for (int round = 1; round <= rounds; round++) {
         for (List<String> variant : List.of(List.of("--adaptive"), List.of("--retries", "10"))) {
-          try (PoliteServer server = PoliteServer.start(system,
-              PoliteServer.throttling(system, 2, 5, Duration.ofSeconds(1), Duration.ofMillis(20)))) {
+          try (PoliteServer server =
+              PoliteServer.start(
+                  system,
+                  PoliteServer.throttling(
+                      system, 2, 5, Duration.ofSeconds(1), Duration.ofMillis(20)))) {
             List<String> urls = new ArrayList<>();
             for (int i = 0; i < perHost; i++) {
               urls.add(server.url("127.0.0.1", "/item/" + i));
@@ -54,7 +58,8 @@ public final class PolitenessProbe {
             List<String> options = new ArrayList<>(List.of("-c", "32"));
             options.addAll(variant);
             Run run = fetch(jar, options, urls, work, false);
-            report("round " + round + " -c 32 " + String.join(" ", variant), run, server.arrivals());
+            report(
+                "round " + round + " -c 32 " + String.join(" ", variant), run, server.arrivals());
           }
         }
       }
@@ -82,11 +87,20 @@ public final class PolitenessProbe {
     for (int i = 0; i < seconds; i++) {
       perSecond.append(i == 0 ? "" : " ").append(all[i]).append('/').append(refused[i]);
     }
-    System.out.printf(Locale.ROOT, "%-32s %6.1f s  %4d requests  %4d x 429  after 3 s: %d of %d (%.1f %%)  "
+    System.out.printf(
+        Locale.ROOT,
+        "%-32s %6.1f s  %4d requests  %4d x 429  after 3 s: %d of %d (%.1f %%)  "
             + "ended 200: %d of %d%n    requests/429s per second: %s%n",
-        name, run.seconds(), arrivals.size(), arrivals.stream().filter(a -> a.status() == 429).count(),
-        refusedLater, laterRequests, laterRequests == 0 ? 0.0 : 100.0 * refusedLater / laterRequests,
-        run.ok200(), run.lines(), perSecond);
+        name,
+        run.seconds(),
+        arrivals.size(),
+        arrivals.stream().filter(a -> a.status() == 429).count(),
+        refusedLater,
+        laterRequests,
+        laterRequests == 0 ? 0.0 : 100.0 * refusedLater / laterRequests,
+        run.ok200(),
+        run.lines(),
+        perSecond);
   }
 
   private static void rate(Path jar, int runs, Path work) throws Exception {
@@ -106,8 +120,11 @@ public final class PolitenessProbe {
           }
         }
       }
-      System.out.printf(Locale.ROOT, "-r 10/s, %d CPU burners: most arrivals in any 1 s window, per run: %s%n",
-          burners, most);
+      System.out.printf(
+          Locale.ROOT,
+          "-r 10/s, %d CPU burners: most arrivals in any 1 s window, per run: %s%n",
+          burners,
+          most);
     }
   }
 
@@ -133,13 +150,22 @@ public final class PolitenessProbe {
 
   private record Run(double seconds, long lines, long ok200) {}
 
-  /** One {@code java -jar JAR fetch -q OPTIONS FILE} in a fresh JVM, with two busy loops beside it if asked. */
-  private static Run fetch(Path jar, List<String> options, List<String> urls, Path work, boolean burn)
-      throws Exception {
+  /**
+   * One {@code java -jar JAR fetch -q OPTIONS FILE} in a fresh JVM, with two busy loops beside it
+   * if asked.
+   */
+  private static Run fetch(
+      Path jar, List<String> options, List<String> urls, Path work, boolean burn) throws Exception {
     Path input = Files.write(work.resolve("urls.txt"), urls);
     Path output = work.resolve("out.jsonl");
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), "fetch", "-q"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "fetch",
+                "-q"));
     command.addAll(options);
     command.addAll(List.of("-o", output.toString(), input.toString()));
     List<Process> burners = new ArrayList<>();
@@ -150,14 +176,21 @@ public final class PolitenessProbe {
         }
       }
       long began = System.nanoTime();
-      Process fetch = new ProcessBuilder(command).inheritIO().redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process fetch =
+          new ProcessBuilder(command)
+              .inheritIO()
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!fetch.waitFor(600, TimeUnit.SECONDS)) {
         fetch.destroyForcibly();
         throw new IllegalStateException("the fetch did not end");
       }
       double seconds = (System.nanoTime() - began) / 1e9;
       List<String> lines = Files.readAllLines(output);
-      return new Run(seconds, lines.size(), lines.stream().filter(line -> line.contains("\"status\":200")).count());
+      return new Run(
+          seconds,
+          lines.size(),
+          lines.stream().filter(line -> line.contains("\"status\":200")).count());
     } finally {
       burners.forEach(Process::destroyForcibly);
     }

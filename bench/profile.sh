@@ -96,7 +96,7 @@ java "$root/bench/JfrSummary.java" "$rec" "$top" "$work/threads.tsv" "$(getconf 
 echo
 echo "jfr summary (the recording, and the counts of the events that show where time goes):"
 jfr summary "$rec" | awk '/^ *(Start|Duration|Chunks|Size):/ { print }
-  $1 ~ /^jdk\.(ExecutionSample|NativeMethodSample|ObjectAllocationSample|GarbageCollection|ThreadPark|JavaMonitorEnter|JavaMonitorWait|SocketRead|SocketWrite|ThreadStart|Compilation|Deoptimization|SafepointBegin)$/ { print }' 
+  $1 ~ /^jdk\.(ExecutionSample|NativeMethodSample|ObjectAllocationSample|GarbageCollection|ThreadPark|JavaMonitorEnter|JavaMonitorWait|SocketRead|SocketWrite|ThreadStart|Compilation|Deoptimization|SafepointBegin)$/ { print }'
 if [[ -n "$keep" ]]; then cp "$rec" "$keep"; echo "recording kept: $keep"; fi
 echo
 machine_line

@@ -8,14 +8,20 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a type that is not part of fetchpipe's public API: it is public only because another
- * fetchpipe package needs it. Its name, signature and behaviour may change in any release, and
- * an application should not use it. Every type in a package named {@code internal} carries it.
+ * fetchpipe package needs it. Its name, signature and behaviour may change in any release, and an
+ * application should not use it. Every type in a package named {@code internal} carries it.
  *
  * <p>Kept at run time (unlike Pekko's own mark) so that a test can check by reflection that no
- * public signature outside the internal packages mentions a marked type or member, and tools
- * of an application can do the same; it costs nothing while running.
+ * public signature outside the internal packages mentions a marked type or member, and tools of an
+ * application can do the same; it costs nothing while running.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.TYPE, ElementType.METHOD, ElementType.CONSTRUCTOR, ElementType.FIELD, ElementType.PACKAGE})
+@Target({
+  ElementType.TYPE,
+  ElementType.METHOD,
+  ElementType.CONSTRUCTOR,
+  ElementType.FIELD,
+  ElementType.PACKAGE
+})
 public @interface InternalApi {}

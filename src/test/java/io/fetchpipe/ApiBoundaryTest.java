@@ -31,37 +31,46 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The public API's boundary, checked on the compiled classes: no public or protected signature
- * of a public type outside the internal packages mentions an internal type (one in a package
- * named {@code internal} or {@code impl}, fetchpipe's or a library's, or one marked {@link
- * InternalApi}), and every type of fetchpipe's internal packages carries the mark. The command
- * line and the demo are applications inside this artifact, not library API, and are skipped.
+ * The public API's boundary, checked on the compiled classes: no public or protected signature of a
+ * public type outside the internal packages mentions an internal type (one in a package named
+ * {@code internal} or {@code impl}, fetchpipe's or a library's, or one marked {@link InternalApi}),
+ * and every type of fetchpipe's internal packages carries the mark. The command line and the demo
+ * are applications inside this artifact, not library API, and are skipped.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiBoundaryTest {
-  private static final Set<String> APPLICATION_PACKAGES = Set.of("io.fetchpipe.cli", "io.fetchpipe.demo");
+  private static final Set<String> APPLICATION_PACKAGES =
+      Set.of("io.fetchpipe.cli", "io.fetchpipe.demo");
 
   private List<Class<?>> classes;
 
   @BeforeAll
   void loadCompiledClasses() throws IOException, URISyntaxException, ClassNotFoundException {
-    Path root = Path.of(InternalApi.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path root =
+        Path.of(InternalApi.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<String> names;
     try (Stream<Path> files = Files.walk(root)) {
-      names = files.map(root::relativize)
-          .map(Path::toString)
-          .filter(name -> name.endsWith(".class") && !name.endsWith("package-info.class")
-              && !name.endsWith("module-info.class"))
-          .map(name -> name.substring(0, name.length() - ".class".length()).replace('/', '.'))
-          .filter(name -> !APPLICATION_PACKAGES.contains(packageOf(name)))
-          .sorted()
-          .toList();
+      names =
+          files
+              .map(root::relativize)
+              .map(Path::toString)
+              .filter(
+                  name ->
+                      name.endsWith(".class")
+                          && !name.endsWith("package-info.class")
+                          && !name.endsWith("module-info.class"))
+              .map(name -> name.substring(0, name.length() - ".class".length()).replace('/', '.'))
+              .filter(name -> !APPLICATION_PACKAGES.contains(packageOf(name)))
+              .sorted()
+              .toList();
     }
     classes = new ArrayList<>();
     for (String name : names) {
       classes.add(Class.forName(name, false, getClass().getClassLoader()));
     }
-    assertTrue(classes.stream().anyMatch(c -> c.getPackageName().equals("io.fetchpipe.core")), "scanned " + root);
+    assertTrue(
+        classes.stream().anyMatch(c -> c.getPackageName().equals("io.fetchpipe.core")),
+        "scanned " + root);
   }
 
   @Test
@@ -83,18 +92,21 @@ class ApiBoundaryTest {
         if (type.getPackage().getAnnotation(InternalApi.class) == null) {
           unmarked.add("package " + type.getPackageName());
         }
-        if (Modifier.isPublic(type.getModifiers()) && type.getEnclosingClass() == null
+        if (Modifier.isPublic(type.getModifiers())
+            && type.getEnclosingClass() == null
             && !type.isAnnotationPresent(InternalApi.class)) {
           unmarked.add(type.getName());
         }
       }
     }
-    assertEquals(List.of(), unmarked.stream().distinct().toList(), "internal types without @InternalApi");
+    assertEquals(
+        List.of(), unmarked.stream().distinct().toList(), "internal types without @InternalApi");
   }
 
   @Test
   void theCheckSeesAnInternalTypeInASignature() {
-    assertFalse(leaksOf(Leaky.class).isEmpty(), "a public method returning an internal type is found");
+    assertFalse(
+        leaksOf(Leaky.class).isEmpty(), "a public method returning an internal type is found");
   }
 
   /** A public type outside the internal packages whose members an application can reach. */
@@ -105,7 +117,8 @@ class ApiBoundaryTest {
     if (type.getEnclosingClass() == null) {
       return Modifier.isPublic(type.getModifiers());
     }
-    return isVisibleMember(type.getModifiers(), type.getEnclosingClass()) && isApi(type.getEnclosingClass());
+    return isVisibleMember(type.getModifiers(), type.getEnclosingClass())
+        && isApi(type.getEnclosingClass());
   }
 
   private static List<String> leaksOf(Class<?> type) {
@@ -149,8 +162,10 @@ class ApiBoundaryTest {
     }
   }
 
-  private static <M extends AnnotatedElement & Member> boolean isReachable(M member, Class<?> type) {
-    return !member.isSynthetic() && !member.isAnnotationPresent(InternalApi.class)
+  private static <M extends AnnotatedElement & Member> boolean isReachable(
+      M member, Class<?> type) {
+    return !member.isSynthetic()
+        && !member.isAnnotationPresent(InternalApi.class)
         && isVisibleMember(member.getModifiers(), type);
   }
 
@@ -196,7 +211,10 @@ class ApiBoundaryTest {
     }
   }
 
-  /** In an internal package (anyone's), or marked internal itself, by an enclosing type or its package. */
+  /**
+   * In an internal package (anyone's), or marked internal itself, by an enclosing type or its
+   * package.
+   */
   private static boolean isInternal(Class<?> type) {
     if (type.isPrimitive()) {
       return false;

@@ -36,16 +36,15 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A library starts nothing it does not stop: an application that creates, uses and closes pools
- * and fetchers over and over in one actor system ends with the actors and threads it began with.
+ * A library starts nothing it does not stop: an application that creates, uses and closes pools and
+ * fetchers over and over in one actor system ends with the actors and threads it began with.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClosingReleasesEverythingTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private TestServer server;
 
@@ -85,24 +84,30 @@ class ClosingReleasesEverythingTest {
     }
 
     awaitSettled(probe);
-    probe.awaitAssert(WAIT, () -> {
-      assertEquals(actorsBefore, liveActors(system), system.printTree());
-      assertTrue(liveThreads() <= threadsBefore, "threads: " + liveThreads() + ", before: " + threadsBefore);
-      return null;
-    });
+    probe.awaitAssert(
+        WAIT,
+        () -> {
+          assertEquals(actorsBefore, liveActors(system), system.printTree());
+          assertTrue(
+              liveThreads() <= threadsBefore,
+              "threads: " + liveThreads() + ", before: " + threadsBefore);
+          return null;
+        });
   }
 
   /** A pool used the ways an application uses one (gather, asCompleted, a flow), then closed. */
   private static void useAndCloseTaskPool(ActorSystem<?> system, int round) throws Exception {
-    try (TaskPool pool = TaskPool.create(system, PoolSettings.create(system).withMaxConcurrency(3))) {
+    try (TaskPool pool =
+        TaskPool.create(system, PoolSettings.create(system).withMaxConcurrency(3))) {
       List<Outcome<Integer>> outcomes = await(pool.gather(constant(1), constant(2), constant(3)));
       assertEquals(3, outcomes.size());
       if (round % 10 == 0) {
         await(pool.asCompleted(List.of(constant(4), constant(5))).runWith(Sink.seq(), system));
         JobPool<Task<Integer>, Integer> jobs = pool.jobs();
-        await(Source.from(List.of(constant(6), constant(7)))
-            .via(jobs.flow(Order.COMPLETION, 4, GatherOptions.defaults()))
-            .runWith(Sink.seq(), system));
+        await(
+            Source.from(List.of(constant(6), constant(7)))
+                .via(jobs.flow(Order.COMPLETION, 4, GatherOptions.defaults()))
+                .runWith(Sink.seq(), system));
       }
     }
   }
@@ -110,14 +115,17 @@ class ClosingReleasesEverythingTest {
   private void useAndCloseFetcher(ActorSystem<?> system) throws Exception {
     try (Fetcher fetcher = Fetcher.create(system)) {
       List<Outcome<FetchResponse>> outcomes =
-          await(fetcher.fetchAll(List.of(server.address() + "/get", server.address() + "/bytes/100")));
+          await(
+              fetcher.fetchAll(
+                  List.of(server.address() + "/get", server.address() + "/bytes/100")));
       assertTrue(outcomes.stream().allMatch(Outcome::isSuccess), outcomes.toString());
     }
   }
 
   private static void usePipeline(ActorSystem<?> system) throws Exception {
-    await(Pipeline.create(system, new PipelineSettings(5, 2, 64))
-        .run(Source.range(1, 20), (item, context) -> CompletableFuture.completedFuture(item)));
+    await(
+        Pipeline.create(system, new PipelineSettings(5, 2, 64))
+            .run(Source.range(1, 20), (item, context) -> CompletableFuture.completedFuture(item)));
   }
 
   private static Task<Integer> constant(int value) {
@@ -129,16 +137,23 @@ class ClosingReleasesEverythingTest {
   }
 
   /**
-   * Waits until no connection is open any more and fetchpipe's guardian has no child: closing
-   * cuts connections at once, but each end's actors stop a moment later.
+   * Waits until no connection is open any more and fetchpipe's guardian has no child: closing cuts
+   * connections at once, but each end's actors stop a moment later.
    */
   private void awaitSettled(TestProbe<Object> probe) {
-    probe.awaitAssert(WAIT, () -> {
-      String tree = testKit.system().printTree();
-      assertTrue(!tree.contains("TcpIncomingConnection") && !tree.contains("TcpOutgoingConnection"), tree);
-      assertTrue(tree.lines().anyMatch(line -> line.contains("-> fetchpipe ") && line.endsWith("no children")), tree);
-      return null;
-    });
+    probe.awaitAssert(
+        WAIT,
+        () -> {
+          String tree = testKit.system().printTree();
+          assertTrue(
+              !tree.contains("TcpIncomingConnection") && !tree.contains("TcpOutgoingConnection"),
+              tree);
+          assertTrue(
+              tree.lines()
+                  .anyMatch(line -> line.contains("-> fetchpipe ") && line.endsWith("no children")),
+              tree);
+          return null;
+        });
   }
 
   private int liveActors(ActorSystem<?> system) {

@@ -18,26 +18,32 @@ import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * fetchpipe's packages depend on each other without a cycle, as the JDK's {@code jdeps} reads
- * the compiled classes. A package's {@code internal} subpackage is its implementation, behind it:
- * the two count as one part (a facade calls its engine, the engine returns the facade's types),
- * so the parts checked are the public packages, each with its internals, and the applications
- * ({@code cli}, {@code demo}). Any other package is a part of its own: {@code http.server} is not
- * {@code http}.
+ * fetchpipe's packages depend on each other without a cycle, as the JDK's {@code jdeps} reads the
+ * compiled classes. A package's {@code internal} subpackage is its implementation, behind it: the
+ * two count as one part (a facade calls its engine, the engine returns the facade's types), so the
+ * parts checked are the public packages, each with its internals, and the applications ({@code
+ * cli}, {@code demo}). Any other package is a part of its own: {@code http.server} is not {@code
+ * http}.
  */
 class PackageCycleTest {
   private static final String ROOT = "io.fetchpipe";
+
   /** A class-level line of {@code jdeps -verbose:class}: from, to, and where "to" was found. */
-  private static final Pattern DEPENDENCY = Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)\\s+\\S+.*$");
+  private static final Pattern DEPENDENCY =
+      Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)\\s+\\S+.*$");
 
   @Test
   void fetchpipesPackagesFormNoCycle() throws Exception {
-    Map<String, Map<String, Set<String>>> graph = partGraph(Path.of(
-        InternalApi.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
-    assertTrue(graph.containsKey(ROOT + ".core") && graph.containsKey(ROOT + ".cli"), "read the parts: " + graph.keySet());
+    Map<String, Map<String, Set<String>>> graph =
+        partGraph(
+            Path.of(InternalApi.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+    assertTrue(
+        graph.containsKey(ROOT + ".core") && graph.containsKey(ROOT + ".cli"),
+        "read the parts: " + graph.keySet());
 
     List<String> cycle = cycleIn(graph);
-    assertEquals(List.of(), cycle, "a cycle among fetchpipe's packages:\n" + describe(cycle, graph));
+    assertEquals(
+        List.of(), cycle, "a cycle among fetchpipe's packages:\n" + describe(cycle, graph));
   }
 
   @Test
@@ -63,16 +69,26 @@ class PackageCycleTest {
 
   /** Part to part, each edge with the class dependencies that make it. */
   private static Map<String, Map<String, Set<String>>> partGraph(Path classes) {
-    ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError("no jdeps in this JDK"));
+    ToolProvider jdeps =
+        ToolProvider.findFirst("jdeps")
+            .orElseThrow(() -> new AssertionError("no jdeps in this JDK"));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = jdeps.run(new PrintWriter(out), new PrintWriter(err),
-        "-verbose:class", "-e", "io\\.fetchpipe\\..*", classes.toString());
+    int status =
+        jdeps.run(
+            new PrintWriter(out),
+            new PrintWriter(err),
+            "-verbose:class",
+            "-e",
+            "io\\.fetchpipe\\..*",
+            classes.toString());
     assertEquals(0, status, "jdeps failed: " + err);
     Map<String, Map<String, Set<String>>> graph = new TreeMap<>();
     for (String line : out.toString().split("\\R")) {
       Matcher matcher = DEPENDENCY.matcher(line);
-      if (matcher.matches() && matcher.group(1).startsWith(ROOT + ".") && matcher.group(2).startsWith(ROOT + ".")) {
+      if (matcher.matches()
+          && matcher.group(1).startsWith(ROOT + ".")
+          && matcher.group(2).startsWith(ROOT + ".")) {
         String from = partOf(packageOf(matcher.group(1)));
         String to = partOf(packageOf(matcher.group(2)));
         graph.computeIfAbsent(to, part -> new TreeMap<>());
@@ -86,8 +102,12 @@ class PackageCycleTest {
     return graph;
   }
 
-  private static void edge(Map<String, Map<String, Set<String>>> graph, String from, String to, String because) {
-    graph.computeIfAbsent(from, part -> new TreeMap<>()).computeIfAbsent(to, part -> new TreeSet<>()).add(because);
+  private static void edge(
+      Map<String, Map<String, Set<String>>> graph, String from, String to, String because) {
+    graph
+        .computeIfAbsent(from, part -> new TreeMap<>())
+        .computeIfAbsent(to, part -> new TreeSet<>())
+        .add(because);
     graph.computeIfAbsent(to, part -> new TreeMap<>());
   }
 
@@ -98,7 +118,8 @@ class PackageCycleTest {
   }
 
   private static String packageOf(String className) {
-    String outer = className.contains("$") ? className.substring(0, className.indexOf('$')) : className;
+    String outer =
+        className.contains("$") ? className.substring(0, className.indexOf('$')) : className;
     return outer.substring(0, outer.lastIndexOf('.'));
   }
 
@@ -115,8 +136,11 @@ class PackageCycleTest {
     return List.of();
   }
 
-  private static List<String> visit(String part, Map<String, Map<String, Set<String>>> graph,
-      Map<String, Integer> state, List<String> path) {
+  private static List<String> visit(
+      String part,
+      Map<String, Map<String, Set<String>>> graph,
+      Map<String, Integer> state,
+      List<String> path) {
     Integer seen = state.get(part);
     if (seen != null && seen == 1) {
       List<String> cycle = new ArrayList<>(path.subList(path.indexOf(part), path.size()));

@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The top-level package comment names every public package in {@code {@code name}}: each package
- * of the sources that is neither internal nor the command line's, and no other name.
+ * The top-level package comment names every public package in {@code {@code name}}: each package of
+ * the sources that is neither internal nor the command line's, and no other name.
  */
 class PublicPackagesTest {
   private static final Path SOURCES = Path.of("src/main/java");
@@ -23,15 +23,19 @@ class PublicPackagesTest {
   @Test
   void theTopLevelPackageCommentNamesEveryPublicPackage() throws Exception {
     Set<String> named = new TreeSet<>();
-    Matcher code = Pattern.compile("\\{@code ([a-z.]+)}").matcher(
-        Files.readString(SOURCES.resolve("io/fetchpipe/package-info.java")).split("\\*/")[0]);
+    Matcher code =
+        Pattern.compile("\\{@code ([a-z.]+)}")
+            .matcher(
+                Files.readString(SOURCES.resolve("io/fetchpipe/package-info.java"))
+                    .split("\\*/")[0]);
     while (code.find()) {
       named.add(code.group(1));
     }
     Set<String> packages = new TreeSet<>();
     Path root = SOURCES.resolve("io/fetchpipe");
     try (Stream<Path> files = Files.walk(root)) {
-      files.filter(file -> file.toString().endsWith(".java") && !file.endsWith("package-info.java"))
+      files
+          .filter(file -> file.toString().endsWith(".java") && !file.endsWith("package-info.java"))
           .map(file -> root.relativize(file.getParent()).toString().replace('/', '.'))
           .filter(name -> !name.isEmpty() && !(name + ".").contains("internal."))
           .forEach(packages::add);

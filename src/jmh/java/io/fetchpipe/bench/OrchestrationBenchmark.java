@@ -26,13 +26,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Orchestration without I/O: 100 000 trivial tasks through gather, asCompleted and gatherOrFail
- * at two concurrency caps, in two shapes of task. The score is items per second (one operation =
- * one task).
+ * Orchestration without I/O: 100 000 trivial tasks through gather, asCompleted and gatherOrFail at
+ * two concurrency caps, in two shapes of task. The score is items per second (one operation = one
+ * task).
  *
  * <ul>
- *   <li>{@code completed}: each task returns an already-completed future, so the worker that
- *       starts it finishes it at once, without a round trip through any mailbox or executor.
+ *   <li>{@code completed}: each task returns an already-completed future, so the worker that starts
+ *       it finishes it at once, without a round trip through any mailbox or executor.
  *   <li>{@code async}: each task completes on the actor system's default executor ({@code
  *       CompletableFuture.supplyAsync(() -> v, system.executionContext())}), so its result comes
  *       back to the worker from another thread, as an I/O result would. This is the shape of
@@ -71,11 +71,12 @@ public class OrchestrationBenchmark {
     List<Task<Integer>> tasks = new ArrayList<>(ITEMS);
     for (int i = 0; i < ITEMS; i++) {
       Integer value = i;
-      tasks.add(switch (shape) {
-        case "completed" -> Task.of(() -> CompletableFuture.completedFuture(value));
-        case "async" -> Task.of(() -> CompletableFuture.supplyAsync(() -> value, executor));
-        default -> throw new IllegalArgumentException("unknown shape " + shape);
-      });
+      tasks.add(
+          switch (shape) {
+            case "completed" -> Task.of(() -> CompletableFuture.completedFuture(value));
+            case "async" -> Task.of(() -> CompletableFuture.supplyAsync(() -> value, executor));
+            default -> throw new IllegalArgumentException("unknown shape " + shape);
+          });
     }
     return tasks;
   }

@@ -26,9 +26,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The seed's producer/consumer shape without delays: 100 000 trivial items through a queue of 5
  * into 2 consumers. The score is items per second. As in {@link OrchestrationBenchmark}, the
- * consumer's logic either returns a completed future ({@code completed}) or completes on the
- * actor system's default executor ({@code async}, one hand-off per item like asyncio's {@code
- * await asyncio.sleep(0)}).
+ * consumer's logic either returns a completed future ({@code completed}) or completes on the actor
+ * system's default executor ({@code async}, one hand-off per item like asyncio's {@code await
+ * asyncio.sleep(0)}).
  */
 // The parallel collector, as bin/fetchpipe runs with: G1's concurrent threads compete with the
 // actors for two cores and made iterations swing by a factor of two.
@@ -51,11 +51,12 @@ public class PipelineBenchmark {
     system = ActorSystem.create(Behaviors.empty(), "bench");
     pipeline = Pipeline.create(system, new PipelineSettings(5, 2, 64));
     Executor executor = system.executionContext();
-    logic = switch (shape) {
-      case "completed" -> (item, context) -> CompletableFuture.completedFuture(item);
-      case "async" -> (item, context) -> CompletableFuture.supplyAsync(() -> item, executor);
-      default -> throw new IllegalArgumentException("unknown shape " + shape);
-    };
+    logic =
+        switch (shape) {
+          case "completed" -> (item, context) -> CompletableFuture.completedFuture(item);
+          case "async" -> (item, context) -> CompletableFuture.supplyAsync(() -> item, executor);
+          default -> throw new IllegalArgumentException("unknown shape " + shape);
+        };
   }
 
   @TearDown(Level.Trial)

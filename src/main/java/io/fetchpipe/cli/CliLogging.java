@@ -9,10 +9,10 @@ import ch.qos.logback.core.ConsoleAppender;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command line's logging, set up in code before anything logs: off unless asked for with
- * {@code --verbose} (then warnings, errors and, twice verbose, Pekko's info on stderr; stdout
- * carries results only). A user-triggered problem is one line from the command itself, never a
- * log entry. {@code -Dlogback.configurationFile=...} replaces all of this.
+ * The command line's logging, set up in code before anything logs: off unless asked for with {@code
+ * --verbose} (then warnings, errors and, twice verbose, Pekko's info on stderr; stdout carries
+ * results only). A user-triggered problem is one line from the command itself, never a log entry.
+ * {@code -Dlogback.configurationFile=...} replaces all of this.
  */
 final class CliLogging {
   private CliLogging() {}

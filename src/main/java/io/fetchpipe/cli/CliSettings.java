@@ -14,7 +14,11 @@ import java.time.Duration;
  * @param shutdownGrace how long requests in flight may finish after SIGINT/SIGTERM
  * @param statsHosts most hosts whose lines {@code --stats} and {@code --report} count at a time
  */
-record CliSettings(int reorderWindow, int flushLines, Duration flushInterval, Duration shutdownGrace,
+record CliSettings(
+    int reorderWindow,
+    int flushLines,
+    Duration flushInterval,
+    Duration shutdownGrace,
     int statsHosts) {
   private static final SettingKey<CliSettings, Integer> REORDER_WINDOW =
       SettingKey.ofInt("reorder-window", CliSettings::reorderWindow);
@@ -26,10 +30,21 @@ record CliSettings(int reorderWindow, int flushLines, Duration flushInterval, Du
       SettingKey.ofDuration("shutdown-grace", CliSettings::shutdownGrace);
   private static final SettingKey<CliSettings, Integer> STATS_HOSTS =
       SettingKey.ofInt("stats-hosts", CliSettings::statsHosts);
-  private static final SettingsTable<CliSettings> KEYS = SettingsTable.of("fetchpipe.cli",
-      v -> new CliSettings(v.get(REORDER_WINDOW), v.get(FLUSH_LINES), v.get(FLUSH_INTERVAL), v.get(SHUTDOWN_GRACE),
-          v.get(STATS_HOSTS)),
-      REORDER_WINDOW, FLUSH_LINES, FLUSH_INTERVAL, SHUTDOWN_GRACE, STATS_HOSTS);
+  private static final SettingsTable<CliSettings> KEYS =
+      SettingsTable.of(
+          "fetchpipe.cli",
+          v ->
+              new CliSettings(
+                  v.get(REORDER_WINDOW),
+                  v.get(FLUSH_LINES),
+                  v.get(FLUSH_INTERVAL),
+                  v.get(SHUTDOWN_GRACE),
+                  v.get(STATS_HOSTS)),
+          REORDER_WINDOW,
+          FLUSH_LINES,
+          FLUSH_INTERVAL,
+          SHUTDOWN_GRACE,
+          STATS_HOSTS);
 
   /** Reads {@code fetchpipe.cli} from a full config. */
   static CliSettings create(Config root) {
@@ -41,7 +56,10 @@ record CliSettings(int reorderWindow, int flushLines, Duration flushInterval, Du
     return KEYS.defaults();
   }
 
-  /** These settings as the {@code fetchpipe.cli} section of a config, which {@link #create} reads back. */
+  /**
+   * These settings as the {@code fetchpipe.cli} section of a config, which {@link #create} reads
+   * back.
+   */
   Config toConfig() {
     return KEYS.write(this);
   }

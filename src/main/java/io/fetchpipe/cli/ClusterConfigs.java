@@ -19,15 +19,21 @@ final class ClusterConfigs {
 
   /** The role of a node that runs {@code fetch --cluster}. */
   static final String COORDINATOR = "coordinator";
+
   /** The role of a node that runs {@code worker}. */
   static final String WORKER = "worker";
 
-  /** A node of {@code role} bound at {@code bind}, joining {@code seeds} (itself, for the coordinator). */
+  /**
+   * A node of {@code role} bound at {@code bind}, joining {@code seeds} (itself, for the
+   * coordinator).
+   */
   static Config node(HostPort bind, List<HostPort> seeds, String role, Config loaded) {
-    List<String> seedNodes = seeds.stream().map(seed -> "pekko://" + SYSTEM_NAME + "@" + seed).toList();
+    List<String> seedNodes =
+        seeds.stream().map(seed -> "pekko://" + SYSTEM_NAME + "@" + seed).toList();
     return ConfigFactory.empty()
         .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("cluster"))
-        .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(bind.host()))
+        .withValue(
+            "pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(bind.host()))
         .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(bind.port()))
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of(role)))

@@ -16,16 +16,20 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code fetchpipe completion bash|zsh}: a shell completion script generated from the command
- * line's own model (picocli's {@link AutoComplete}), so it offers exactly the commands, options
- * and enum values there are. zsh runs the same script through its {@code bashcompinit}, which
- * the script loads itself.
+ * line's own model (picocli's {@link AutoComplete}), so it offers exactly the commands, options and
+ * enum values there are. zsh runs the same script through its {@code bashcompinit}, which the
+ * script loads itself.
  */
-@Command(name = "completion", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "completion",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-        "Print a completion script for SHELL on stdout.",
-        "bash: source <(fetchpipe completion bash), e.g. in ~/.bashrc, or save it as "
-            + "~/.local/share/bash-completion/completions/fetchpipe.",
-        "zsh: source <(fetchpipe completion zsh) in ~/.zshrc; the script enables zsh's bashcompinit."})
+      "Print a completion script for SHELL on stdout.",
+      "bash: source <(fetchpipe completion bash), e.g. in ~/.bashrc, or save it as "
+          + "~/.local/share/bash-completion/completions/fetchpipe.",
+      "zsh: source <(fetchpipe completion zsh) in ~/.zshrc; the script enables zsh's bashcompinit."
+    })
 final class CompletionCommand implements Callable<Integer> {
   /** The shells a script is made for. */
   enum Shell {
@@ -91,19 +95,22 @@ final class CompletionCommand implements Callable<Integer> {
 
   /** picocli's script, after its first line, with a note on how to install it in {@code shell}. */
   static String script(Shell shell, String generated) {
-    String note = switch (shell) {
-      case bash -> """
+    String note =
+        switch (shell) {
+          case bash ->
+              """
           #
           # fetchpipe completion for bash, generated from its command line:
           #   source <(fetchpipe completion bash)          # now, or in ~/.bashrc
           #   fetchpipe completion bash > ~/.local/share/bash-completion/completions/fetchpipe
           """;
-      case zsh -> """
+          case zsh ->
+              """
           # fetchpipe completion for zsh, generated from its command line: the bash script below,
           # which loads zsh's compinit and bashcompinit itself. In ~/.zshrc:
           #   source <(fetchpipe completion zsh)
           """;
-    };
+        };
     int firstLine = generated.indexOf('\n') + 1;
     String shebang = shell == Shell.bash ? generated.substring(0, firstLine) : "";
     return shebang + note + generated.substring(firstLine);

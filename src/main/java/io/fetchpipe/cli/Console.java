@@ -8,10 +8,10 @@ import java.io.PrintStream;
 import java.util.Map;
 
 /**
- * The streams a command talks to: standard input, standard output (results only) and standard
- * error (summary, progress, errors). Results are written to {@code results}, which in a real
- * process is standard output's file descriptor itself: a {@code PrintStream} would swallow the
- * error of a full disk or a closed pipe. Tests pass their own streams.
+ * The streams a command talks to: standard input, standard output (results only) and standard error
+ * (summary, progress, errors). Results are written to {@code results}, which in a real process is
+ * standard output's file descriptor itself: a {@code PrintStream} would swallow the error of a full
+ * disk or a closed pipe. Tests pass their own streams.
  *
  * @param in standard input
  * @param out standard output, for text
@@ -20,12 +20,22 @@ import java.util.Map;
  * @param errIsTerminal whether {@code err} is a terminal (the progress bar's default)
  * @param environment the environment variables commands read (proxies)
  */
-record Console(InputStream in, PrintStream out, PrintStream err, OutputStream results, boolean errIsTerminal,
+record Console(
+    InputStream in,
+    PrintStream out,
+    PrintStream err,
+    OutputStream results,
+    boolean errIsTerminal,
     Map<String, String> environment) {
   /** The process's own streams. */
   static Console system() {
-    return new Console(System.in, System.out, System.err, new FileOutputStream(FileDescriptor.out),
-        Terminal.stderrIsTerminal(), System.getenv());
+    return new Console(
+        System.in,
+        System.out,
+        System.err,
+        new FileOutputStream(FileDescriptor.out),
+        Terminal.stderrIsTerminal(),
+        System.getenv());
   }
 
   /**

@@ -88,7 +88,8 @@ final class Converters {
     try {
       return parse.get();
     } catch (NumberFormatException e) {
-      throw new TypeConversionException("not a whole number: " + e.getMessage().replace("For input string: ", ""));
+      throw new TypeConversionException(
+          "not a whole number: " + e.getMessage().replace("For input string: ", ""));
     } catch (IllegalArgumentException e) {
       throw new TypeConversionException(e.getMessage());
     }

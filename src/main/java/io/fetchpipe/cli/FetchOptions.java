@@ -22,7 +22,8 @@ import java.nio.file.Path;
  * @param progress progress bar on stderr
  * @param quiet no summary
  * @param cluster how to coordinate a cluster, or null to fetch in this process alone
- * @param numbers the run's figures to write or serve ({@code --stats}, {@code --report}, {@code --metrics})
+ * @param numbers the run's figures to write or serve ({@code --stats}, {@code --report}, {@code
+ *     --metrics})
  */
 record FetchOptions(
     Path input,

@@ -35,11 +35,11 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * One {@code fetch} run: requests stream from the input through the fetcher into the JSON-lines
- * sink, so memory stays flat whatever the input's length. The output is the product: a failed
- * write (of a line or of a saved body) stops the run at once and is reported, never a summary
- * that claims lines that were not written. On SIGINT/SIGTERM, CoordinatedShutdown first stops new
- * requests from entering, gives the ones in flight a grace period, writes every completed result,
- * and prints the summary; requests still unfinished get no line (--resume completes them).
+ * sink, so memory stays flat whatever the input's length. The output is the product: a failed write
+ * (of a line or of a saved body) stops the run at once and is reported, never a summary that claims
+ * lines that were not written. On SIGINT/SIGTERM, CoordinatedShutdown first stops new requests from
+ * entering, gives the ones in flight a grace period, writes every completed result, and prints the
+ * summary; requests still unfinished get no line (--resume completes them).
  */
 final class FetchRun {
   // Headers, the URL and the rest of an outcome beside the body, generously.
@@ -55,20 +55,33 @@ final class FetchRun {
 
   int run() {
     Config loaded = ConfigFactory.load();
-    RunStats stats = new RunStats(options.numbers().any() ? CliSettings.create(loaded).statsHosts() : 0);
-    ResumeState earlier = options.resume() ? ResumeState.load(options.output(), stats::recordEarlier) : new ResumeState();
+    RunStats stats =
+        new RunStats(options.numbers().any() ? CliSettings.create(loaded).statsHosts() : 0);
+    ResumeState earlier =
+        options.resume()
+            ? ResumeState.load(options.output(), stats::recordEarlier)
+            : new ResumeState();
     // The drain runs in CoordinatedShutdown's first phase, which must outlast the grace period.
     Duration phaseTimeout = CliSettings.create(loaded).shutdownGrace().plusSeconds(5);
-    Config config = ConfigFactory.parseString(
-            "pekko.coordinated-shutdown.phases.service-requests-done.timeout = " + phaseTimeout.toMillis() + "ms")
-        .withFallback(loaded);
+    Config config =
+        ConfigFactory.parseString(
+                "pekko.coordinated-shutdown.phases.service-requests-done.timeout = "
+                    + phaseTimeout.toMillis()
+                    + "ms")
+            .withFallback(loaded);
     if (options.cluster() != null) {
-      config = ClusterConfigs.node(options.cluster().address(), List.of(options.cluster().address()),
-          ClusterConfigs.COORDINATOR, config);
+      config =
+          ClusterConfigs.node(
+              options.cluster().address(),
+              List.of(options.cluster().address()),
+              ClusterConfigs.COORDINATOR,
+              config);
     }
     OutputStream out = openOutput();
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfigs.SYSTEM_NAME, config);
-    try (MetricsEndpoint metrics = MetricsEndpoint.start(system, options.numbers().metrics(), console, options.quiet())) {
+    ActorSystem<Void> system =
+        ActorSystem.create(Behaviors.empty(), ClusterConfigs.SYSTEM_NAME, config);
+    try (MetricsEndpoint metrics =
+        MetricsEndpoint.start(system, options.numbers().metrics(), console, options.quiet())) {
       return fetch(system, config, out, earlier, stats);
     } finally {
       closeQuietly(out);
@@ -87,18 +100,26 @@ final class FetchRun {
     }
   }
 
-  private int fetch(ActorSystem<Void> system, Config config, OutputStream out, ResumeState earlier, RunStats stats) {
+  private int fetch(
+      ActorSystem<Void> system,
+      Config config,
+      OutputStream out,
+      ResumeState earlier,
+      RunStats stats) {
     CliSettings cli = CliSettings.create(config);
     PoolSettings poolSettings = options.overrides().apply(PoolSettings.create(config));
-    FetchSettings fetchSettings = options.overrides().apply(FetchSettings.create(config))
-        .withReadAs(readAs(options.body()));
+    FetchSettings fetchSettings =
+        options.overrides().apply(FetchSettings.create(config)).withReadAs(readAs(options.body()));
     if (options.cluster() != null) {
       checkFrameSize(config, fetchSettings.maxBody());
     }
     int concurrency = poolSettings.maxConcurrency();
-    // Bodies held for their lines: at most about one per request in flight, not a reorder window's worth.
-    int window = options.bodiesInLines() ? concurrency : Math.max(cli.reorderWindow(), concurrency * 2);
-    int flushLines = options.bodiesInLines() ? Math.min(cli.flushLines(), concurrency) : cli.flushLines();
+    // Bodies held for their lines: at most about one per request in flight, not a reorder window's
+    // worth.
+    int window =
+        options.bodiesInLines() ? concurrency : Math.max(cli.reorderWindow(), concurrency * 2);
+    int flushLines =
+        options.bodiesInLines() ? Math.min(cli.flushLines(), concurrency) : cli.flushLines();
 
     try (Closing closing = new Closing(backend(system, poolSettings, fetchSettings))) {
       FetchBackend backend = closing.backend();
@@ -107,7 +128,8 @@ final class FetchRun {
       run(system, cli, backend, out, earlier, window, flushLines, stats);
     }
     if (Signals.stopping()) {
-      return ExitCodes.ERRORS; // the drain printed the summary; the JVM exits with the signal's status
+      return ExitCodes
+          .ERRORS; // the drain printed the summary; the JVM exits with the signal's status
     }
     boolean written = finish(stats, "");
     return stats.failed() > 0 || !written ? ExitCodes.ERRORS : ExitCodes.OK;
@@ -115,7 +137,8 @@ final class FetchRun {
 
   /**
    * Writes the run's figures where the options say and prints the summary line (with {@code
-   * suffix}), all from one snapshot so that they agree; false when a figures file could not be written.
+   * suffix}), all from one snapshot so that they agree; false when a figures file could not be
+   * written.
    */
   private boolean finish(RunStats stats, String suffix) {
     StatsSnapshot snapshot = stats.snapshot();
@@ -126,39 +149,73 @@ final class FetchRun {
     return written;
   }
 
-  /** Streams the input through the backend's pool into the output, until done or stopped by a signal. */
-  private void run(ActorSystem<Void> system, CliSettings cli, FetchBackend backend, OutputStream out,
-      ResumeState earlier, int window, int flushLines, RunStats stats) {
-    try (Progress progress = options.progress() ? Progress.start(console, stats, options.input()) : Progress.off()) {
+  /**
+   * Streams the input through the backend's pool into the output, until done or stopped by a
+   * signal.
+   */
+  private void run(
+      ActorSystem<Void> system,
+      CliSettings cli,
+      FetchBackend backend,
+      OutputStream out,
+      ResumeState earlier,
+      int window,
+      int flushLines,
+      RunStats stats) {
+    try (Progress progress =
+        options.progress() ? Progress.start(console, stats, options.input()) : Progress.off()) {
       SaveStage saving = new SaveStage(options.saveDir(), backend.savesHere(), system);
-      Pair<Pair<UniqueKillSwitch, UniqueKillSwitch>, CompletionStage<Done>> running = input()
-          .filter(line -> !earlier.done.get(Math.toIntExact(line.index())))
-          .map(saving::prepare)
-          .viaMat(KillSwitches.single(), Keep.right())
-          // An invalid line takes its place in the output, reaching no server.
-          .via(FetchLines.flow(backend.pool(), options.order(), window,
-              GatherOptions.defaults().withFailFast(options.failFast())))
-          .via(saving.flow())
-          .viaMat(KillSwitches.single(), Keep.both())
-          .toMat(ResultSink.to(out, new ResultSink.Options(new JsonLines.Options(options.includeHeaders(),
-              options.body()), flushLines, cli.flushInterval()), stats::record), Keep.both())
-          .run(system);
+      Pair<Pair<UniqueKillSwitch, UniqueKillSwitch>, CompletionStage<Done>> running =
+          input()
+              .filter(line -> !earlier.done.get(Math.toIntExact(line.index())))
+              .map(saving::prepare)
+              .viaMat(KillSwitches.single(), Keep.right())
+              // An invalid line takes its place in the output, reaching no server.
+              .via(
+                  FetchLines.flow(
+                      backend.pool(),
+                      options.order(),
+                      window,
+                      GatherOptions.defaults().withFailFast(options.failFast())))
+              .via(saving.flow())
+              .viaMat(KillSwitches.single(), Keep.both())
+              .toMat(
+                  ResultSink.to(
+                      out,
+                      new ResultSink.Options(
+                          new JsonLines.Options(options.includeHeaders(), options.body()),
+                          flushLines,
+                          cli.flushInterval()),
+                      stats::record),
+                  Keep.both())
+              .run(system);
       UniqueKillSwitch stopInput = running.first().first();
       UniqueKillSwitch stopOutput = running.first().second();
       CompletableFuture<Done> finished = running.second().toCompletableFuture();
-      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-fetches",
-          () -> drain(system, stopInput, stopOutput, finished, cli.shutdownGrace(), stats, progress));
+      CoordinatedShutdown.get(system)
+          .addTask(
+              CoordinatedShutdown.PhaseServiceRequestsDone(),
+              "drain-fetches",
+              () ->
+                  drain(
+                      system,
+                      stopInput,
+                      stopOutput,
+                      finished,
+                      cli.shutdownGrace(),
+                      stats,
+                      progress));
       awaitCompletion(finished);
     }
   }
 
   private Source<InputLine, ?> input() {
-    UrlLines.LineReader reader = options.jsonl()
-        ? new JsonRequests(options.template())
-        : UrlLines.lines(options.template());
-    Source<ByteString, ?> bytes = options.input() == null
-        ? StreamConverters.fromInputStream(console::in)
-        : Inputs.bytes(options.input());
+    UrlLines.LineReader reader =
+        options.jsonl() ? new JsonRequests(options.template()) : UrlLines.lines(options.template());
+    Source<ByteString, ?> bytes =
+        options.input() == null
+            ? StreamConverters.fromInputStream(console::in)
+            : Inputs.bytes(options.input());
     return bytes.via(UrlLines.parse(reader));
   }
 
@@ -175,8 +232,13 @@ final class FetchRun {
     long frame = config.getBytes("pekko.remote.artery.advanced.maximum-large-frame-size");
     long room = frame - FRAME_OVERHEAD;
     if (maxBody > room) {
-      throw new UsageException("with --cluster, --max-body is at most " + room + " bytes (Artery's "
-          + "maximum-large-frame-size " + frame + " minus room for the rest of the message); raise that setting");
+      throw new UsageException(
+          "with --cluster, --max-body is at most "
+              + room
+              + " bytes (Artery's "
+              + "maximum-large-frame-size "
+              + frame
+              + " minus room for the rest of the message); raise that setting");
     }
   }
 
@@ -189,8 +251,8 @@ final class FetchRun {
 
   /**
    * Closes the backend at the end of the run. Once a signal stops the process, the actor system
-   * shuts down beside the close and may stop the pool's actors before they report back: the
-   * results are written by then, so that is no failure of the run's.
+   * shuts down beside the close and may stop the pool's actors before they report back: the results
+   * are written by then, so that is no failure of the run's.
    */
   private record Closing(FetchBackend backend) implements AutoCloseable {
     @Override
@@ -205,21 +267,31 @@ final class FetchRun {
     }
   }
 
-  /** On a signal: no new URLs; the in-flight ones get {@code grace}; then whatever is done is written. */
-  private CompletionStage<Done> drain(ActorSystem<?> system, UniqueKillSwitch stopInput, UniqueKillSwitch stopOutput,
-      CompletableFuture<Done> finished, Duration grace, RunStats stats, Progress progress) {
+  /**
+   * On a signal: no new URLs; the in-flight ones get {@code grace}; then whatever is done is
+   * written.
+   */
+  private CompletionStage<Done> drain(
+      ActorSystem<?> system,
+      UniqueKillSwitch stopInput,
+      UniqueKillSwitch stopOutput,
+      CompletableFuture<Done> finished,
+      Duration grace,
+      RunStats stats,
+      Progress progress) {
     if (finished.isDone()) {
       return finished;
     }
     Signals.markStopping();
     stopInput.shutdown();
     system.scheduler().scheduleOnce(grace, stopOutput::shutdown, system.executionContext());
-    return finished.handle((done, error) -> {
-      progress.close();
-      finish(stats, " (interrupted)");
-      console.err().flush();
-      return Done.getInstance();
-    });
+    return finished.handle(
+        (done, error) -> {
+          progress.close();
+          finish(stats, " (interrupted)");
+          console.err().flush();
+          return Done.getInstance();
+        });
   }
 
   /** Waits for the run; a failure of the output or the input becomes the run's one-line error. */

@@ -11,8 +11,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "fetchpipe 0.1.0",
     description = "Fetch many URLs concurrently on Pekko actors; asyncio's patterns on the JVM.",
-    subcommands = {FetchCommand.class, WorkerCommand.class, ServeCommand.class, DemoCommand.class,
-        CompletionCommand.class})
+    subcommands = {
+      FetchCommand.class,
+      WorkerCommand.class,
+      ServeCommand.class,
+      DemoCommand.class,
+      CompletionCommand.class
+    })
 final class FetchpipeCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -24,7 +29,8 @@ final class FetchpipeCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(),
+    throw new ParameterException(
+        spec.commandLine(),
         "missing command: fetch, worker, serve, demo or completion (see --help)");
   }
 }

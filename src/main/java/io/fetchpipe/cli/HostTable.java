@@ -9,13 +9,13 @@ import java.util.Map;
 /**
  * Per-host counts of a run in bounded memory: at most {@code capacity} hosts at a time, each with
  * exact counts of its lines since it entered the table. When a new host finds the table full, the
- * half of it with the fewest requests is dropped (their lines still count in every total) and
- * the largest request count dropped so far is kept as {@link #dropped()}. So a run over at most
- * {@code capacity} hosts has every host exact; over more, a host with more than {@code dropped()}
- * requests at every drop is never dropped and stays exact, and only hosts whose counts stayed
- * within {@code dropped()} may be missing or short: the top hosts by requests, failures or
- * latency are those of the busy hosts, exact, and approximate only among the many small ones.
- * Not thread-safe: its owner synchronizes.
+ * half of it with the fewest requests is dropped (their lines still count in every total) and the
+ * largest request count dropped so far is kept as {@link #dropped()}. So a run over at most {@code
+ * capacity} hosts has every host exact; over more, a host with more than {@code dropped()} requests
+ * at every drop is never dropped and stays exact, and only hosts whose counts stayed within {@code
+ * dropped()} may be missing or short: the top hosts by requests, failures or latency are those of
+ * the busy hosts, exact, and approximate only among the many small ones. Not thread-safe: its owner
+ * synchronizes.
  */
 final class HostTable {
   /** One host's lines. */
@@ -42,7 +42,10 @@ final class HostTable {
     this.capacity = capacity;
   }
 
-  /** Records one line of {@code key}; {@code millis} is its latency, or negative when no response arrived. */
+  /**
+   * Records one line of {@code key}; {@code millis} is its latency, or negative when no response
+   * arrived.
+   */
   void record(String key, boolean ok, double millis) {
     Host host = hosts.get(key);
     if (host == null) {

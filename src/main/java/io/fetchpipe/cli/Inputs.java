@@ -54,9 +54,9 @@ final class Inputs {
   }
 
   /**
-   * A one-line reason for an I/O error, without the exception's class name or the path the
-   * caller names anyway ({@code java.io}'s "PATH (No such file or directory)" becomes "No such
-   * file or directory").
+   * A one-line reason for an I/O error, without the exception's class name or the path the caller
+   * names anyway ({@code java.io}'s "PATH (No such file or directory)" becomes "No such file or
+   * directory").
    */
   static String reason(IOException e) {
     if (e instanceof NoSuchFileException) {

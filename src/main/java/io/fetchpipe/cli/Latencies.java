@@ -6,11 +6,11 @@ import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.IntCountsHistogram;
 
 /**
- * Latencies of output lines in bounded memory, whatever their number: an HdrHistogram in tenths
- * of a millisecond (the resolution of {@code elapsed_ms}) with two significant digits, so a
- * percentile is at most 1/128 (under 1 %) above the true value; it grows only with the largest
- * latency seen (about 4 KiB for values up to 10 s), never with the count. Minimum, maximum and
- * mean are exact. Not thread-safe: its owner synchronizes.
+ * Latencies of output lines in bounded memory, whatever their number: an HdrHistogram in tenths of
+ * a millisecond (the resolution of {@code elapsed_ms}) with two significant digits, so a percentile
+ * is at most 1/128 (under 1 %) above the true value; it grows only with the largest latency seen
+ * (about 4 KiB for values up to 10 s), never with the count. Minimum, maximum and mean are exact.
+ * Not thread-safe: its owner synchronizes.
  */
 final class Latencies {
   private final AbstractHistogram histogram;
@@ -66,17 +66,23 @@ final class Latencies {
     return Math.min(max, Math.max(min, value)) / 10.0;
   }
 
-  /** Receives the histogram's buckets: a latency within the bucket and how many lines fell in it. */
+  /**
+   * Receives the histogram's buckets: a latency within the bucket and how many lines fell in it.
+   */
   @FunctionalInterface
   interface BucketConsumer {
     void accept(double millis, long count);
   }
 
-  /** Each non-empty bucket once, lowest first, with its median latency (clamped to the recorded range). */
+  /**
+   * Each non-empty bucket once, lowest first, with its median latency (clamped to the recorded
+   * range).
+   */
   void forEachBucket(BucketConsumer consumer) {
     for (HistogramIterationValue bucket : histogram.recordedValues()) {
       long median = histogram.medianEquivalentValue(bucket.getValueIteratedTo());
-      consumer.accept(Math.min(max, Math.max(min, median)) / 10.0, bucket.getCountAddedInThisIterationStep());
+      consumer.accept(
+          Math.min(max, Math.max(min, median)) / 10.0, bucket.getCountAddedInThisIterationStep());
     }
   }
 }

@@ -37,31 +37,33 @@ public final class Main {
   }
 
   /**
-   * The command line, talking to {@code console}: usage errors and run failures as one line on
-   * its stderr. The man page and the completion scripts are generated from this model too.
+   * The command line, talking to {@code console}: usage errors and run failures as one line on its
+   * stderr. The man page and the completion scripts are generated from this model too.
    */
   static CommandLine commandLine(Console console) {
     CommandLine commandLine = new CommandLine(new FetchpipeCommand(console));
     commandLine.setOut(new PrintWriter(console.out(), true));
     commandLine.setErr(new PrintWriter(console.err(), true));
-    commandLine.setParameterExceptionHandler((error, ignoredArgs) -> {
-      console.error(oneLine(error.getMessage()));
-      return ExitCodes.USAGE;
-    });
-    commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
-      if (error instanceof UsageException) {
-        console.error(error.getMessage());
-        return ExitCodes.USAGE;
-      }
-      if (error instanceof RunFailure failure) {
-        if (!failure.quiet()) {
-          console.error(failure.getMessage());
-        }
-        return failure.exitStatus();
-      }
-      console.error("error: " + oneLine(String.valueOf(error.getMessage())));
-      return ExitCodes.ERRORS;
-    });
+    commandLine.setParameterExceptionHandler(
+        (error, ignoredArgs) -> {
+          console.error(oneLine(error.getMessage()));
+          return ExitCodes.USAGE;
+        });
+    commandLine.setExecutionExceptionHandler(
+        (error, cmd, parsed) -> {
+          if (error instanceof UsageException) {
+            console.error(error.getMessage());
+            return ExitCodes.USAGE;
+          }
+          if (error instanceof RunFailure failure) {
+            if (!failure.quiet()) {
+              console.error(failure.getMessage());
+            }
+            return failure.exitStatus();
+          }
+          console.error("error: " + oneLine(String.valueOf(error.getMessage())));
+          return ExitCodes.ERRORS;
+        });
     return commandLine;
   }
 

@@ -2,8 +2,8 @@ package io.fetchpipe.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +45,10 @@ public final class ManPage {
 
   /** The page's roff source. */
   static String render() {
-    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-    CommandLine root = Main.commandLine(Console.of(InputStream.nullInputStream(), nowhere, nowhere));
+    PrintStream nowhere =
+        new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+    CommandLine root =
+        Main.commandLine(Console.of(InputStream.nullInputStream(), nowhere, nowhere));
     return render(root.getCommandSpec());
   }
 
@@ -54,14 +56,23 @@ public final class ManPage {
     Roff page = new Roff();
     String name = root.name();
     String version = root.version().length > 0 ? root.version()[0] : name;
-    page.comment("Generated from fetchpipe's command-line model by io.fetchpipe.cli.ManPage; do not edit.");
-    page.request(".TH " + quoted(name.toUpperCase(Locale.ROOT)) + " 1 \"\" " + quoted(version) + " \"User Commands\"");
+    page.comment(
+        "Generated from fetchpipe's command-line model by io.fetchpipe.cli.ManPage; do not edit.");
+    page.request(
+        ".TH "
+            + quoted(name.toUpperCase(Locale.ROOT))
+            + " 1 \"\" "
+            + quoted(version)
+            + " \"User Commands\"");
     // Options and paths are not words to hyphenate, nor to stretch between.
     page.request(".nh");
     page.request(".ad l");
 
     page.request(".SH NAME");
-    page.text(name + " - " + lowerFirst(stripPeriod(String.join(" ", root.usageMessage().description()))));
+    page.text(
+        name
+            + " - "
+            + lowerFirst(stripPeriod(String.join(" ", root.usageMessage().description()))));
 
     page.request(".SH SYNOPSIS");
     boolean first = true;
@@ -75,8 +86,10 @@ public final class ManPage {
 
     page.request(".SH DESCRIPTION");
     page.text(String.join(" ", root.usageMessage().description()));
-    page.text("Each command below has its own options, listed under its name; "
-        + name + " COMMAND --help prints them too.");
+    page.text(
+        "Each command below has its own options, listed under its name; "
+            + name
+            + " COMMAND --help prints them too.");
     page.request(".SH COMMANDS");
     for (CommandLine sub : root.subcommands().values()) {
       CommandSpec spec = sub.getCommandSpec();
@@ -103,16 +116,22 @@ public final class ManPage {
     page.request(".SH ENVIRONMENT");
     page.request(".TP");
     page.raw(bold("JAVA_OPTS"));
-    page.text("Options for the Java virtual machine, added by bin/fetchpipe after its own "
-        + "(e.g. -Xmx256m, or -Dlogback.configurationFile=FILE to configure logging).");
+    page.text(
+        "Options for the Java virtual machine, added by bin/fetchpipe after its own "
+            + "(e.g. -Xmx256m, or -Dlogback.configurationFile=FILE to configure logging).");
     page.request(".SH FILES");
     page.request(".TP");
     page.raw(bold("application.conf"));
-    page.text("The command line's configuration, inside the jar; -Dconfig.file=FILE in JAVA_OPTS "
-        + "chooses another (it should include \"application.conf\").");
+    page.text(
+        "The command line's configuration, inside the jar; -Dconfig.file=FILE in JAVA_OPTS "
+            + "chooses another (it should include \"application.conf\").");
     page.request(".SH \"SEE ALSO\"");
-    page.text(name + " completion bash, " + name + " completion zsh: shell completion scripts. "
-        + "README.md: the command-line contract and the library.");
+    page.text(
+        name
+            + " completion bash, "
+            + name
+            + " completion zsh: shell completion scripts. "
+            + "README.md: the command-line contract and the library.");
     return page.toString();
   }
 
@@ -124,7 +143,10 @@ public final class ManPage {
     }
     for (OptionSpec option : spec.options()) {
       if (option.required()) {
-        line.append(' ').append(bold(option.longestName())).append(' ').append(italic(label(option)));
+        line.append(' ')
+            .append(bold(option.longestName()))
+            .append(' ')
+            .append(italic(label(option)));
       }
     }
     for (PositionalParamSpec positional : spec.positionalParameters()) {
@@ -201,8 +223,8 @@ public final class ManPage {
   }
 
   /**
-   * Text safe in roff: backslashes written as {@code \e}, and every hyphen as {@code \-} so
-   * options stay ASCII minus signs (copied from the page, {@code -c} still works).
+   * Text safe in roff: backslashes written as {@code \e}, and every hyphen as {@code \-} so options
+   * stay ASCII minus signs (copied from the page, {@code -c} still works).
    */
   static String escape(String text) {
     StringBuilder escaped = new StringBuilder(text.length() + 16);

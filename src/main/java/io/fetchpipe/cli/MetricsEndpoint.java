@@ -9,10 +9,14 @@ import org.apache.pekko.actor.typed.ActorSystem;
  */
 interface MetricsEndpoint extends AutoCloseable {
 
-  /** Serves {@code system}'s metrics at {@code address}, or nothing when it is null; announced on stderr unless quiet. */
-  static MetricsEndpoint start(ActorSystem<?> system, HostPort address, Console console, boolean quiet) {
+  /**
+   * Serves {@code system}'s metrics at {@code address}, or nothing when it is null; announced on
+   * stderr unless quiet.
+   */
+  static MetricsEndpoint start(
+      ActorSystem<?> system, HostPort address, Console console, boolean quiet) {
     if (address == null) {
-      return () -> { };
+      return () -> {};
     }
     return PrometheusEndpoint.start(system, address, console, quiet);
   }

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code fetch}'s network options and the environment change in the configured fetch
- * settings, already checked ({@link NetworkOptions}). As with curl, an option wins over the
- * environment, and the environment fills only what the configuration leaves unset.
+ * What {@code fetch}'s network options and the environment change in the configured fetch settings,
+ * already checked ({@link NetworkOptions}). As with curl, an option wins over the environment, and
+ * the environment fills only what the configuration leaves unset.
  *
  * @param proxyGiven whether {@code --proxy} was given ({@code --proxy ''} too)
  * @param proxy the proxy of {@code --proxy}, or null for none
@@ -20,8 +20,14 @@ import java.util.Map;
  * @param insecure {@code -k}
  * @param clientPem the client certificate chain and key of {@code --cert}/{@code --key}, or null
  */
-record NetworkOverrides(boolean proxyGiven, ProxyServer proxy, List<String> noProxy,
-    Map<String, String> environment, String trustedPem, boolean insecure, String clientPem) {
+record NetworkOverrides(
+    boolean proxyGiven,
+    ProxyServer proxy,
+    List<String> noProxy,
+    Map<String, String> environment,
+    String trustedPem,
+    boolean insecure,
+    String clientPem) {
 
   /** {@code configured} with the environment, then the options, applied. */
   FetchSettings apply(FetchSettings configured) {

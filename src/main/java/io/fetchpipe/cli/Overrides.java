@@ -78,9 +78,11 @@ record Overrides(
 
   /** {@code configured} with the fetch's overrides applied. */
   FetchSettings apply(FetchSettings configured) {
-    FetchSettings settings = configured.withRaiseForStatus(raiseForStatus || configured.raiseForStatus())
-        .withCompressed(compressed || configured.compressed())
-        .withSha256(hash || configured.sha256());
+    FetchSettings settings =
+        configured
+            .withRaiseForStatus(raiseForStatus || configured.raiseForStatus())
+            .withCompressed(compressed || configured.compressed())
+            .withSha256(hash || configured.sha256());
     if (timeout != null) {
       settings = settings.withTimeout(timeout);
     }
@@ -91,9 +93,10 @@ record Overrides(
       settings = settings.withMaxRedirects(maxRedirects);
     }
     if (circuitBreaker != null || circuitReset != null) {
-      settings = settings.withCircuitBreaker(
-          circuitBreaker != null ? circuitBreaker : settings.breakerMaxFailures(),
-          circuitReset != null ? circuitReset : settings.breakerResetTimeout());
+      settings =
+          settings.withCircuitBreaker(
+              circuitBreaker != null ? circuitBreaker : settings.breakerMaxFailures(),
+              circuitReset != null ? circuitReset : settings.breakerResetTimeout());
     }
     if (!resolve.isEmpty()) {
       settings = settings.withResolve(resolve);

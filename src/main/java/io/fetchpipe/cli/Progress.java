@@ -11,12 +11,12 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
 
 /**
- * The optional progress bar on stderr: lines written (ok and failed) out of the input's URLs,
- * the current rate, the time so far and, with a total, the time left. The total is known for a
- * regular file, counted on a thread of its own while the run goes on; a pipe or standard input
- * shows counts and rate alone. The counts are the run's own ({@link RunStats}), read at every
- * refresh; the text comes from {@link ProgressLine}. At the end the bar is cleared, so the summary
- * line (or nothing, with -q) is what stays on the terminal.
+ * The optional progress bar on stderr: lines written (ok and failed) out of the input's URLs, the
+ * current rate, the time so far and, with a total, the time left. The total is known for a regular
+ * file, counted on a thread of its own while the run goes on; a pipe or standard input shows counts
+ * and rate alone. The counts are the run's own ({@link RunStats}), read at every refresh; the text
+ * comes from {@link ProgressLine}. At the end the bar is cleared, so the summary line (or nothing,
+ * with -q) is what stays on the terminal.
  */
 final class Progress implements AutoCloseable {
   private static final int REFRESH_MILLIS = 200;
@@ -53,15 +53,16 @@ final class Progress implements AutoCloseable {
     if (input != null && Files.isRegularFile(input)) {
       progress.counting = UrlCount.inBackground(input, count -> progress.total = count);
     }
-    progress.bar = new ProgressBarBuilder()
-        .setTaskName("fetch")
-        .setInitialMax(-1)
-        .setUpdateIntervalMillis(REFRESH_MILLIS)
-        .continuousUpdate()
-        .setConsumer(new StderrLine(console.err(), width, console.errIsTerminal()))
-        .setRenderer((state, maxLength) -> progress.render(maxLength))
-        .clearDisplayOnFinish()
-        .build();
+    progress.bar =
+        new ProgressBarBuilder()
+            .setTaskName("fetch")
+            .setInitialMax(-1)
+            .setUpdateIntervalMillis(REFRESH_MILLIS)
+            .continuousUpdate()
+            .setConsumer(new StderrLine(console.err(), width, console.errIsTerminal()))
+            .setRenderer((state, maxLength) -> progress.render(maxLength))
+            .clearDisplayOnFinish()
+            .build();
     return progress;
   }
 
@@ -69,8 +70,13 @@ final class Progress implements AutoCloseable {
   private String render(int width) {
     long now = System.nanoTime();
     rate.record(now, stats.writtenNow());
-    ProgressLine.Snapshot snapshot = new ProgressLine.Snapshot(stats.ok(), stats.failed(), total,
-        Duration.ofNanos(now - startNanos), rate.perSecond());
+    ProgressLine.Snapshot snapshot =
+        new ProgressLine.Snapshot(
+            stats.ok(),
+            stats.failed(),
+            total,
+            Duration.ofNanos(now - startNanos),
+            rate.perSecond());
     return ProgressLine.render(snapshot, width);
   }
 
@@ -87,10 +93,10 @@ final class Progress implements AutoCloseable {
   }
 
   /**
-   * Draws each refresh over the last on one line of stderr: a carriage return, the text, and
-   * what erases the rest of the line: on a terminal its erase-to-end escape (which also takes
-   * an echoed {@code ^C}), elsewhere spaces over what a longer line before left, so a file or a
-   * pipe given {@code --progress} holds plain text.
+   * Draws each refresh over the last on one line of stderr: a carriage return, the text, and what
+   * erases the rest of the line: on a terminal its erase-to-end escape (which also takes an echoed
+   * {@code ^C}), elsewhere spaces over what a longer line before left, so a file or a pipe given
+   * {@code --progress} holds plain text.
    */
   private static final class StderrLine implements ProgressBarConsumer {
     private static final String ERASE_TO_END = "\u001b[K";

@@ -9,7 +9,8 @@ import java.util.Locale;
  * The text of the progress bar, from a snapshot of the run, fitted to the terminal's width. With
  * the number of URLs known (a regular file, counted beside the run):
  *
- * <pre>fetch  42%  [=========>            ]  8400/20000  8350 ok  50 failed  152/s  0:55  ETA 1:16</pre>
+ * <pre>fetch  42%  [=========>            ]  8400/20000  8350 ok  50 failed  152/s  0:55  ETA 1:16
+ * </pre>
  *
  * <p>without it (a pipe, standard input, or while the file is still being counted):
  *
@@ -21,6 +22,7 @@ import java.util.Locale;
 final class ProgressLine {
   /** The narrowest bar worth drawing (inside its brackets). */
   static final int MIN_BAR = 10;
+
   /** The widest bar drawn (inside its brackets). */
   static final int MAX_BAR = 40;
 
@@ -43,7 +45,9 @@ final class ProgressLine {
       return ok + failed;
     }
 
-    /** The total, never below what is done (a file that grew, or was miscounted, still reads right). */
+    /**
+     * The total, never below what is done (a file that grew, or was miscounted, still reads right).
+     */
     long effectiveTotal() {
       return Math.max(total, done());
     }
@@ -65,16 +69,18 @@ final class ProgressLine {
       head += String.format(Locale.ROOT, " %3d%%", percent(snapshot));
     }
     counts.add(head);
-    counts.add(snapshot.totalKnown()
-        ? snapshot.done() + "/" + snapshot.effectiveTotal()
-        : snapshot.done() + " done");
+    counts.add(
+        snapshot.totalKnown()
+            ? snapshot.done() + "/" + snapshot.effectiveTotal()
+            : snapshot.done() + " done");
     counts.add(snapshot.ok() + " ok");
     counts.add(snapshot.failed() + " failed");
     String rate = snapshot.rateKnown() ? rate(snapshot.perSecond()) : null;
     String elapsed = clock(snapshot.elapsed());
     String eta = eta(snapshot);
 
-    // Widest first: everything and a bar; then without the bar, the time so far, the time left, the rate.
+    // Widest first: everything and a bar; then without the bar, the time so far, the time left, the
+    // rate.
     if (snapshot.totalKnown()) {
       String withoutBar = join(counts, rate, elapsed, eta);
       int room = width - withoutBar.length() - GAP.length() - 2;
@@ -84,8 +90,11 @@ final class ProgressLine {
         return join(withBar, rate, elapsed, eta);
       }
     }
-    List<String> narrower = List.of(
-        join(counts, rate, elapsed, eta), join(counts, rate, null, eta), join(counts, rate, null, null));
+    List<String> narrower =
+        List.of(
+            join(counts, rate, elapsed, eta),
+            join(counts, rate, null, eta),
+            join(counts, rate, null, null));
     for (String line : narrower) {
       if (line.length() <= width) {
         return line;
@@ -110,7 +119,7 @@ final class ProgressLine {
     return total == 0 ? 100 : (int) (snapshot.done() * 100 / total);
   }
 
-  /** {@code [=====>    ]} with {@code inner} characters between the brackets. */
+  /** {@code [=====> ]} with {@code inner} characters between the brackets. */
   static String bar(Snapshot snapshot, int inner) {
     long total = snapshot.effectiveTotal();
     int filled = total == 0 ? inner : (int) (snapshot.done() * inner / total);

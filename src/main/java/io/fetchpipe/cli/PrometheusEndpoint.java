@@ -21,32 +21,38 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
- * fetchpipe's meters of one actor system in a Prometheus registry, served by Pekko HTTP's server
- * at {@code /metrics} (anything else is 404). Each scrape renders the registry as it is then.
+ * fetchpipe's meters of one actor system in a Prometheus registry, served by Pekko HTTP's server at
+ * {@code /metrics} (anything else is 404). Each scrape renders the registry as it is then.
  */
 final class PrometheusEndpoint implements MetricsEndpoint {
-  private static final ContentType TEXT_FORMAT = ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8");
+  private static final ContentType TEXT_FORMAT =
+      ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8");
   private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
 
   private final PrometheusMeterRegistry registry;
   private final FetchpipeMetrics metrics;
   private final ServerBinding binding;
 
-  private PrometheusEndpoint(PrometheusMeterRegistry registry, FetchpipeMetrics metrics, ServerBinding binding) {
+  private PrometheusEndpoint(
+      PrometheusMeterRegistry registry, FetchpipeMetrics metrics, ServerBinding binding) {
     this.registry = registry;
     this.metrics = metrics;
     this.binding = binding;
   }
 
-  static PrometheusEndpoint start(ActorSystem<?> system, HostPort address, Console console, boolean quiet) {
+  static PrometheusEndpoint start(
+      ActorSystem<?> system, HostPort address, Console console, boolean quiet) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     FetchpipeMetrics metrics = FetchpipeMetrics.of(system);
     metrics.bindTo(registry);
     ServerBinding binding;
     try {
-      binding = Http.get(system).newServerAt(address.host(), address.port())
-          .bindSync(request -> answer(registry, request))
-          .toCompletableFuture().get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      binding =
+          Http.get(system)
+              .newServerAt(address.host(), address.port())
+              .bindSync(request -> answer(registry, request))
+              .toCompletableFuture()
+              .get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       metrics.close();
       registry.close();
@@ -58,7 +64,12 @@ final class PrometheusEndpoint implements MetricsEndpoint {
     }
     if (!quiet) {
       InetSocketAddress bound = binding.localAddress();
-      console.err().println("fetchpipe: metrics at http://" + new HostPort(address.host(), bound.getPort()) + "/metrics");
+      console
+          .err()
+          .println(
+              "fetchpipe: metrics at http://"
+                  + new HostPort(address.host(), bound.getPort())
+                  + "/metrics");
       console.err().flush();
     }
     return new PrometheusEndpoint(registry, metrics, binding);
@@ -71,8 +82,9 @@ final class PrometheusEndpoint implements MetricsEndpoint {
     if (!request.method().equals(HttpMethods.GET) && !request.method().equals(HttpMethods.HEAD)) {
       return HttpResponse.create().withStatus(StatusCodes.METHOD_NOT_ALLOWED);
     }
-    return HttpResponse.create().withEntity(HttpEntities.create(TEXT_FORMAT,
-        registry.scrape().getBytes(StandardCharsets.UTF_8)));
+    return HttpResponse.create()
+        .withEntity(
+            HttpEntities.create(TEXT_FORMAT, registry.scrape().getBytes(StandardCharsets.UTF_8)));
   }
 
   @Override

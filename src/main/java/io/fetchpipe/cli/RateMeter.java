@@ -21,13 +21,17 @@ final class RateMeter {
    */
   RateMeter(long windowNanos, long minSpanNanos) {
     if (windowNanos <= 0 || minSpanNanos <= 0 || minSpanNanos > windowNanos) {
-      throw new IllegalArgumentException("need 0 < minSpan <= window, got " + minSpanNanos + " and " + windowNanos);
+      throw new IllegalArgumentException(
+          "need 0 < minSpan <= window, got " + minSpanNanos + " and " + windowNanos);
     }
     this.windowNanos = windowNanos;
     this.minSpanNanos = minSpanNanos;
   }
 
-  /** Records that the count was {@code count} at {@code nanos} (System.nanoTime's scale, not going back). */
+  /**
+   * Records that the count was {@code count} at {@code nanos} (System.nanoTime's scale, not going
+   * back).
+   */
   void record(long nanos, long count) {
     samples.addLast(new Sample(nanos, count));
     // Keep the newest sample at or before the window's start, so the rate spans the whole window.

@@ -15,8 +15,10 @@ final class ReportCharts {
   private static final int RIGHT = 16;
   private static final int TOP = 28;
   private static final int BOTTOM = 40;
+
   /** Most bars of the per-second chart; a longer run is drawn in groups of seconds. */
   private static final int MAX_BARS = 240;
+
   private static final double[] STEPS = {1, 2, 5};
   private static final long[] AXIS_STEPS = {1, 2, 4, 8};
 
@@ -28,7 +30,9 @@ final class ReportCharts {
    */
   static String latency(StatsSnapshot stats) {
     StatsSnapshot.Latency latency = stats.latency();
-    Svg svg = new Svg(WIDTH, HEIGHT, "Latency histogram of " + latency.count() + " lines with a response");
+    Svg svg =
+        new Svg(
+            WIDTH, HEIGHT, "Latency histogram of " + latency.count() + " lines with a response");
     if (latency.count() == 0) {
       return svg.text(WIDTH / 2.0, HEIGHT / 2.0, "middle", "no line had a response").end();
     }
@@ -50,7 +54,12 @@ final class ReportCharts {
       double x0 = LEFT + (Math.log10(edges.get(i)) - low) / span * plotWidth;
       double x1 = LEFT + (Math.log10(edges.get(i + 1)) - low) / span * plotWidth;
       double h = highest == 0 ? 0 : counts[i] * plotHeight / highest;
-      svg.rect(x0 + 1, TOP + plotHeight - h, x1 - x0 - 2, h, "#4a78b5",
+      svg.rect(
+          x0 + 1,
+          TOP + plotHeight - h,
+          x1 - x0 - 2,
+          h,
+          "#4a78b5",
           counts[i] + " lines from " + millis(edges.get(i)) + " to " + millis(edges.get(i + 1)));
     }
     for (int i = 0; i < edges.size(); i++) {
@@ -58,11 +67,14 @@ final class ReportCharts {
       svg.text(x, HEIGHT - BOTTOM + 16, "middle", millis(edges.get(i)));
     }
     svg.text(LEFT + plotWidth / 2, HEIGHT - 6, "middle", "latency (logarithmic)");
-    for (Map.Entry<String, Double> mark : Map.of("p50", latency.p50(), "p90", latency.p90(), "p99", latency.p99())
-        .entrySet()) {
+    for (Map.Entry<String, Double> mark :
+        Map.of("p50", latency.p50(), "p90", latency.p90(), "p99", latency.p99()).entrySet()) {
       double x = LEFT + (Math.log10(Math.max(0.1, mark.getValue())) - low) / span * plotWidth;
       svg.line(x, TOP, x, TOP + plotHeight, "#333", "4 3");
-      svg.text(x + 3, TOP + 10 + 12 * List.of("p50", "p90", "p99").indexOf(mark.getKey()), "start",
+      svg.text(
+          x + 3,
+          TOP + 10 + 12 * List.of("p50", "p90", "p99").indexOf(mark.getKey()),
+          "start",
           mark.getKey() + " " + millis(mark.getValue()));
     }
     return svg.end();
@@ -94,10 +106,21 @@ final class ReportCharts {
     for (int i = 0; i < bars; i++) {
       double hOk = top == 0 ? 0 : ok[i] * plotHeight / top;
       double hFailed = top == 0 ? 0 : failed[i] * plotHeight / top;
-      String when = group == 1 ? "second " + i : "seconds " + (i * group) + "-" + ((i + 1) * group - 1);
-      svg.rect(LEFT + i * barWidth, TOP + plotHeight - hOk, Math.max(1, barWidth - 1), hOk, OK,
+      String when =
+          group == 1 ? "second " + i : "seconds " + (i * group) + "-" + ((i + 1) * group - 1);
+      svg.rect(
+          LEFT + i * barWidth,
+          TOP + plotHeight - hOk,
+          Math.max(1, barWidth - 1),
+          hOk,
+          OK,
           when + ": " + rate(ok[i]) + " ok/s");
-      svg.rect(LEFT + i * barWidth, TOP + plotHeight - hOk - hFailed, Math.max(1, barWidth - 1), hFailed, FAILED,
+      svg.rect(
+          LEFT + i * barWidth,
+          TOP + plotHeight - hOk - hFailed,
+          Math.max(1, barWidth - 1),
+          hFailed,
+          FAILED,
           when + ": " + rate(failed[i]) + " failed/s");
     }
     int ticks = Math.min(bars, 6);
@@ -105,7 +128,10 @@ final class ReportCharts {
       int bar = (int) Math.round((double) k * bars / ticks);
       svg.text(LEFT + bar * barWidth, HEIGHT - BOTTOM + 16, "middle", (bar * group) + " s");
     }
-    svg.text(LEFT + plotWidth / 2, HEIGHT - 6, "middle",
+    svg.text(
+        LEFT + plotWidth / 2,
+        HEIGHT - 6,
+        "middle",
         "time since the start" + (group > 1 ? " (each bar " + group + " s)" : ""));
     return svg.end();
   }
@@ -115,16 +141,22 @@ final class ReportCharts {
     List<String> labels = new ArrayList<>();
     List<Long> counts = new ArrayList<>();
     List<String> colors = new ArrayList<>();
-    stats.statuses().forEach((status, count) -> {
-      labels.add("status " + status);
-      counts.add(count);
-      colors.add(statusColor(status));
-    });
-    stats.errors().forEach((kind, count) -> {
-      labels.add(kind);
-      counts.add(count);
-      colors.add(FAILED);
-    });
+    stats
+        .statuses()
+        .forEach(
+            (status, count) -> {
+              labels.add("status " + status);
+              counts.add(count);
+              colors.add(statusColor(status));
+            });
+    stats
+        .errors()
+        .forEach(
+            (kind, count) -> {
+              labels.add(kind);
+              counts.add(count);
+              colors.add(FAILED);
+            });
     int rowHeight = 22;
     int height = Math.max(1, labels.size()) * rowHeight + 12;
     Svg svg = new Svg(WIDTH, height, "Lines by status and by error kind");
@@ -135,7 +167,13 @@ final class ReportCharts {
       double y = 6 + i * rowHeight;
       double w = highest == 0 ? 0 : counts.get(i) * barSpace / highest;
       svg.text(labelWidth - 8, y + 15, "end", labels.get(i));
-      svg.rect(labelWidth, y + 3, Math.max(1, w), rowHeight - 6, colors.get(i), labels.get(i) + ": " + counts.get(i));
+      svg.rect(
+          labelWidth,
+          y + 3,
+          Math.max(1, w),
+          rowHeight - 6,
+          colors.get(i),
+          labels.get(i) + ": " + counts.get(i));
       svg.text(labelWidth + w + 6, y + 15, "start", String.valueOf(counts.get(i)));
     }
     if (labels.isEmpty()) {
@@ -167,7 +205,10 @@ final class ReportCharts {
     return top;
   }
 
-  /** The smallest of 1, 2, 4, 8 times a power of ten that is at least {@code value}: its quarters are round too. */
+  /**
+   * The smallest of 1, 2, 4, 8 times a power of ten that is at least {@code value}: its quarters
+   * are round too.
+   */
   private static long roundUp(long value) {
     for (long decade = 1; ; decade *= 10) {
       for (long step : AXIS_STEPS) {
@@ -178,7 +219,10 @@ final class ReportCharts {
     }
   }
 
-  /** Band edges of the 1-2-5 series (in ms) from the last at or below {@code min} to the first above {@code max}. */
+  /**
+   * Band edges of the 1-2-5 series (in ms) from the last at or below {@code min} to the first above
+   * {@code max}.
+   */
   private static List<Double> edges(double min, double max) {
     List<Double> edges = new ArrayList<>();
     double below = 0.1;

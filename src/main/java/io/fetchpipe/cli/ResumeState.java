@@ -12,9 +12,9 @@ import java.util.BitSet;
 import java.util.function.Consumer;
 
 /**
- * What an earlier run left in the output file: the indexes already written (ok or not) and
- * their counts. A torn last line (a crash in mid-write, or one that does not parse) is cut off,
- * so its URL is fetched again and the file holds whole lines only.
+ * What an earlier run left in the output file: the indexes already written (ok or not) and their
+ * counts. A torn last line (a crash in mid-write, or one that does not parse) is cut off, so its
+ * URL is fetched again and the file holds whole lines only.
  */
 final class ResumeState {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -22,9 +22,12 @@ final class ResumeState {
   final BitSet done = new BitSet();
   long ok;
   long failed;
-  private Consumer<JsonNode> counted = line -> { };
+  private Consumer<JsonNode> counted = line -> {};
 
-  /** Reads {@code file} (missing: nothing done) and repairs a torn end; {@code counted} sees each line kept. */
+  /**
+   * Reads {@code file} (missing: nothing done) and repairs a torn end; {@code counted} sees each
+   * line kept.
+   */
   static ResumeState load(Path file, Consumer<JsonNode> counted) {
     ResumeState state = new ResumeState();
     state.counted = counted;

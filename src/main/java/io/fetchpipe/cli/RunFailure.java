@@ -47,7 +47,8 @@ final class RunFailure extends RuntimeException {
     }
     if (cause instanceof IOException io || cause.getCause() instanceof IOException) {
       IOException reading = cause instanceof IOException io2 ? io2 : (IOException) cause.getCause();
-      return new RunFailure(ExitCodes.ERRORS, "cannot read the input: " + Inputs.reason(reading), reading);
+      return new RunFailure(
+          ExitCodes.ERRORS, "cannot read the input: " + Inputs.reason(reading), reading);
     }
     String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     return new RunFailure(ExitCodes.ERRORS, Main.oneLine(message), cause);

@@ -16,15 +16,16 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The figures of a run, counted from its output lines as they are written: ok and failed (for the
  * progress bar, the summary and the exit status; lock-free), and the rest of what {@code --stats}
- * and {@code --report} show (statuses, error kinds, attempts, bytes, latency percentiles, lines
- * per second, hosts) in memory that does not grow with the number of lines: a latency histogram,
- * one pair of counts per second of the run, and a {@link HostTable} of bounded size. With
- * {@code --resume} the lines already in the file count too, except in the per-second figures (they
- * were not finished in this run's seconds). Thread-safe.
+ * and {@code --report} show (statuses, error kinds, attempts, bytes, latency percentiles, lines per
+ * second, hosts) in memory that does not grow with the number of lines: a latency histogram, one
+ * pair of counts per second of the run, and a {@link HostTable} of bounded size. With {@code
+ * --resume} the lines already in the file count too, except in the per-second figures (they were
+ * not finished in this run's seconds). Thread-safe.
  */
 final class RunStats {
   /** Hosts listed by requests in {@code --stats}; the report's slowest and most failing hosts. */
   static final int TOP_HOSTS = 20;
+
   static final int TOP_OF_REPORT = 10;
 
   private final AtomicLong ok = new AtomicLong();
@@ -60,10 +61,19 @@ final class RunStats {
     writtenNow.incrementAndGet();
     FetchResponse response = line.response();
     double millis = response != null ? line.elapsedMillis() : -1;
-    String host = hosts == null || line.input().url() == null ? null : TargetUrl.hostKeyOrNull(line.input().url());
+    String host =
+        hosts == null || line.input().url() == null
+            ? null
+            : TargetUrl.hostKeyOrNull(line.input().url());
     synchronized (this) {
-      count(lineOk, response == null ? 0 : response.status(), line.errorKind(lineOk), millis, line.attempts(),
-          lineOk && response != null ? response.bytes() : 0, host);
+      count(
+          lineOk,
+          response == null ? 0 : response.status(),
+          line.errorKind(lineOk),
+          millis,
+          line.attempts(),
+          lineOk && response != null ? response.bytes() : 0,
+          host);
       perSecond.record(Duration.between(startedAt, line.outcome().finishedAt()), lineOk);
     }
   }
@@ -75,13 +85,24 @@ final class RunStats {
     int status = line.path("status").asInt(0);
     String url = line.path("url").asText(null);
     synchronized (this) {
-      count(lineOk, status, lineOk ? null : line.path("error").path("kind").asText("unknown"),
-          status > 0 ? line.path("elapsed_ms").asDouble() : -1, line.path("attempts").asInt(),
-          line.path("bytes").asLong(), hosts == null || url == null ? null : TargetUrl.hostKeyOrNull(url));
+      count(
+          lineOk,
+          status,
+          lineOk ? null : line.path("error").path("kind").asText("unknown"),
+          status > 0 ? line.path("elapsed_ms").asDouble() : -1,
+          line.path("attempts").asInt(),
+          line.path("bytes").asLong(),
+          hosts == null || url == null ? null : TargetUrl.hostKeyOrNull(url));
     }
   }
 
-  private void count(boolean lineOk, int status, String errorKind, double millis, int lineAttempts, long lineBytes,
+  private void count(
+      boolean lineOk,
+      int status,
+      String errorKind,
+      double millis,
+      int lineAttempts,
+      long lineBytes,
       String host) {
     if (status > 0) {
       if (status < statuses.length) {
@@ -119,21 +140,51 @@ final class RunStats {
   synchronized StatsSnapshot snapshot() {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     double rate = seconds > 0 ? writtenNow.get() / seconds : 0;
-    StatsSnapshot.Latency latency = new StatsSnapshot.Latency(latencies.count(), latencies.min(),
-        latencies.percentile(50), latencies.percentile(90), latencies.percentile(95), latencies.percentile(99),
-        latencies.max(), latencies.mean());
+    StatsSnapshot.Latency latency =
+        new StatsSnapshot.Latency(
+            latencies.count(),
+            latencies.min(),
+            latencies.percentile(50),
+            latencies.percentile(90),
+            latencies.percentile(95),
+            latencies.percentile(99),
+            latencies.max(),
+            latencies.mean());
     List<StatsSnapshot.Bucket> buckets = new ArrayList<>();
-    latencies.forEachBucket((millis, count) -> buckets.add(new StatsSnapshot.Bucket(millis, count)));
+    latencies.forEachBucket(
+        (millis, count) -> buckets.add(new StatsSnapshot.Bucket(millis, count)));
     List<StatsSnapshot.HostRow> busiest = List.of();
     List<StatsSnapshot.HostRow> slowest = List.of();
     List<StatsSnapshot.HostRow> failing = List.of();
     if (hosts != null) {
-      busiest = rows(hosts.top(Comparator.comparingLong((HostTable.Host h) -> h.requests).reversed(), TOP_HOSTS));
-      slowest = rows(hosts.top(Comparator.comparingDouble((HostTable.Host h) -> h.latencies.percentile(50))
-          .reversed(), TOP_OF_REPORT).stream().filter(h -> h.latencies.count() > 0).toList());
-      failing = rows(hosts.top(Comparator.comparingLong((HostTable.Host h) -> h.failed).reversed()
-          .thenComparing(Comparator.comparingLong((HostTable.Host h) -> h.requests).reversed()), TOP_OF_REPORT)
-          .stream().filter(h -> h.failed > 0).toList());
+      busiest =
+          rows(
+              hosts.top(
+                  Comparator.comparingLong((HostTable.Host h) -> h.requests).reversed(),
+                  TOP_HOSTS));
+      slowest =
+          rows(
+              hosts
+                  .top(
+                      Comparator.comparingDouble((HostTable.Host h) -> h.latencies.percentile(50))
+                          .reversed(),
+                      TOP_OF_REPORT)
+                  .stream()
+                  .filter(h -> h.latencies.count() > 0)
+                  .toList());
+      failing =
+          rows(
+              hosts
+                  .top(
+                      Comparator.comparingLong((HostTable.Host h) -> h.failed)
+                          .reversed()
+                          .thenComparing(
+                              Comparator.comparingLong((HostTable.Host h) -> h.requests)
+                                  .reversed()),
+                      TOP_OF_REPORT)
+                  .stream()
+                  .filter(h -> h.failed > 0)
+                  .toList());
     }
     TreeMap<Integer, Long> byStatus = new TreeMap<>(oddStatuses);
     for (int status = 0; status < statuses.length; status++) {
@@ -143,17 +194,45 @@ final class RunStats {
     }
     TreeMap<String, Long> byKind = new TreeMap<>();
     errors.forEach((kind, count) -> byKind.put(kind, count[0]));
-    return new StatsSnapshot(ok.get() + failed.get(), ok.get(), failed.get(), seconds, rate, byStatus,
-        byKind, attempts, retries, bytes, latency, perSecond.rows(), busiest, buckets, slowest, failing,
+    return new StatsSnapshot(
+        ok.get() + failed.get(),
+        ok.get(),
+        failed.get(),
+        seconds,
+        rate,
+        byStatus,
+        byKind,
+        attempts,
+        retries,
+        bytes,
+        latency,
+        perSecond.rows(),
+        busiest,
+        buckets,
+        slowest,
+        failing,
         hosts == null ? 0 : hosts.dropped());
   }
 
   private static List<StatsSnapshot.HostRow> rows(List<HostTable.Host> hosts) {
-    return hosts.stream().map(host -> new StatsSnapshot.HostRow(host.key, host.requests, host.ok, host.failed,
-        host.latencies.count(), host.latencies.percentile(50), host.latencies.percentile(99))).toList();
+    return hosts.stream()
+        .map(
+            host ->
+                new StatsSnapshot.HostRow(
+                    host.key,
+                    host.requests,
+                    host.ok,
+                    host.failed,
+                    host.latencies.count(),
+                    host.latencies.percentile(50),
+                    host.latencies.percentile(99)))
+        .toList();
   }
 
-  /** The summary line, e.g. {@code fetchpipe: 18 ok, 2 failed in 1.23 s (16.3 req/s); p50 12.1 ms, ...}. */
+  /**
+   * The summary line, e.g. {@code fetchpipe: 18 ok, 2 failed in 1.23 s (16.3 req/s); p50 12.1 ms,
+   * ...}.
+   */
   String summary() {
     return snapshot().summaryLine();
   }

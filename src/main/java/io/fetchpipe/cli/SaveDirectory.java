@@ -7,9 +7,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * The {@code --save} directory: created if missing and checked writable before anything is
- * fetched; bodies are written as {@code <index>.body} (under a temporary name first, so every
- * file a line names is complete).
+ * The {@code --save} directory: created if missing and checked writable before anything is fetched;
+ * bodies are written as {@code <index>.body} (under a temporary name first, so every file a line
+ * names is complete).
  */
 final class SaveDirectory {
   private SaveDirectory() {}

@@ -22,9 +22,9 @@ import org.apache.pekko.stream.javadsl.Flow;
 
 /**
  * {@code --save}: every body ends up in {@code DIR/<index>.body}, complete before its line is
- * written. Fetched here, a body streams to its file as it arrives; fetched by a cluster's
- * workers, it comes back in memory and is written here, under a temporary name first. A body
- * that cannot be written ends the run: a line must never name a file that is missing or short.
+ * written. Fetched here, a body streams to its file as it arrives; fetched by a cluster's workers,
+ * it comes back in memory and is written here, under a temporary name first. A body that cannot be
+ * written ends the run: a line must never name a file that is missing or short.
  */
 final class SaveStage {
   private static final int PARALLEL_WRITES = 4;
@@ -48,7 +48,10 @@ final class SaveStage {
     return line.withRequest(line.request().readAs(readAs));
   }
 
-  /** The stage between the fetch and the output: writes the bodies (if here) and checks each was saved. */
+  /**
+   * The stage between the fetch and the output: writes the bodies (if here) and checks each was
+   * saved.
+   */
   Flow<ResultLine, ResultLine, NotUsed> flow() {
     if (dir == null) {
       return Flow.create();
@@ -57,8 +60,10 @@ final class SaveStage {
       return Flow.<ResultLine>create().map(SaveStage::checkSaved);
     }
     // Written in order (mapAsync keeps it) on the blocking dispatcher, a few at a time.
-    return Flow.<ResultLine>create().mapAsync(PARALLEL_WRITES,
-        result -> CompletableFuture.supplyAsync(() -> write(result), blocking));
+    return Flow.<ResultLine>create()
+        .mapAsync(
+            PARALLEL_WRITES,
+            result -> CompletableFuture.supplyAsync(() -> write(result), blocking));
   }
 
   /** A body the fetch could not write ends the run. */
@@ -74,15 +79,28 @@ final class SaveStage {
     Outcome<FetchResponse> outcome = result.outcome();
     if (outcome instanceof Outcome.Success<FetchResponse> success) {
       FetchResponse saved = save(success.value(), result.input().index());
-      return new ResultLine(result.input(), Outcome.success(outcome.index(), saved, outcome.startedAt(),
-          outcome.finishedAt()));
+      return new ResultLine(
+          result.input(),
+          Outcome.success(outcome.index(), saved, outcome.startedAt(), outcome.finishedAt()));
     }
     Outcome.Failure<FetchResponse> failure = (Outcome.Failure<FetchResponse>) outcome;
     if (failure.cause() instanceof FetchFailure fetch && fetch.response() != null) {
-      FetchFailure saved = new FetchFailure(fetch.kind(), fetch.getMessage(), fetch.attempts(),
-          save(fetch.response(), result.input().index()), fetch.getCause());
-      return new ResultLine(result.input(), Outcome.failure(failure.index(), failure.kind(), failure.message(), saved,
-          failure.startedAt(), failure.finishedAt()));
+      FetchFailure saved =
+          new FetchFailure(
+              fetch.kind(),
+              fetch.getMessage(),
+              fetch.attempts(),
+              save(fetch.response(), result.input().index()),
+              fetch.getCause());
+      return new ResultLine(
+          result.input(),
+          Outcome.failure(
+              failure.index(),
+              failure.kind(),
+              failure.message(),
+              saved,
+              failure.startedAt(),
+              failure.finishedAt()));
     }
     return result;
   }
@@ -95,7 +113,8 @@ final class SaveStage {
     Path partial = file.resolveSibling("." + file.getFileName() + ".part");
     try {
       Files.write(partial, memory.bytes().toArray());
-      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       try {
         Files.deleteIfExists(partial);

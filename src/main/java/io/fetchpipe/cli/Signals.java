@@ -6,7 +6,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** Whether the process is stopping because of SIGINT/SIGTERM (the JVM's shutdown hooks are running). */
+/**
+ * Whether the process is stopping because of SIGINT/SIGTERM (the JVM's shutdown hooks are running).
+ */
 final class Signals {
   private static volatile boolean stopping;
   private static final CountDownLatch NEVER = new CountDownLatch(1);
@@ -23,9 +25,9 @@ final class Signals {
   }
 
   /**
-   * Ends a process stopped by a signal with {@code status} rather than the signal's: a worker
-   * that left its cluster gracefully did what it was asked. Called once the work of shutting down
-   * is done; the JVM's remaining shutdown hooks do not run.
+   * Ends a process stopped by a signal with {@code status} rather than the signal's: a worker that
+   * left its cluster gracefully did what it was asked. Called once the work of shutting down is
+   * done; the JVM's remaining shutdown hooks do not run.
    */
   static void exitAfterShutdown(int status) {
     decided();
@@ -53,18 +55,22 @@ final class Signals {
    * racing a main thread that was about to halt with its own.
    */
   static void letMainGiveTheStatus(Supplier<CompletionStage<?>> shutDown, Duration grace) {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      CompletionStage<?> stage = shutDown.get();
-      try {
-        if (stage != null) {
-          stage.toCompletableFuture().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        DECIDED.await(grace.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Exception e) {
-        // The shutdown failed or took too long: the signal's status stands.
-      }
-    }, "fetchpipe-exit-status"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  CompletionStage<?> stage = shutDown.get();
+                  try {
+                    if (stage != null) {
+                      stage.toCompletableFuture().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                    DECIDED.await(grace.toMillis(), TimeUnit.MILLISECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  } catch (Exception e) {
+                    // The shutdown failed or took too long: the signal's status stands.
+                  }
+                },
+                "fetchpipe-exit-status"));
   }
 }

@@ -33,33 +33,74 @@ import java.util.SortedMap;
  * @param failing the hosts with the most error lines, most first
  * @param hostsDropped the largest request count of a host the bounded host table dropped (0: none)
  */
-record StatsSnapshot(long total, long ok, long failed, double wallSeconds, double ratePerSecond,
-    SortedMap<Integer, Long> statuses, SortedMap<String, Long> errors, long attempts, long retries, long bytes,
-    Latency latency, List<Second> perSecond, List<HostRow> hosts, List<Bucket> buckets, List<HostRow> slowest,
-    List<HostRow> failing, long hostsDropped) {
+record StatsSnapshot(
+    long total,
+    long ok,
+    long failed,
+    double wallSeconds,
+    double ratePerSecond,
+    SortedMap<Integer, Long> statuses,
+    SortedMap<String, Long> errors,
+    long attempts,
+    long retries,
+    long bytes,
+    Latency latency,
+    List<Second> perSecond,
+    List<HostRow> hosts,
+    List<Bucket> buckets,
+    List<HostRow> slowest,
+    List<HostRow> failing,
+    long hostsDropped) {
   private static final JsonFactory JSON = new JsonFactory();
 
   /** Latency percentiles (ms) of {@code count} lines with a response. */
-  record Latency(long count, double min, double p50, double p90, double p95, double p99, double max, double mean) {}
+  record Latency(
+      long count,
+      double min,
+      double p50,
+      double p90,
+      double p95,
+      double p99,
+      double max,
+      double mean) {}
 
   /** Lines finished in second {@code t} of the run. */
   record Second(int t, long ok, long failed) {}
 
-  /** One host's lines; {@code p50} and {@code p99} are of its {@code responses} lines with a response. */
-  record HostRow(String host, long requests, long ok, long failed, long responses, double p50, double p99) {}
+  /**
+   * One host's lines; {@code p50} and {@code p99} are of its {@code responses} lines with a
+   * response.
+   */
+  record HostRow(
+      String host, long requests, long ok, long failed, long responses, double p50, double p99) {}
 
   /** {@code count} lines took about {@code millis}. */
   record Bucket(double millis, long count) {}
 
-  /** The summary line: counts, wall time and rate, and the latency percentiles when any line had a response. */
+  /**
+   * The summary line: counts, wall time and rate, and the latency percentiles when any line had a
+   * response.
+   */
   String summaryLine() {
-    String counts = String.format(Locale.ROOT, "fetchpipe: %d ok, %d failed in %.2f s (%.1f req/s)",
-        ok, failed, wallSeconds, ratePerSecond);
+    String counts =
+        String.format(
+            Locale.ROOT,
+            "fetchpipe: %d ok, %d failed in %.2f s (%.1f req/s)",
+            ok,
+            failed,
+            wallSeconds,
+            ratePerSecond);
     if (latency.count() == 0) {
       return counts;
     }
-    return counts + String.format(Locale.ROOT, "; p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",
-        latency.p50(), latency.p90(), latency.p99(), latency.max());
+    return counts
+        + String.format(
+            Locale.ROOT,
+            "; p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",
+            latency.p50(),
+            latency.p90(),
+            latency.p99(),
+            latency.max());
   }
 
   /** The {@code --stats} object on one line, keys in the contract's order. */
@@ -143,7 +184,9 @@ record StatsSnapshot(long total, long ok, long failed, double wallSeconds, doubl
     json.writeNumber(decimals(value, 1));
   }
 
-  /** {@code value} with {@code places} decimals, as JSON writes it: plain digits, never an exponent. */
+  /**
+   * {@code value} with {@code places} decimals, as JSON writes it: plain digits, never an exponent.
+   */
   static String decimals(double value, int places) {
     return String.format(Locale.ROOT, "%." + places + "f", value);
   }

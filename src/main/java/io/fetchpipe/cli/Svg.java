@@ -4,24 +4,43 @@ import java.util.Locale;
 
 /**
  * A small SVG drawing, written as text: the report's charts are drawn by fetchpipe itself, inline
- * in the page, so the page needs no script and no network. Every element is closed and every
- * text escaped, so each drawing is well-formed XML as well as HTML.
+ * in the page, so the page needs no script and no network. Every element is closed and every text
+ * escaped, so each drawing is well-formed XML as well as HTML.
  */
 final class Svg {
   private final StringBuilder out = new StringBuilder();
 
-  /** A drawing {@code width} by {@code height} pixels, described by {@code title} for readers that cannot see it. */
+  /**
+   * A drawing {@code width} by {@code height} pixels, described by {@code title} for readers that
+   * cannot see it.
+   */
   Svg(int width, int height, String title) {
-    out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"")
-        .append(height).append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
-        .append("\" role=\"img\"><title>").append(escape(title)).append("</title>");
+    out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        .append(width)
+        .append("\" height=\"")
+        .append(height)
+        .append("\" viewBox=\"0 0 ")
+        .append(width)
+        .append(' ')
+        .append(height)
+        .append("\" role=\"img\"><title>")
+        .append(escape(title))
+        .append("</title>");
   }
 
   /** A filled rectangle; {@code tip} shows on hovering. */
   Svg rect(double x, double y, double width, double height, String fill, String tip) {
-    out.append("<rect x=\"").append(num(x)).append("\" y=\"").append(num(y)).append("\" width=\"")
-        .append(num(Math.max(0, width))).append("\" height=\"").append(num(Math.max(0, height)))
-        .append("\" fill=\"").append(fill).append('"');
+    out.append("<rect x=\"")
+        .append(num(x))
+        .append("\" y=\"")
+        .append(num(y))
+        .append("\" width=\"")
+        .append(num(Math.max(0, width)))
+        .append("\" height=\"")
+        .append(num(Math.max(0, height)))
+        .append("\" fill=\"")
+        .append(fill)
+        .append('"');
     if (tip == null) {
       out.append("/>");
     } else {
@@ -32,8 +51,17 @@ final class Svg {
 
   /** A line. */
   Svg line(double x1, double y1, double x2, double y2, String stroke, String dash) {
-    out.append("<line x1=\"").append(num(x1)).append("\" y1=\"").append(num(y1)).append("\" x2=\"")
-        .append(num(x2)).append("\" y2=\"").append(num(y2)).append("\" stroke=\"").append(stroke).append('"');
+    out.append("<line x1=\"")
+        .append(num(x1))
+        .append("\" y1=\"")
+        .append(num(y1))
+        .append("\" x2=\"")
+        .append(num(x2))
+        .append("\" y2=\"")
+        .append(num(y2))
+        .append("\" stroke=\"")
+        .append(stroke)
+        .append('"');
     if (dash != null) {
       out.append(" stroke-dasharray=\"").append(dash).append('"');
     }
@@ -43,8 +71,15 @@ final class Svg {
 
   /** Text at ({@code x}, {@code y}), anchored {@code start}, {@code middle} or {@code end}. */
   Svg text(double x, double y, String anchor, String text) {
-    out.append("<text x=\"").append(num(x)).append("\" y=\"").append(num(y)).append("\" text-anchor=\"")
-        .append(anchor).append("\">").append(escape(text)).append("</text>");
+    out.append("<text x=\"")
+        .append(num(x))
+        .append("\" y=\"")
+        .append(num(y))
+        .append("\" text-anchor=\"")
+        .append(anchor)
+        .append("\">")
+        .append(escape(text))
+        .append("</text>");
     return this;
   }
 

@@ -46,12 +46,14 @@ final class Terminal {
 
   /** Whether {@code device} (a path such as {@code /dev/pts/3}) is a terminal's. */
   static boolean isTerminalDevice(String device) {
-    return device.startsWith("/dev/pts/") || device.startsWith("/dev/tty") || device.equals("/dev/console");
+    return device.startsWith("/dev/pts/")
+        || device.startsWith("/dev/tty")
+        || device.equals("/dev/console");
   }
 
   /**
-   * The width of standard error's terminal: {@code $COLUMNS} when set, else what {@code stty}
-   * reads from the device, else {@link #DEFAULT_COLUMNS}. Starts a short process: call it once.
+   * The width of standard error's terminal: {@code $COLUMNS} when set, else what {@code stty} reads
+   * from the device, else {@link #DEFAULT_COLUMNS}. Starts a short process: call it once.
    */
   static int stderrColumns() {
     Integer fromEnvironment = columns(System.getenv("COLUMNS"));
@@ -63,10 +65,11 @@ final class Terminal {
 
   private static int sttyColumns(Path device) {
     try {
-      Process stty = new ProcessBuilder("stty", "size")
-          .redirectInput(ProcessBuilder.Redirect.from(new File(device.toString())))
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      Process stty =
+          new ProcessBuilder("stty", "size")
+              .redirectInput(ProcessBuilder.Redirect.from(new File(device.toString())))
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (InputStream in = stty.getInputStream()) {
         in.transferTo(out);

@@ -10,8 +10,8 @@ import java.util.function.LongConsumer;
 /**
  * The number of URLs in an input file, for the progress bar's total: a byte scan that counts the
  * lines the input reader keeps (not blank, not starting with {@code #} after leading whitespace),
- * without decoding or holding them. A line whose only content is non-ASCII whitespace (U+3000,
- * say) counts here though the reader skips it: the total is a good estimate, not a promise.
+ * without decoding or holding them. A line whose only content is non-ASCII whitespace (U+3000, say)
+ * counts here though the reader skips it: the total is a good estimate, not a promise.
  */
 final class UrlCount {
   private static final int BUFFER = 64 * 1024;
@@ -43,7 +43,10 @@ final class UrlCount {
     return count;
   }
 
-  /** The ASCII characters {@link Character#isWhitespace} (hence {@link String#strip}) takes for blank. */
+  /**
+   * The ASCII characters {@link Character#isWhitespace} (hence {@link String#strip}) takes for
+   * blank.
+   */
   static boolean isAsciiWhitespace(byte b) {
     return b == ' ' || (b >= 0x09 && b <= 0x0d) || (b >= 0x1c && b <= 0x1f);
   }
@@ -54,13 +57,16 @@ final class UrlCount {
    * stops the count.
    */
   static Thread inBackground(Path file, LongConsumer counted) {
-    Thread thread = new Thread(() -> {
-      try (InputStream in = Files.newInputStream(file)) {
-        counted.accept(count(in));
-      } catch (IOException e) {
-        // The bar goes on without a total.
-      }
-    }, "fetchpipe-count-urls");
+    Thread thread =
+        new Thread(
+            () -> {
+              try (InputStream in = Files.newInputStream(file)) {
+                counted.accept(count(in));
+              } catch (IOException e) {
+                // The bar goes on without a total.
+              }
+            },
+            "fetchpipe-count-urls");
     thread.setDaemon(true);
     thread.start();
     return thread;

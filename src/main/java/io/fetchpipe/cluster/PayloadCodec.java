@@ -24,7 +24,8 @@ public interface PayloadCodec<T> {
   /** A codec writing {@code type} as JSON with Jackson: enough for plain records and beans. */
   static <T> PayloadCodec<T> json(Class<T> type) {
     ObjectMapper mapper = new ObjectMapper();
-    return WireFormat.codec((value, out) -> WireFormat.writeBytes(mapper.writeValueAsBytes(value), out),
+    return WireFormat.codec(
+        (value, out) -> WireFormat.writeBytes(mapper.writeValueAsBytes(value), out),
         in -> mapper.readValue(WireFormat.readBytes(in), type));
   }
 }

@@ -6,19 +6,25 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 
 /**
- * What a node runs for each pool that attaches to its workers: from the pool's config (sent by
- * the node that created the pool, so every node works alike), the handler its workers use and
- * whatever the handler needs (a fetcher's connections, say), stopped when the pool lets go.
+ * What a node runs for each pool that attaches to its workers: from the pool's config (sent by the
+ * node that created the pool, so every node works alike), the handler its workers use and whatever
+ * the handler needs (a fetcher's connections, say), stopped when the pool lets go.
  *
  * @param <Q> the request type
  * @param <R> the result type
  */
 @FunctionalInterface
 public interface WorkerFactory<Q, R> {
-  /** The key under which the pool's config also carries the pool's name (its metrics' {@code pool} tag). */
+  /**
+   * The key under which the pool's config also carries the pool's name (its metrics' {@code pool}
+   * tag).
+   */
   String POOL_NAME = "fetchpipe-pool-name";
 
-  /** Starts what one pool's jobs need on this node; {@code poolConfig} also holds {@link #POOL_NAME}. */
+  /**
+   * Starts what one pool's jobs need on this node; {@code poolConfig} also holds {@link
+   * #POOL_NAME}.
+   */
   Serving<Q, R> serve(Config poolConfig);
 
   /**

@@ -5,15 +5,15 @@ import io.fetchpipe.core.internal.SettingKey;
 import io.fetchpipe.core.internal.SettingsTable;
 
 /**
- * Limits per key (for fetches: per host) that follow what the key's server says, additive
- * increase and multiplicative decrease (AIMD) as TCP does: an attempt that fails as congestion
- * (for fetches: a 429 or 503 answer, a {@code timeout} or a {@code connect} failure) halves that
- * key's allowed concurrency and start rate, down to one; each run of {@code successRun}
- * successes in a row grows them back by one step (one more in flight, one more start per second),
- * up to the pool's own limits ({@code max-per-key} or {@code max-concurrency}, {@code
- * max-rate-per-key}). A server's {@code Retry-After} pauses the whole key, and rate-limit headers
- * pace it before it has to refuse (see the fetcher's documentation). The first request to a key
- * goes alone, and so does the first after a pause: what it hears back sets the pace of the rest.
+ * Limits per key (for fetches: per host) that follow what the key's server says, additive increase
+ * and multiplicative decrease (AIMD) as TCP does: an attempt that fails as congestion (for fetches:
+ * a 429 or 503 answer, a {@code timeout} or a {@code connect} failure) halves that key's allowed
+ * concurrency and start rate, down to one; each run of {@code successRun} successes in a row grows
+ * them back by one step (one more in flight, one more start per second), up to the pool's own
+ * limits ({@code max-per-key} or {@code max-concurrency}, {@code max-rate-per-key}). A server's
+ * {@code Retry-After} pauses the whole key, and rate-limit headers pace it before it has to refuse
+ * (see the fetcher's documentation). The first request to a key goes alone, and so does the first
+ * after a pause: what it hears back sets the pace of the rest.
  *
  * @param enabled whether the pool adapts at all (off: the pool's limits are fixed)
  * @param successRun successes in a row that grow a key's limits by one step
@@ -32,17 +32,26 @@ public record AdaptiveSettings(boolean enabled, int successRun, int throttledRet
       SettingKey.ofInt("throttled-retries", AdaptiveSettings::throttledRetries);
   private static final SettingKey<AdaptiveSettings, Integer> MAX_KEYS =
       SettingKey.ofInt("max-keys", AdaptiveSettings::maxKeys);
-  private static final SettingsTable<AdaptiveSettings> KEYS = SettingsTable.of("fetchpipe.pool.adaptive",
-      v -> new AdaptiveSettings(v.get(ENABLED), v.get(SUCCESS_RUN), v.get(THROTTLED_RETRIES), v.get(MAX_KEYS)),
-      ENABLED, SUCCESS_RUN, THROTTLED_RETRIES, MAX_KEYS);
+  private static final SettingsTable<AdaptiveSettings> KEYS =
+      SettingsTable.of(
+          "fetchpipe.pool.adaptive",
+          v ->
+              new AdaptiveSettings(
+                  v.get(ENABLED), v.get(SUCCESS_RUN), v.get(THROTTLED_RETRIES), v.get(MAX_KEYS)),
+          ENABLED,
+          SUCCESS_RUN,
+          THROTTLED_RETRIES,
+          MAX_KEYS);
 
   /** Validates the fields. */
   public AdaptiveSettings {
     if (successRun < 1) {
-      throw new IllegalArgumentException("adaptive success-run must be at least 1, got " + successRun);
+      throw new IllegalArgumentException(
+          "adaptive success-run must be at least 1, got " + successRun);
     }
     if (throttledRetries < 0) {
-      throw new IllegalArgumentException("adaptive throttled-retries must not be negative, got " + throttledRetries);
+      throw new IllegalArgumentException(
+          "adaptive throttled-retries must not be negative, got " + throttledRetries);
     }
     if (maxKeys < 1) {
       throw new IllegalArgumentException("adaptive max-keys must be at least 1, got " + maxKeys);

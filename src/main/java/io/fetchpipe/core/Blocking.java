@@ -10,8 +10,8 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 
 /**
  * The seed's "offload with run_in_executor": runs blocking or CPU-heavy code on the dedicated
- * {@code fetchpipe.blocking-dispatcher}, so it never starves the threads the actors run on. Use
- * it inside a task: {@code Task.of(() -> Blocking.run(system, () -> jdbc.query(...)))}.
+ * {@code fetchpipe.blocking-dispatcher}, so it never starves the threads the actors run on. Use it
+ * inside a task: {@code Task.of(() -> Blocking.run(system, () -> jdbc.query(...)))}.
  */
 public final class Blocking {
   /** Config path of the dispatcher used for blocking work. */
@@ -19,7 +19,9 @@ public final class Blocking {
 
   private Blocking() {}
 
-  /** Runs {@code work} on the blocking dispatcher; the stage completes with its result or exception. */
+  /**
+   * Runs {@code work} on the blocking dispatcher; the stage completes with its result or exception.
+   */
   public static <T> CompletionStage<T> run(ActorSystem<?> system, Callable<T> work) {
     return CompletableFuture.supplyAsync(() -> call(work), executor(system));
   }

@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Reads durations that may be switched off ({@code off} or {@code infinite}) from config; shared
- * by the settings classes of several packages.
+ * Reads durations that may be switched off ({@code off} or {@code infinite}) from config; shared by
+ * the settings classes of several packages.
  */
 @InternalApi
 public final class ConfigDurations {

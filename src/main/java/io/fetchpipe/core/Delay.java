@@ -15,12 +15,16 @@ public final class Delay {
   private Delay() {}
 
   /**
-   * Completes with {@code value.get()} after {@code delay}. Cancelling the returned future
-   * cancels the timer.
+   * Completes with {@code value.get()} after {@code delay}. Cancelling the returned future cancels
+   * the timer.
    */
-  public static <T> CompletionStage<T> after(ActorSystem<?> system, Duration delay, Supplier<T> value) {
+  public static <T> CompletionStage<T> after(
+      ActorSystem<?> system, Duration delay, Supplier<T> value) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    Cancellable timer = system.scheduler().scheduleOnce(delay, () -> completeWith(result, value), system.executionContext());
+    Cancellable timer =
+        system
+            .scheduler()
+            .scheduleOnce(delay, () -> completeWith(result, value), system.executionContext());
     result.whenComplete((v, e) -> timer.cancel());
     return result;
   }

@@ -5,8 +5,8 @@ import java.math.BigDecimal;
 import java.time.Duration;
 
 /**
- * Short human-readable durations for one-line messages: {@code 250ms}, {@code 1.5s}, {@code
- * 2m30s}; shared by the pools' internals and the fetcher's.
+ * Short human-readable durations for one-line messages: {@code 250ms}, {@code 1.5s}, {@code 2m30s};
+ * shared by the pools' internals and the fetcher's.
  */
 @InternalApi
 public final class Durations {

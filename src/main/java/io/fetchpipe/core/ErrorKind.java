@@ -19,17 +19,21 @@ public record ErrorKind(String wireName) {
 
   /** The task threw, or its CompletionStage failed, with an exception that names no other kind. */
   public static final ErrorKind EXCEPTION = new ErrorKind("exception");
+
   /** The task did not finish within its timeout, or the gather's deadline passed first. */
   public static final ErrorKind TIMEOUT = new ErrorKind("timeout");
+
   /** The task was cancelled (gather cancelled, fail-fast, pool closed) before it finished. */
   public static final ErrorKind CANCELLED = new ErrorKind("cancelled");
+
   /** The worker running the task crashed or stopped before it could report. */
   public static final ErrorKind CRASHED = new ErrorKind("crashed");
 
   /** Checks the name's form. */
   public ErrorKind {
     if (wireName == null || !NAME.matcher(wireName).matches()) {
-      throw new IllegalArgumentException("an error kind is lowercase letters, digits and dashes, got '" + wireName + "'");
+      throw new IllegalArgumentException(
+          "an error kind is lowercase letters, digits and dashes, got '" + wireName + "'");
     }
   }
 
@@ -39,8 +43,8 @@ public record ErrorKind(String wireName) {
   }
 
   /**
-   * Classifies a failure: a {@link TaskFailure} names its own kind, a {@link TimeoutException}
-   * is {@link #TIMEOUT}, a {@link CancellationException} is {@link #CANCELLED}, anything else is
+   * Classifies a failure: a {@link TaskFailure} names its own kind, a {@link TimeoutException} is
+   * {@link #TIMEOUT}, a {@link CancellationException} is {@link #CANCELLED}, anything else is
    * {@link #EXCEPTION}. Wrappers added by CompletableFuture are looked through.
    */
   public static ErrorKind classify(Throwable error) {

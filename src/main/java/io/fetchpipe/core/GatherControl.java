@@ -7,8 +7,8 @@ import org.apache.pekko.Done;
 public interface GatherControl {
 
   /**
-   * Cancels every unfinished item: waiting ones never start, running ones are cancelled; each
-   * gets a {@link ErrorKind#CANCELLED} outcome. Items already finished keep theirs. Idempotent.
+   * Cancels every unfinished item: waiting ones never start, running ones are cancelled; each gets
+   * a {@link ErrorKind#CANCELLED} outcome. Items already finished keep theirs. Idempotent.
    */
   void cancel();
 

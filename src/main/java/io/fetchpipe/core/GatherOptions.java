@@ -8,8 +8,8 @@ import java.util.Optional;
  * pool's default; an overall deadline after which every unfinished item fails with {@link
  * ErrorKind#TIMEOUT} ({@code asyncio.wait_for} around the whole call, but without losing the
  * finished results; for a flow it counts from the first element); and fail-fast, where the first
- * failure cancels the rest (each still gets its outcome, kind {@link ErrorKind#CANCELLED}).
- * {@code gatherOrFail} is always fail-fast.
+ * failure cancels the rest (each still gets its outcome, kind {@link ErrorKind#CANCELLED}). {@code
+ * gatherOrFail} is always fail-fast.
  */
 public final class GatherOptions {
   private static final GatherOptions DEFAULTS = new GatherOptions(null, null, false);
@@ -61,6 +61,12 @@ public final class GatherOptions {
 
   @Override
   public String toString() {
-    return "GatherOptions(taskTimeout=" + taskTimeout + ", deadline=" + deadline + ", failFast=" + failFast + ")";
+    return "GatherOptions(taskTimeout="
+        + taskTimeout
+        + ", deadline="
+        + deadline
+        + ", failFast="
+        + failFast
+        + ")";
   }
 }

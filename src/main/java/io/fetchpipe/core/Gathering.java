@@ -11,9 +11,9 @@ import java.util.concurrent.CompletionStage;
 public interface Gathering<T> extends GatherControl {
 
   /**
-   * One outcome per input, in input order; never fails. Cancelling the returned future (with
-   * {@code toCompletableFuture().cancel(...)}) cancels the gather, like cancelling the future of
-   * {@code asyncio.gather}.
+   * One outcome per input, in input order; never fails. Cancelling the returned future (with {@code
+   * toCompletableFuture().cancel(...)}) cancels the gather, like cancelling the future of {@code
+   * asyncio.gather}.
    */
   CompletionStage<List<Outcome<T>>> outcomes();
 }

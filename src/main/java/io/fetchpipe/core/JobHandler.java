@@ -25,8 +25,8 @@ public interface JobHandler<Q, R> {
   CompletionStage<R> handle(Q request, TaskContext context);
 
   /**
-   * The key under which {@code max-per-key} limits this request (e.g. a URL's host), or null for
-   * no per-key limit. Called by the router for every queued request, so it must be cheap.
+   * The key under which {@code max-per-key} limits this request (e.g. a URL's host), or null for no
+   * per-key limit. Called by the router for every queued request, so it must be cheap.
    */
   default Object limitKey(Q request) {
     return null;

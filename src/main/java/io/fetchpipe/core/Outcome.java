@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * The result of one item: either a {@link Success} with its value or a {@link Failure} with an
  * {@link ErrorKind}, a message and the cause. This is {@code asyncio.gather(...,
- * return_exceptions=True)} as a type: a failed item is a value in the result list, not an
- * exception that hides the other results.
+ * return_exceptions=True)} as a type: a failed item is a value in the result list, not an exception
+ * that hides the other results.
  *
  * <p>Every outcome carries the item's 0-based input {@code index} and when its work started and
  * finished. An item that never started (cancelled while waiting, invalid input) has {@code
@@ -53,11 +53,19 @@ public sealed interface Outcome<T> permits Outcome.Success, Outcome.Failure {
 
   /** A failed outcome of the given kind. */
   static <T> Failure<T> failure(
-      int index, ErrorKind kind, String message, Throwable cause, Instant startedAt, Instant finishedAt) {
+      int index,
+      ErrorKind kind,
+      String message,
+      Throwable cause,
+      Instant startedAt,
+      Instant finishedAt) {
     return new Failure<>(index, kind, message, cause, startedAt, finishedAt);
   }
 
-  /** A failed outcome whose kind and message are taken from the error (see {@link ErrorKind#classify}). */
+  /**
+   * A failed outcome whose kind and message are taken from the error (see {@link
+   * ErrorKind#classify}).
+   */
   static <T> Failure<T> failure(int index, Throwable error, Instant startedAt, Instant finishedAt) {
     Throwable cause = ErrorKind.unwrap(error);
     return new Failure<>(
@@ -79,7 +87,8 @@ public sealed interface Outcome<T> permits Outcome.Success, Outcome.Failure {
    * @param finishedAt when it finished
    * @param <T> the value's type
    */
-  record Success<T>(int index, T value, Instant startedAt, Instant finishedAt) implements Outcome<T> {
+  record Success<T>(int index, T value, Instant startedAt, Instant finishedAt)
+      implements Outcome<T> {
     /** Checks the times are present. */
     public Success {
       Objects.requireNonNull(startedAt, "startedAt");
@@ -104,7 +113,12 @@ public sealed interface Outcome<T> permits Outcome.Success, Outcome.Failure {
    * @param <T> the value type the item would have had
    */
   record Failure<T>(
-      int index, ErrorKind kind, String message, Throwable cause, Instant startedAt, Instant finishedAt)
+      int index,
+      ErrorKind kind,
+      String message,
+      Throwable cause,
+      Instant startedAt,
+      Instant finishedAt)
       implements Outcome<T> {
     /** Checks the required fields are present. */
     public Failure {

@@ -10,11 +10,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * How a pool ({@link JobPool}, {@link TaskPool}, the fetcher) runs work: the concurrency cap (the
- * Semaphore's size), an optional cap per key (e.g. per host), the start rate, retries, limits
- * per key that adapt to their servers, the router's queue, the default per-task timeout and how
- * long closing may take. Defaults come from {@code fetchpipe.pool} in {@code reference.conf};
- * override them in {@code application.conf} or in code with the {@code withX} methods (one for
- * every key), which return changed copies; {@link #toConfig()} writes them back as config.
+ * Semaphore's size), an optional cap per key (e.g. per host), the start rate, retries, limits per
+ * key that adapt to their servers, the router's queue, the default per-task timeout and how long
+ * closing may take. Defaults come from {@code fetchpipe.pool} in {@code reference.conf}; override
+ * them in {@code application.conf} or in code with the {@code withX} methods (one for every key),
+ * which return changed copies; {@link #toConfig()} writes them back as config.
  */
 public final class PoolSettings {
   private static final SettingKey<PoolSettings, Integer> MAX_CONCURRENCY =
@@ -22,7 +22,8 @@ public final class PoolSettings {
   private static final SettingKey<PoolSettings, Integer> MAX_PER_KEY =
       SettingKey.ofInt("max-per-key", PoolSettings::maxPerKey);
   private static final SettingKey<PoolSettings, RateLimit> MAX_RATE_PER_KEY =
-      SettingKey.of("max-rate-per-key", RateConfig::rate, RateConfig::text, PoolSettings::maxRatePerKey);
+      SettingKey.of(
+          "max-rate-per-key", RateConfig::rate, RateConfig::text, PoolSettings::maxRatePerKey);
   private static final SettingKey<PoolSettings, RetrySettings> RETRY =
       SettingKey.ofSection("retry", RetrySettings.keys(), PoolSettings::retry);
   private static final SettingKey<PoolSettings, AdaptiveSettings> ADAPTIVE =
@@ -30,9 +31,11 @@ public final class PoolSettings {
   private static final SettingKey<PoolSettings, RateLimit> RATE =
       SettingKey.of("rate", RateConfig::rate, RateConfig::text, PoolSettings::rate);
   private static final SettingKey<PoolSettings, Integer> RATE_BURST =
-      SettingKey.of("rate-burst", RateConfig::burst, value -> value, settings -> settings.rate().burst());
+      SettingKey.of(
+          "rate-burst", RateConfig::burst, value -> value, settings -> settings.rate().burst());
   private static final SettingKey<PoolSettings, Duration> RATE_TICK =
-      SettingKey.of("rate-tick", RateConfig::tick, SettingKey::durationText, PoolSettings::rateTick);
+      SettingKey.of(
+          "rate-tick", RateConfig::tick, SettingKey::durationText, PoolSettings::rateTick);
   private static final SettingKey<PoolSettings, Integer> QUEUE_CAPACITY =
       SettingKey.ofInt("queue-capacity", PoolSettings::queueCapacity);
   private static final SettingKey<PoolSettings, Integer> SUBMIT_BATCH =
@@ -43,9 +46,23 @@ public final class PoolSettings {
       SettingKey.ofString("dispatcher", PoolSettings::dispatcher);
   private static final SettingKey<PoolSettings, Duration> CLOSE_TIMEOUT =
       SettingKey.ofDuration("close-timeout", PoolSettings::closeTimeout);
-  private static final SettingsTable<PoolSettings> KEYS = SettingsTable.of("fetchpipe.pool", PoolSettings::new,
-      MAX_CONCURRENCY, MAX_PER_KEY, MAX_RATE_PER_KEY, RETRY, ADAPTIVE, RATE, RATE_BURST, RATE_TICK, QUEUE_CAPACITY,
-      SUBMIT_BATCH, TASK_TIMEOUT, DISPATCHER, CLOSE_TIMEOUT);
+  private static final SettingsTable<PoolSettings> KEYS =
+      SettingsTable.of(
+          "fetchpipe.pool",
+          PoolSettings::new,
+          MAX_CONCURRENCY,
+          MAX_PER_KEY,
+          MAX_RATE_PER_KEY,
+          RETRY,
+          ADAPTIVE,
+          RATE,
+          RATE_BURST,
+          RATE_TICK,
+          QUEUE_CAPACITY,
+          SUBMIT_BATCH,
+          TASK_TIMEOUT,
+          DISPATCHER,
+          CLOSE_TIMEOUT);
 
   private final int maxConcurrency;
   private final int maxPerKey;
@@ -66,7 +83,8 @@ public final class PoolSettings {
     this.queueCapacity = v.get(QUEUE_CAPACITY);
     this.submitBatch = v.get(SUBMIT_BATCH);
     if (maxConcurrency < 1) {
-      throw new IllegalArgumentException("max-concurrency must be at least 1, got " + maxConcurrency);
+      throw new IllegalArgumentException(
+          "max-concurrency must be at least 1, got " + maxConcurrency);
     }
     if (maxPerKey < 0) {
       throw new IllegalArgumentException("max-per-key must not be negative, got " + maxPerKey);
@@ -75,11 +93,15 @@ public final class PoolSettings {
       throw new IllegalArgumentException("queue-capacity must be at least 1, got " + queueCapacity);
     }
     if (submitBatch < 1 || submitBatch > queueCapacity) {
-      throw new IllegalArgumentException("submit-batch must be between 1 and queue-capacity ("
-          + queueCapacity + "), got " + submitBatch);
+      throw new IllegalArgumentException(
+          "submit-batch must be between 1 and queue-capacity ("
+              + queueCapacity
+              + "), got "
+              + submitBatch);
     }
     RateLimit starts = Objects.requireNonNull(v.get(RATE), "rate");
-    this.rate = (starts.isUnlimited() ? RateLimit.unlimited() : starts).withBurst(v.get(RATE_BURST));
+    this.rate =
+        (starts.isUnlimited() ? RateLimit.unlimited() : starts).withBurst(v.get(RATE_BURST));
     RateLimit perKey = Objects.requireNonNull(v.get(MAX_RATE_PER_KEY), "max-rate-per-key");
     // A key's starts are evenly spaced, never in bursts: the bucket's size does not apply to them.
     this.maxRatePerKey = perKey.isUnlimited() ? RateLimit.unlimited() : perKey.withBurst(1);
@@ -87,7 +109,8 @@ public final class PoolSettings {
     this.retry = Objects.requireNonNull(v.get(RETRY), "retry");
     this.adaptive = Objects.requireNonNull(v.get(ADAPTIVE), "adaptive");
     Optional<Duration> timeout = Objects.requireNonNull(v.get(TASK_TIMEOUT), "task-timeout");
-    this.taskTimeout = timeout.map(value -> ConfigDurations.positive(value, "task-timeout")).orElse(null);
+    this.taskTimeout =
+        timeout.map(value -> ConfigDurations.positive(value, "task-timeout")).orElse(null);
     this.dispatcher = Objects.requireNonNull(v.get(DISPATCHER), "dispatcher");
     this.closeTimeout = ConfigDurations.positive(v.get(CLOSE_TIMEOUT), "close-timeout");
   }
@@ -108,8 +131,8 @@ public final class PoolSettings {
   }
 
   /**
-   * These settings as the {@code fetchpipe.pool} section of a config, which {@link
-   * #create(Config)} reads back to equal settings.
+   * These settings as the {@code fetchpipe.pool} section of a config, which {@link #create(Config)}
+   * reads back to equal settings.
    */
   public Config toConfig() {
     return KEYS.write(this);
@@ -125,7 +148,9 @@ public final class PoolSettings {
     return maxConcurrency;
   }
 
-  /** Most tasks in flight at once with the same key (see {@link JobHandler#limitKey}); 0: no limit. */
+  /**
+   * Most tasks in flight at once with the same key (see {@link JobHandler#limitKey}); 0: no limit.
+   */
   public int maxPerKey() {
     return maxPerKey;
   }
@@ -137,9 +162,9 @@ public final class PoolSettings {
 
   /**
    * Limit on starts per key (for fetches: per host), each key's starts evenly spaced while other
-   * keys keep flowing; every attempt counts. A key's first job runs alone until it has an
-   * outcome, so the slow first request of a fresh process does not let the starts queued behind
-   * it reach the host together. {@link RateLimit#unlimited()} for none.
+   * keys keep flowing; every attempt counts. A key's first job runs alone until it has an outcome,
+   * so the slow first request of a fresh process does not let the starts queued behind it reach the
+   * host together. {@link RateLimit#unlimited()} for none.
    */
   public RateLimit maxRatePerKey() {
     return maxRatePerKey;
@@ -237,8 +262,8 @@ public final class PoolSettings {
   }
 
   /**
-   * A copy with another rate limit ({@link RateLimit#unlimited()} for none): its rate is the
-   * {@code rate} key, its burst the {@code rate-burst} key.
+   * A copy with another rate limit ({@link RateLimit#unlimited()} for none): its rate is the {@code
+   * rate} key, its burst the {@code rate-burst} key.
    */
   public PoolSettings withRate(RateLimit value) {
     return KEYS.copy(this, v -> v.with(RATE, value).with(RATE_BURST, value.burst()));
@@ -251,8 +276,11 @@ public final class PoolSettings {
 
   /** A copy with another router queue capacity; the submit batch shrinks to fit if needed. */
   public PoolSettings withQueueCapacity(int value) {
-    return KEYS.copy(this,
-        v -> v.with(QUEUE_CAPACITY, value).with(SUBMIT_BATCH, Math.min(submitBatch, Math.max(1, value))));
+    return KEYS.copy(
+        this,
+        v ->
+            v.with(QUEUE_CAPACITY, value)
+                .with(SUBMIT_BATCH, Math.min(submitBatch, Math.max(1, value))));
   }
 
   /** A copy with another submit batch size. */

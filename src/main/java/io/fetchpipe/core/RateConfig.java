@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads and writes the pool's rates in config: {@code "N/UNIT"} ({@link RateLimit#parse}) or
- * {@code off}, the bucket's size in {@code rate-burst} and its refill timer in {@code rate-tick}.
- * The former block {@code rate { starts, per, burst, tick }} is still read, to the same limit,
- * with one warning per process that it is deprecated.
+ * Reads and writes the pool's rates in config: {@code "N/UNIT"} ({@link RateLimit#parse}) or {@code
+ * off}, the bucket's size in {@code rate-burst} and its refill timer in {@code rate-tick}. The
+ * former block {@code rate { starts, per, burst, tick }} is still read, to the same limit, with one
+ * warning per process that it is deprecated.
  */
 final class RateConfig {
   private static final Logger log = LoggerFactory.getLogger(PoolSettings.class);
@@ -20,7 +20,10 @@ final class RateConfig {
 
   private RateConfig() {}
 
-  /** A rate key: {@code off} or {@code N/UNIT}; for {@code rate}, the former block too (burst 1 here). */
+  /**
+   * A rate key: {@code off} or {@code N/UNIT}; for {@code rate}, the former block too (burst 1
+   * here).
+   */
   static RateLimit rate(Config section, String path) {
     if (isLegacyBlock(section, path)) {
       Config block = section.getConfig(path);
@@ -30,7 +33,9 @@ final class RateConfig {
     }
     String text = section.getString(path).trim();
     try {
-      return text.toLowerCase(Locale.ROOT).equals("off") ? RateLimit.unlimited() : RateLimit.parse(text);
+      return text.toLowerCase(Locale.ROOT).equals("off")
+          ? RateLimit.unlimited()
+          : RateLimit.parse(text);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
     }
@@ -43,7 +48,9 @@ final class RateConfig {
 
   /** {@code rate-tick}, or the former block's {@code tick} where that block gives one. */
   static Duration tick(Config section, String path) {
-    return fromLegacyBlock(section, "tick") ? section.getDuration("rate.tick") : section.getDuration(path);
+    return fromLegacyBlock(section, "tick")
+        ? section.getDuration("rate.tick")
+        : section.getDuration(path);
   }
 
   /** A rate as config writes it: {@code off} or {@code N/UNIT}. */
@@ -60,8 +67,9 @@ final class RateConfig {
       return false;
     }
     if (warned.compareAndSet(false, true)) {
-      log.warn("fetchpipe.pool.rate { starts, per, burst, tick } is deprecated and will stop being read: write "
-          + "rate = \"N/UNIT\" (e.g. \"20/s\", or off), rate-burst and rate-tick instead");
+      log.warn(
+          "fetchpipe.pool.rate { starts, per, burst, tick } is deprecated and will stop being read: write "
+              + "rate = \"N/UNIT\" (e.g. \"20/s\", or off), rate-burst and rate-tick instead");
     }
     return true;
   }

@@ -18,10 +18,17 @@ import java.util.regex.Pattern;
  * @param burst bucket size: starts allowed back to back (at least 1)
  */
 public record RateLimit(int starts, Duration per, int burst) {
-  private static final Pattern SPEC = Pattern.compile("(\\d+)\\s*/\\s*(\\d*)\\s*(ms|s|sec|min|m|h)");
+  private static final Pattern SPEC =
+      Pattern.compile("(\\d+)\\s*/\\s*(\\d*)\\s*(ms|s|sec|min|m|h)");
+
   /** The units {@link #toText()} writes, the longest first. */
-  private static final List<Map.Entry<String, Duration>> UNITS = List.of(Map.entry("h", Duration.ofHours(1)),
-      Map.entry("min", Duration.ofMinutes(1)), Map.entry("s", Duration.ofSeconds(1)), Map.entry("ms", Duration.ofMillis(1)));
+  private static final List<Map.Entry<String, Duration>> UNITS =
+      List.of(
+          Map.entry("h", Duration.ofHours(1)),
+          Map.entry("min", Duration.ofMinutes(1)),
+          Map.entry("s", Duration.ofSeconds(1)),
+          Map.entry("ms", Duration.ofMillis(1)));
+
   private static final RateLimit UNLIMITED = new RateLimit(0, Duration.ofSeconds(1), 1);
 
   /** Validates the fields. */
@@ -81,14 +88,15 @@ public record RateLimit(int starts, Duration per, int burst) {
           default -> Duration.ofHours(1);
         };
     if (count < 1) {
-      throw new IllegalArgumentException("invalid rate '" + text + "': the interval must be positive");
+      throw new IllegalArgumentException(
+          "invalid rate '" + text + "': the interval must be positive");
     }
     return of(starts, unit.multipliedBy(count));
   }
 
   /**
-   * The rate (not its burst) as {@link #parse} reads it back: {@code 20/s}, {@code 100/min},
-   * {@code 3/2s}, {@code 1/250ms}.
+   * The rate (not its burst) as {@link #parse} reads it back: {@code 20/s}, {@code 100/min}, {@code
+   * 3/2s}, {@code 1/250ms}.
    *
    * @throws IllegalStateException for {@link #unlimited()}, which has no such form (config says
    *     {@code off})
@@ -104,7 +112,8 @@ public record RateLimit(int starts, Duration per, int burst) {
         return starts + "/" + (count == 1 ? "" : count) + unit.getKey();
       }
     }
-    throw new IllegalStateException("a rate per " + per + " has no N/UNIT form: the interval is not whole milliseconds");
+    throw new IllegalStateException(
+        "a rate per " + per + " has no N/UNIT form: the interval is not whole milliseconds");
   }
 
   /** A copy with another bucket size. */

@@ -7,18 +7,19 @@ import java.time.Duration;
 import java.util.Random;
 
 /**
- * When and how soon a task that failed with a {@link RetryableFailure} is tried again: up to
- * {@code maxRetries} extra attempts, each after an exponential backoff with full jitter (a random
- * wait between zero and {@code min(maxBackoff, backoff × 2^(retry-1))}). A server's hint (e.g.
- * {@code Retry-After}) replaces the backoff, capped at {@code maxRetryAfter}. A task waiting to
- * be retried holds no concurrency slot.
+ * When and how soon a task that failed with a {@link RetryableFailure} is tried again: up to {@code
+ * maxRetries} extra attempts, each after an exponential backoff with full jitter (a random wait
+ * between zero and {@code min(maxBackoff, backoff × 2^(retry-1))}). A server's hint (e.g. {@code
+ * Retry-After}) replaces the backoff, capped at {@code maxRetryAfter}. A task waiting to be retried
+ * holds no concurrency slot.
  *
  * @param maxRetries extra attempts after the first (0: never retry)
  * @param backoff base of the exponential backoff
  * @param maxBackoff cap of the exponential backoff
  * @param maxRetryAfter cap of a server-requested wait
  */
-public record RetrySettings(int maxRetries, Duration backoff, Duration maxBackoff, Duration maxRetryAfter) {
+public record RetrySettings(
+    int maxRetries, Duration backoff, Duration maxBackoff, Duration maxRetryAfter) {
   private static final SettingKey<RetrySettings, Integer> MAX_RETRIES =
       SettingKey.ofInt("max-retries", RetrySettings::maxRetries);
   private static final SettingKey<RetrySettings, Duration> BACKOFF =
@@ -27,9 +28,16 @@ public record RetrySettings(int maxRetries, Duration backoff, Duration maxBackof
       SettingKey.ofDuration("max-backoff", RetrySettings::maxBackoff);
   private static final SettingKey<RetrySettings, Duration> MAX_RETRY_AFTER =
       SettingKey.ofDuration("max-retry-after", RetrySettings::maxRetryAfter);
-  private static final SettingsTable<RetrySettings> KEYS = SettingsTable.of("fetchpipe.pool.retry",
-      v -> new RetrySettings(v.get(MAX_RETRIES), v.get(BACKOFF), v.get(MAX_BACKOFF), v.get(MAX_RETRY_AFTER)),
-      MAX_RETRIES, BACKOFF, MAX_BACKOFF, MAX_RETRY_AFTER);
+  private static final SettingsTable<RetrySettings> KEYS =
+      SettingsTable.of(
+          "fetchpipe.pool.retry",
+          v ->
+              new RetrySettings(
+                  v.get(MAX_RETRIES), v.get(BACKOFF), v.get(MAX_BACKOFF), v.get(MAX_RETRY_AFTER)),
+          MAX_RETRIES,
+          BACKOFF,
+          MAX_BACKOFF,
+          MAX_RETRY_AFTER);
 
   /** Validates the fields. */
   public RetrySettings {

@@ -8,10 +8,10 @@ import java.util.Objects;
  * one, or throws one (the two are the same to the pool). The pool retries it within its {@link
  * RetrySettings}: after the exponential backoff with full jitter ({@link #withBackoff}), or after
  * the wait the failure names ({@link #after}, e.g. a server's {@code Retry-After}). When no retry
- * is left, the item's outcome is what this failure carries: the failure {@link #finalError()},
- * or, for {@link #succeeding}, a success with {@link #finalValue()} (e.g. a 503 response, which is
- * a valid result once retries are spent). {@link TaskContext#attempt()} tells a task which attempt
- * it runs: 1 for the first, 2 for the first retry.
+ * is left, the item's outcome is what this failure carries: the failure {@link #finalError()}, or,
+ * for {@link #succeeding}, a success with {@link #finalValue()} (e.g. a 503 response, which is a
+ * valid result once retries are spent). {@link TaskContext#attempt()} tells a task which attempt it
+ * runs: 1 for the first, 2 for the first retry.
  *
  * <pre>{@code
  * Task<Page> fetchPage = context -> client.get(url).thenCompose(response -> response.status() == 503
@@ -26,8 +26,10 @@ public class RetryableFailure extends TaskFailure {
   private final Throwable finalError;
   private final Duration retryAfter;
 
-  private RetryableFailure(Throwable finalError, Object finalValue, Duration retryAfter, String message) {
-    super(finalError instanceof TaskFailure f ? f.kind() : ErrorKind.EXCEPTION, message, finalError);
+  private RetryableFailure(
+      Throwable finalError, Object finalValue, Duration retryAfter, String message) {
+    super(
+        finalError instanceof TaskFailure f ? f.kind() : ErrorKind.EXCEPTION, message, finalError);
     this.finalError = finalError;
     this.finalValue = finalValue;
     this.retryAfter = retryAfter;
@@ -39,9 +41,8 @@ public class RetryableFailure extends TaskFailure {
   }
 
   /**
-   * Retry after {@code wait} (capped at the pool's {@code max-retry-after}) instead of the
-   * backoff, as a server's {@code Retry-After} asks; if no retry is left, the item fails with
-   * {@code error}.
+   * Retry after {@code wait} (capped at the pool's {@code max-retry-after}) instead of the backoff,
+   * as a server's {@code Retry-After} asks; if no retry is left, the item fails with {@code error}.
    */
   public static RetryableFailure after(Duration wait, Throwable error) {
     return failing(error, Objects.requireNonNull(wait, "wait"));
@@ -58,8 +59,8 @@ public class RetryableFailure extends TaskFailure {
   }
 
   /**
-   * Retry; if no retry is left, the item <em>succeeds</em> with {@code value}: for an attempt
-   * whose result is worth another try but is still a result (a 503 page, an empty search).
+   * Retry; if no retry is left, the item <em>succeeds</em> with {@code value}: for an attempt whose
+   * result is worth another try but is still a result (a 503 page, an empty search).
    *
    * @param value what the item succeeds with when retries are spent
    * @param reason why the attempt should be retried, e.g. "status 503"

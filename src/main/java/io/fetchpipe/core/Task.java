@@ -5,8 +5,8 @@ import java.util.function.Supplier;
 
 /**
  * A unit of asynchronous work: when started it returns a {@link CompletionStage} of its result,
- * like calling an {@code async def} coroutine function. Creating a task does not run it; a
- * {@link TaskPool} starts it when a concurrency slot (and a rate token) is free.
+ * like calling an {@code async def} coroutine function. Creating a task does not run it; a {@link
+ * TaskPool} starts it when a concurrency slot (and a rate token) is free.
  *
  * <p>A task must not block the calling thread: it runs on an actor's thread, like a coroutine on
  * the event loop. Blocking work belongs on a dedicated executor (see the README's "Blocking work").

@@ -4,8 +4,8 @@ import io.fetchpipe.core.internal.FirstAttempt;
 import java.util.Optional;
 
 /**
- * What a running {@link Task} may know about its run: its position in the input, which attempt
- * it is and whether it has been cancelled. Implementations are thread-safe.
+ * What a running {@link Task} may know about its run: its position in the input, which attempt it
+ * is and whether it has been cancelled. Implementations are thread-safe.
  */
 public interface TaskContext {
 
@@ -32,8 +32,8 @@ public interface TaskContext {
   void onCancel(Runnable hook);
 
   /**
-   * The context of a first attempt that nothing cancels: for running a task or a {@link
-   * JobHandler} outside a pool (a pipeline's consumer, a test, a benchmark).
+   * The context of a first attempt that nothing cancels: for running a task or a {@link JobHandler}
+   * outside a pool (a pipeline's consumer, a test, a benchmark).
    */
   static TaskContext firstAttempt(int index) {
     return new FirstAttempt(index);

@@ -15,9 +15,9 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * A {@link JobPool} whose requests are {@link Task}s (lambdas): {@code asyncio}'s patterns for
- * code rather than data. It offers the same operations with the same options, each typed by the
- * call's tasks, so one pool (one {@code Semaphore}) serves tasks of any result type.
+ * A {@link JobPool} whose requests are {@link Task}s (lambdas): {@code asyncio}'s patterns for code
+ * rather than data. It offers the same operations with the same options, each typed by the call's
+ * tasks, so one pool (one {@code Semaphore}) serves tasks of any result type.
  *
  * <pre>{@code
  * try (TaskPool pool = TaskPool.create(system)) {                 // Semaphore(5) by default
@@ -25,8 +25,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * }
  * }</pre>
  *
- * <p>Unlike asyncio, nothing runs until submitted, and a finished gather never loses an item:
- * every input gets exactly one {@link Outcome}.
+ * <p>Unlike asyncio, nothing runs until submitted, and a finished gather never loses an item: every
+ * input gets exactly one {@link Outcome}.
  */
 public final class TaskPool implements AutoCloseable {
 
@@ -58,7 +58,8 @@ public final class TaskPool implements AutoCloseable {
   }
 
   private static PoolEngine start(ActorSystem<?> system, PoolSettings settings) {
-    return PoolEngine.start(system, settings, TaskPool.<Object>runTask(), UniqueNames.next("tasks"));
+    return PoolEngine.start(
+        system, settings, TaskPool.<Object>runTask(), UniqueNames.next("tasks"));
   }
 
   private static <T> JobHandler<Task<T>, T> runTask() {
@@ -70,7 +71,9 @@ public final class TaskPool implements AutoCloseable {
     return new JobPool<>(engine);
   }
 
-  /** The pool's name ({@code tasks-N}): its router's name and the {@code pool} tag of its metrics. */
+  /**
+   * The pool's name ({@code tasks-N}): its router's name and the {@code pool} tag of its metrics.
+   */
   public String name() {
     return engine.name();
   }
@@ -101,7 +104,8 @@ public final class TaskPool implements AutoCloseable {
   }
 
   /** {@link JobPool#gather(List, GatherOptions)}. */
-  public <T> CompletionStage<List<Outcome<T>>> gather(List<? extends Task<T>> tasks, GatherOptions options) {
+  public <T> CompletionStage<List<Outcome<T>>> gather(
+      List<? extends Task<T>> tasks, GatherOptions options) {
     return this.<T>jobs().gather(tasks, options);
   }
 
@@ -111,38 +115,48 @@ public final class TaskPool implements AutoCloseable {
     return gather(Arrays.asList(tasks));
   }
 
-  /** {@link JobPool#gatherOrFail(List)}: the values, or the first failure ({@code asyncio.TaskGroup}). */
+  /**
+   * {@link JobPool#gatherOrFail(List)}: the values, or the first failure ({@code
+   * asyncio.TaskGroup}).
+   */
   public <T> CompletionStage<List<T>> gatherOrFail(List<? extends Task<T>> tasks) {
     return this.<T>jobs().gatherOrFail(tasks);
   }
 
   /** {@link JobPool#gatherOrFail(List, GatherOptions)}. */
-  public <T> CompletionStage<List<T>> gatherOrFail(List<? extends Task<T>> tasks, GatherOptions options) {
+  public <T> CompletionStage<List<T>> gatherOrFail(
+      List<? extends Task<T>> tasks, GatherOptions options) {
     return this.<T>jobs().gatherOrFail(tasks, options);
   }
 
-  /** {@link JobPool#asCompleted(List)}: outcomes as they complete ({@code asyncio.as_completed}). */
+  /**
+   * {@link JobPool#asCompleted(List)}: outcomes as they complete ({@code asyncio.as_completed}).
+   */
   public <T> Source<Outcome<T>, GatherControl> asCompleted(List<? extends Task<T>> tasks) {
     return this.<T>jobs().asCompleted(tasks);
   }
 
   /** {@link JobPool#asCompleted(List, GatherOptions)}. */
-  public <T> Source<Outcome<T>, GatherControl> asCompleted(List<? extends Task<T>> tasks, GatherOptions options) {
+  public <T> Source<Outcome<T>, GatherControl> asCompleted(
+      List<? extends Task<T>> tasks, GatherOptions options) {
     return this.<T>jobs().asCompleted(tasks, options);
   }
 
   /** {@link JobPool#asCompleted(List, GatherOptions, ActorRef)}: outcomes to an actor. */
-  public <T> GatherControl asCompleted(List<? extends Task<T>> tasks, GatherOptions options,
-      ActorRef<Outcome<T>> listener) {
+  public <T> GatherControl asCompleted(
+      List<? extends Task<T>> tasks, GatherOptions options, ActorRef<Outcome<T>> listener) {
     return this.<T>jobs().asCompleted(tasks, options, listener);
   }
 
   /** {@link JobPool#flow(Order, int, GatherOptions)}: a stream stage running tasks. */
-  public <T> Flow<Task<T>, Completed<Task<T>, T>, NotUsed> flow(Order order, int window, GatherOptions options) {
+  public <T> Flow<Task<T>, Completed<Task<T>, T>, NotUsed> flow(
+      Order order, int window, GatherOptions options) {
     return this.<T>jobs().flow(order, window, options);
   }
 
-  /** {@link JobPool#gatherBlocking(List, Duration)}: {@code asyncio.run} for synchronous callers. */
+  /**
+   * {@link JobPool#gatherBlocking(List, Duration)}: {@code asyncio.run} for synchronous callers.
+   */
   public <T> List<Outcome<T>> gatherBlocking(List<? extends Task<T>> tasks, Duration maxWait)
       throws InterruptedException {
     return this.<T>jobs().gatherBlocking(tasks, maxWait);
@@ -157,10 +171,11 @@ public final class TaskPool implements AutoCloseable {
     if (ownSystem == null) {
       return closed;
     }
-    return closed.thenCompose(done -> {
-      ownSystem.terminate();
-      return ownSystem.getWhenTerminated();
-    });
+    return closed.thenCompose(
+        done -> {
+          ownSystem.terminate();
+          return ownSystem.getWhenTerminated();
+        });
   }
 
   /**

@@ -23,7 +23,8 @@ public class FetchFailure extends TaskFailure {
    * @param response the response that arrived, or null
    * @param cause the exception behind it, or null
    */
-  public FetchFailure(ErrorKind kind, String message, int attempts, FetchResponse response, Throwable cause) {
+  public FetchFailure(
+      ErrorKind kind, String message, int attempts, FetchResponse response, Throwable cause) {
     super(kind, message, cause);
     this.attempts = attempts;
     this.response = response;

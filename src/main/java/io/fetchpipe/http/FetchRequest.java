@@ -10,9 +10,9 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * One request to send, as plain data (so it can cross nodes): URL, method, headers, an optional
- * body, an optional correlation id of the application's, and optionally how to read the
- * response body (else the fetcher's default). Build it with {@link #get(String)} or {@link
- * #post(String, String)} and the {@code with} methods, which return changed copies.
+ * body, an optional correlation id of the application's, and optionally how to read the response
+ * body (else the fetcher's default). Build it with {@link #get(String)} or {@link #post(String,
+ * String)} and the {@code with} methods, which return changed copies.
  *
  * @param url the URL as given; read the way a browser reads it when sent
  * @param method the request method, uppercase (e.g. {@code GET}, {@code POST})
@@ -21,7 +21,8 @@ import org.apache.pekko.util.ByteString;
  * @param id the application's correlation value, or null; never sent
  * @param readAs how to read this request's response body, or null for the fetcher's default
  */
-public record FetchRequest(String url, String method, List<Header> headers, ByteString body, String id, ReadAs readAs) {
+public record FetchRequest(
+    String url, String method, List<Header> headers, ByteString body, String id, ReadAs readAs) {
   /**
    * Longest URL accepted, in UTF-8 bytes (1 MiB). Longer input lines are cut just past it by the
    * line reader and fail as {@code invalid-url}.

@@ -6,12 +6,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a fetch got back when a response arrived (any status, unless statuses are raised as
- * errors): plain data, with the body as the request's {@link ReadAs} made it.
+ * What a fetch got back when a response arrived (any status, unless statuses are raised as errors):
+ * plain data, with the body as the request's {@link ReadAs} made it.
  *
  * @param status the HTTP status code
- * @param headers the response headers as received, {@code Content-Type} and {@code
- *     Content-Length} included
+ * @param headers the response headers as received, {@code Content-Type} and {@code Content-Length}
+ *     included
  * @param contentType the {@code Content-Type} value, or null when the response had none
  * @param finalUrl the URL of the last hop when redirects were followed, or null when none were
  * @param attempts requests started for this URL, retries included (redirect hops are not attempts)
@@ -19,13 +19,23 @@ import java.util.Optional;
  * @param sha256 the SHA-256 of those bytes in hex when the fetcher hashes bodies, else null
  * @param body the body, as it was read
  */
-public record FetchResponse(int status, List<Header> headers, String contentType, String finalUrl, int attempts,
-    long bytes, String sha256, ResponseBody body) {
+public record FetchResponse(
+    int status,
+    List<Header> headers,
+    String contentType,
+    String finalUrl,
+    int attempts,
+    long bytes,
+    String sha256,
+    ResponseBody body) {
 
   /** Checks the fields. */
   public FetchResponse {
     // Received headers are immutable already, and made into records only when read.
-    headers = headers == null ? List.of() : headers instanceof ReceivedHeaders ? headers : List.copyOf(headers);
+    headers =
+        headers == null
+            ? List.of()
+            : headers instanceof ReceivedHeaders ? headers : List.copyOf(headers);
     Objects.requireNonNull(body, "body");
   }
 
@@ -48,6 +58,7 @@ public record FetchResponse(int status, List<Header> headers, String contentType
 
   /** The same response with another body (e.g. once a caller has decoded it further). */
   public FetchResponse withBody(ResponseBody value) {
-    return new FetchResponse(status, headers, contentType, finalUrl, attempts, bytes, sha256, value);
+    return new FetchResponse(
+        status, headers, contentType, finalUrl, attempts, bytes, sha256, value);
   }
 }

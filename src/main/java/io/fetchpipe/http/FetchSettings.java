@@ -14,13 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How each URL is fetched: the per-attempt timeout, the body cap, whether error statuses are
- * errors, how many redirects to follow, which statuses are worth a retry, whether hosts'
- * robots.txt is obeyed, how connections reach hosts (pinned addresses, {@link ProxySettings
- * proxies}, {@link TlsSettings TLS trust and client certificates}), and how long connections and
- * resolved names are kept. Defaults come from
- * {@code fetchpipe.http} in {@code reference.conf}; the {@code withX} methods return changed
- * copies. How many requests run at once, the rate and the retry budget are the pool's settings
- * ({@link io.fetchpipe.core.PoolSettings}).
+ * errors, how many redirects to follow, which statuses are worth a retry, whether hosts' robots.txt
+ * is obeyed, how connections reach hosts (pinned addresses, {@link ProxySettings proxies}, {@link
+ * TlsSettings TLS trust and client certificates}), and how long connections and resolved names are
+ * kept. Defaults come from {@code fetchpipe.http} in {@code reference.conf}; the {@code withX}
+ * methods return changed copies. How many requests run at once, the rate and the retry budget are
+ * the pool's settings ({@link io.fetchpipe.core.PoolSettings}).
  */
 public final class FetchSettings {
   private static final SettingKey<FetchSettings, Duration> TIMEOUT =
@@ -31,8 +30,12 @@ public final class FetchSettings {
       SettingKey.ofBoolean("raise-for-status", FetchSettings::raiseForStatus);
   private static final SettingKey<FetchSettings, Integer> MAX_REDIRECTS =
       SettingKey.ofInt("max-redirects", FetchSettings::maxRedirects);
-  private static final SettingKey<FetchSettings, Set<Integer>> RETRY_STATUSES = SettingKey.of("retry-statuses",
-      (c, p) -> Set.copyOf(c.getIntList(p)), value -> List.copyOf(new TreeSet<>(value)), FetchSettings::retryStatuses);
+  private static final SettingKey<FetchSettings, Set<Integer>> RETRY_STATUSES =
+      SettingKey.of(
+          "retry-statuses",
+          (c, p) -> Set.copyOf(c.getIntList(p)),
+          value -> List.copyOf(new TreeSet<>(value)),
+          FetchSettings::retryStatuses);
   private static final SettingKey<FetchSettings, String> USER_AGENT =
       SettingKey.ofString("user-agent", FetchSettings::userAgent);
   private static final SettingKey<FetchSettings, Integer> BREAKER_MAX_FAILURES =
@@ -43,38 +46,80 @@ public final class FetchSettings {
       SettingKey.ofBoolean("compressed", FetchSettings::compressed);
   private static final SettingKey<FetchSettings, Boolean> SHA256 =
       SettingKey.ofBoolean("sha256", FetchSettings::sha256);
-  private static final SettingKey<FetchSettings, ReadAs> READ_AS = SettingKey.of("read-as",
-      (c, p) -> readAs(c.getString(p)), FetchSettings::readAsName, FetchSettings::readAs);
-  private static final SettingKey<FetchSettings, Duration> CONNECTION_IDLE_TIMEOUT = SettingKey.of(
-      "connections.idle-timeout", (c, p) -> c.getDuration(renamed(c, p, "connection-pools.idle-timeout")),
-      SettingKey::durationText, FetchSettings::connectionIdleTimeout);
-  private static final SettingKey<FetchSettings, Integer> MAX_IDLE_CONNECTIONS = SettingKey.of(
-      "connections.max-idle", (c, p) -> c.getInt(renamed(c, p, "connection-pools.max-idle")),
-      value -> value, FetchSettings::maxIdleConnections);
-  private static final SettingKey<FetchSettings, Duration> CLOSE_GRACE = SettingKey.of(
-      "connections.close-grace", (c, p) -> c.getDuration(renamed(c, p, "connection-pools.close-grace")),
-      SettingKey::durationText, FetchSettings::closeGrace);
+  private static final SettingKey<FetchSettings, ReadAs> READ_AS =
+      SettingKey.of(
+          "read-as",
+          (c, p) -> readAs(c.getString(p)),
+          FetchSettings::readAsName,
+          FetchSettings::readAs);
+  private static final SettingKey<FetchSettings, Duration> CONNECTION_IDLE_TIMEOUT =
+      SettingKey.of(
+          "connections.idle-timeout",
+          (c, p) -> c.getDuration(renamed(c, p, "connection-pools.idle-timeout")),
+          SettingKey::durationText,
+          FetchSettings::connectionIdleTimeout);
+  private static final SettingKey<FetchSettings, Integer> MAX_IDLE_CONNECTIONS =
+      SettingKey.of(
+          "connections.max-idle",
+          (c, p) -> c.getInt(renamed(c, p, "connection-pools.max-idle")),
+          value -> value,
+          FetchSettings::maxIdleConnections);
+  private static final SettingKey<FetchSettings, Duration> CLOSE_GRACE =
+      SettingKey.of(
+          "connections.close-grace",
+          (c, p) -> c.getDuration(renamed(c, p, "connection-pools.close-grace")),
+          SettingKey::durationText,
+          FetchSettings::closeGrace);
   private static final SettingKey<FetchSettings, Duration> NAME_TTL =
       SettingKey.ofDuration("names.ttl", FetchSettings::nameTtl);
   private static final SettingKey<FetchSettings, Duration> NAME_FAILURE_TTL =
       SettingKey.ofDuration("names.failure-ttl", FetchSettings::nameFailureTtl);
   private static final SettingKey<FetchSettings, Integer> LOOKUP_THREADS =
       SettingKey.ofInt("names.lookup-threads", FetchSettings::lookupThreads);
-  private static final SettingKey<FetchSettings, List<PinnedAddress>> RESOLVE = SettingKey.of("resolve",
-      (c, p) -> c.getStringList(p).stream().map(FetchSettings::pinned).toList(),
-      value -> value.stream().map(PinnedAddress::toString).toList(), FetchSettings::resolve);
+  private static final SettingKey<FetchSettings, List<PinnedAddress>> RESOLVE =
+      SettingKey.of(
+          "resolve",
+          (c, p) -> c.getStringList(p).stream().map(FetchSettings::pinned).toList(),
+          value -> value.stream().map(PinnedAddress::toString).toList(),
+          FetchSettings::resolve);
   private static final SettingKey<FetchSettings, ProxySettings> PROXY =
       SettingKey.ofSection("proxy", ProxySettings.keys(), FetchSettings::proxy);
   private static final SettingKey<FetchSettings, TlsSettings> TLS =
       SettingKey.ofSection("tls", TlsSettings.keys(), FetchSettings::tls);
-  private static final SettingKey<FetchSettings, Boolean> OBEY_ROBOTS = SettingKey.of("robots.mode",
-      (c, p) -> robots(c.getString(p)), obey -> obey ? "obey" : "ignore", FetchSettings::obeysRobots);
+  private static final SettingKey<FetchSettings, Boolean> OBEY_ROBOTS =
+      SettingKey.of(
+          "robots.mode",
+          (c, p) -> robots(c.getString(p)),
+          obey -> obey ? "obey" : "ignore",
+          FetchSettings::obeysRobots);
   private static final SettingKey<FetchSettings, Integer> ROBOTS_MAX_HOSTS =
       SettingKey.ofInt("robots.max-hosts", FetchSettings::robotsMaxHosts);
-  private static final SettingsTable<FetchSettings> KEYS = SettingsTable.of("fetchpipe.http", FetchSettings::new,
-      TIMEOUT, MAX_BODY, RAISE_FOR_STATUS, MAX_REDIRECTS, RETRY_STATUSES, USER_AGENT, BREAKER_MAX_FAILURES,
-      BREAKER_RESET_TIMEOUT, COMPRESSED, SHA256, READ_AS, CONNECTION_IDLE_TIMEOUT, MAX_IDLE_CONNECTIONS, CLOSE_GRACE,
-      NAME_TTL, NAME_FAILURE_TTL, LOOKUP_THREADS, RESOLVE, PROXY, TLS, OBEY_ROBOTS, ROBOTS_MAX_HOSTS);
+  private static final SettingsTable<FetchSettings> KEYS =
+      SettingsTable.of(
+          "fetchpipe.http",
+          FetchSettings::new,
+          TIMEOUT,
+          MAX_BODY,
+          RAISE_FOR_STATUS,
+          MAX_REDIRECTS,
+          RETRY_STATUSES,
+          USER_AGENT,
+          BREAKER_MAX_FAILURES,
+          BREAKER_RESET_TIMEOUT,
+          COMPRESSED,
+          SHA256,
+          READ_AS,
+          CONNECTION_IDLE_TIMEOUT,
+          MAX_IDLE_CONNECTIONS,
+          CLOSE_GRACE,
+          NAME_TTL,
+          NAME_FAILURE_TTL,
+          LOOKUP_THREADS,
+          RESOLVE,
+          PROXY,
+          TLS,
+          OBEY_ROBOTS,
+          ROBOTS_MAX_HOSTS);
 
   private final Duration timeout;
   private final long maxBody;
@@ -117,21 +162,25 @@ public final class FetchSettings {
       throw new IllegalArgumentException(
           "circuit-breaker.max-failures must not be negative, got " + breakerMaxFailures);
     }
-    this.breakerResetTimeout = ConfigDurations.positive(v.get(BREAKER_RESET_TIMEOUT), "circuit-breaker.reset-timeout");
+    this.breakerResetTimeout =
+        ConfigDurations.positive(v.get(BREAKER_RESET_TIMEOUT), "circuit-breaker.reset-timeout");
     this.compressed = v.get(COMPRESSED);
     this.sha256 = v.get(SHA256);
     this.readAs = Objects.requireNonNull(v.get(READ_AS), "read-as");
-    this.connectionIdleTimeout = ConfigDurations.positive(v.get(CONNECTION_IDLE_TIMEOUT), "connections.idle-timeout");
+    this.connectionIdleTimeout =
+        ConfigDurations.positive(v.get(CONNECTION_IDLE_TIMEOUT), "connections.idle-timeout");
     this.maxIdleConnections = v.get(MAX_IDLE_CONNECTIONS);
     if (maxIdleConnections < 0) {
-      throw new IllegalArgumentException("connections.max-idle must not be negative, got " + maxIdleConnections);
+      throw new IllegalArgumentException(
+          "connections.max-idle must not be negative, got " + maxIdleConnections);
     }
     this.closeGrace = ConfigDurations.positive(v.get(CLOSE_GRACE), "connections.close-grace");
     this.nameTtl = ConfigDurations.positive(v.get(NAME_TTL), "names.ttl");
     this.nameFailureTtl = ConfigDurations.positive(v.get(NAME_FAILURE_TTL), "names.failure-ttl");
     this.lookupThreads = v.get(LOOKUP_THREADS);
     if (lookupThreads < 1) {
-      throw new IllegalArgumentException("names.lookup-threads must be at least 1, got " + lookupThreads);
+      throw new IllegalArgumentException(
+          "names.lookup-threads must be at least 1, got " + lookupThreads);
     }
     this.resolve = List.copyOf(v.get(RESOLVE));
     this.proxy = Objects.requireNonNull(v.get(PROXY), "proxy");
@@ -139,7 +188,8 @@ public final class FetchSettings {
     this.obeyRobots = v.get(OBEY_ROBOTS);
     this.robotsMaxHosts = v.get(ROBOTS_MAX_HOSTS);
     if (robotsMaxHosts < 1) {
-      throw new IllegalArgumentException("robots.max-hosts must be at least 1, got " + robotsMaxHosts);
+      throw new IllegalArgumentException(
+          "robots.max-hosts must be at least 1, got " + robotsMaxHosts);
     }
   }
 
@@ -171,9 +221,11 @@ public final class FetchSettings {
     if (!c.hasPath(old)) {
       return current;
     }
-    LoggerFactory.getLogger(FetchSettings.class).warn(
-        "fetchpipe.http.{} is deprecated: a fetcher keeps connections, not pools; set fetchpipe.http.{} instead",
-        old, current);
+    LoggerFactory.getLogger(FetchSettings.class)
+        .warn(
+            "fetchpipe.http.{} is deprecated: a fetcher keeps connections, not pools; set fetchpipe.http.{} instead",
+            old,
+            current);
     return old;
   }
 
@@ -189,7 +241,9 @@ public final class FetchSettings {
     return switch (mode) {
       case "obey" -> true;
       case "ignore" -> false;
-      default -> throw new IllegalArgumentException("robots.mode must be obey or ignore, got '" + mode + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "robots.mode must be obey or ignore, got '" + mode + "'");
     };
   }
 
@@ -198,16 +252,19 @@ public final class FetchSettings {
       case "discard" -> ReadAs.discard();
       case "bytes" -> ReadAs.bytes();
       case "text" -> ReadAs.text();
-      default -> throw new IllegalArgumentException("read-as must be discard, bytes or text, got '" + name + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "read-as must be discard, bytes or text, got '" + name + "'");
     };
   }
 
   /**
-   * These settings as the {@code fetchpipe.http} section of a config, which {@link
-   * #create(Config)} reads back to equal settings: how they travel to the other nodes of a cluster.
+   * These settings as the {@code fetchpipe.http} section of a config, which {@link #create(Config)}
+   * reads back to equal settings: how they travel to the other nodes of a cluster.
    *
    * @throws IllegalStateException when bodies are read into a file or a sink, or an application's
-   *     own {@link ProxyChoice} or {@link javax.net.ssl.SSLContext} is in use, which config cannot describe
+   *     own {@link ProxyChoice} or {@link javax.net.ssl.SSLContext} is in use, which config cannot
+   *     describe
    */
   public Config toConfig() {
     return KEYS.write(this);
@@ -281,7 +338,9 @@ public final class FetchSettings {
     return breakerResetTimeout;
   }
 
-  /** Whether compressed bodies are asked for ({@code Accept-Encoding: gzip, deflate}) and decoded. */
+  /**
+   * Whether compressed bodies are asked for ({@code Accept-Encoding: gzip, deflate}) and decoded.
+   */
   public boolean compressed() {
     return compressed;
   }
@@ -310,8 +369,8 @@ public final class FetchSettings {
   }
 
   /**
-   * How long closing the fetcher lets the requests on its connections finish before cutting them
-   * (a server that never ends a response cannot hold the close up longer).
+   * How long closing the fetcher lets the requests on its connections finish before cutting them (a
+   * server that never ends a response cannot hold the close up longer).
    */
   public Duration closeGrace() {
     return closeGrace;
@@ -388,15 +447,18 @@ public final class FetchSettings {
   }
 
   /**
-   * Whether each host's robots.txt is fetched before its first request and obeyed: disallowed
-   * URLs fail with kind {@code robots} without a request, and its {@code Crawl-delay} spaces the
-   * host's starts.
+   * Whether each host's robots.txt is fetched before its first request and obeyed: disallowed URLs
+   * fail with kind {@code robots} without a request, and its {@code Crawl-delay} spaces the host's
+   * starts.
    */
   public boolean obeysRobots() {
     return obeyRobots;
   }
 
-  /** Most hosts whose robots.txt rules are kept; the least recently used beyond it are fetched again when needed. */
+  /**
+   * Most hosts whose robots.txt rules are kept; the least recently used beyond it are fetched again
+   * when needed.
+   */
   public int robotsMaxHosts() {
     return robotsMaxHosts;
   }
@@ -446,7 +508,10 @@ public final class FetchSettings {
     return withConnectionIdleTimeout(value);
   }
 
-  /** A copy keeping at most {@code value} idle connections (0: none, every connection closes after its request). */
+  /**
+   * A copy keeping at most {@code value} idle connections (0: none, every connection closes after
+   * its request).
+   */
   public FetchSettings withMaxIdleConnections(int value) {
     return KEYS.with(this, MAX_IDLE_CONNECTIONS, value);
   }
@@ -473,7 +538,9 @@ public final class FetchSettings {
 
   /** A copy with a per-host circuit breaker opening after {@code maxFailures} (0: none). */
   public FetchSettings withCircuitBreaker(int maxFailures, Duration resetTimeout) {
-    return KEYS.copy(this, v -> v.with(BREAKER_MAX_FAILURES, maxFailures).with(BREAKER_RESET_TIMEOUT, resetTimeout));
+    return KEYS.copy(
+        this,
+        v -> v.with(BREAKER_MAX_FAILURES, maxFailures).with(BREAKER_RESET_TIMEOUT, resetTimeout));
   }
 
   /** A copy with another per-attempt timeout. */

@@ -7,9 +7,9 @@ import java.net.UnknownHostException;
 import java.util.Objects;
 
 /**
- * Connections to {@code host:port} go to {@code address} instead of what the name resolves to,
- * like curl's {@code --resolve HOST:PORT:ADDR}: the request keeps its host (the {@code Host}
- * header, TLS's server name and certificate check), only the connection's destination changes.
+ * Connections to {@code host:port} go to {@code address} instead of what the name resolves to, like
+ * curl's {@code --resolve HOST:PORT:ADDR}: the request keeps its host (the {@code Host} header,
+ * TLS's server name and certificate check), only the connection's destination changes.
  *
  * @param host the host as a URL names it (normalized: lowercase, international names as punycode)
  * @param port the port the URL names (or its scheme's default)
@@ -25,8 +25,8 @@ public record PinnedAddress(String host, int port, String address) {
   }
 
   /**
-   * Reads {@code HOST:PORT:ADDR}, e.g. {@code example.com:443:127.0.0.1} or
-   * {@code example.com:80:[::1]}.
+   * Reads {@code HOST:PORT:ADDR}, e.g. {@code example.com:443:127.0.0.1} or {@code
+   * example.com:80:[::1]}.
    *
    * @throws IllegalArgumentException naming what is wrong
    */
@@ -49,11 +49,14 @@ public record PinnedAddress(String host, int port, String address) {
       named = TargetUrl.parse("http://" + host + ":" + portNumber + "/");
       pinned = TargetUrl.parse("http://" + address + "/");
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("not a host or address in '" + text + "': " + e.getMessage());
+      throw new IllegalArgumentException(
+          "not a host or address in '" + text + "': " + e.getMessage());
     }
     String ip = pinned.host();
-    if (!(ip.startsWith("[") || ip.matches("[0-9.]+")) || address.matches(".*[^0-9a-fA-F.:\\[\\]].*")) {
-      throw new IllegalArgumentException("ADDR must be an IP address, got '" + address + "' in '" + text + "'");
+    if (!(ip.startsWith("[") || ip.matches("[0-9.]+"))
+        || address.matches(".*[^0-9a-fA-F.:\\[\\]].*")) {
+      throw new IllegalArgumentException(
+          "ADDR must be an IP address, got '" + address + "' in '" + text + "'");
     }
     return new PinnedAddress(named.host(), portNumber, ip);
   }

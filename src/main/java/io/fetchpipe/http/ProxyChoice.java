@@ -9,10 +9,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An application's own choice of proxy per host, for what one proxy and a bypass list cannot say
- * (a PAC file's logic, a proxy per region). A fetcher asks once for each host (scheme, host,
- * port) when it opens that host's connections, so the answer should not change from one call to
- * the next; it is called on the fetcher's threads and must not block.
+ * An application's own choice of proxy per host, for what one proxy and a bypass list cannot say (a
+ * PAC file's logic, a proxy per region). A fetcher asks once for each host (scheme, host, port)
+ * when it opens that host's connections, so the answer should not change from one call to the next;
+ * it is called on the fetcher's threads and must not block.
  */
 @FunctionalInterface
 public interface ProxyChoice {
@@ -37,9 +37,11 @@ public interface ProxyChoice {
     return (scheme, host, port) -> {
       List<Proxy> proxies = selector.select(URI.create(scheme + "://" + host + ":" + port + "/"));
       for (Proxy proxy : proxies) {
-        if (proxy.type() != Proxy.Type.DIRECT && proxy.address() instanceof InetSocketAddress address) {
+        if (proxy.type() != Proxy.Type.DIRECT
+            && proxy.address() instanceof InetSocketAddress address) {
           String type = proxy.type() == Proxy.Type.HTTP ? "http" : "socks5";
-          return Optional.of(new ProxyServer(type, address.getHostString(), address.getPort(), null, null));
+          return Optional.of(
+              new ProxyServer(type, address.getHostString(), address.getPort(), null, null));
         }
       }
       return Optional.empty();

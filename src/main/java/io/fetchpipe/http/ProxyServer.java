@@ -8,11 +8,11 @@ import java.util.Objects;
 
 /**
  * A proxy that requests go through, as curl's {@code --proxy} names one: {@code
- * http://[user:password@]host:port} for an HTTP proxy (https URLs through a {@code CONNECT}
- * tunnel, http URLs sent to it in absolute form), or {@code socks5://[user:password@]host:port}
- * for a SOCKS5 proxy (every URL through a tunnel; {@code socks5h} is the same here: the proxy
- * always resolves the name). Credentials go to an HTTP proxy as {@code Proxy-Authorization:
- * Basic}, to a SOCKS5 proxy as its username/password authentication.
+ * http://[user:password@]host:port} for an HTTP proxy (https URLs through a {@code CONNECT} tunnel,
+ * http URLs sent to it in absolute form), or {@code socks5://[user:password@]host:port} for a
+ * SOCKS5 proxy (every URL through a tunnel; {@code socks5h} is the same here: the proxy always
+ * resolves the name). Credentials go to an HTTP proxy as {@code Proxy-Authorization: Basic}, to a
+ * SOCKS5 proxy as its username/password authentication.
  *
  * @param scheme {@code http} or {@code socks5}
  * @param host the proxy's host name or IP address (an IPv6 address in brackets), lowercase
@@ -29,12 +29,16 @@ public record ProxyServer(String scheme, String host, int port, String username,
     Objects.requireNonNull(scheme, "scheme");
     Objects.requireNonNull(host, "host");
     if (!scheme.equals("http") && !scheme.equals("socks5")) {
-      throw new IllegalArgumentException("a proxy's scheme is http or socks5, got '" + scheme + "'");
+      throw new IllegalArgumentException(
+          "a proxy's scheme is http or socks5, got '" + scheme + "'");
     }
     if (host.isEmpty()) {
       throw new IllegalArgumentException("a proxy needs a host");
     }
-    host = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host.toLowerCase(Locale.ROOT);
+    host =
+        host.indexOf(':') >= 0 && !host.startsWith("[")
+            ? "[" + host + "]"
+            : host.toLowerCase(Locale.ROOT);
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("a proxy's port must be 1-65535, got " + port);
     }
@@ -54,22 +58,31 @@ public record ProxyServer(String scheme, String host, int port, String username,
    * ({@code socks5} and {@code socks5h} for SOCKS5), the port 1080 when none is given, user and
    * password percent-decoded.
    *
-   * @throws IllegalArgumentException naming what is wrong (an https or SOCKS4 proxy, no host, a
-   *     bad port, a path)
+   * @throws IllegalArgumentException naming what is wrong (an https or SOCKS4 proxy, no host, a bad
+   *     port, a path)
    */
   public static ProxyServer parse(String url) {
     String text = url.strip();
     int schemeEnd = text.indexOf("://");
     String scheme = schemeEnd < 0 ? "http" : text.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
     String rest = schemeEnd < 0 ? text : text.substring(schemeEnd + 3);
-    scheme = switch (scheme) {
-      case "http" -> "http";
-      case "socks5", "socks5h" -> "socks5";
-      case "https" -> throw new IllegalArgumentException(
-          "proxy '" + url + "': a TLS connection to the proxy (https://) is not supported; use http://");
-      default -> throw new IllegalArgumentException(
-          "proxy '" + url + "': unsupported scheme '" + scheme + "' (expected http, socks5 or socks5h)");
-    };
+    scheme =
+        switch (scheme) {
+          case "http" -> "http";
+          case "socks5", "socks5h" -> "socks5";
+          case "https" ->
+              throw new IllegalArgumentException(
+                  "proxy '"
+                      + url
+                      + "': a TLS connection to the proxy (https://) is not supported; use http://");
+          default ->
+              throw new IllegalArgumentException(
+                  "proxy '"
+                      + url
+                      + "': unsupported scheme '"
+                      + scheme
+                      + "' (expected http, socks5 or socks5h)");
+        };
     int slash = rest.indexOf('/');
     if (slash >= 0) {
       if (slash != rest.length() - 1) {
@@ -107,7 +120,8 @@ public record ProxyServer(String scheme, String host, int port, String username,
     int portNumber = DEFAULT_PORT;
     if (!port.isEmpty()) {
       if (!port.matches(":[0-9]{1,5}")) {
-        throw new IllegalArgumentException("proxy '" + url + "': bad port '" + port.substring(1) + "'");
+        throw new IllegalArgumentException(
+            "proxy '" + url + "': bad port '" + port.substring(1) + "'");
       }
       portNumber = Integer.parseInt(port.substring(1));
     }
@@ -128,7 +142,11 @@ public record ProxyServer(String scheme, String host, int port, String username,
 
   /** A copy that authenticates with these credentials. */
   public ProxyServer withCredentials(String username, String password) {
-    return new ProxyServer(scheme, host, port, Objects.requireNonNull(username, "username"),
+    return new ProxyServer(
+        scheme,
+        host,
+        port,
+        Objects.requireNonNull(username, "username"),
         Objects.requireNonNull(password, "password"));
   }
 
@@ -151,6 +169,11 @@ public record ProxyServer(String scheme, String host, int port, String username,
   /** The URL without the password, for messages and logs. */
   @Override
   public String toString() {
-    return scheme + "://" + (hasCredentials() ? encode(username) + ":***@" : "") + host + ":" + port;
+    return scheme
+        + "://"
+        + (hasCredentials() ? encode(username) + ":***@" : "")
+        + host
+        + ":"
+        + port;
   }
 }

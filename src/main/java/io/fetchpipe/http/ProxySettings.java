@@ -17,10 +17,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * the environment is read only when {@code from-environment} says so, or through {@link
  * #withEnvironment}). An application with its own rules gives a {@link ProxyChoice} instead.
  *
- * <p>An https URL goes through an HTTP proxy in a {@code CONNECT} tunnel (TLS runs end to end,
- * with the URL's host name), an http URL is sent to it in absolute form; a SOCKS5 proxy tunnels
- * both. The choice is made per host (scheme, host, port), when the fetcher opens that host's
- * connections.
+ * <p>An https URL goes through an HTTP proxy in a {@code CONNECT} tunnel (TLS runs end to end, with
+ * the URL's host name), an http URL is sent to it in absolute form; a SOCKS5 proxy tunnels both.
+ * The choice is made per host (scheme, host, port), when the fetcher opens that host's connections.
  */
 public final class ProxySettings {
   private static final ProxySettings NONE = new ProxySettings(null, null, List.of(), null);
@@ -33,8 +32,15 @@ public final class ProxySettings {
   // Applied when the settings are read: what the environment said travels as the values above.
   private static final SettingKey<ProxySettings, Boolean> FROM_ENVIRONMENT =
       SettingKey.ofBoolean("from-environment", settings -> false);
-  private static final SettingsTable<ProxySettings> KEYS = SettingsTable.of("fetchpipe.http.proxy",
-      ProxySettings::fromValues, HTTP, HTTPS, NO_PROXY, FROM_ENVIRONMENT).checkingWrites(ProxySettings::describable);
+  private static final SettingsTable<ProxySettings> KEYS =
+      SettingsTable.of(
+              "fetchpipe.http.proxy",
+              ProxySettings::fromValues,
+              HTTP,
+              HTTPS,
+              NO_PROXY,
+              FROM_ENVIRONMENT)
+          .checkingWrites(ProxySettings::describable);
 
   private final ProxyServer http;
   private final ProxyServer https;
@@ -42,7 +48,8 @@ public final class ProxySettings {
   private final NoProxyList bypass;
   private final ProxyChoice choice;
 
-  private ProxySettings(ProxyServer http, ProxyServer https, List<String> noProxy, ProxyChoice choice) {
+  private ProxySettings(
+      ProxyServer http, ProxyServer https, List<String> noProxy, ProxyChoice choice) {
     this.http = http;
     this.https = https;
     this.noProxy = List.copyOf(noProxy);
@@ -52,7 +59,11 @@ public final class ProxySettings {
 
   private static ProxySettings fromValues(SettingsTable.Values<ProxySettings> v) {
     ProxySettings settings =
-        new ProxySettings(v.get(HTTP).orElse(null), v.get(HTTPS).orElse(null), checkedNoProxy(v.get(NO_PROXY)), null);
+        new ProxySettings(
+            v.get(HTTP).orElse(null),
+            v.get(HTTPS).orElse(null),
+            checkedNoProxy(v.get(NO_PROXY)),
+            null);
     return v.get(FROM_ENVIRONMENT) ? settings.withEnvironment(System.getenv()) : settings;
   }
 
@@ -61,7 +72,10 @@ public final class ProxySettings {
     return NONE;
   }
 
-  /** The library's defaults: {@code fetchpipe.http.proxy} as {@code reference.conf} has it (no proxy). */
+  /**
+   * The library's defaults: {@code fetchpipe.http.proxy} as {@code reference.conf} has it (no
+   * proxy).
+   */
   public static ProxySettings defaults() {
     return KEYS.defaults();
   }
@@ -72,8 +86,8 @@ public final class ProxySettings {
   }
 
   /**
-   * Reads {@code fetchpipe.http.proxy} from a full config; with {@code from-environment = on},
-   * what it leaves unset is read from this process's environment ({@link #withEnvironment}).
+   * Reads {@code fetchpipe.http.proxy} from a full config; with {@code from-environment = on}, what
+   * it leaves unset is read from this process's environment ({@link #withEnvironment}).
    *
    * @throws IllegalArgumentException for a proxy URL or no-proxy entry that cannot be read
    */
@@ -100,11 +114,11 @@ public final class ProxySettings {
   /**
    * A copy in which what is unset (the proxy of a scheme, the no-proxy list) is taken from {@code
    * environment} as curl reads it: {@code https_proxy}, else {@code HTTPS_PROXY}, for https URLs;
-   * {@code http_proxy} (lowercase only, as curl: a CGI program's environment may carry a
-   * request's {@code Proxy:} header as {@code HTTP_PROXY}) for http URLs; {@code all_proxy}, else
-   * {@code ALL_PROXY}, for either when its own is unset; {@code no_proxy}, else {@code NO_PROXY},
-   * as the no-proxy list. Empty variables count as unset. What is already set wins, so an
-   * application's or a command line's own choice overrides the environment.
+   * {@code http_proxy} (lowercase only, as curl: a CGI program's environment may carry a request's
+   * {@code Proxy:} header as {@code HTTP_PROXY}) for http URLs; {@code all_proxy}, else {@code
+   * ALL_PROXY}, for either when its own is unset; {@code no_proxy}, else {@code NO_PROXY}, as the
+   * no-proxy list. Empty variables count as unset. What is already set wins, so an application's or
+   * a command line's own choice overrides the environment.
    *
    * @param environment e.g. {@code System.getenv()}
    * @throws IllegalArgumentException naming the variable whose value cannot be read
@@ -167,7 +181,10 @@ public final class ProxySettings {
     return new ProxySettings(proxy, proxy, noProxy, null);
   }
 
-  /** A copy in which URLs of both schemes go direct (curl's {@code --proxy ''}), whatever the environment says. */
+  /**
+   * A copy in which URLs of both schemes go direct (curl's {@code --proxy ''}), whatever the
+   * environment says.
+   */
   public ProxySettings withoutProxy() {
     return new ProxySettings(null, null, noProxy, null);
   }
@@ -246,7 +263,8 @@ public final class ProxySettings {
 
   private static void describable(ProxySettings settings) {
     if (settings.choice != null) {
-      throw new IllegalStateException("a ProxyChoice cannot be described in config, so cannot travel to other nodes");
+      throw new IllegalStateException(
+          "a ProxyChoice cannot be described in config, so cannot travel to other nodes");
     }
   }
 
@@ -257,8 +275,11 @@ public final class ProxySettings {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof ProxySettings that && Objects.equals(http, that.http) && Objects.equals(https, that.https)
-        && noProxy.equals(that.noProxy) && Objects.equals(choice, that.choice);
+    return other instanceof ProxySettings that
+        && Objects.equals(http, that.http)
+        && Objects.equals(https, that.https)
+        && noProxy.equals(that.noProxy)
+        && Objects.equals(choice, that.choice);
   }
 
   @Override
@@ -269,7 +290,8 @@ public final class ProxySettings {
   /** The proxies and the bypass list, passwords hidden. */
   @Override
   public String toString() {
-    return choice != null ? "ProxySettings(" + choice + ")"
+    return choice != null
+        ? "ProxySettings(" + choice + ")"
         : "ProxySettings(http=" + http + ", https=" + https + ", no-proxy=" + noProxy + ")";
   }
 }

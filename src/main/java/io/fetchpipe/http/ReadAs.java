@@ -8,13 +8,14 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * What a fetch does with the response body, like Java's {@code HttpResponse.BodyHandlers} or
- * aiohttp's {@code read()} / {@code text()}: count it and let it go (the cheapest), keep its
- * bytes, decode it as text, stream it to a file, or hand it to a sink of the caller's. Every
- * choice reads the body as it streams and stops at the fetcher's {@code max-body} (the decoded
- * size, when compression is on): nothing holds more than the cap. The result is the response's
- * {@link ResponseBody}.
+ * aiohttp's {@code read()} / {@code text()}: count it and let it go (the cheapest), keep its bytes,
+ * decode it as text, stream it to a file, or hand it to a sink of the caller's. Every choice reads
+ * the body as it streams and stops at the fetcher's {@code max-body} (the decoded size, when
+ * compression is on): nothing holds more than the cap. The result is the response's {@link
+ * ResponseBody}.
  */
-public sealed interface ReadAs permits ReadAs.Discard, ReadAs.Bytes, ReadAs.Text, ReadAs.ToFile, ReadAs.ToSink {
+public sealed interface ReadAs
+    permits ReadAs.Discard, ReadAs.Bytes, ReadAs.Text, ReadAs.ToFile, ReadAs.ToSink {
 
   /** Count the bytes, keep none: {@link ResponseBody.Discarded}. */
   static ReadAs discard() {
@@ -27,8 +28,8 @@ public sealed interface ReadAs permits ReadAs.Discard, ReadAs.Bytes, ReadAs.Text
   }
 
   /**
-   * Decode the body as text by the charset of its {@code Content-Type} (UTF-8 when it names
-   * none); malformed bytes become U+FFFD: {@link ResponseBody.Text}.
+   * Decode the body as text by the charset of its {@code Content-Type} (UTF-8 when it names none);
+   * malformed bytes become U+FFFD: {@link ResponseBody.Text}.
    */
   static ReadAs text() {
     return Text.INSTANCE;
@@ -36,17 +37,17 @@ public sealed interface ReadAs permits ReadAs.Discard, ReadAs.Bytes, ReadAs.Text
 
   /**
    * Stream the body into {@code file}: written under a temporary name beside it and renamed when
-   * complete, so the file is whole before the outcome is reported, and never half there:
-   * {@link ResponseBody.Saved}.
+   * complete, so the file is whole before the outcome is reported, and never half there: {@link
+   * ResponseBody.Saved}.
    */
   static ReadAs file(Path file) {
     return new ToFile(file);
   }
 
   /**
-   * Stream the body into {@code sink}, one materialization per response; its materialized value
-   * is the result: {@link ResponseBody.Consumed}. (A sink is code, not data: requests that use
-   * it cannot be sent to other nodes.)
+   * Stream the body into {@code sink}, one materialization per response; its materialized value is
+   * the result: {@link ResponseBody.Consumed}. (A sink is code, not data: requests that use it
+   * cannot be sent to other nodes.)
    */
   static <T> ReadAs sink(Sink<ByteString, CompletionStage<T>> sink) {
     return new ToSink<>(sink);

@@ -5,7 +5,10 @@ import org.apache.pekko.util.ByteString;
 
 /** A response body as its {@link ReadAs} made it. */
 public sealed interface ResponseBody
-    permits ResponseBody.Discarded, ResponseBody.InMemory, ResponseBody.Text, ResponseBody.Saved,
+    permits ResponseBody.Discarded,
+        ResponseBody.InMemory,
+        ResponseBody.Text,
+        ResponseBody.Saved,
         ResponseBody.Consumed {
 
   /** Counted and let go. */

@@ -15,32 +15,41 @@ import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * How a fetcher's TLS connections decide whom to trust and who they are: curl's {@code
- * --cacert}, {@code -k} and {@code --cert}/{@code --key}. By default the JDK's trust store decides
- * and no client certificate is offered. Defaults come from {@code fetchpipe.http.tls} in {@code
+ * How a fetcher's TLS connections decide whom to trust and who they are: curl's {@code --cacert},
+ * {@code -k} and {@code --cert}/{@code --key}. By default the JDK's trust store decides and no
+ * client certificate is offered. Defaults come from {@code fetchpipe.http.tls} in {@code
  * reference.conf}; the {@code withX} methods return changed copies.
  *
  * <p>Certificates and keys are read when the settings are made (a file that cannot be read, or
  * holds no certificate or key, fails then, not at the first request) and kept as data: their PEM
- * text is what {@link #toConfig()} writes, so the other nodes of a cluster fetch with them
- * without having the files. An application with its own {@link SSLContext} gives it with {@link
+ * text is what {@link #toConfig()} writes, so the other nodes of a cluster fetch with them without
+ * having the files. An application with its own {@link SSLContext} gives it with {@link
  * #withSslContext}; a fetcher makes one TLS context from these settings and uses it for all its
  * connections.
  */
 public final class TlsSettings {
-  private static final TlsSettings DEFAULTS = new TlsSettings("", List.of(), false, "", List.of(), null, null);
+  private static final TlsSettings DEFAULTS =
+      new TlsSettings("", List.of(), false, "", List.of(), null, null);
   private static final SettingKey<TlsSettings, String> CA_CERTIFICATES =
-      SettingKey.of("ca-certificates", TlsSettings::entry, text -> text, settings -> settings.trustedPem);
+      SettingKey.of(
+          "ca-certificates", TlsSettings::entry, text -> text, settings -> settings.trustedPem);
   private static final SettingKey<TlsSettings, Boolean> INSECURE =
       SettingKey.ofBoolean("insecure", TlsSettings::insecure);
   // The client certificate's PEM carries its key too: client-key is read, and written empty.
   private static final SettingKey<TlsSettings, String> CLIENT_CERTIFICATE =
-      SettingKey.of("client-certificate", TlsSettings::entry, text -> text, settings -> settings.clientPem);
+      SettingKey.of(
+          "client-certificate", TlsSettings::entry, text -> text, settings -> settings.clientPem);
   private static final SettingKey<TlsSettings, String> CLIENT_KEY =
       SettingKey.of("client-key", TlsSettings::entry, text -> text, settings -> "");
-  private static final SettingsTable<TlsSettings> KEYS = SettingsTable.of("fetchpipe.http.tls",
-      TlsSettings::fromValues, CA_CERTIFICATES, INSECURE, CLIENT_CERTIFICATE, CLIENT_KEY)
-      .checkingWrites(TlsSettings::describable);
+  private static final SettingsTable<TlsSettings> KEYS =
+      SettingsTable.of(
+              "fetchpipe.http.tls",
+              TlsSettings::fromValues,
+              CA_CERTIFICATES,
+              INSECURE,
+              CLIENT_CERTIFICATE,
+              CLIENT_KEY)
+          .checkingWrites(TlsSettings::describable);
 
   private final String trustedPem;
   private final List<X509Certificate> trusted;
@@ -50,8 +59,14 @@ public final class TlsSettings {
   private final PrivateKey clientKey;
   private final SSLContext sslContext;
 
-  private TlsSettings(String trustedPem, List<X509Certificate> trusted, boolean insecure, String clientPem,
-      List<X509Certificate> clientChain, PrivateKey clientKey, SSLContext sslContext) {
+  private TlsSettings(
+      String trustedPem,
+      List<X509Certificate> trusted,
+      boolean insecure,
+      String clientPem,
+      List<X509Certificate> clientChain,
+      PrivateKey clientKey,
+      SSLContext sslContext) {
     this.trustedPem = trustedPem;
     this.trusted = List.copyOf(trusted);
     this.insecure = insecure;
@@ -126,7 +141,13 @@ public final class TlsSettings {
    */
   public TlsSettings withTrustedCertificatesPem(String pem) {
     List<X509Certificate> certificates = Pem.certificates(pem);
-    return new TlsSettings(Pem.certificates(certificates), certificates, insecure, clientPem, clientChain, clientKey,
+    return new TlsSettings(
+        Pem.certificates(certificates),
+        certificates,
+        insecure,
+        clientPem,
+        clientChain,
+        clientKey,
         sslContext);
   }
 
@@ -141,13 +162,14 @@ public final class TlsSettings {
    * traffic.
    */
   public TlsSettings withInsecure(boolean value) {
-    return new TlsSettings(trustedPem, trusted, value, clientPem, clientChain, clientKey, sslContext);
+    return new TlsSettings(
+        trustedPem, trusted, value, clientPem, clientChain, clientKey, sslContext);
   }
 
   /**
    * A copy that offers this client certificate chain (the certificate first) with its private key
-   * to servers that ask for one: PEM files, the key PKCS#8 unencrypted ({@code BEGIN PRIVATE
-   * KEY}; a PKCS#1 RSA key also works).
+   * to servers that ask for one: PEM files, the key PKCS#8 unencrypted ({@code BEGIN PRIVATE KEY};
+   * a PKCS#1 RSA key also works).
    *
    * @param keyFile the key's file, or null when it is in {@code certificateFile} too
    * @throws IllegalArgumentException when a file cannot be read, holds no certificate or key, or
@@ -167,10 +189,20 @@ public final class TlsSettings {
    */
   public TlsSettings withClientCertificatePem(String chainPem, String keyPem) {
     List<X509Certificate> chain = Pem.certificates(chainPem);
-    PrivateKey key = Pem.privateKey(keyPem)
-        .orElseThrow(() -> new IllegalArgumentException("no private key in it (expected -----BEGIN PRIVATE KEY-----)"));
+    PrivateKey key =
+        Pem.privateKey(keyPem)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "no private key in it (expected -----BEGIN PRIVATE KEY-----)"));
     TlsContexts.checkKeyMatches(chain.get(0), key);
-    return new TlsSettings(trustedPem, trusted, insecure, Pem.certificates(chain) + Pem.privateKey(key), chain, key,
+    return new TlsSettings(
+        trustedPem,
+        trusted,
+        insecure,
+        Pem.certificates(chain) + Pem.privateKey(key),
+        chain,
+        key,
         sslContext);
   }
 
@@ -180,13 +212,19 @@ public final class TlsSettings {
   }
 
   /**
-   * A copy whose connections use the application's own {@code context} (its trust, its client
-   * key) instead of the trust and client certificate above; host names are still checked unless
-   * {@link #withInsecure insecure}. Such settings cannot travel to a cluster's other nodes: {@link
+   * A copy whose connections use the application's own {@code context} (its trust, its client key)
+   * instead of the trust and client certificate above; host names are still checked unless {@link
+   * #withInsecure insecure}. Such settings cannot travel to a cluster's other nodes: {@link
    * #toConfig()} refuses them.
    */
   public TlsSettings withSslContext(SSLContext context) {
-    return new TlsSettings(trustedPem, trusted, insecure, clientPem, clientChain, clientKey,
+    return new TlsSettings(
+        trustedPem,
+        trusted,
+        insecure,
+        clientPem,
+        clientChain,
+        clientKey,
         Objects.requireNonNull(context, "context"));
   }
 
@@ -229,7 +267,8 @@ public final class TlsSettings {
 
   private static void describable(TlsSettings settings) {
     if (settings.sslContext != null) {
-      throw new IllegalStateException("an SSLContext cannot be described in config, so cannot travel to other nodes");
+      throw new IllegalStateException(
+          "an SSLContext cannot be described in config, so cannot travel to other nodes");
     }
   }
 
@@ -240,8 +279,11 @@ public final class TlsSettings {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof TlsSettings that && trustedPem.equals(that.trustedPem) && insecure == that.insecure
-        && clientPem.equals(that.clientPem) && Objects.equals(sslContext, that.sslContext);
+    return other instanceof TlsSettings that
+        && trustedPem.equals(that.trustedPem)
+        && insecure == that.insecure
+        && clientPem.equals(that.clientPem)
+        && Objects.equals(sslContext, that.sslContext);
   }
 
   @Override
@@ -252,9 +294,15 @@ public final class TlsSettings {
   /** What is trusted and offered, without the key. */
   @Override
   public String toString() {
-    String client = clientChain.isEmpty() ? "none" : clientChain.get(0).getSubjectX500Principal().getName();
-    return "TlsSettings(trusted=" + (trusted.isEmpty() ? "the JDK's" : trusted.size() + " certificates")
-        + ", insecure=" + insecure + ", client certificate=" + client
-        + (sslContext != null ? ", own SSLContext" : "") + ")";
+    String client =
+        clientChain.isEmpty() ? "none" : clientChain.get(0).getSubjectX500Principal().getName();
+    return "TlsSettings(trusted="
+        + (trusted.isEmpty() ? "the JDK's" : trusted.size() + " certificates")
+        + ", insecure="
+        + insecure
+        + ", client certificate="
+        + client
+        + (sslContext != null ? ", own SSLContext" : "")
+        + ")";
   }
 }

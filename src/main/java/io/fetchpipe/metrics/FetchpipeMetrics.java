@@ -11,9 +11,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /**
  * fetchpipe's meters in a Micrometer registry, as a {@link MeterBinder}: every pool ({@code
  * TaskPool}, {@code JobPool}, {@code Fetcher}, {@code ClusterPool}), pipeline run and fetcher of
- * one actor system, those alive when it is bound and those made later, until {@link #close()}.
- * Each meter has a {@code pool} tag, the pool's {@code name()} (a pipeline run's is {@code
- * pipeline-N}).
+ * one actor system, those alive when it is bound and those made later, until {@link #close()}. Each
+ * meter has a {@code pool} tag, the pool's {@code name()} (a pipeline run's is {@code pipeline-N}).
  *
  * <pre>{@code
  * try (FetchpipeMetrics metrics = FetchpipeMetrics.of(system)) {
@@ -43,9 +42,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *       (at most {@link MetricsSettings#breakerHosts()} hosts by name, the rest {@code other})</td></tr>
  * </table>
  *
- * <p>Micrometer is an optional dependency of fetchpipe: only this class and its internals refer
- * to it, so an application that never binds a registry needs none, and its pools pay nothing
- * for metrics.
+ * <p>Micrometer is an optional dependency of fetchpipe: only this class and its internals refer to
+ * it, so an application that never binds a registry needs none, and its pools pay nothing for
+ * metrics.
  */
 public final class FetchpipeMetrics implements MeterBinder, AutoCloseable {
   private final ActorSystem<?> system;
@@ -57,7 +56,10 @@ public final class FetchpipeMetrics implements MeterBinder, AutoCloseable {
     this.settings = settings;
   }
 
-  /** The meters of {@code system}'s pools, with the settings of its config ({@code fetchpipe.metrics}). */
+  /**
+   * The meters of {@code system}'s pools, with the settings of its config ({@code
+   * fetchpipe.metrics}).
+   */
   public static FetchpipeMetrics of(ActorSystem<?> system) {
     return of(system, MetricsSettings.create(system));
   }
@@ -67,7 +69,10 @@ public final class FetchpipeMetrics implements MeterBinder, AutoCloseable {
     return new FetchpipeMetrics(system, settings);
   }
 
-  /** Registers the meters of every pool, fetcher and pipeline in {@code registry}, now and as they come. */
+  /**
+   * Registers the meters of every pool, fetcher and pipeline in {@code registry}, now and as they
+   * come.
+   */
   @Override
   public synchronized void bindTo(MeterRegistry registry) {
     bindings.add(Parts.get(system).observe(new MicrometerParts(registry, settings)));

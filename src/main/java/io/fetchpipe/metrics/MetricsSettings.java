@@ -14,8 +14,12 @@ public final class MetricsSettings {
       SettingKey.ofInt("breaker-hosts", MetricsSettings::breakerHosts);
   private static final SettingKey<MetricsSettings, Boolean> LATENCY_HISTOGRAM =
       SettingKey.ofBoolean("latency-histogram", MetricsSettings::latencyHistogram);
-  private static final SettingsTable<MetricsSettings> KEYS = SettingsTable.of("fetchpipe.metrics",
-      v -> new MetricsSettings(v.get(BREAKER_HOSTS), v.get(LATENCY_HISTOGRAM)), BREAKER_HOSTS, LATENCY_HISTOGRAM);
+  private static final SettingsTable<MetricsSettings> KEYS =
+      SettingsTable.of(
+          "fetchpipe.metrics",
+          v -> new MetricsSettings(v.get(BREAKER_HOSTS), v.get(LATENCY_HISTOGRAM)),
+          BREAKER_HOSTS,
+          LATENCY_HISTOGRAM);
 
   private final int breakerHosts;
   private final boolean latencyHistogram;
@@ -57,9 +61,9 @@ public final class MetricsSettings {
   }
 
   /**
-   * Most hosts that get a {@code host} tag of their own on the breaker-opens counter, per
-   * registry; the breakers of later hosts count under {@code host="other"}, so a crawl over many
-   * hosts cannot make the registry grow without bound. 0 puts every host under {@code other}.
+   * Most hosts that get a {@code host} tag of their own on the breaker-opens counter, per registry;
+   * the breakers of later hosts count under {@code host="other"}, so a crawl over many hosts cannot
+   * make the registry grow without bound. 0 puts every host under {@code other}.
    */
   public int breakerHosts() {
     return breakerHosts;
@@ -70,7 +74,10 @@ public final class MetricsSettings {
     return KEYS.with(this, BREAKER_HOSTS, value);
   }
 
-  /** Whether the latency timers publish a percentile histogram (buckets a monitoring system can aggregate). */
+  /**
+   * Whether the latency timers publish a percentile histogram (buckets a monitoring system can
+   * aggregate).
+   */
   public boolean latencyHistogram() {
     return latencyHistogram;
   }

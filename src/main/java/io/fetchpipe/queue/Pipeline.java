@@ -13,10 +13,10 @@ import org.apache.pekko.stream.javadsl.Source;
 /**
  * The seed's producer/consumer pipeline over {@code asyncio.Queue(maxsize)}, on actors: one
  * producer holds a queue of {@code capacity} items, N consumers pull from it, and the end of the
- * input reaches every consumer as a sentinel. Every actor has a bounded mailbox, but nothing
- * relies on it: consumers ask before they get, and the producer takes input only while its queue
- * has room, so no mailbox ever fills and nothing is dropped. Every item yields exactly one
- * {@link Outcome}; a consumer whose logic throws is restarted and its item becomes a failure.
+ * input reaches every consumer as a sentinel. Every actor has a bounded mailbox, but nothing relies
+ * on it: consumers ask before they get, and the producer takes input only while its queue has room,
+ * so no mailbox ever fills and nothing is dropped. Every item yields exactly one {@link Outcome}; a
+ * consumer whose logic throws is restarted and its item becomes a failure.
  *
  * <p>The consumer logic is a {@link JobHandler}, so a pool can consume items directly, a fetcher
  * URLs under its limits and retries ({@link io.fetchpipe.core.JobPool#asHandler()}):
@@ -60,7 +60,8 @@ public final class Pipeline {
    */
   public <T, R> CompletionStage<PipelineSummary> run(
       Source<T, ?> input, JobHandler<T, R> logic, Consumer<Outcome<R>> onOutcome) {
-    return PipelineSupervisor.start(system, settings, input, logic, outcome -> onOutcome.accept(typed(outcome)));
+    return PipelineSupervisor.start(
+        system, settings, input, logic, outcome -> onOutcome.accept(typed(outcome)));
   }
 
   // The run's actors are untyped; the outcomes they pass on are those of this call's logic.
@@ -71,7 +72,7 @@ public final class Pipeline {
 
   /** {@link #run(Source, JobHandler, Consumer)} ignoring the individual outcomes. */
   public <T, R> CompletionStage<PipelineSummary> run(Source<T, ?> input, JobHandler<T, R> logic) {
-    return run(input, logic, outcome -> { });
+    return run(input, logic, outcome -> {});
   }
 
   /** Runs the items of an iterator (read lazily, as the queue has room). */

@@ -7,17 +7,18 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.MailboxSelector;
 
 /**
- * A producer/consumer pipeline's shape, from {@code fetchpipe.queue}: the queue's capacity
- * ({@code asyncio.Queue(maxsize)}), how many consumers, the bound of every pipeline actor's
- * mailbox (a safety net: flow control keeps mailboxes far below it), and the dispatcher the
- * pipeline's actors and its input stream run on.
+ * A producer/consumer pipeline's shape, from {@code fetchpipe.queue}: the queue's capacity ({@code
+ * asyncio.Queue(maxsize)}), how many consumers, the bound of every pipeline actor's mailbox (a
+ * safety net: flow control keeps mailboxes far below it), and the dispatcher the pipeline's actors
+ * and its input stream run on.
  *
  * @param queueCapacity items the producer may hold that no consumer has taken yet
  * @param consumers number of consumer actors
  * @param mailboxCapacity bound of each pipeline actor's mailbox
  * @param dispatcher config path of the dispatcher, or {@code "default"} for the system's default
  */
-public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapacity, String dispatcher) {
+public record PipelineSettings(
+    int queueCapacity, int consumers, int mailboxCapacity, String dispatcher) {
   private static final SettingKey<PipelineSettings, Integer> CAPACITY =
       SettingKey.ofInt("capacity", PipelineSettings::queueCapacity);
   private static final SettingKey<PipelineSettings, Integer> CONSUMERS =
@@ -26,9 +27,16 @@ public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapa
       SettingKey.ofInt("mailbox-capacity", PipelineSettings::mailboxCapacity);
   private static final SettingKey<PipelineSettings, String> DISPATCHER =
       SettingKey.ofString("dispatcher", PipelineSettings::dispatcher);
-  private static final SettingsTable<PipelineSettings> KEYS = SettingsTable.of("fetchpipe.queue",
-      v -> new PipelineSettings(v.get(CAPACITY), v.get(CONSUMERS), v.get(MAILBOX_CAPACITY), v.get(DISPATCHER)),
-      CAPACITY, CONSUMERS, MAILBOX_CAPACITY, DISPATCHER);
+  private static final SettingsTable<PipelineSettings> KEYS =
+      SettingsTable.of(
+          "fetchpipe.queue",
+          v ->
+              new PipelineSettings(
+                  v.get(CAPACITY), v.get(CONSUMERS), v.get(MAILBOX_CAPACITY), v.get(DISPATCHER)),
+          CAPACITY,
+          CONSUMERS,
+          MAILBOX_CAPACITY,
+          DISPATCHER);
 
   /** The library's default dispatcher for a pipeline: the actor system's default dispatcher. */
   public static final String DEFAULT_DISPATCHER = "default";
@@ -45,7 +53,10 @@ public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapa
     // completion signal; anything smaller could drop a message.
     if (mailboxCapacity < consumers + 2) {
       throw new IllegalArgumentException(
-          "mailbox capacity must be at least consumers + 2 (" + (consumers + 2) + "), got " + mailboxCapacity);
+          "mailbox capacity must be at least consumers + 2 ("
+              + (consumers + 2)
+              + "), got "
+              + mailboxCapacity);
     }
     if (dispatcher == null || dispatcher.isBlank()) {
       throw new IllegalArgumentException("dispatcher must be a config path or \"default\"");
@@ -92,7 +103,9 @@ public record PipelineSettings(int queueCapacity, int consumers, int mailboxCapa
 
   /** A copy with another number of consumers; the mailbox bound grows to fit if needed. */
   public PipelineSettings withConsumers(int value) {
-    return KEYS.copy(this, v -> v.with(CONSUMERS, value).with(MAILBOX_CAPACITY, Math.max(mailboxCapacity, value + 2)));
+    return KEYS.copy(
+        this,
+        v -> v.with(CONSUMERS, value).with(MAILBOX_CAPACITY, Math.max(mailboxCapacity, value + 2)));
   }
 
   /** A copy with another mailbox bound. */

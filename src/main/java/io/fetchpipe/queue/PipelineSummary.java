@@ -12,7 +12,11 @@ import java.util.Map;
  * @param inputError why the input ended early, or null when it was read to the end
  */
 public record PipelineSummary(
-    long produced, Map<String, Long> consumedPerConsumer, long failed, int maxBacklog, String inputError) {
+    long produced,
+    Map<String, Long> consumedPerConsumer,
+    long failed,
+    int maxBacklog,
+    String inputError) {
 
   /** Items consumed by all consumers together. */
   public long consumed() {

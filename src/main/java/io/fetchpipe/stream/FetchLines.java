@@ -24,17 +24,19 @@ import org.apache.pekko.stream.javadsl.Flow;
  *
  * <p>A line that is no request ({@link InputLine#invalid()}: a JSON line without a {@code url},
  * say) never reaches the fetcher: its result is a failure of kind {@code invalid-request} whose
- * message is the line's own reason, in the line's place. Each result carries its line's index;
- * in {@link Order#INPUT input order} results come out as the lines came in (a slow line holds
- * back at most {@code window} others), in {@link Order#COMPLETION completion order} as they are
- * done.
+ * message is the line's own reason, in the line's place. Each result carries its line's index; in
+ * {@link Order#INPUT input order} results come out as the lines came in (a slow line holds back at
+ * most {@code window} others), in {@link Order#COMPLETION completion order} as they are done.
  */
 public final class FetchLines {
   private FetchLines() {}
 
-  /** Lines to results, fetched by {@code fetcher}, at most {@code window} lines in the stage at once. */
-  public static Flow<InputLine, ResultLine, NotUsed> flow(JobPool<FetchRequest, FetchResponse> fetcher, Order order,
-      int window) {
+  /**
+   * Lines to results, fetched by {@code fetcher}, at most {@code window} lines in the stage at
+   * once.
+   */
+  public static Flow<InputLine, ResultLine, NotUsed> flow(
+      JobPool<FetchRequest, FetchResponse> fetcher, Order order, int window) {
     return flow(fetcher, order, window, GatherOptions.defaults());
   }
 
@@ -43,11 +45,17 @@ public final class FetchLines {
    * (from its start), fail-fast (the first failed line, an invalid one too, cancels the rest; each
    * line still gets its result).
    */
-  public static Flow<InputLine, ResultLine, NotUsed> flow(JobPool<FetchRequest, FetchResponse> fetcher, Order order,
-      int window, GatherOptions options) {
+  public static Flow<InputLine, ResultLine, NotUsed> flow(
+      JobPool<FetchRequest, FetchResponse> fetcher,
+      Order order,
+      int window,
+      GatherOptions options) {
     return Flow.<InputLine>create()
         .map(line -> Pair.create(line.request(), line))
-        .via(fetcher.<InputLine>flowWithContext(order, window, options, FetchLines::invalid).asFlow())
+        .via(
+            fetcher
+                .<InputLine>flowWithContext(order, window, options, FetchLines::invalid)
+                .asFlow())
         .map(done -> new ResultLine(done.second(), done.first()));
   }
 

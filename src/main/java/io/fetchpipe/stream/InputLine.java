@@ -10,10 +10,11 @@ import io.fetchpipe.http.FetchRequest;
  * @param url the URL as given (trimmed), or null when an invalid line has none
  * @param request what to fetch, or null for an invalid line
  * @param id the line's own {@code id}, as raw JSON text to copy into its output line, or null
- * @param invalid why the line is not a request (its output is an {@code invalid-request} error),
- *     or null for a good line
+ * @param invalid why the line is not a request (its output is an {@code invalid-request} error), or
+ *     null for a good line
  */
-public record InputLine(long index, long line, String url, FetchRequest request, String id, String invalid) {
+public record InputLine(
+    long index, long line, String url, FetchRequest request, String id, String invalid) {
 
   /** A good line. */
   public static InputLine of(long index, long line, FetchRequest request) {

@@ -23,12 +23,12 @@ import java.util.Objects;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The output format: one JSON object per request, one per line. Field order is fixed: {@code
- * index, line, [id], url, ok, status, bytes, [final_url], elapsed_ms, attempts} for a response and
- * {@code index, line, [id], url, ok, [status], error{kind, message}, elapsed_ms, attempts} for an
- * error; then, on every line with a response (an error such as {@code http-status} may have one),
- * {@code [content_type], [sha256], [file], [headers], [body]}, each only when there is something
- * to say or it was asked for.
+ * The output format: one JSON object per request, one per line. Field order is fixed: {@code index,
+ * line, [id], url, ok, status, bytes, [final_url], elapsed_ms, attempts} for a response and {@code
+ * index, line, [id], url, ok, [status], error{kind, message}, elapsed_ms, attempts} for an error;
+ * then, on every line with a response (an error such as {@code http-status} may have one), {@code
+ * [content_type], [sha256], [file], [headers], [body]}, each only when there is something to say or
+ * it was asked for.
  *
  * <p>An instance keeps a buffer: use one per stream materialization (or thread).
  */
@@ -44,7 +44,10 @@ public final class JsonLines {
     TEXT,
     /** The body's bytes in base64. */
     BASE64,
-    /** The body parsed as JSON and embedded; a body that is not JSON makes the line a {@code decode} error. */
+    /**
+     * The body parsed as JSON and embedded; a body that is not JSON makes the line a {@code decode}
+     * error.
+     */
     JSON
   }
 
@@ -160,8 +163,8 @@ public final class JsonLines {
     return ok;
   }
 
-  private static void writeError(JsonGenerator json, FetchResponse response, String kind, String message)
-      throws IOException {
+  private static void writeError(
+      JsonGenerator json, FetchResponse response, String kind, String message) throws IOException {
     json.writeBooleanField("ok", false);
     if (response != null) {
       json.writeNumberField("status", response.status());
@@ -173,7 +176,8 @@ public final class JsonLines {
   }
 
   /** The fields a response brings: content type, hash, file, and what the options ask for. */
-  private void writeResponse(JsonGenerator json, FetchResponse response, JsonNode parsed, boolean withBody)
+  private void writeResponse(
+      JsonGenerator json, FetchResponse response, JsonNode parsed, boolean withBody)
       throws IOException {
     if (response.contentType() != null) {
       json.writeStringField("content_type", response.contentType());
@@ -196,15 +200,17 @@ public final class JsonLines {
     }
   }
 
-  private void writeBody(JsonGenerator json, FetchResponse response, JsonNode parsed) throws IOException {
+  private void writeBody(JsonGenerator json, FetchResponse response, JsonNode parsed)
+      throws IOException {
     switch (options.body()) {
       case TEXT -> json.writeStringField("body", text(response.body()));
-      case BASE64 -> json.writeStringField("body", Base64.getEncoder().encodeToString(bytes(response.body())));
+      case BASE64 ->
+          json.writeStringField("body", Base64.getEncoder().encodeToString(bytes(response.body())));
       case JSON -> {
         json.writeFieldName("body");
         JSON.writeTree(json, parsed);
       }
-      default -> { }
+      default -> {}
     }
   }
 
@@ -221,7 +227,9 @@ public final class JsonLines {
   }
 
   private static String text(ResponseBody body) {
-    return body instanceof ResponseBody.Text text ? text.text() : new String(bytes(body), StandardCharsets.UTF_8);
+    return body instanceof ResponseBody.Text text
+        ? text.text()
+        : new String(bytes(body), StandardCharsets.UTF_8);
   }
 
   private static byte[] bytes(ResponseBody body) {
@@ -238,12 +246,16 @@ public final class JsonLines {
   private static Map<String, String> joined(List<Header> headers) {
     Map<String, String> joined = new LinkedHashMap<>();
     for (Header header : headers) {
-      joined.merge(header.name().toLowerCase(Locale.ROOT), header.value(), (first, next) -> first + ", " + next);
+      joined.merge(
+          header.name().toLowerCase(Locale.ROOT),
+          header.value(),
+          (first, next) -> first + ", " + next);
     }
     return joined;
   }
 
-  private static void writeTiming(JsonGenerator json, double elapsedMillis, int attempts) throws IOException {
+  private static void writeTiming(JsonGenerator json, double elapsedMillis, int attempts)
+      throws IOException {
     json.writeFieldName("elapsed_ms");
     json.writeNumber(elapsedMillis);
     json.writeNumberField("attempts", attempts);

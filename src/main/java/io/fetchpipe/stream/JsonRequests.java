@@ -48,7 +48,8 @@ public final class JsonRequests implements UrlLines.LineReader {
       return invalid(index, line, null, id, url == null ? "no \"url\"" : "\"url\" is not a string");
     }
     try {
-      FetchRequest request = template.request(url.asText().strip(), method(node), headers(node), body(node));
+      FetchRequest request =
+          template.request(url.asText().strip(), method(node), headers(node), body(node));
       if (!RequestTemplate.METHODS.contains(request.method())) {
         throw new IllegalArgumentException("unknown method '" + request.method() + "'");
       }

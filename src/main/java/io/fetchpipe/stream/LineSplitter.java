@@ -7,9 +7,9 @@ import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 
 /**
- * Splits a byte stream into numbered lines (LF or CRLF), keeping at most {@code maxBytes + 1}
- * bytes of any line: what is past that is skipped, so one huge line cannot exhaust memory, and
- * the kept part is still recognisably too long. Malformed UTF-8 becomes U+FFFD.
+ * Splits a byte stream into numbered lines (LF or CRLF), keeping at most {@code maxBytes + 1} bytes
+ * of any line: what is past that is skipped, so one huge line cannot exhaust memory, and the kept
+ * part is still recognisably too long. Malformed UTF-8 becomes U+FFFD.
  */
 final class LineSplitter {
   /** One input line: its 1-based number and its text (without the line break). */

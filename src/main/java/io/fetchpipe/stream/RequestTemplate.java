@@ -20,7 +20,8 @@ import org.apache.pekko.util.ByteString;
  */
 public record RequestTemplate(String method, List<Header> headers, ByteString body) {
   /** The methods a batch job may use. */
-  public static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+  public static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
   /** Plain GETs. */
   public static final RequestTemplate GET = new RequestTemplate(null, List.of(), null);
@@ -29,8 +30,11 @@ public record RequestTemplate(String method, List<Header> headers, ByteString bo
   public RequestTemplate {
     method = method == null ? null : method.toUpperCase(Locale.ROOT);
     if (method != null && !METHODS.contains(method)) {
-      throw new IllegalArgumentException("unknown method '" + method + "' (expected one of GET, HEAD, POST, PUT, "
-          + "PATCH, DELETE, OPTIONS)");
+      throw new IllegalArgumentException(
+          "unknown method '"
+              + method
+              + "' (expected one of GET, HEAD, POST, PUT, "
+              + "PATCH, DELETE, OPTIONS)");
     }
     headers = headers == null ? List.of() : List.copyOf(headers);
   }
@@ -42,14 +46,16 @@ public record RequestTemplate(String method, List<Header> headers, ByteString bo
 
   /**
    * The request for {@code url} where a line's own method, headers and body (each may be
-   * null/empty) override the defaults; a header of the line replaces the defaults' headers of
-   * the same name, the others are kept.
+   * null/empty) override the defaults; a header of the line replaces the defaults' headers of the
+   * same name, the others are kept.
    */
-  public FetchRequest request(String url, String lineMethod, List<Header> lineHeaders, ByteString lineBody) {
+  public FetchRequest request(
+      String url, String lineMethod, List<Header> lineHeaders, ByteString lineBody) {
     ByteString effectiveBody = lineBody != null ? lineBody : body;
-    String effectiveMethod = lineMethod != null ? lineMethod.toUpperCase(Locale.ROOT)
-        : method != null ? method
-        : effectiveBody != null ? "POST" : "GET";
+    String effectiveMethod =
+        lineMethod != null
+            ? lineMethod.toUpperCase(Locale.ROOT)
+            : method != null ? method : effectiveBody != null ? "POST" : "GET";
     List<Header> merged = new ArrayList<>(headers.size() + lineHeaders.size() + 1);
     for (Header header : headers) {
       if (lineHeaders.stream().noneMatch(own -> own.is(header.name()))) {

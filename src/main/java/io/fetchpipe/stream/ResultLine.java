@@ -7,15 +7,18 @@ import io.fetchpipe.http.FetchResponse;
 
 /**
  * What one output line says: the input line and the outcome of its request. Its figures ({@link
- * #response()}, {@link #attempts()}, {@link #elapsedMillis()}, {@link #errorKind(boolean)}) are
- * the ones its JSON line carries, so whatever is counted from them agrees with the output.
+ * #response()}, {@link #attempts()}, {@link #elapsedMillis()}, {@link #errorKind(boolean)}) are the
+ * ones its JSON line carries, so whatever is counted from them agrees with the output.
  *
  * @param input the line read
  * @param outcome what came of its request
  */
 public record ResultLine(InputLine input, Outcome<FetchResponse> outcome) {
 
-  /** The response the line reports on (a success's, or the one an error kept), or null when none arrived. */
+  /**
+   * The response the line reports on (a success's, or the one an error kept), or null when none
+   * arrived.
+   */
   public FetchResponse response() {
     if (input.invalid() != null) {
       return null;
@@ -43,7 +46,10 @@ public record ResultLine(InputLine input, Outcome<FetchResponse> outcome) {
     return failure.startedAt().equals(failure.finishedAt()) ? 0 : 1;
   }
 
-  /** The line's {@code elapsed_ms}: from the first start to the outcome, in tenths of a millisecond; 0 if never started. */
+  /**
+   * The line's {@code elapsed_ms}: from the first start to the outcome, in tenths of a millisecond;
+   * 0 if never started.
+   */
   public double elapsedMillis() {
     long tenthsOfMillis = attempts() == 0 ? 0 : Math.round(outcome.elapsed().toNanos() / 100_000.0);
     return tenthsOfMillis / 10.0;

@@ -15,11 +15,11 @@ import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Reads a file of URLs, one per line, lazily (millions of lines never sit in memory): UTF-8, LF
- * or CRLF; each line trimmed; blank lines and lines starting with {@code #} skipped. Each URL
- * becomes an {@link InputLine} with its 0-based index among the URLs, its 1-based line number and
- * a GET request for it. A line over {@link FetchRequest#MAX_URL_BYTES} is cut just past the limit,
- * so it fails as {@code invalid-url} instead of filling memory.
+ * Reads a file of URLs, one per line, lazily (millions of lines never sit in memory): UTF-8, LF or
+ * CRLF; each line trimmed; blank lines and lines starting with {@code #} skipped. Each URL becomes
+ * an {@link InputLine} with its 0-based index among the URLs, its 1-based line number and a GET
+ * request for it. A line over {@link FetchRequest#MAX_URL_BYTES} is cut just past the limit, so it
+ * fails as {@code invalid-url} instead of filling memory.
  */
 public final class UrlLines {
   private UrlLines() {}
@@ -47,11 +47,17 @@ public final class UrlLines {
   /** How the text of one line becomes an input line. */
   @FunctionalInterface
   public interface LineReader {
-    /** The input line for {@code text}, the {@code index}-th non-blank line, at line number {@code line}. */
+    /**
+     * The input line for {@code text}, the {@code index}-th non-blank line, at line number {@code
+     * line}.
+     */
     InputLine read(long index, long line, String text);
   }
 
-  /** Bytes to numbered, trimmed, non-blank, non-comment lines, each turned into an input line by {@code reader}. */
+  /**
+   * Bytes to numbered, trimmed, non-blank, non-comment lines, each turned into an input line by
+   * {@code reader}.
+   */
   public static Flow<ByteString, InputLine, NotUsed> parse(LineReader reader) {
     return Flow.<ByteString>create()
         .statefulMap(
@@ -62,6 +68,8 @@ public final class UrlLines {
         .map(line -> new LineSplitter.Line(line.number(), line.text().strip()))
         .filter(line -> !line.text().isEmpty() && line.text().charAt(0) != '#')
         .zipWithIndex()
-        .map(indexed -> reader.read(indexed.second(), indexed.first().number(), indexed.first().text()));
+        .map(
+            indexed ->
+                reader.read(indexed.second(), indexed.first().number(), indexed.first().text()));
   }
 }

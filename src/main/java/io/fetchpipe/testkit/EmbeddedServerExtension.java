@@ -38,14 +38,14 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  *
- * <p>By default every test gets a fresh server, stopped after it, so requests a previous test
- * left on the wire (a hung or cancelled fetch) never show up in this test's {@link #stats()
- * counters} or fault state; {@link #perClass()} shares one server among a class's tests. The
- * server runs in an actor system of the extension's own (an {@link ActorTestKit}, so with the
- * application's {@code application-test.conf}), started at the first server and shut down after
- * the class's last test, or in the system of a given test kit ({@link #inSystemOf(ActorTestKit)}),
- * which is then left running. Test methods and {@code @BeforeEach} methods may also take the
- * running {@link TestServer} as a parameter.
+ * <p>By default every test gets a fresh server, stopped after it, so requests a previous test left
+ * on the wire (a hung or cancelled fetch) never show up in this test's {@link #stats() counters} or
+ * fault state; {@link #perClass()} shares one server among a class's tests. The server runs in an
+ * actor system of the extension's own (an {@link ActorTestKit}, so with the application's {@code
+ * application-test.conf}), started at the first server and shut down after the class's last test,
+ * or in the system of a given test kit ({@link #inSystemOf(ActorTestKit)}), which is then left
+ * running. Test methods and {@code @BeforeEach} methods may also take the running {@link
+ * TestServer} as a parameter.
  *
  * <p>{@link #https()} makes it speak HTTPS with a certificate made when the extension is created,
  * for {@code localhost} and {@code 127.0.0.1}, so an application tests its TLS set-up offline:
@@ -53,20 +53,25 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * the server an identity of the test's own (e.g. issued by a test CA) and can require client
  * certificates.
  *
- * <p>Register it in a static field, or in an instance field of a test class with {@code
- * @TestInstance(PER_CLASS)} (declared after the test kit it is given with {@link
+ * <p>Register it in a static field, or in an instance field of a test class with
+ * {@code @TestInstance(PER_CLASS)} (declared after the test kit it is given with {@link
  * #inSystemOf(ActorTestKit)}): only there does JUnit call it before and after the class, which it
  * needs to stop what it started; elsewhere it refuses to run. One such extension per test class;
  * its tests run one at a time.
  */
 public final class EmbeddedServerExtension
-    implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver {
+    implements BeforeAllCallback,
+        BeforeEachCallback,
+        AfterEachCallback,
+        AfterAllCallback,
+        ParameterResolver {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   // Requests still open at the end of a test (hung on purpose) are not waited for.
   private static final Duration DEFAULT_STOP_GRACE = Duration.ofMillis(200);
   // The server's own system runs nothing but the server, whose fault routes cut connections on
   // purpose: the writes Pekko's TCP layer still had for them are no news.
-  private static final Config SERVER_SYSTEM = ConfigFactory.parseString("pekko.log-dead-letters = off");
+  private static final Config SERVER_SYSTEM =
+      ConfigFactory.parseString("pekko.log-dead-letters = off");
 
   private final boolean perClass;
   private final ActorTestKit givenTestKit; // null: an actor system of the extension's own
@@ -80,15 +85,19 @@ public final class EmbeddedServerExtension
   private volatile ActorTestKit ownTestKit;
 
   /**
-   * An extension with the defaults of {@link #create()}, for {@code
-   * @ExtendWith(EmbeddedServerExtension.class)}: tests then take the {@link TestServer} as a
+   * An extension with the defaults of {@link #create()}, for
+   * {@code @ExtendWith(EmbeddedServerExtension.class)}: tests then take the {@link TestServer} as a
    * parameter.
    */
   public EmbeddedServerExtension() {
     this(false, null, DEFAULT_TIMEOUT, DEFAULT_STOP_GRACE, null);
   }
 
-  private EmbeddedServerExtension(boolean perClass, ActorTestKit givenTestKit, Duration timeout, Duration stopGrace,
+  private EmbeddedServerExtension(
+      boolean perClass,
+      ActorTestKit givenTestKit,
+      Duration timeout,
+      Duration stopGrace,
       ServerTls tls) {
     this.tls = tls;
     this.perClass = perClass;
@@ -101,8 +110,8 @@ public final class EmbeddedServerExtension
   }
 
   /**
-   * A fresh server for every test, in an actor system of the extension's own; starting and
-   * stopping may take 10 s each at most, and requests still open when a test ends get 200 ms.
+   * A fresh server for every test, in an actor system of the extension's own; starting and stopping
+   * may take 10 s each at most, and requests still open when a test ends get 200 ms.
    */
   public static EmbeddedServerExtension create() {
     return new EmbeddedServerExtension();
@@ -123,7 +132,8 @@ public final class EmbeddedServerExtension
    * test kit field initialised before this one is fine). That system is not shut down here.
    */
   public EmbeddedServerExtension inSystemOf(ActorTestKit testKit) {
-    return new EmbeddedServerExtension(perClass, Objects.requireNonNull(testKit, "testKit"), timeout, stopGrace, tls);
+    return new EmbeddedServerExtension(
+        perClass, Objects.requireNonNull(testKit, "testKit"), timeout, stopGrace, tls);
   }
 
   /** A copy that waits at most {@code timeout} for a server to start and for it to stop. */
@@ -150,7 +160,8 @@ public final class EmbeddedServerExtension
    * they require client certificates.
    */
   public EmbeddedServerExtension https(ServerTls tls) {
-    return new EmbeddedServerExtension(perClass, givenTestKit, timeout, stopGrace, Objects.requireNonNull(tls, "tls"));
+    return new EmbeddedServerExtension(
+        perClass, givenTestKit, timeout, stopGrace, Objects.requireNonNull(tls, "tls"));
   }
 
   /**
@@ -161,7 +172,8 @@ public final class EmbeddedServerExtension
    */
   public String certificatePem() {
     if (tls == null) {
-      throw new IllegalStateException("the embedded server speaks plain HTTP: register it with https()");
+      throw new IllegalStateException(
+          "the embedded server speaks plain HTTP: register it with https()");
     }
     return tls.identity().certificatePem();
   }
@@ -174,8 +186,10 @@ public final class EmbeddedServerExtension
   public TestServer server() {
     TestServer running = server;
     if (running == null) {
-      throw new IllegalStateException("no embedded server is running: it runs during each test"
-          + (perClass ? " of the class" : "") + "; is the extension registered with @RegisterExtension?");
+      throw new IllegalStateException(
+          "no embedded server is running: it runs during each test"
+              + (perClass ? " of the class" : "")
+              + "; is the extension registered with @RegisterExtension?");
     }
     return running;
   }
@@ -224,9 +238,10 @@ public final class EmbeddedServerExtension
   @Override
   public void beforeEach(ExtensionContext context) throws Exception {
     if (openClasses.get() == 0) {
-      throw new ExtensionConfigurationException("EmbeddedServerExtension must be registered in a static field, "
-          + "or in an instance field of a class with @TestInstance(PER_CLASS), so that it is called after the "
-          + "class's last test and can stop what it started");
+      throw new ExtensionConfigurationException(
+          "EmbeddedServerExtension must be registered in a static field, "
+              + "or in an instance field of a class with @TestInstance(PER_CLASS), so that it is called after the "
+              + "class's last test and can stop what it started");
     }
     if (!perClass) {
       start();
@@ -282,15 +297,19 @@ public final class EmbeddedServerExtension
       return givenTestKit.system();
     }
     if (ownTestKit == null) {
-      ownTestKit = ActorTestKit.create("embedded-server", SERVER_SYSTEM.withFallback(ActorTestKit.applicationTestConfig()));
+      ownTestKit =
+          ActorTestKit.create(
+              "embedded-server", SERVER_SYSTEM.withFallback(ActorTestKit.applicationTestConfig()));
     }
     return ownTestKit.system();
   }
 
   private void start() throws Exception {
     stop();
-    server = TestServer.start(serverSystem(), "127.0.0.1", 0, tls).toCompletableFuture()
-        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    server =
+        TestServer.start(serverSystem(), "127.0.0.1", 0, tls)
+            .toCompletableFuture()
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void stop() throws Exception {

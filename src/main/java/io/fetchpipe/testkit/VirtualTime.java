@@ -15,8 +15,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * Pools in virtual time: the actor system's scheduler moves only when the test says so, so every
- * delay, timeout, deadline, rate token and retry wait of fetchpipe passes at once, and a test of
- * a 30 s retry takes milliseconds.
+ * delay, timeout, deadline, rate token and retry wait of fetchpipe passes at once, and a test of a
+ * 30 s retry takes milliseconds.
  *
  * <pre>{@code
  * @JUnit5TestKit
@@ -26,18 +26,17 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * Duration took = time.advanceUntil(result::isDone, Duration.ofSeconds(60)); // e.g. exactly PT30S
  * }</pre>
  *
- * <p>Time jumps from one due timer to the next. Before each jump it waits, in real time, until
- * the system is quiet: no work is left on its dispatchers (the default, internal and blocking
- * ones, and fetchpipe's), so whatever the last timers set off has happened, and a timer that work
- * schedules counts from the exact instant it was scheduled at. A step of virtual time therefore
- * costs what the system does in it, not a fixed sleep. A request of a {@code Fetcher} on the
- * wire is work outside the dispatchers: time waits for its answer, at most the {@link
- * #withSettle(Duration) settle time} (200 ms) of real time from when it was sent.
+ * <p>Time jumps from one due timer to the next. Before each jump it waits, in real time, until the
+ * system is quiet: no work is left on its dispatchers (the default, internal and blocking ones, and
+ * fetchpipe's), so whatever the last timers set off has happened, and a timer that work schedules
+ * counts from the exact instant it was scheduled at. A step of virtual time therefore costs what
+ * the system does in it, not a fixed sleep. A request of a {@code Fetcher} on the wire is work
+ * outside the dispatchers: time waits for its answer, at most the {@link #withSettle(Duration)
+ * settle time} (200 ms) of real time from when it was sent.
  *
- * <p>What the system cannot see is the test's to say: work on threads of the test's own (a
- * {@code Thread.sleep} in a task, an executor of its own) and servers in other processes. Wait
- * for it with {@link #await(String, BooleanSupplier)} or a {@code ready} condition before moving
- * time.
+ * <p>What the system cannot see is the test's to say: work on threads of the test's own (a {@code
+ * Thread.sleep} in a task, an executor of its own) and servers in other processes. Wait for it with
+ * {@link #await(String, BooleanSupplier)} or a {@code ready} condition before moving time.
  *
  * <p>Every wait here is bounded by {@link #withPatience(Duration) patience} and fails the test with
  * an {@link AssertionError} when it runs out.
@@ -46,12 +45,13 @@ public final class VirtualTime {
   private static final Duration POLL = Duration.ofMillis(1);
   // The dispatchers whose tasks tell whether the system is quiet. Pekko's I/O selectors run on
   // pinned dispatchers that are never idle, and are left out.
-  private static final List<String> WATCHED_DISPATCHERS = List.of(
-      "pekko.actor.default-dispatcher",
-      "pekko.actor.internal-dispatcher",
-      "pekko.actor.default-blocking-io-dispatcher",
-      "fetchpipe.dispatcher",
-      "fetchpipe.blocking-dispatcher");
+  private static final List<String> WATCHED_DISPATCHERS =
+      List.of(
+          "pekko.actor.default-dispatcher",
+          "pekko.actor.internal-dispatcher",
+          "pekko.actor.default-blocking-io-dispatcher",
+          "fetchpipe.dispatcher",
+          "fetchpipe.blocking-dispatcher");
 
   private final VirtualScheduler scheduler;
   private final ManualTime manualTime;
@@ -60,8 +60,13 @@ public final class VirtualTime {
   private final Duration patience;
   private final Duration settle;
 
-  private VirtualTime(VirtualScheduler scheduler, ManualTime manualTime, TestProbe<Void> waiter, Duration step,
-      Duration patience, Duration settle) {
+  private VirtualTime(
+      VirtualScheduler scheduler,
+      ManualTime manualTime,
+      TestProbe<Void> waiter,
+      Duration step,
+      Duration patience,
+      Duration settle) {
     this.scheduler = scheduler;
     this.manualTime = manualTime;
     this.waiter = waiter;
@@ -78,13 +83,24 @@ public final class VirtualTime {
    */
   public static Config config() {
     Config base = ActorTestKit.applicationTestConfig();
-    StringBuilder virtual = new StringBuilder()
-        .append("pekko.scheduler.implementation = \"").append(VirtualScheduler.class.getName()).append("\"\n");
+    StringBuilder virtual =
+        new StringBuilder()
+            .append("pekko.scheduler.implementation = \"")
+            .append(VirtualScheduler.class.getName())
+            .append("\"\n");
     for (String dispatcher : WATCHED_DISPATCHERS) {
       if (base.hasPath(dispatcher + ".executor")) {
-        virtual.append(dispatcher).append(".executor = \"").append(WatchedExecutor.class.getName()).append("\"\n")
-            .append(dispatcher).append('.').append(WatchedExecutor.WRAPPED).append(" = \"")
-            .append(executorOf(base.getConfig(dispatcher))).append("\"\n");
+        virtual
+            .append(dispatcher)
+            .append(".executor = \"")
+            .append(WatchedExecutor.class.getName())
+            .append("\"\n")
+            .append(dispatcher)
+            .append('.')
+            .append(WatchedExecutor.WRAPPED)
+            .append(" = \"")
+            .append(executorOf(base.getConfig(dispatcher)))
+            .append("\"\n");
       }
     }
     return ConfigFactory.parseString(virtual.toString()).withFallback(base);
@@ -93,7 +109,9 @@ public final class VirtualTime {
   /** The executor a dispatcher's config chooses, with Pekko's {@code default-executor} resolved. */
   private static String executorOf(Config dispatcher) {
     String executor = dispatcher.getString("executor");
-    return executor.equals("default-executor") ? dispatcher.getString("default-executor.fallback") : executor;
+    return executor.equals("default-executor")
+        ? dispatcher.getString("default-executor.fallback")
+        : executor;
   }
 
   /**
@@ -104,11 +122,17 @@ public final class VirtualTime {
    */
   public static VirtualTime of(ActorSystem<?> system) {
     if (!(system.classicSystem().scheduler() instanceof VirtualScheduler scheduler)) {
-      throw new IllegalArgumentException("the actor system does not run in virtual time: start it with "
-          + "VirtualTime.config() (e.g. new JUnit5TestKitBuilder().withCustomConfig(VirtualTime.config()))");
+      throw new IllegalArgumentException(
+          "the actor system does not run in virtual time: start it with "
+              + "VirtualTime.config() (e.g. new JUnit5TestKitBuilder().withCustomConfig(VirtualTime.config()))");
     }
-    return new VirtualTime(scheduler, ManualTime.get(system), TestProbe.create(system), null,
-        VirtualScheduler.DEFAULT_PATIENCE, VirtualScheduler.DEFAULT_GRACE);
+    return new VirtualTime(
+        scheduler,
+        ManualTime.get(system),
+        TestProbe.create(system),
+        null,
+        VirtualScheduler.DEFAULT_PATIENCE,
+        VirtualScheduler.DEFAULT_GRACE);
   }
 
   /**
@@ -125,10 +149,10 @@ public final class VirtualTime {
   }
 
   /**
-   * A copy in which a request on the wire holds virtual time up for at most {@code settle} of
-   * real time from when it was sent: how long its answer may take to arrive before the next timer
-   * fires anyway (a server that never answers holds nothing up after that). Zero moves on as soon
-   * as the dispatchers are idle.
+   * A copy in which a request on the wire holds virtual time up for at most {@code settle} of real
+   * time from when it was sent: how long its answer may take to arrive before the next timer fires
+   * anyway (a server that never answers holds nothing up after that). Zero moves on as soon as the
+   * dispatchers are idle.
    */
   public VirtualTime withSettle(Duration settle) {
     return new VirtualTime(scheduler, manualTime, waiter, step, patience, settle);
@@ -157,7 +181,8 @@ public final class VirtualTime {
     try {
       waiter.awaitAssert(patience, POLL, () -> check(condition, what));
     } catch (AssertionError e) {
-      throw new AssertionError("still not " + what + " after " + patience + " (virtual time " + now() + ")", e);
+      throw new AssertionError(
+          "still not " + what + " after " + patience + " (virtual time " + now() + ")", e);
     }
   }
 
@@ -182,8 +207,8 @@ public final class VirtualTime {
   }
 
   /**
-   * {@link #advance(Duration)}, each jump taken only once {@code ready} also holds: the test's
-   * sign that work the system cannot see is done.
+   * {@link #advance(Duration)}, each jump taken only once {@code ready} also holds: the test's sign
+   * that work the system cannot see is done.
    *
    * @throws AssertionError if {@code ready} does not hold, or the system is not quiet, within the
    *     patience before a jump
@@ -194,8 +219,8 @@ public final class VirtualTime {
   }
 
   /**
-   * Moves virtual time forward, from one due timer to the next, until {@code condition} holds on
-   * a quiet system, and returns how much virtual time that took: exactly the instant the work
+   * Moves virtual time forward, from one due timer to the next, until {@code condition} holds on a
+   * quiet system, and returns how much virtual time that took: exactly the instant the work
    * finished at (say {@code PT30S} for three retries ten seconds apart). For chains of timers that
    * each schedule the next (a rate limit, retries, timeouts).
    *
@@ -207,7 +232,8 @@ public final class VirtualTime {
   }
 
   private VirtualScheduler.Moves moves() {
-    return new VirtualScheduler.Moves(patience, settle, step, ready -> await("ready for the next step", ready));
+    return new VirtualScheduler.Moves(
+        patience, settle, step, ready -> await("ready for the next step", ready));
   }
 
   private static Void check(BooleanSupplier condition, String what) {

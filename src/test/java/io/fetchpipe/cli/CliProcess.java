@@ -16,8 +16,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
- * A real {@code fetchpipe} process for tests: the command line's main class on the test class
- * path, with stdout and stderr captured to files (or stdout read line by line).
+ * A real {@code fetchpipe} process for tests: the command line's main class on the test class path,
+ * with stdout and stderr captured to files (or stdout read line by line).
  */
 final class CliProcess implements AutoCloseable {
   private final Process process;
@@ -34,9 +34,13 @@ final class CliProcess implements AutoCloseable {
    * The JVM options bin/fetchpipe starts a run with: the client compiler alone and the parallel
    * collector, which start a short run with about half the CPU (it matters on a loaded machine).
    */
-  static final List<String> LAUNCHER_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
+  static final List<String> LAUNCHER_OPTIONS =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
 
-  /** The command that runs {@code fetchpipe args...} from the test class path, as bin/fetchpipe does. */
+  /**
+   * The command that runs {@code fetchpipe args...} from the test class path, as bin/fetchpipe
+   * does.
+   */
   static List<String> command(List<String> jvmOptions, String... args) {
     List<String> command = new ArrayList<>(List.of(java()));
     command.addAll(LAUNCHER_OPTIONS);
@@ -51,16 +55,23 @@ final class CliProcess implements AutoCloseable {
   }
 
   /**
-   * A bash script for what needs a shell (pipes, process substitution, PIPESTATUS), in which
-   * {@code fetchpipe} is a function that runs the command line from the test class path; {@code
-   * args} are the script's {@code $1, $2...}.
+   * A bash script for what needs a shell (pipes, process substitution, PIPESTATUS), in which {@code
+   * fetchpipe} is a function that runs the command line from the test class path; {@code args} are
+   * the script's {@code $1, $2...}.
    */
   static ProcessBuilder bash(String script, String... args) {
-    List<String> command = new ArrayList<>(List.of("bash", "-c",
-        "fetchpipe() { \"$FETCHPIPE_JAVA\" " + String.join(" ", LAUNCHER_OPTIONS) + " -cp \"$FETCHPIPE_CLASSPATH\" "
-            + Main.class.getName() + " \"$@\"; }\n"
-            + script,
-        "test-script"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "bash",
+                "-c",
+                "fetchpipe() { \"$FETCHPIPE_JAVA\" "
+                    + String.join(" ", LAUNCHER_OPTIONS)
+                    + " -cp \"$FETCHPIPE_CLASSPATH\" "
+                    + Main.class.getName()
+                    + " \"$@\"; }\n"
+                    + script,
+                "test-script"));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("FETCHPIPE_JAVA", java());
@@ -68,17 +79,27 @@ final class CliProcess implements AutoCloseable {
     return builder;
   }
 
-  /** A process started elsewhere (e.g. with an environment of its own), its output in these files. */
+  /**
+   * A process started elsewhere (e.g. with an environment of its own), its output in these files.
+   */
   static CliProcess of(Process process, Path stdout, Path stderr) {
     return new CliProcess(process, stdout, stderr);
   }
 
-  /** Starts {@code fetchpipe args...} with its output in files under {@code dir}, named {@code name}. */
-  static CliProcess start(Path dir, String name, List<String> jvmOptions, String... args) throws IOException {
+  /**
+   * Starts {@code fetchpipe args...} with its output in files under {@code dir}, named {@code
+   * name}.
+   */
+  static CliProcess start(Path dir, String name, List<String> jvmOptions, String... args)
+      throws IOException {
     List<String> command = command(jvmOptions, args);
     Path out = dir.resolve(name + ".out");
     Path err = dir.resolve(name + ".err");
-    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     return new CliProcess(process, out, err);
   }
 
@@ -89,8 +110,12 @@ final class CliProcess implements AutoCloseable {
     }
   }
 
-  /** Starts {@code fetchpipe worker --join seed options...} and waits until it prints where it is bound. */
-  static CliProcess worker(Path dir, String name, String seed, List<String> jvmOptions, String... options)
+  /**
+   * Starts {@code fetchpipe worker --join seed options...} and waits until it prints where it is
+   * bound.
+   */
+  static CliProcess worker(
+      Path dir, String name, String seed, List<String> jvmOptions, String... options)
       throws Exception {
     List<String> args = new ArrayList<>(List.of("worker", "--join", seed));
     args.addAll(List.of(options));
@@ -146,7 +171,8 @@ final class CliProcess implements AutoCloseable {
   void awaitLines(Path file, long count, int maxPolls) throws Exception {
     for (int polls = 0; polls < maxPolls && lineCount(file) < count; polls++) {
       if (!process.isAlive()) {
-        throw new AssertionError("exited " + process.exitValue() + " with " + lineCount(file) + " lines: " + stderr());
+        throw new AssertionError(
+            "exited " + process.exitValue() + " with " + lineCount(file) + " lines: " + stderr());
       }
       pause(50);
     }

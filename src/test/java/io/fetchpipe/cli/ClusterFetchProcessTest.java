@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code fetchpipe fetch --cluster} with real {@code fetchpipe worker} processes on 127.0.0.1:
- * the output contract holds whatever happens to a worker, and bodies travel back to the
- * coordinator, which writes every line and every saved file.
+ * {@code fetchpipe fetch --cluster} with real {@code fetchpipe worker} processes on 127.0.0.1: the
+ * output contract holds whatever happens to a worker, and bodies travel back to the coordinator,
+ * which writes every line and every saved file.
  */
 class ClusterFetchProcessTest extends WithEmbeddedServer {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> NO_DOWNING = List.of("-Dpekko.cluster.split-brain-resolver.stable-after=10m");
+  private static final List<String> NO_DOWNING =
+      List.of("-Dpekko.cluster.split-brain-resolver.stable-after=10m");
 
   @TempDir Path dir;
 
@@ -33,7 +34,8 @@ class ClusterFetchProcessTest extends WithEmbeddedServer {
     return CliProcess.worker(dir, name, seed, List.of(), options);
   }
 
-  private CliProcess worker(String name, String seed, List<String> jvmOptions, String... options) throws Exception {
+  private CliProcess worker(String name, String seed, List<String> jvmOptions, String... options)
+      throws Exception {
     return CliProcess.worker(dir, name, seed, jvmOptions, options);
   }
 
@@ -70,18 +72,35 @@ class ClusterFetchProcessTest extends WithEmbeddedServer {
     String seed = CliProcess.freeAddress();
     // No downing within the test: the dead worker stays a member throughout, so whatever runs its
     // requests again is the coordinator seeing it unreachable, not the cluster removing it.
-    try (CliProcess coordinator = CliProcess.start(dir, "coordinator", NO_DOWNING, "fetch", "-v", "--cluster", seed,
-            "--min-workers", "2", "-c", "5", "-o", out.toString(), input.toString());
+    try (CliProcess coordinator =
+            CliProcess.start(
+                dir,
+                "coordinator",
+                NO_DOWNING,
+                "fetch",
+                "-v",
+                "--cluster",
+                seed,
+                "--min-workers",
+                "2",
+                "-c",
+                "5",
+                "-o",
+                out.toString(),
+                input.toString());
         CliProcess survivor = worker("survivor", seed, NO_DOWNING, "-c", "5");
         CliProcess victim = worker("victim", seed, NO_DOWNING, "-c", "5")) {
       coordinator.awaitLines(out, 60, 1200);
-      victim.process().destroyForcibly(); // kill -9: no leaving, its requests in flight are lost with it
+      victim
+          .process()
+          .destroyForcibly(); // kill -9: no leaving, its requests in flight are lost with it
       int exit = coordinator.exit(90);
       assertEquals(0, exit, coordinator.stderr());
       assertOneOkLinePerUrl(out, 300);
       long rerun = lines(out).stream().filter(line -> line.get("attempts").asInt() > 1).count();
       assertTrue(rerun > 0, "the requests the victim held ran again, each as a second attempt");
-      assertFalse(coordinator.stderr().contains("Coordinated shutdown phase"),
+      assertFalse(
+          coordinator.stderr().contains("Coordinated shutdown phase"),
           "the dead worker, downed when the job is over, does not hold the coordinator's leaving up: "
               + coordinator.stderr());
       assertTrue(survivor.process().isAlive(), "the other worker serves on");
@@ -93,13 +112,27 @@ class ClusterFetchProcessTest extends WithEmbeddedServer {
     Path input = delayedUrls(200);
     Path out = dir.resolve("out.jsonl");
     String seed = CliProcess.freeAddress();
-    try (CliProcess coordinator = CliProcess.start(dir, "coordinator", List.of(), "fetch", "--cluster", seed,
-            "--min-workers", "2", "-c", "5", "-o", out.toString(), input.toString());
+    try (CliProcess coordinator =
+            CliProcess.start(
+                dir,
+                "coordinator",
+                List.of(),
+                "fetch",
+                "--cluster",
+                seed,
+                "--min-workers",
+                "2",
+                "-c",
+                "5",
+                "-o",
+                out.toString(),
+                input.toString());
         CliProcess stayer = worker("stayer", seed, "-c", "5");
         CliProcess leaver = worker("leaver", seed, "-c", "5")) {
       coordinator.awaitLines(out, 40, 1200);
       leaver.process().destroy(); // SIGTERM
-      assertEquals(0, leaver.exit(60), "a worker stopped by SIGTERM leaves and exits 0: " + leaver.stderr());
+      assertEquals(
+          0, leaver.exit(60), "a worker stopped by SIGTERM leaves and exits 0: " + leaver.stderr());
       assertEquals(0, coordinator.exit(90), coordinator.stderr());
       assertOneOkLinePerUrl(out, 200);
       assertTrue(stayer.process().isAlive(), "the other worker serves on");
@@ -116,9 +149,23 @@ class ClusterFetchProcessTest extends WithEmbeddedServer {
     Path out = dir.resolve("bodies.jsonl");
     Path saved = dir.resolve("saved");
     String seed = CliProcess.freeAddress();
-    try (CliProcess coordinator = CliProcess.start(dir, "coordinator", List.of(), "fetch", "--cluster", seed,
-            "--no-local", "--min-workers", "2", "--save", saved.toString(), "--hash", "-o", out.toString(),
-            input.toString());
+    try (CliProcess coordinator =
+            CliProcess.start(
+                dir,
+                "coordinator",
+                List.of(),
+                "fetch",
+                "--cluster",
+                seed,
+                "--no-local",
+                "--min-workers",
+                "2",
+                "--save",
+                saved.toString(),
+                "--hash",
+                "-o",
+                out.toString(),
+                input.toString());
         CliProcess first = worker("first", seed, "-c", "3");
         CliProcess second = worker("second", seed, "-c", "3")) {
       assertEquals(0, coordinator.exit(90), coordinator.stderr());

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterLimitsProcessTest extends WithEmbeddedServer {
   private static final long SECOND = 1_000_000_000L;
-  /** How far a busy machine may hold up a start between the coordinator's decision and the server. */
+
+  /**
+   * How far a busy machine may hold up a start between the coordinator's decision and the server.
+   */
   private static final long DELIVERY_JITTER = 400_000_000L;
 
   @TempDir Path dir;
@@ -45,7 +48,8 @@ class ClusterLimitsProcessTest extends WithEmbeddedServer {
     args.addAll(List.of(options));
     Path out = dir.resolve("out-" + (++runs) + ".jsonl");
     args.addAll(List.of("-o", out.toString(), input.toString()));
-    try (CliProcess run = CliProcess.start(dir, "run-" + runs, List.of(), args.toArray(String[]::new))) {
+    try (CliProcess run =
+        CliProcess.start(dir, "run-" + runs, List.of(), args.toArray(String[]::new))) {
       assertEquals(0, run.exit(120), run.stderr());
     }
     List<String> lines = Files.readAllLines(out);
@@ -56,8 +60,10 @@ class ClusterLimitsProcessTest extends WithEmbeddedServer {
   @Test
   void threeNodesShareTheWorkAndTheCoordinatorsLimitsHoldForAllOfThem() throws Exception {
     String seed = freeAddress();
-    try (CliProcess first = CliProcess.start(dir, "worker-1", List.of(), "worker", "--join", seed, "-c", "10");
-        CliProcess second = CliProcess.start(dir, "worker-2", List.of(), "worker", "--join", seed, "-c", "10")) {
+    try (CliProcess first =
+            CliProcess.start(dir, "worker-1", List.of(), "worker", "--join", seed, "-c", "10");
+        CliProcess second =
+            CliProcess.start(dir, "worker-2", List.of(), "worker", "--join", seed, "-c", "10")) {
       first.firstLine(600);
       second.firstLine(600);
 
@@ -77,7 +83,16 @@ class ClusterLimitsProcessTest extends WithEmbeddedServer {
         oneHost.add(url("/delay/0.3"));
       }
       server.resetFaults();
-      fetch(urls("one-host.txt", oneHost), "--cluster", seed, "--min-workers", "2", "-c", "5", "--per-host", "4");
+      fetch(
+          urls("one-host.txt", oneHost),
+          "--cluster",
+          seed,
+          "--min-workers",
+          "2",
+          "-c",
+          "5",
+          "--per-host",
+          "4");
       assertEquals(4, server.stats().maxInFlight(), "the limit is reached, never passed");
 
       // Nor more starts than --per-host-rate, while another host keeps pace.
@@ -89,10 +104,22 @@ class ClusterLimitsProcessTest extends WithEmbeddedServer {
       }
       server.resetFaults();
       server.stats().recordArrivals();
-      fetch(urls("two-hosts.txt", twoHosts), "--cluster", seed, "--min-workers", "2", "-c", "5",
-          "--per-host-rate", "5/s");
-      Map<String, List<Long>> byHost = server.stats().arrivals().stream().collect(Collectors.groupingBy(
-          ServerStats.Arrival::host, Collectors.mapping(ServerStats.Arrival::nanos, Collectors.toList())));
+      fetch(
+          urls("two-hosts.txt", twoHosts),
+          "--cluster",
+          seed,
+          "--min-workers",
+          "2",
+          "-c",
+          "5",
+          "--per-host-rate",
+          "5/s");
+      Map<String, List<Long>> byHost =
+          server.stats().arrivals().stream()
+              .collect(
+                  Collectors.groupingBy(
+                      ServerStats.Arrival::host,
+                      Collectors.mapping(ServerStats.Arrival::nanos, Collectors.toList())));
       assertEquals(2, byHost.size(), byHost.keySet().toString());
       for (Map.Entry<String, List<Long>> host : byHost.entrySet()) {
         List<Long> times = host.getValue();
@@ -100,12 +127,22 @@ class ClusterLimitsProcessTest extends WithEmbeddedServer {
         // Starts are decided 200 ms apart; the server sees them after a trip through a worker
         // process, which a busy machine can hold up for a few hundred ms and then release
         // together. So: 5/s on average over the run, and no 7 starts within 600 ms.
-        String spacing = host.getKey() + ": ms since the first start: "
-            + times.stream().map(t -> (t - times.get(0)) / 1_000_000).toList();
-        assertTrue(times.get(14) - times.get(0) >= 14 * SECOND / 5 - DELIVERY_JITTER, "faster than 5/s; " + spacing);
+        String spacing =
+            host.getKey()
+                + ": ms since the first start: "
+                + times.stream().map(t -> (t - times.get(0)) / 1_000_000).toList();
+        assertTrue(
+            times.get(14) - times.get(0) >= 14 * SECOND / 5 - DELIVERY_JITTER,
+            "faster than 5/s; " + spacing);
         for (int i = 0; i + 6 < times.size(); i++) {
-          assertTrue(times.get(i + 6) - times.get(i) >= SECOND - DELIVERY_JITTER,
-              "7 starts within " + (SECOND - DELIVERY_JITTER) / 1_000_000 + " ms, from start " + i + "; " + spacing);
+          assertTrue(
+              times.get(i + 6) - times.get(i) >= SECOND - DELIVERY_JITTER,
+              "7 starts within "
+                  + (SECOND - DELIVERY_JITTER) / 1_000_000
+                  + " ms, from start "
+                  + i
+                  + "; "
+                  + spacing);
         }
       }
       // Both hosts take their turns: neither runs ahead by more than a second's worth of starts.

@@ -19,12 +19,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * docs/command-line.md is the command line's reference: it names every option the command line
- * has (picocli's model, the one that parses the arguments) and no option it does not have.
+ * docs/command-line.md is the command line's reference: it names every option the command line has
+ * (picocli's model, the one that parses the arguments) and no option it does not have.
  */
 class CommandLineReferenceTest {
   private static final Set<String> STANDARD = Set.of("-h", "--help", "-V", "--version");
-  private static final Set<String> COMMON = Set.of("-h", "--help", "-V", "--version", "-v", "--verbose");
+  private static final Set<String> COMMON =
+      Set.of("-h", "--help", "-V", "--version", "-v", "--verbose");
 
   private static CommandLine root() {
     PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
@@ -75,14 +76,18 @@ class CommandLineReferenceTest {
   @ParameterizedTest
   @ValueSource(strings = {"worker", "serve", "demo", "completion"})
   void eachOtherCommandsSectionNamesEveryOptionItHas(String command) throws IOException {
-    String heading = command.equals("completion") ? "## Shell completion" : "## `fetchpipe " + command;
+    String heading =
+        command.equals("completion") ? "## Shell completion" : "## `fetchpipe " + command;
     String section = String.join("\n", ContractOptions.section(heading));
     for (OptionSpec option : root().getSubcommands().get(command).getCommandSpec().options()) {
       List<String> names = List.of(option.names());
       if (names.stream().anyMatch(COMMON::contains)) {
         continue;
       }
-      assertTrue(names.stream().anyMatch(name -> section.matches("(?s).*`[^`]*" + Pattern.quote(name) + "\\b[^`]*`.*")),
+      assertTrue(
+          names.stream()
+              .anyMatch(
+                  name -> section.matches("(?s).*`[^`]*" + Pattern.quote(name) + "\\b[^`]*`.*")),
           command + "'s section of docs/command-line.md does not name " + names + ":\n" + section);
     }
   }

@@ -18,15 +18,21 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code fetchpipe completion bash|zsh}: scripts from the command line's model that the shells run. */
+/**
+ * {@code fetchpipe completion bash|zsh}: scripts from the command line's model that the shells run.
+ */
 class CompletionCommandTest {
   @TempDir Path dir;
 
   private static String script(String shell) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(new String[] {"completion", shell}, new ByteArrayInputStream(new byte[0]),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    int exit =
+        Main.run(
+            new String[] {"completion", shell},
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
     assertEquals("", err.toString(StandardCharsets.UTF_8));
     return out.toString(StandardCharsets.UTF_8);
@@ -50,7 +56,11 @@ class CompletionCommandTest {
   @Test
   void bashOffersOptionsAndTheirValues() throws Exception {
     Path script = Files.writeString(dir.resolve("fetchpipe.bash"), script("bash"));
-    String offered = shell("bash", script, """
+    String offered =
+        shell(
+            "bash",
+            script,
+            """
         complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMPREPLY=()
           _complete_fetchpipe 2>/dev/null; printf '%s ' "${COMPREPLY[@]}"; echo; }
         complete_words fetchpipe fe
@@ -59,7 +69,9 @@ class CompletionCommandTest {
         complete_words fetchpipe fetch --order ''
         complete_words fetchpipe completion ''
         """);
-    assertEquals(List.of("fetch", "--concurrency", "--no-local --no-progress", "input completion", "bash zsh"),
+    assertEquals(
+        List.of(
+            "fetch", "--concurrency", "--no-local --no-progress", "input completion", "bash zsh"),
         offered.lines().map(String::trim).toList());
   }
 
@@ -67,17 +79,26 @@ class CompletionCommandTest {
   void zshLoadsTheSameScriptThroughBashcompinit() throws Exception {
     String script = script("zsh");
     assertTrue(script.startsWith("# fetchpipe completion for zsh"), script);
-    assertTrue(script.contains("autoload -U +X bashcompinit && bashcompinit"), "zsh's bash compatibility");
+    assertTrue(
+        script.contains("autoload -U +X bashcompinit && bashcompinit"), "zsh's bash compatibility");
     Path file = Files.writeString(dir.resolve("fetchpipe.zsh"), script);
     String registered = shell("zsh", file, "print -r -- ${_comps[fetchpipe]}");
-    assertTrue(registered.contains("_complete_fetchpipe"), "zsh completes fetchpipe with the script: " + registered);
+    assertTrue(
+        registered.contains("_complete_fetchpipe"),
+        "zsh completes fetchpipe with the script: " + registered);
   }
 
-  /** Runs {@code commands} in {@code shell} after sourcing {@code script}; skips where the shell is missing. */
+  /**
+   * Runs {@code commands} in {@code shell} after sourcing {@code script}; skips where the shell is
+   * missing.
+   */
   private static String shell(String shell, Path script, String commands) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(shell, "-c", "source " + script + "\n" + commands)
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
-    builder.environment().put("HOME", script.getParent().toString()); // zsh's compinit writes its dump there
+    ProcessBuilder builder =
+        new ProcessBuilder(shell, "-c", "source " + script + "\n" + commands)
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder
+        .environment()
+        .put("HOME", script.getParent().toString()); // zsh's compinit writes its dump there
     Process process;
     try {
       process = builder.start();

@@ -10,8 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code fetch} options of the command-line contract, as docs/command-line.md's options table states
- * them (the contract's table, option for option, default for default, plus the options the
+ * The {@code fetch} options of the command-line contract, as docs/command-line.md's options table
+ * states them (the contract's table, option for option, default for default, plus the options the
  * command has beyond it): each row's option names and its default.
  */
 final class ContractOptions {
@@ -31,7 +31,8 @@ final class ContractOptions {
     List<Row> rows = new ArrayList<>();
     for (String line : fetchSection()) {
       if (!line.startsWith("| `")) {
-        continue; // prose, a table's header or rule, or another table's rows (they start with a name)
+        continue; // prose, a table's header or rule, or another table's rows (they start with a
+        // name)
       }
       String[] cells = line.substring(1).split("(?<!\\\\)\\|");
       if (cells.length < 3) {
@@ -55,14 +56,20 @@ final class ContractOptions {
     return rows;
   }
 
-  /** The lines of docs/command-line.md under {@code ## `fetchpipe fetch}, up to the next section. */
+  /**
+   * The lines of docs/command-line.md under {@code ## `fetchpipe fetch}, up to the next section.
+   */
   static List<String> fetchSection() throws IOException {
     return section("## `fetchpipe fetch");
   }
 
-  /** The lines of docs/command-line.md under the heading starting {@code heading}, up to the next one. */
+  /**
+   * The lines of docs/command-line.md under the heading starting {@code heading}, up to the next
+   * one.
+   */
   static List<String> section(String heading) throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("docs/command-line.md"), StandardCharsets.UTF_8);
+    List<String> lines =
+        Files.readAllLines(Path.of("docs/command-line.md"), StandardCharsets.UTF_8);
     int start = 0;
     while (start < lines.size() && !lines.get(start).startsWith(heading)) {
       start++;

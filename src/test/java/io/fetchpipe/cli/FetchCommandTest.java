@@ -1,12 +1,12 @@
 package io.fetchpipe.cli;
 
-import io.fetchpipe.testing.WithEmbeddedServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fetchpipe.testing.WithEmbeddedServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code fetchpipe fetch} in-process against the embedded server: the CLI contract, line by line. */
+/**
+ * {@code fetchpipe fetch} in-process against the embedded server: the CLI contract, line by line.
+ */
 class FetchCommandTest extends WithEmbeddedServer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,11 +51,14 @@ class FetchCommandTest extends WithEmbeddedServer {
   private static Run cli(String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(args,
-        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int exit =
+        Main.run(
+            args,
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private Path file(String name, String content) throws Exception {
@@ -63,7 +68,11 @@ class FetchCommandTest extends WithEmbeddedServer {
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      textBlock =
+          """
       fetch --bogus                      | Unknown option: '--bogus'
       fetch a.txt b.txt                  | Unmatched argument at index 2: 'b.txt'
       fetch -c                           | Missing required parameter for option '--concurrency'
@@ -112,7 +121,7 @@ class FetchCommandTest extends WithEmbeddedServer {
       fetch --body xml                   | option '--body': expected one of [text, base64, json]
       fetch --save /no-such-root/x/y --body text | --save and --body cannot be combined
       fetch --save /dev/null             | cannot create /dev/null: a file is in the way
-      fetch -o /no/such/dir/out.jsonl    | cannot write /no/such/dir/out.jsonl: 
+      fetch -o /no/such/dir/out.jsonl    | cannot write /no/such/dir/out.jsonl:
       fetch --no-local                   | --no-local needs --cluster HOST:PORT
       fetch --min-workers 2              | --min-workers needs --cluster HOST:PORT
       fetch --cluster nope               | option '--cluster': 'nope' is not HOST:PORT
@@ -148,14 +157,19 @@ class FetchCommandTest extends WithEmbeddedServer {
   @Test
   void everyUrlGetsExactlyOneLineWithItsIndexAndLineNumber() throws Exception {
     String longUrl = url("/get?") + "a".repeat(100_000);
-    String input = "# header\r\n"
-        + url("/get") + "\r\n"
-        + "\n"
-        + "   " + url("/status/404") + "   \n"
-        + "garbage here\n"
-        + "htp://bad\n"
-        + longUrl + "\n"
-        + url("/bytes/10");   // no final newline
+    String input =
+        "# header\r\n"
+            + url("/get")
+            + "\r\n"
+            + "\n"
+            + "   "
+            + url("/status/404")
+            + "   \n"
+            + "garbage here\n"
+            + "htp://bad\n"
+            + longUrl
+            + "\n"
+            + url("/bytes/10"); // no final newline
     Run run = cli("", "fetch", "--no-progress", file("urls.txt", input).toString());
     List<JsonNode> lines = run.lines();
     assertEquals(6, lines.size(), run.out());
@@ -179,10 +193,23 @@ class FetchCommandTest extends WithEmbeddedServer {
   void fieldsComeInTheContractsOrder() throws Exception {
     Run run = cli(url("/get") + "\nhtp://x\n", "fetch", "-");
     List<JsonNode> lines = run.lines();
-    assertEquals(List.of("index", "line", "url", "ok", "status", "bytes", "elapsed_ms", "attempts", "content_type"),
-        names(lines.get(0)), "a line with a response carries its content type last");
+    assertEquals(
+        List.of(
+            "index",
+            "line",
+            "url",
+            "ok",
+            "status",
+            "bytes",
+            "elapsed_ms",
+            "attempts",
+            "content_type"),
+        names(lines.get(0)),
+        "a line with a response carries its content type last");
     assertEquals("application/json", lines.get(0).get("content_type").asText());
-    assertEquals(List.of("index", "line", "url", "ok", "error", "elapsed_ms", "attempts"), names(lines.get(1)));
+    assertEquals(
+        List.of("index", "line", "url", "ok", "error", "elapsed_ms", "attempts"),
+        names(lines.get(1)));
     assertEquals(List.of("kind", "message"), names(lines.get(1).get("error")));
     assertEquals(0.0, lines.get(1).get("elapsed_ms").asDouble(), "never started");
   }
@@ -214,7 +241,8 @@ class FetchCommandTest extends WithEmbeddedServer {
   void outputFileLeavesStdoutEmptyAndQuietDropsTheSummary() throws Exception {
     Path out = dir.resolve("out.jsonl");
     Files.writeString(out, "old content that must go\n");
-    Run run = cli(url("/get") + "\n" + url("/bytes/5") + "\n", "fetch", "-q", "-o", out.toString(), "-");
+    Run run =
+        cli(url("/get") + "\n" + url("/bytes/5") + "\n", "fetch", "-q", "-o", out.toString(), "-");
     assertEquals(0, run.exit(), run.err());
     assertEquals("", run.out());
     assertEquals("", run.err());
@@ -227,9 +255,13 @@ class FetchCommandTest extends WithEmbeddedServer {
   void completionOrderWritesTheQuickestFirstInputOrderKeepsTheInput() throws Exception {
     String input = url("/delay/0.4") + "\n" + url("/get") + "\n";
     List<JsonNode> completion = cli(input, "fetch", "--order", "completion", "-").lines();
-    assertEquals(List.of(1, 0), List.of(completion.get(0).get("index").asInt(), completion.get(1).get("index").asInt()));
+    assertEquals(
+        List.of(1, 0),
+        List.of(completion.get(0).get("index").asInt(), completion.get(1).get("index").asInt()));
     List<JsonNode> inputOrder = cli(input, "fetch", "-").lines();
-    assertEquals(List.of(0, 1), List.of(inputOrder.get(0).get("index").asInt(), inputOrder.get(1).get("index").asInt()));
+    assertEquals(
+        List.of(0, 1),
+        List.of(inputOrder.get(0).get("index").asInt(), inputOrder.get(1).get("index").asInt()));
   }
 
   @Test

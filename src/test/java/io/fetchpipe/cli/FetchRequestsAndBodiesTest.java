@@ -28,9 +28,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@code fetchpipe fetch} with requests that are more than a GET (-X, -H, -d, --data-file,
- * --input jsonl) and lines that carry what was fetched (--body, --save, --hash,
- * --include-headers, --compressed), in-process against the embedded server.
+ * {@code fetchpipe fetch} with requests that are more than a GET (-X, -H, -d, --data-file, --input
+ * jsonl) and lines that carry what was fetched (--body, --save, --hash, --include-headers,
+ * --compressed), in-process against the embedded server.
  */
 class FetchRequestsAndBodiesTest extends WithEmbeddedServer {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,9 +56,14 @@ class FetchRequestsAndBodiesTest extends WithEmbeddedServer {
   private static Run cli(String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int exit =
+        Main.run(
+            args,
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static String base64Url(byte[] bytes) {
@@ -67,36 +72,88 @@ class FetchRequestsAndBodiesTest extends WithEmbeddedServer {
 
   @Test
   void methodHeadersAndDataReachTheServer() throws Exception {
-    Run run = cli(url("/anything/form") + "\n", "fetch", "-q", "-X", "put", "-H", "X-A: 1", "-H", "X-A: 2",
-        "-H", "x-b:   spaced  ", "-d", "a=b&c=d", "--body", "json", "-");
+    Run run =
+        cli(
+            url("/anything/form") + "\n",
+            "fetch",
+            "-q",
+            "-X",
+            "put",
+            "-H",
+            "X-A: 1",
+            "-H",
+            "X-A: 2",
+            "-H",
+            "x-b:   spaced  ",
+            "-d",
+            "a=b&c=d",
+            "--body",
+            "json",
+            "-");
     assertEquals(0, run.exit(), run.err());
     JsonNode echoed = run.lines().get(0).get("body");
     assertEquals("PUT", echoed.get("method").asText());
-    assertEquals("1,2", echoed.get("headers").get("X-A").asText(), "a header given twice is sent twice");
+    assertEquals(
+        "1,2", echoed.get("headers").get("X-A").asText(), "a header given twice is sent twice");
     assertEquals("spaced", echoed.get("headers").get("X-B").asText());
-    assertEquals("b", echoed.get("form").get("a").asText(), "the body, read as the form it says it is");
+    assertEquals(
+        "b", echoed.get("form").get("a").asText(), "the body, read as the form it says it is");
     assertEquals("d", echoed.get("form").get("c").asText());
-    assertEquals("application/x-www-form-urlencoded", echoed.get("headers").get("Content-Type").asText());
+    assertEquals(
+        "application/x-www-form-urlencoded", echoed.get("headers").get("Content-Type").asText());
     assertTrue(echoed.get("headers").get("User-Agent").asText().startsWith("fetchpipe/"));
 
-    JsonNode posted = cli(url("/anything") + "\n", "fetch", "-q", "-d", "x", "-H", "Content-Type: text/plain",
-        "--body", "json", "-").lines().get(0).get("body");
-    assertEquals("POST", posted.get("method").asText(), "-d makes it a POST unless -X says otherwise");
-    assertEquals("text/plain", posted.get("headers").get("Content-Type").asText(), "-H sets the Content-Type");
+    JsonNode posted =
+        cli(
+                url("/anything") + "\n",
+                "fetch",
+                "-q",
+                "-d",
+                "x",
+                "-H",
+                "Content-Type: text/plain",
+                "--body",
+                "json",
+                "-")
+            .lines()
+            .get(0)
+            .get("body");
+    assertEquals(
+        "POST", posted.get("method").asText(), "-d makes it a POST unless -X says otherwise");
+    assertEquals(
+        "text/plain",
+        posted.get("headers").get("Content-Type").asText(),
+        "-H sets the Content-Type");
   }
 
   @Test
   void resolvePinsAHostToAnAddressAndTheRequestKeepsItsHost() throws Exception {
     String named = "http://pinned.test:" + server.port() + "/anything/pinned";
-    Run run = cli(named + "\n", "fetch", "-q", "--resolve", "Pinned.Test:" + server.port() + ":127.0.0.1",
-        "--body", "json", "-");
+    Run run =
+        cli(
+            named + "\n",
+            "fetch",
+            "-q",
+            "--resolve",
+            "Pinned.Test:" + server.port() + ":127.0.0.1",
+            "--body",
+            "json",
+            "-");
     assertEquals(0, run.exit(), run.out() + run.err());
     JsonNode echoed = run.lines().get(0).get("body");
     assertEquals("pinned.test:" + server.port(), echoed.get("headers").get("Host").asText());
 
-    Run unpinned = cli("http://pinned.test:" + (server.port() == 1 ? 2 : 1) + "/\n", "fetch", "-q",
-        "--resolve", "pinned.test:" + server.port() + ":127.0.0.1", "-");
-    assertEquals("connect", unpinned.lines().get(0).get("error").get("kind").asText(),
+    Run unpinned =
+        cli(
+            "http://pinned.test:" + (server.port() == 1 ? 2 : 1) + "/\n",
+            "fetch",
+            "-q",
+            "--resolve",
+            "pinned.test:" + server.port() + ":127.0.0.1",
+            "-");
+    assertEquals(
+        "connect",
+        unpinned.lines().get(0).get("error").get("kind").asText(),
         "another port of the same name is not pinned: the name does not resolve");
 
     Run bad = cli("", "fetch", "--resolve", "pinned.test:80:not-an-ip", "-");
@@ -109,27 +166,49 @@ class FetchRequestsAndBodiesTest extends WithEmbeddedServer {
   void aDataFileIsSentByteForByte() throws Exception {
     byte[] binary = {0, (byte) 0xFF, 10, 13, 'z'};
     Path data = Files.write(dir.resolve("body.bin"), binary);
-    JsonNode echoed = cli(url("/anything") + "\n", "fetch", "-q", "--data-file", data.toString(),
-        "-H", "Content-Type: application/octet-stream", "--body", "json", "-").lines().get(0).get("body");
+    JsonNode echoed =
+        cli(
+                url("/anything") + "\n",
+                "fetch",
+                "-q",
+                "--data-file",
+                data.toString(),
+                "-H",
+                "Content-Type: application/octet-stream",
+                "--body",
+                "json",
+                "-")
+            .lines()
+            .get(0)
+            .get("body");
     assertArrayEquals(binary, HttpbinEcho.data(echoed));
   }
 
   @Test
   void jsonLinesAreRequestsAndABadLineIsOneInvalidRequestLine() throws Exception {
-    String input = String.join("\n",
-        "{\"url\": \"" + url("/anything/a") + "\", \"id\": \"first\"}",
-        "{\"url\": \"" + url("/anything/b") + "\", \"method\": \"PATCH\", \"headers\": {\"X-Own\": \"yes\", "
-            + "\"X-Default\": \"mine\", \"Content-Type\": \"text/plain\"}, "
-            + "\"body\": \"caf\u00e9\", \"id\": {\"n\": 2}}",
-        "not json at all",
-        "[\"an\", \"array\"]",
-        "{\"method\": \"GET\"}",
-        "{\"url\": \"" + url("/get") + "\", \"headers\": {\"X-Bad\": 3}, \"id\": 6}",
-        "{\"url\": \"" + url("/anything/c") + "\", \"headers\": {\"Content-Type\": \"application/octet-stream\"}, "
-            + "\"body_base64\": \"" + Base64.getEncoder().encodeToString(new byte[] {1, 2, (byte) 0xFF}) + "\"}",
-        "{\"url\": \"" + url("/get") + "\", \"method\": \"FETCH\"}",
-        "");
-    Run run = cli(input, "fetch", "--input", "jsonl", "-H", "X-Default: template", "--body", "json", "-");
+    String input =
+        String.join(
+            "\n",
+            "{\"url\": \"" + url("/anything/a") + "\", \"id\": \"first\"}",
+            "{\"url\": \""
+                + url("/anything/b")
+                + "\", \"method\": \"PATCH\", \"headers\": {\"X-Own\": \"yes\", "
+                + "\"X-Default\": \"mine\", \"Content-Type\": \"text/plain\"}, "
+                + "\"body\": \"caf\u00e9\", \"id\": {\"n\": 2}}",
+            "not json at all",
+            "[\"an\", \"array\"]",
+            "{\"method\": \"GET\"}",
+            "{\"url\": \"" + url("/get") + "\", \"headers\": {\"X-Bad\": 3}, \"id\": 6}",
+            "{\"url\": \""
+                + url("/anything/c")
+                + "\", \"headers\": {\"Content-Type\": \"application/octet-stream\"}, "
+                + "\"body_base64\": \""
+                + Base64.getEncoder().encodeToString(new byte[] {1, 2, (byte) 0xFF})
+                + "\"}",
+            "{\"url\": \"" + url("/get") + "\", \"method\": \"FETCH\"}",
+            "");
+    Run run =
+        cli(input, "fetch", "--input", "jsonl", "-H", "X-Default: template", "--body", "json", "-");
     List<JsonNode> lines = run.lines();
     assertEquals(8, lines.size(), run.out());
     assertEquals(1, run.exit(), "invalid lines are errors");
@@ -153,20 +232,28 @@ class FetchRequestsAndBodiesTest extends WithEmbeddedServer {
       assertEquals(0, line.get("attempts").asInt());
     }
     assertEquals("6", lines.get(5).get("id").toString(), "an invalid line keeps its id");
-    assertEquals("header \"X-Bad\" is not a string", lines.get(5).get("error").get("message").asText());
+    assertEquals(
+        "header \"X-Bad\" is not a string", lines.get(5).get("error").get("message").asText());
     assertArrayEquals(new byte[] {1, 2, (byte) 0xFF}, HttpbinEcho.data(lines.get(6).get("body")));
-    assertEquals(3, server.stats().requests(), "one request per good line, none for an invalid one");
+    assertEquals(
+        3, server.stats().requests(), "one request per good line, none for an invalid one");
   }
 
   @Test
   void bodiesGoIntoTheLinesAsTextBase64OrJson() throws Exception {
-    JsonNode text = cli(url("/encoding/utf8") + "\n", "fetch", "--body", "text", "-").lines().get(0);
+    JsonNode text =
+        cli(url("/encoding/utf8") + "\n", "fetch", "--body", "text", "-").lines().get(0);
     assertEquals(TestServer.UTF8_SAMPLE, text.get("body").asText());
-    JsonNode latin = cli(url("/charset/iso-8859-1") + "\n", "fetch", "--body", "text", "-").lines().get(0);
-    assertEquals(TestServer.CHARSET_SAMPLE, latin.get("body").asText(), "decoded by the response's charset");
+    JsonNode latin =
+        cli(url("/charset/iso-8859-1") + "\n", "fetch", "--body", "text", "-").lines().get(0);
+    assertEquals(
+        TestServer.CHARSET_SAMPLE, latin.get("body").asText(), "decoded by the response's charset");
 
     byte[] bytes = {(byte) 0x89, 'P', 'N', 'G', 0};
-    JsonNode base64 = cli(url("/base64/" + base64Url(bytes)) + "\n", "fetch", "--body", "base64", "-").lines().get(0);
+    JsonNode base64 =
+        cli(url("/base64/" + base64Url(bytes)) + "\n", "fetch", "--body", "base64", "-")
+            .lines()
+            .get(0);
     assertArrayEquals(bytes, Base64.getDecoder().decode(base64.get("body").asText()));
 
     JsonNode json = cli(url("/get") + "\n", "fetch", "--body", "json", "-").lines().get(0);
@@ -183,32 +270,51 @@ class FetchRequestsAndBodiesTest extends WithEmbeddedServer {
 
   @Test
   void compressedBodiesAreDecodedAndCountedDecoded() throws Exception {
-    JsonNode line = cli(url("/gzip") + "\n", "fetch", "--compressed", "--body", "text", "-").lines().get(0);
+    JsonNode line =
+        cli(url("/gzip") + "\n", "fetch", "--compressed", "--body", "text", "-").lines().get(0);
     JsonNode body = JSON.readTree(line.get("body").asText());
     assertTrue(body.get("gzipped").asBoolean());
-    assertEquals(line.get("body").asText().getBytes(StandardCharsets.UTF_8).length, line.get("bytes").asInt());
-    JsonNode bomb = cli(url("/gzip-bytes/50000000") + "\n", "fetch", "--compressed", "--max-body", "1MiB", "-")
-        .lines().get(0);
+    assertEquals(
+        line.get("body").asText().getBytes(StandardCharsets.UTF_8).length,
+        line.get("bytes").asInt());
+    JsonNode bomb =
+        cli(url("/gzip-bytes/50000000") + "\n", "fetch", "--compressed", "--max-body", "1MiB", "-")
+            .lines()
+            .get(0);
     assertEquals("too-large", bomb.get("error").get("kind").asText());
   }
 
   @Test
   void headersHashAndContentTypeComeWithEveryResponse() throws Exception {
     byte[] payload = "hash me".getBytes(StandardCharsets.UTF_8);
-    String input = url("/response-headers?X-Many=a&X-Many=b&Content-Type=text/x-test") + "\n"
-        + url("/base64/" + base64Url(payload)) + "\n" + url("/status/404") + "\n";
+    String input =
+        url("/response-headers?X-Many=a&X-Many=b&Content-Type=text/x-test")
+            + "\n"
+            + url("/base64/" + base64Url(payload))
+            + "\n"
+            + url("/status/404")
+            + "\n";
     Run run = cli(input, "fetch", "--include-headers", "--hash", "--raise-for-status", "-");
     List<JsonNode> lines = run.lines();
-    assertEquals("a, b", lines.get(0).get("headers").get("x-many").asText(), "names lowercase, repeats joined");
+    assertEquals(
+        "a, b",
+        lines.get(0).get("headers").get("x-many").asText(),
+        "names lowercase, repeats joined");
     assertEquals("text/x-test", lines.get(0).get("content_type").asText());
-    String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
+    String expected =
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
     assertEquals(expected, lines.get(1).get("sha256").asText());
     JsonNode raised = lines.get(2);
     assertEquals("http-status", raised.get("error").get("kind").asText());
-    assertEquals("text/html; charset=UTF-8", raised.get("content_type").asText(), "an error with a response has it too");
+    assertEquals(
+        "text/html; charset=UTF-8",
+        raised.get("content_type").asText(),
+        "an error with a response has it too");
     assertTrue(raised.has("headers"));
     JsonNode plain = cli(url("/get") + "\n", "fetch", "-").lines().get(0);
-    assertFalse(plain.has("headers") || plain.has("sha256") || plain.has("body"), "extras only when asked for");
+    assertFalse(
+        plain.has("headers") || plain.has("sha256") || plain.has("body"),
+        "extras only when asked for");
   }
 
   @Test
@@ -223,7 +329,8 @@ class FetchRequestsAndBodiesTest extends WithEmbeddedServer {
       assertEquals(saved.resolve(i + ".body"), file);
       byte[] content = Files.readAllBytes(file);
       assertEquals(lines.get(i).get("bytes").asLong(), content.length);
-      assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)),
+      assertEquals(
+          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)),
           lines.get(i).get("sha256").asText());
     }
     assertFalse(lines.get(2).has("file"));
@@ -247,22 +354,26 @@ class FetchRequestsAndBodiesTest extends WithEmbeddedServer {
     assertTrue(run.err().contains("cannot write " + saved.resolve("2.body")), run.err());
     for (JsonNode line : run.lines()) {
       Path file = Path.of(line.get("file").asText());
-      assertEquals(line.get("bytes").asLong(), Files.size(file), "every file a line names is complete");
+      assertEquals(
+          line.get("bytes").asLong(), Files.size(file), "every file a line names is complete");
     }
     assertTrue(run.lines().size() < 10, "the run stopped");
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "-H NoColonHere | invalid header 'NoColonHere'",
-      "-H :empty | invalid header ':empty'",
-      "-X FETCH | unknown method 'FETCH'",
-      "--data-file /no/such/body | cannot read /no/such/body: no such file",
-      "-d x --data-file /etc/hostname | use either -d or --data-file",
-      "--save /proc/version | cannot create /proc/version",
-      "--save /tmp --body text | --save and --body cannot be combined",
-      "--body html | --body",
-      "--input csv | --input"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "-H NoColonHere | invalid header 'NoColonHere'",
+        "-H :empty | invalid header ':empty'",
+        "-X FETCH | unknown method 'FETCH'",
+        "--data-file /no/such/body | cannot read /no/such/body: no such file",
+        "-d x --data-file /etc/hostname | use either -d or --data-file",
+        "--save /proc/version | cannot create /proc/version",
+        "--save /tmp --body text | --save and --body cannot be combined",
+        "--body html | --body",
+        "--input csv | --input"
+      })
   void aBadRequestOptionIsAUsageError(String args, String expected) {
     List<String> argv = new ArrayList<>(List.of("fetch"));
     argv.addAll(List.of(args.trim().split(" ")));

@@ -49,9 +49,20 @@ class GracefulShutdownTest extends WithEmbeddedServer {
 
   private Process start(Path input) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Dfetchpipe.cli.shutdown-grace=3s", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "fetch", "-c", "8", "--order", "completion", "--stats", dir.resolve("stats.json").toString(),
-        input.toString())
+    return new ProcessBuilder(
+            java,
+            "-Dfetchpipe.cli.shutdown-grace=3s",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "fetch",
+            "-c",
+            "8",
+            "--order",
+            "completion",
+            "--stats",
+            dir.resolve("stats.json").toString(),
+            input.toString())
         .redirectError(dir.resolve("stderr.txt").toFile())
         .start();
   }
@@ -59,25 +70,40 @@ class GracefulShutdownTest extends WithEmbeddedServer {
   private void stopsGracefully(String signal, int expectedStatus) throws Exception {
     Process process = start(input());
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       List<String> lines = new ArrayList<>();
-      CompletableFuture<Void> firstFive = CompletableFuture.runAsync(() -> readLines(out, lines, 5));
+      CompletableFuture<Void> firstFive =
+          CompletableFuture.runAsync(() -> readLines(out, lines, 5));
       firstFive.get(30, TimeUnit.SECONDS); // the quick ones are written; 8 requests are in flight
-      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
-      CompletableFuture.runAsync(() -> readLines(out, lines, Integer.MAX_VALUE)).get(30, TimeUnit.SECONDS);
+      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+          .start()
+          .waitFor(10, TimeUnit.SECONDS);
+      CompletableFuture.runAsync(() -> readLines(out, lines, Integer.MAX_VALUE))
+          .get(30, TimeUnit.SECONDS);
       assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the process ends");
       assertEquals(expectedStatus, process.exitValue());
 
-      assertEquals(8, lines.size(), "the 5 quick ones and the 3 that finished in the grace period: " + lines);
+      assertEquals(
+          8,
+          lines.size(),
+          "the 5 quick ones and the 3 that finished in the grace period: " + lines);
       for (String line : lines) {
         JsonNode node = JSON.readTree(line); // whole lines only
         assertTrue(node.get("ok").asBoolean(), line);
       }
       List<String> stderr = Files.readAllLines(dir.resolve("stderr.txt"));
-      assertEquals(1, stderr.size(), "the summary alone (closing the fetcher mid-shutdown is no error): " + stderr);
-      assertTrue(stderr.get(0).matches("fetchpipe: 8 ok, 0 failed in .* \\(interrupted\\)"), stderr.get(0));
+      assertEquals(
+          1,
+          stderr.size(),
+          "the summary alone (closing the fetcher mid-shutdown is no error): " + stderr);
+      assertTrue(
+          stderr.get(0).matches("fetchpipe: 8 ok, 0 failed in .* \\(interrupted\\)"),
+          stderr.get(0));
       JsonNode stats = JSON.readTree(dir.resolve("stats.json").toFile());
-      assertEquals(8, stats.get("total").asInt(), "--stats is written for what completed: " + stats);
+      assertEquals(
+          8, stats.get("total").asInt(), "--stats is written for what completed: " + stats);
       assertEquals(8, stats.get("latency_ms").get("count").asInt(), stats.toString());
       assertEquals(8, stats.get("status").get("200").asInt(), stats.toString());
     } finally {
@@ -105,9 +131,22 @@ class GracefulShutdownTest extends WithEmbeddedServer {
     Path input = Files.write(dir.resolve("crash.txt"), urls);
     Path out = dir.resolve("crash.jsonl");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process crashing = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "fetch", "-c", "12", "--order", "completion", "-o", out.toString(), input.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process crashing =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "fetch",
+                "-c",
+                "12",
+                "--order",
+                "completion",
+                "-o",
+                out.toString(),
+                input.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try {
       // Wait (bounded) until the quick results are on disk while the slow ones are in flight.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -132,9 +171,20 @@ class GracefulShutdownTest extends WithEmbeddedServer {
       quick.add(url.replace("/delay/30", "/delay/0.1"));
     }
     Files.write(input, quick);
-    Process resumed = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "fetch", "-q", "--resume", "-o", out.toString(), input.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process resumed =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "fetch",
+                "-q",
+                "--resume",
+                "-o",
+                out.toString(),
+                input.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     assertTrue(resumed.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, resumed.exitValue());
     List<Integer> indexes = new ArrayList<>();

@@ -7,7 +7,10 @@ import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Per-host counts for --stats and --report: bounded whatever the number of hosts, exact for the busy ones. */
+/**
+ * Per-host counts for --stats and --report: bounded whatever the number of hosts, exact for the
+ * busy ones.
+ */
 class HostTableTest {
 
   @Test
@@ -15,7 +18,8 @@ class HostTableTest {
     HostTable table = new HostTable(1000);
     int busy = 20;
     long perBusyHost = 0;
-    // 20 busy hosts among 20 000: each busy host gets a line every round, each small one a line now and then.
+    // 20 busy hosts among 20 000: each busy host gets a line every round, each small one a line now
+    // and then.
     for (int round = 0; round < 2_000; round++) {
       for (int b = 0; b < busy; b++) {
         table.record("http://busy-" + b + ":80", b % 2 == 0, 10 + b);
@@ -28,7 +32,8 @@ class HostTableTest {
     }
     assertTrue(table.dropped() > 0, "small hosts were dropped");
     assertTrue(table.dropped() < perBusyHost, "never more than a small host had");
-    List<HostTable.Host> top = table.top(Comparator.comparingLong((HostTable.Host h) -> h.requests).reversed(), busy);
+    List<HostTable.Host> top =
+        table.top(Comparator.comparingLong((HostTable.Host h) -> h.requests).reversed(), busy);
     for (HostTable.Host host : top) {
       assertTrue(host.key.startsWith("http://busy-"), host.key);
       assertEquals(perBusyHost, host.requests, "exact: " + host.key);

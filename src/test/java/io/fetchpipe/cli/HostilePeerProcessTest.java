@@ -16,11 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real {@code fetchpipe fetch} against a peer that does not speak HTTP properly (the test
- * server's hostile peer): each URL gets its one line with the right kind, and nothing else
- * reaches the terminal. Pekko HTTP logs these failures as errors of its connection stage; the
- * command line's logging is off without {@code -v}, so neither they nor Pekko's warning about
- * the request a closing pool drops show up. A connection trickling headers forever does not hold
- * the process up once its request has timed out.
+ * server's hostile peer): each URL gets its one line with the right kind, and nothing else reaches
+ * the terminal. Pekko HTTP logs these failures as errors of its connection stage; the command
+ * line's logging is off without {@code -v}, so neither they nor Pekko's warning about the request a
+ * closing pool drops show up. A connection trickling headers forever does not hold the process up
+ * once its request has timed out.
  */
 class HostilePeerProcessTest extends WithEmbeddedServer {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,11 +37,13 @@ class HostilePeerProcessTest extends WithEmbeddedServer {
    * hostile requests start, so on a loaded machine their 3 s are theirs alone.
    */
   private Path input() throws Exception {
-    return Files.write(dir.resolve("hostile.txt"), List.of(
-        url("/get"),
-        server.hostile().url("/garbage"),
-        server.hostile().url("/oversized-header"),
-        server.hostile().url("/trickle")));
+    return Files.write(
+        dir.resolve("hostile.txt"),
+        List.of(
+            url("/get"),
+            server.hostile().url("/garbage"),
+            server.hostile().url("/oversized-header"),
+            server.hostile().url("/trickle")));
   }
 
   private static void assertKinds(String stdout) throws Exception {
@@ -59,8 +61,9 @@ class HostilePeerProcessTest extends WithEmbeddedServer {
 
   @Test
   void withQuietNothingButTheLinesIsWritten() throws Exception {
-    try (CliProcess fetch = CliProcess.start(dir, "quiet", List.of(), "fetch", "-q", "-c", "1", "-t", "3s",
-        input().toString())) {
+    try (CliProcess fetch =
+        CliProcess.start(
+            dir, "quiet", List.of(), "fetch", "-q", "-c", "1", "-t", "3s", input().toString())) {
       assertEquals(ExitCodes.ERRORS, fetch.exit(RUN_SECONDS));
       assertKinds(fetch.stdout());
       assertEquals("", fetch.stderr(), "no log entry, no stack trace, no warning");
@@ -68,20 +71,29 @@ class HostilePeerProcessTest extends WithEmbeddedServer {
   }
 
   @Test
-  void withoutQuietOnlyTheSummaryAndTheProcessEndsSoonAfterIt(TestReporter reporter) throws Exception {
-    try (CliProcess fetch = CliProcess.start(dir, "summary", List.of(), "fetch", "-c", "1", "-t", "3s",
-        input().toString())) {
+  void withoutQuietOnlyTheSummaryAndTheProcessEndsSoonAfterIt(TestReporter reporter)
+      throws Exception {
+    try (CliProcess fetch =
+        CliProcess.start(
+            dir, "summary", List.of(), "fetch", "-c", "1", "-t", "3s", input().toString())) {
       fetch.awaitLines(fetch.stderrFile(), 1, (int) TimeUnit.SECONDS.toMillis(RUN_SECONDS) / 50);
       long summaryNanos = System.nanoTime();
-      assertEquals(ExitCodes.ERRORS, fetch.exit(EXIT_AFTER_SUMMARY_SECONDS), "ends soon after its summary");
-      reporter.publishEntry("exit after the summary (ms, polled every 50 ms)",
+      assertEquals(
+          ExitCodes.ERRORS, fetch.exit(EXIT_AFTER_SUMMARY_SECONDS), "ends soon after its summary");
+      reporter.publishEntry(
+          "exit after the summary (ms, polled every 50 ms)",
           Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - summaryNanos)));
 
       assertKinds(fetch.stdout());
       List<String> stderr = fetch.stderr().lines().toList();
       assertEquals(1, stderr.size(), "the summary alone: " + stderr);
-      assertTrue(stderr.get(0).matches("fetchpipe: 1 ok, 3 failed in [0-9.]+ s \\([0-9.]+ req/s\\)"
-          + "; p50 [0-9.]+ ms, p90 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms"), stderr.get(0));
+      assertTrue(
+          stderr
+              .get(0)
+              .matches(
+                  "fetchpipe: 1 ok, 3 failed in [0-9.]+ s \\([0-9.]+ req/s\\)"
+                      + "; p50 [0-9.]+ ms, p90 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms"),
+          stderr.get(0));
     }
   }
 }

@@ -7,7 +7,10 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The latency histogram behind --stats: percentiles within 1 % of the exact ones, in bounded memory. */
+/**
+ * The latency histogram behind --stats: percentiles within 1 % of the exact ones, in bounded
+ * memory.
+ */
 class LatenciesTest {
 
   @Test
@@ -25,7 +28,9 @@ class LatenciesTest {
     for (double percentile : new double[] {1, 10, 50, 90, 95, 99, 99.9}) {
       double exact = values[(int) Math.ceil(percentile / 100 * count) - 1];
       double reported = latencies.percentile(percentile);
-      assertTrue(Math.abs(reported - exact) <= exact * 0.01 + 0.1, "p" + percentile + ": " + reported + " vs " + exact);
+      assertTrue(
+          Math.abs(reported - exact) <= exact * 0.01 + 0.1,
+          "p" + percentile + ": " + reported + " vs " + exact);
     }
     assertEquals(values[0], latencies.min());
     assertEquals(values[count - 1], latencies.max());

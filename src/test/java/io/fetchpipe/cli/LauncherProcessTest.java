@@ -42,15 +42,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code bin/fetchpipe}, the launcher, as a user runs it: in a copy of the checkout whose {@code
- * target/fetchpipe.jar} is a class-path jar over this build's classes (so no shaded jar is
- * needed), with the JDK that runs the tests. It must accept any collector, compiler or heap
- * setting in {@code JAVA_OPTS}, keep stdout for fetchpipe's output even while it records its
- * start-up cache, and keep one cache per JDK.
+ * target/fetchpipe.jar} is a class-path jar over this build's classes (so no shaded jar is needed),
+ * with the JDK that runs the tests. It must accept any collector, compiler or heap setting in
+ * {@code JAVA_OPTS}, keep stdout for fetchpipe's output even while it records its start-up cache,
+ * and keep one cache per JDK.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherProcessTest extends WithEmbeddedServer {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private static final String JAVA =
+      Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
   @TempDir static Path shared;
   @TempDir Path dir;
@@ -98,8 +99,16 @@ class LauncherProcessTest extends WithEmbeddedServer {
   void heapAndCompilerSettingsInJavaOptsReplaceTheLaunchersOwn() throws Exception {
     // The launcher starts a fetch's heap at 48 MiB: above this maximum, which the JVM refuses
     // unless the launcher leaves its own heap settings out.
-    Run run = launcher(checkout, Map.of("JAVA_OPTS", "-Xmx32m -XX:TieredStopAtLevel=4"), url("/get") + "\n",
-        "fetch", "-q", "--body", "text", "-");
+    Run run =
+        launcher(
+            checkout,
+            Map.of("JAVA_OPTS", "-Xmx32m -XX:TieredStopAtLevel=4"),
+            url("/get") + "\n",
+            "fetch",
+            "-q",
+            "--body",
+            "text",
+            "-");
 
     assertEquals(0, run.status(), run.stderr());
     List<String> lines = run.stdout().lines().toList();
@@ -116,14 +125,24 @@ class LauncherProcessTest extends WithEmbeddedServer {
 
     // JAVA_HOME is older than the java on PATH: the newest found runs (a dry run prints the
     // command without running it). FETCHPIPE_JAVA names one exactly.
-    List<String> newest = dryRun(Map.of("JAVA_HOME", jdk17.toString(),
-        "PATH", jdk99.resolve("bin") + File.pathSeparator + System.getenv("PATH")), "fetch", "urls.txt");
-    List<String> named = dryRun(Map.of("FETCHPIPE_JAVA", jdk17.resolve("bin/java").toString()), "fetch", "urls.txt");
+    List<String> newest =
+        dryRun(
+            Map.of(
+                "JAVA_HOME",
+                jdk17.toString(),
+                "PATH",
+                jdk99.resolve("bin") + File.pathSeparator + System.getenv("PATH")),
+            "fetch",
+            "urls.txt");
+    List<String> named =
+        dryRun(Map.of("FETCHPIPE_JAVA", jdk17.resolve("bin/java").toString()), "fetch", "urls.txt");
 
     assertEquals(jdk99.resolve("bin/java").toString(), newest.get(0));
     String aotCache = option(newest, "-XX:AOTCache=");
     assertTrue(aotCache.contains("99.0.1+3"), aotCache);
-    assertFalse(newest.stream().anyMatch(arg -> arg.startsWith("-XX:SharedArchiveFile=")), newest.toString());
+    assertFalse(
+        newest.stream().anyMatch(arg -> arg.startsWith("-XX:SharedArchiveFile=")),
+        newest.toString());
 
     assertEquals(jdk17.resolve("bin/java").toString(), named.get(0));
     String archive = option(named, "-XX:SharedArchiveFile=");
@@ -136,18 +155,32 @@ class LauncherProcessTest extends WithEmbeddedServer {
   void serveAndWorkerKeepTheJvmsOwnCompilerCollectorAndHeap() throws Exception {
     for (String command : List.of("serve", "worker")) {
       List<String> args = dryRun(Map.of("FETCHPIPE_JAVA", JAVA), command);
-      assertFalse(args.stream().anyMatch(arg -> arg.matches("-XX:\\+Use\\w+GC|-XX:TieredStopAtLevel=.*|-Xm[sx].*")),
+      assertFalse(
+          args.stream()
+              .anyMatch(arg -> arg.matches("-XX:\\+Use\\w+GC|-XX:TieredStopAtLevel=.*|-Xm[sx].*")),
           command + ": " + args);
     }
-    List<String> fetch = dryRun(Map.of("FETCHPIPE_JAVA", JAVA, "JAVA_OPTS", "-XX:+UseParallelGC"), "fetch", "urls.txt");
-    assertEquals(1, fetch.stream().filter(arg -> arg.matches("-XX:\\+Use\\w+GC")).count(), fetch.toString());
+    List<String> fetch =
+        dryRun(
+            Map.of("FETCHPIPE_JAVA", JAVA, "JAVA_OPTS", "-XX:+UseParallelGC"), "fetch", "urls.txt");
+    assertEquals(
+        1, fetch.stream().filter(arg -> arg.matches("-XX:\\+Use\\w+GC")).count(), fetch.toString());
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"0.5GiB", "512MiB", "536870912"})
   void theHeapHoldsTwoBodiesOfMaxBodyWhicheverWayTheSizeIsWritten(String maxBody) throws Exception {
-    List<String> args = dryRun(Map.of("FETCHPIPE_JAVA", JAVA), "fetch", "-c", "1", "--max-body", maxBody,
-        "--body", "text", "urls.txt");
+    List<String> args =
+        dryRun(
+            Map.of("FETCHPIPE_JAVA", JAVA),
+            "fetch",
+            "-c",
+            "1",
+            "--max-body",
+            maxBody,
+            "--body",
+            "text",
+            "urls.txt");
     // One request in flight holds its body as bytes and as text: 2 x 512 MiB at least, or no cap
     // at all where that would pass the JVM's own default (a quarter of the RAM).
     List<String> caps = args.stream().filter(arg -> arg.startsWith("-Xmx")).toList();
@@ -159,16 +192,23 @@ class LauncherProcessTest extends WithEmbeddedServer {
 
   @Test
   void onTwoCoresOnlyALongInputOverManyHostsGetsBothCompilers() throws Exception {
-    assumeTrue(Runtime.getRuntime().availableProcessors() <= 2, "with more cores every fetch gets both compilers");
+    assumeTrue(
+        Runtime.getRuntime().availableProcessors() <= 2,
+        "with more cores every fetch gets both compilers");
     Path crawl = urls("crawl.txt", 50_000, 1_000);
     Path shortCrawl = urls("short-crawl.txt", 49_999, 1_000);
     Path oneHost = urls("one-host.txt", 50_000, 1);
     Map<String, String> env = Map.of("FETCHPIPE_JAVA", JAVA);
-    assertFalse(c1Only(dryRun(env, "fetch", "-c", "64", crawl.toString())), "50 000 URLs over 1 000 hosts");
-    assertFalse(c1Only(dryRun(env, "fetch", shortCrawl.toString(), oneHost.toString())), "two files count together");
+    assertFalse(
+        c1Only(dryRun(env, "fetch", "-c", "64", crawl.toString())), "50 000 URLs over 1 000 hosts");
+    assertFalse(
+        c1Only(dryRun(env, "fetch", shortCrawl.toString(), oneHost.toString())),
+        "two files count together");
     assertTrue(c1Only(dryRun(env, "fetch", shortCrawl.toString())), "one URL fewer");
     assertTrue(c1Only(dryRun(env, "fetch", oneHost.toString())), "one host");
-    assertTrue(c1Only(dryRun(env, "fetch", "-o", crawl.toString(), shortCrawl.toString())), "the output is no input");
+    assertTrue(
+        c1Only(dryRun(env, "fetch", "-o", crawl.toString(), shortCrawl.toString())),
+        "the output is no input");
     assertTrue(c1Only(dryRun(env, "fetch", "-c", "64")), "stdin is not read ahead");
   }
 
@@ -203,8 +243,11 @@ class LauncherProcessTest extends WithEmbeddedServer {
   }
 
   private static String option(List<String> args, String prefix) {
-    return args.stream().filter(arg -> arg.startsWith(prefix)).findFirst()
-        .orElseThrow(() -> new AssertionError("no " + prefix + " in " + args)).substring(prefix.length());
+    return args.stream()
+        .filter(arg -> arg.startsWith(prefix))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + prefix + " in " + args))
+        .substring(prefix.length());
   }
 
   /** What {@code fetchpipe --version} prints, from the command line in this JVM. */
@@ -221,16 +264,23 @@ class LauncherProcessTest extends WithEmbeddedServer {
    * Runs {@code bin/fetchpipe args} of {@code root} with {@code stdin} as its input, with the JDK
    * of the tests unless {@code env} says otherwise, and no JAVA_OPTS but {@code env}'s.
    */
-  private Run launcher(Path root, Map<String, String> env, String stdin, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("bash", root.resolve("bin/fetchpipe").toString()));
+  private Run launcher(Path root, Map<String, String> env, String stdin, String... args)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(List.of("bash", root.resolve("bin/fetchpipe").toString()));
     command.addAll(List.of(args));
     Path in = Files.writeString(Files.createTempFile(dir, "stdin", ".txt"), stdin);
     Path out = Files.createTempFile(dir, "stdout", ".txt");
     Path err = Files.createTempFile(dir, "stderr", ".txt");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectInput(in.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectInput(in.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
     Map<String, String> environment = builder.environment();
-    environment.keySet().removeAll(List.of("JAVA_OPTS", "JAVA_HOME", "FETCHPIPE_JAVA", "FETCHPIPE_DRY_RUN"));
+    environment
+        .keySet()
+        .removeAll(List.of("JAVA_OPTS", "JAVA_HOME", "FETCHPIPE_JAVA", "FETCHPIPE_DRY_RUN"));
     if (!env.containsKey("JAVA_HOME")) {
       environment.put("FETCHPIPE_JAVA", JAVA);
     }
@@ -238,7 +288,9 @@ class LauncherProcessTest extends WithEmbeddedServer {
     Process process = builder.start();
     try {
       // Bounded; the first run in a checkout also records its start-up cache.
-      assertTrue(process.waitFor(240, TimeUnit.SECONDS), "the launcher should finish: " + Files.readString(err));
+      assertTrue(
+          process.waitFor(240, TimeUnit.SECONDS),
+          "the launcher should finish: " + Files.readString(err));
     } finally {
       process.destroyForcibly();
     }
@@ -265,7 +317,8 @@ class LauncherProcessTest extends WithEmbeddedServer {
   /** A JDK home that only a dry run can use: a release file and a bin/java that is never run. */
   private static Path fakeJdk(Path home, String version, String runtimeVersion) throws IOException {
     Files.createDirectories(home.resolve("bin"));
-    Files.writeString(home.resolve("release"),
+    Files.writeString(
+        home.resolve("release"),
         "JAVA_VERSION=\"" + version + "\"\nJAVA_RUNTIME_VERSION=\"" + runtimeVersion + "\"\n");
     Path java = Files.writeString(home.resolve("bin/java"), "#!/bin/sh\nexit 99\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -279,7 +332,11 @@ class LauncherProcessTest extends WithEmbeddedServer {
    */
   private static Path checkoutIn(Path root) throws IOException {
     Path bin = Files.createDirectories(root.resolve("bin"));
-    Path launcher = Files.copy(Path.of("bin", "fetchpipe"), bin.resolve("fetchpipe"), StandardCopyOption.REPLACE_EXISTING);
+    Path launcher =
+        Files.copy(
+            Path.of("bin", "fetchpipe"),
+            bin.resolve("fetchpipe"),
+            StandardCopyOption.REPLACE_EXISTING);
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path lib = Files.createDirectories(root.resolve("target/lib"));
     List<String> classPath = new ArrayList<>();
@@ -308,7 +365,8 @@ class LauncherProcessTest extends WithEmbeddedServer {
         JarOutputStream jar = new JarOutputStream(file);
         Stream<Path> files = Files.walk(directory)) {
       for (Path path : files.filter(Files::isRegularFile).sorted().toList()) {
-        jar.putNextEntry(new JarEntry(directory.relativize(path).toString().replace(File.separatorChar, '/')));
+        jar.putNextEntry(
+            new JarEntry(directory.relativize(path).toString().replace(File.separatorChar, '/')));
         Files.copy(path, jar);
         jar.closeEntry();
       }

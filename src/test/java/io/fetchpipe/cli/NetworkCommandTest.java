@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code fetchpipe fetch}'s network options in-process, with the environment given to the command
- * (never the test process's own): proxies from options and variables as curl reads them, TLS
- * trust and client certificates from PEM files, each bad file or value a usage error found before
+ * (never the test process's own): proxies from options and variables as curl reads them, TLS trust
+ * and client certificates from PEM files, each bad file or value a usage error found before
  * anything is fetched.
  */
 class NetworkCommandTest extends WithEmbeddedServer {
@@ -48,18 +48,28 @@ class NetworkCommandTest extends WithEmbeddedServer {
 
   @BeforeEach
   void start() throws Exception {
-    https = TestServer.start(testKit.system(), "127.0.0.1", 0, ServerTls.of(CA.issue("localhost", "127.0.0.1")))
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
-    mutual = TestServer.start(testKit.system(), "127.0.0.1", 0,
-        ServerTls.of(CA.issue("localhost", "127.0.0.1")).requiringClientCertificates(CLIENT_CA))
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    https =
+        TestServer.start(
+                testKit.system(), "127.0.0.1", 0, ServerTls.of(CA.issue("localhost", "127.0.0.1")))
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    mutual =
+        TestServer.start(
+                testKit.system(),
+                "127.0.0.1",
+                0,
+                ServerTls.of(CA.issue("localhost", "127.0.0.1"))
+                    .requiringClientCertificates(CLIENT_CA))
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     proxy = TestProxy.start();
     Files.writeString(dir.resolve("ca.pem"), CA.certificatePem());
     Files.writeString(dir.resolve("client.pem"), CLIENT.chainPem());
     Files.writeString(dir.resolve("client.key"), CLIENT.privateKeyPem());
     Files.writeString(dir.resolve("both.pem"), CLIENT.chainPem() + CLIENT.privateKeyPem());
     Files.writeString(dir.resolve("other.key"), TlsIdentity.authority("x").privateKeyPem());
-    Files.writeString(dir.resolve("encrypted.key"),
+    Files.writeString(
+        dir.resolve("encrypted.key"),
         "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAQID\n-----END ENCRYPTED PRIVATE KEY-----\n");
     Files.writeString(dir.resolve("text.txt"), "not PEM\n");
   }
@@ -84,19 +94,25 @@ class NetworkCommandTest extends WithEmbeddedServer {
     }
   }
 
-  /** Runs {@code fetchpipe args...} in-process over {@code urls}, with {@code environment} as its environment. */
+  /**
+   * Runs {@code fetchpipe args...} in-process over {@code urls}, with {@code environment} as its
+   * environment.
+   */
   private Run cli(Map<String, String> environment, List<String> urls, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Console console = Console.of(
-            new ByteArrayInputStream(String.join("\n", urls).getBytes(StandardCharsets.UTF_8)),
-            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
-        .withEnvironment(environment);
+    Console console =
+        Console.of(
+                new ByteArrayInputStream(String.join("\n", urls).getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .withEnvironment(environment);
     List<String> all = new ArrayList<>(List.of("fetch", "-q"));
     all.addAll(List.of(args));
     all.add("-");
     int exit = Main.commandLine(console).execute(all.toArray(String[]::new));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private String file(String name) {
@@ -121,7 +137,10 @@ class NetworkCommandTest extends WithEmbeddedServer {
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       --cacert missing.pem                       | --cacert
       --cacert text.txt                          | --cacert
       --cert missing.pem                         | --cert
@@ -135,10 +154,12 @@ class NetworkCommandTest extends WithEmbeddedServer {
       --proxy 127.0.0.1:99999                    | --proxy
       --noproxy a/b                              | --noproxy
       """)
-  void aBadFileOrValueIsOneLineExitTwoAndNothingIsFetched(String args, String named) throws Exception {
+  void aBadFileOrValueIsOneLineExitTwoAndNothingIsFetched(String args, String named)
+      throws Exception {
     List<String> argv = new ArrayList<>();
     for (String arg : args.split(" ")) {
-      argv.add(arg.endsWith(".pem") || arg.endsWith(".key") || arg.endsWith(".txt") ? file(arg) : arg);
+      argv.add(
+          arg.endsWith(".pem") || arg.endsWith(".key") || arg.endsWith(".txt") ? file(arg) : arg);
     }
     Run run = cli(Map.of(), List.of(url("/get"), secure("/get")), argv.toArray(String[]::new));
     assertEquals(2, run.exit(), run.err());
@@ -153,17 +174,25 @@ class NetworkCommandTest extends WithEmbeddedServer {
     Map<String, String> environment = Map.of("HTTPS_PROXY", "https://proxy.example:3128");
     Run bad = cli(environment, List.of(url("/get")));
     assertEquals(2, bad.exit());
-    assertEquals("fetchpipe: bad proxy variable in the environment: HTTPS_PROXY: proxy 'https://proxy.example:3128': "
-        + "a TLS connection to the proxy (https://) is not supported; use http://\n", bad.err());
+    assertEquals(
+        "fetchpipe: bad proxy variable in the environment: HTTPS_PROXY: proxy 'https://proxy.example:3128': "
+            + "a TLS connection to the proxy (https://) is not supported; use http://\n",
+        bad.err());
     assertOk(cli(environment, List.of(url("/get")), "--proxy", ""));
   }
 
   @Test
   void httpsProxyCarriesHttpsUrlsAndNoProxyLetsHostsBypassIt() throws Exception {
     Map<String, String> environment = Map.of("HTTPS_PROXY", proxy.url(), "NO_PROXY", "127.0.0.1");
-    assertOk(cli(environment, List.of(secure("/get"), "https://127.0.0.1:" + https.port() + "/get", url("/get")),
-        "--cacert", file("ca.pem")));
-    assertEquals(List.of(new TestProxy.Seen("CONNECT", "localhost:" + https.port(), null)), proxy.seen(),
+    assertOk(
+        cli(
+            environment,
+            List.of(secure("/get"), "https://127.0.0.1:" + https.port() + "/get", url("/get")),
+            "--cacert",
+            file("ca.pem")));
+    assertEquals(
+        List.of(new TestProxy.Seen("CONNECT", "localhost:" + https.port(), null)),
+        proxy.seen(),
         "https to localhost through the proxy; 127.0.0.1 bypasses it; http has no proxy of its own");
   }
 
@@ -177,7 +206,12 @@ class NetworkCommandTest extends WithEmbeddedServer {
 
   @Test
   void allProxyServesBothSchemesWhenTheirOwnIsUnset() throws Exception {
-    assertOk(cli(Map.of("ALL_PROXY", proxy.url()), List.of(url("/get"), secure("/get")), "--cacert", file("ca.pem")));
+    assertOk(
+        cli(
+            Map.of("ALL_PROXY", proxy.url()),
+            List.of(url("/get"), secure("/get")),
+            "--cacert",
+            file("ca.pem")));
     assertEquals(1, proxy.count("GET"));
     assertEquals(1, proxy.count("CONNECT"));
   }
@@ -185,18 +219,43 @@ class NetworkCommandTest extends WithEmbeddedServer {
   @Test
   void optionsWinOverTheEnvironment() throws Exception {
     String nowhere = "http://127.0.0.1:" + TestProxy.unusedPort();
-    Map<String, String> environment = Map.of("https_proxy", nowhere, "http_proxy", nowhere, "no_proxy", "localhost");
-    assertOk(cli(environment, List.of(secure("/get"), url("/get")), "--cacert", file("ca.pem"), "--proxy", proxy.url(),
-        "--noproxy", "example.com"));
-    assertEquals(2, proxy.seen().size(), "--proxy replaced the variables, --noproxy NO_PROXY: " + proxy.seen());
-    assertOk(cli(environment, List.of(secure("/get"), url("/get")), "--cacert", file("ca.pem"), "--proxy", ""));
+    Map<String, String> environment =
+        Map.of("https_proxy", nowhere, "http_proxy", nowhere, "no_proxy", "localhost");
+    assertOk(
+        cli(
+            environment,
+            List.of(secure("/get"), url("/get")),
+            "--cacert",
+            file("ca.pem"),
+            "--proxy",
+            proxy.url(),
+            "--noproxy",
+            "example.com"));
+    assertEquals(
+        2,
+        proxy.seen().size(),
+        "--proxy replaced the variables, --noproxy NO_PROXY: " + proxy.seen());
+    assertOk(
+        cli(
+            environment,
+            List.of(secure("/get"), url("/get")),
+            "--cacert",
+            file("ca.pem"),
+            "--proxy",
+            ""));
     assertEquals(2, proxy.seen().size(), "--proxy '' went direct");
   }
 
   @Test
   void aSocks5ProxyCarriesBothSchemes() throws Exception {
-    assertOk(cli(Map.of(), List.of(url("/get"), secure("/get")), "--proxy", "socks5h://127.0.0.1:" + proxy.port(),
-        "--cacert", file("ca.pem")));
+    assertOk(
+        cli(
+            Map.of(),
+            List.of(url("/get"), secure("/get")),
+            "--proxy",
+            "socks5h://127.0.0.1:" + proxy.port(),
+            "--cacert",
+            file("ca.pem")));
     assertEquals(2, proxy.count("SOCKS5"), proxy.seen().toString());
   }
 
@@ -205,15 +264,29 @@ class NetworkCommandTest extends WithEmbeddedServer {
     String nowhere = "http://127.0.0.1:" + TestProxy.unusedPort();
     JsonNode unreachable = onlyError(cli(Map.of(), List.of(url("/get")), "--proxy", nowhere));
     assertEquals("proxy", unreachable.get("kind").asText());
-    assertTrue(unreachable.get("message").asText().startsWith("proxy " + nowhere + " unreachable"),
+    assertTrue(
+        unreachable.get("message").asText().startsWith("proxy " + nowhere + " unreachable"),
         unreachable.toString());
     try (TestProxy wanting = TestProxy.requiringCredentials("u", "p")) {
-      JsonNode refused = onlyError(cli(Map.of(), List.of(secure("/get")), "--proxy", wanting.url(), "--cacert",
-          file("ca.pem")));
+      JsonNode refused =
+          onlyError(
+              cli(
+                  Map.of(),
+                  List.of(secure("/get")),
+                  "--proxy",
+                  wanting.url(),
+                  "--cacert",
+                  file("ca.pem")));
       assertEquals("proxy", refused.get("kind").asText());
       assertTrue(refused.get("message").asText().contains("407"), refused.toString());
-      assertOk(cli(Map.of(), List.of(secure("/get"), url("/get")), "--proxy",
-          "http://u:p@127.0.0.1:" + wanting.port(), "--cacert", file("ca.pem")));
+      assertOk(
+          cli(
+              Map.of(),
+              List.of(secure("/get"), url("/get")),
+              "--proxy",
+              "http://u:p@127.0.0.1:" + wanting.port(),
+              "--cacert",
+              file("ca.pem")));
     }
   }
 
@@ -221,7 +294,9 @@ class NetworkCommandTest extends WithEmbeddedServer {
   void trustComesFromCacertOrInsecure() throws Exception {
     JsonNode untrusted = onlyError(cli(Map.of(), List.of(secure("/get"))));
     assertEquals("tls", untrusted.get("kind").asText());
-    assertTrue(untrusted.get("message").asText().startsWith("untrusted certificate"), untrusted.toString());
+    assertTrue(
+        untrusted.get("message").asText().startsWith("untrusted certificate"),
+        untrusted.toString());
     assertOk(cli(Map.of(), List.of(secure("/get")), "--cacert", file("ca.pem")));
     assertOk(cli(Map.of(), List.of(secure("/get")), "-k"));
     assertOk(cli(Map.of(), List.of(secure("/get")), "--insecure"));
@@ -233,8 +308,16 @@ class NetworkCommandTest extends WithEmbeddedServer {
     String url = "https://localhost:" + mutual.port() + "/get";
     JsonNode refused = onlyError(cli(Map.of(), List.of(url), "--cacert", file("ca.pem")));
     assertEquals("tls", refused.get("kind").asText(), refused.toString());
-    assertOk(cli(Map.of(), List.of(url), "--cacert", file("ca.pem"), "--cert", file("client.pem"), "--key",
-        file("client.key")));
+    assertOk(
+        cli(
+            Map.of(),
+            List.of(url),
+            "--cacert",
+            file("ca.pem"),
+            "--cert",
+            file("client.pem"),
+            "--key",
+            file("client.key")));
     assertOk(cli(Map.of(), List.of(url), "--cacert", file("ca.pem"), "--cert", file("both.pem")));
     assertEquals(2, mutual.stats().requests());
   }
@@ -242,17 +325,30 @@ class NetworkCommandTest extends WithEmbeddedServer {
   @Test
   void helpListsTheNetworkOptionsWithTheContractsDefaults() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Main.run(new String[] {"fetch", "--help"}, new ByteArrayInputStream(new byte[0]),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+    Main.run(
+        new String[] {"fetch", "--help"},
+        new ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(new ByteArrayOutputStream()));
     List<String> help = out.toString(StandardCharsets.UTF_8).lines().toList();
-    for (String[] row : new String[][] {{"--proxy=URL", "from the environment"},
-        {"--noproxy=LIST", "from the environment"}, {"--cacert=FILE", "the JDK's trust store"},
-        {"-k, --insecure", "off"}, {"--cert=FILE", "none"}, {"--key=FILE", "none"}}) {
-      assertTrue(entry(help, row[0]).contains("(default: " + row[1] + ")"), row[0] + ": " + entry(help, row[0]));
+    for (String[] row :
+        new String[][] {
+          {"--proxy=URL", "from the environment"},
+          {"--noproxy=LIST", "from the environment"},
+          {"--cacert=FILE", "the JDK's trust store"},
+          {"-k, --insecure", "off"},
+          {"--cert=FILE", "none"},
+          {"--key=FILE", "none"}
+        }) {
+      assertTrue(
+          entry(help, row[0]).contains("(default: " + row[1] + ")"),
+          row[0] + ": " + entry(help, row[0]));
     }
   }
 
-  /** The option's entry in the usage (its line and the lines continuing it), whitespace collapsed. */
+  /**
+   * The option's entry in the usage (its line and the lines continuing it), whitespace collapsed.
+   */
   private static String entry(List<String> help, String option) {
     for (int i = 0; i < help.size(); i++) {
       if (help.get(i).trim().startsWith(option + " ")) {

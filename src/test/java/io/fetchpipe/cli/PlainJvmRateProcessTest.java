@@ -19,14 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
  * embeds the library starts one: plain {@code java}, the JDK's default compilers and collector,
  * none of bin/fetchpipe's flags. A fresh process's first requests wait longest (connections, cold
  * code), and a busy CPU holds some up more than others; by the server's own clock no second may
- * still see more than 10 arrivals, at start-up and with two processes spinning on the CPU beside it.
+ * still see more than 10 arrivals, at start-up and with two processes spinning on the CPU beside
+ * it.
  */
 class PlainJvmRateProcessTest {
   private static final int URLS = 25;
 
   @TempDir Path dir;
 
-  /** Runs {@code fetchpipe fetch -r 10/s} in a plain fresh JVM over the server's URLs, to its end. */
+  /**
+   * Runs {@code fetchpipe fetch -r 10/s} in a plain fresh JVM over the server's URLs, to its end.
+   */
   private void fetchAtTenPerSecond(ClockedServer server, String name) throws Exception {
     List<String> urls = new ArrayList<>();
     for (int i = 0; i < URLS; i++) {
@@ -34,18 +37,35 @@ class PlainJvmRateProcessTest {
     }
     Path input = Files.write(dir.resolve(name + ".txt"), urls);
     Path output = dir.resolve(name + ".jsonl");
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "fetch", "-q", "-r", "10/s", "-o", output.toString(), input.toString());
-    Process fetch = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "fetch",
+            "-q",
+            "-r",
+            "10/s",
+            "-o",
+            output.toString(),
+            input.toString());
+    Process fetch =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(name + ".log").toFile())
+            .start();
     try {
       assertEquals(true, fetch.waitFor(120, TimeUnit.SECONDS), "the run ends");
       assertEquals(0, fetch.exitValue(), Files.readString(dir.resolve(name + ".log")));
     } finally {
       fetch.destroyForcibly();
     }
-    assertEquals(URLS, Files.readAllLines(output).stream().filter(line -> line.contains("\"status\":200")).count());
+    assertEquals(
+        URLS,
+        Files.readAllLines(output).stream()
+            .filter(line -> line.contains("\"status\":200"))
+            .count());
   }
 
   @Test

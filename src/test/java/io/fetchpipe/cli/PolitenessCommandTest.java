@@ -26,10 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code fetchpipe fetch --adaptive} and {@code --robots obey} in-process against servers that
- * are particular about how they are fetched, judged by what the servers saw: one that refuses
- * (429, {@code Retry-After}) past two requests in flight or five starts a second per host, ones
- * that tell their budget in each rate-limit header form, and one with a robots.txt.
+ * {@code fetchpipe fetch --adaptive} and {@code --robots obey} in-process against servers that are
+ * particular about how they are fetched, judged by what the servers saw: one that refuses (429,
+ * {@code Retry-After}) past two requests in flight or five starts a second per host, ones that tell
+ * their budget in each rate-limit header form, and one with a robots.txt.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -37,17 +37,21 @@ class PolitenessCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   @TempDir Path dir;
 
-  /** Runs {@code fetchpipe args... FILE} in this JVM over {@code urls}, expecting exit 0; its lines. */
+  /**
+   * Runs {@code fetchpipe args... FILE} in this JVM over {@code urls}, expecting exit 0; its lines.
+   */
   private List<JsonNode> fetch(List<String> urls, String... args) throws Exception {
     return fetch(0, urls, args);
   }
 
-  /** Runs {@code fetchpipe args... FILE} in this JVM over {@code urls}, expecting {@code exitStatus}; its lines. */
+  /**
+   * Runs {@code fetchpipe args... FILE} in this JVM over {@code urls}, expecting {@code
+   * exitStatus}; its lines.
+   */
   private List<JsonNode> fetch(int exitStatus, List<String> urls, String... args) throws Exception {
     Path input = Files.write(dir.resolve("urls-" + System.nanoTime() + ".txt"), urls);
     List<String> command = new ArrayList<>(List.of("fetch", "-q"));
@@ -55,8 +59,12 @@ class PolitenessCommandTest {
     command.add(input.toString());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(command.toArray(String[]::new), new ByteArrayInputStream(new byte[0]),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    int exit =
+        Main.run(
+            command.toArray(String[]::new),
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(exitStatus, exit, err.toString(StandardCharsets.UTF_8));
     List<JsonNode> lines = new ArrayList<>();
     for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
@@ -75,9 +83,13 @@ class PolitenessCommandTest {
   }
 
   @Test
-  void aServerThatRefusesPastItsLimitsGetsEveryUrlAndSeldomRefusesAfterTheFirstSeconds() throws Exception {
-    try (PoliteServer server = PoliteServer.start(testKit.system(),
-        PoliteServer.throttling(testKit.system(), 2, 5, Duration.ofSeconds(1), Duration.ofMillis(20)))) {
+  void aServerThatRefusesPastItsLimitsGetsEveryUrlAndSeldomRefusesAfterTheFirstSeconds()
+      throws Exception {
+    try (PoliteServer server =
+        PoliteServer.start(
+            testKit.system(),
+            PoliteServer.throttling(
+                testKit.system(), 2, 5, Duration.ofSeconds(1), Duration.ofMillis(20)))) {
       List<String> urls = new ArrayList<>(urls(server, "127.0.0.1", 35));
       urls.addAll(urls(server, "localhost", 35));
 
@@ -88,11 +100,13 @@ class PolitenessCommandTest {
       }
       List<PoliteServer.Arrival> arrivals = server.arrivals();
       long settled = arrivals.get(0).nanos() + 3 * SECOND;
-      List<PoliteServer.Arrival> later = arrivals.stream().filter(arrival -> arrival.nanos() >= settled).toList();
+      List<PoliteServer.Arrival> later =
+          arrivals.stream().filter(arrival -> arrival.nanos() >= settled).toList();
       long refused = later.stream().filter(arrival -> arrival.status() == 429).count();
       String seen = refusals(arrivals);
       assertTrue(later.size() >= 40, "most of the run comes after its first 3 s: " + seen);
-      assertTrue(refused * 20 < later.size(),
+      assertTrue(
+          refused * 20 < later.size(),
           refused + " of the " + later.size() + " responses after the first 3 s were 429; " + seen);
     }
   }
@@ -123,7 +137,9 @@ class PolitenessCommandTest {
     try {
       List<String> urls = new ArrayList<>();
       for (PoliteServer.Form form : PoliteServer.Form.values()) {
-        PoliteServer server = PoliteServer.start(testKit.system(), PoliteServer.budget(form, 3, Duration.ofSeconds(1)));
+        PoliteServer server =
+            PoliteServer.start(
+                testKit.system(), PoliteServer.budget(form, 3, Duration.ofSeconds(1)));
         servers.add(server);
         urls.addAll(urls(server, "127.0.0.1", 8));
       }
@@ -135,7 +151,9 @@ class PolitenessCommandTest {
       }
       for (int i = 0; i < servers.size(); i++) {
         List<PoliteServer.Arrival> arrivals = servers.get(i).arrivals();
-        assertEquals(8, arrivals.size(),
+        assertEquals(
+            8,
+            arrivals.size(),
             PoliteServer.Form.values()[i] + ": one request per URL, none refused: " + arrivals);
       }
     } finally {
@@ -147,16 +165,20 @@ class PolitenessCommandTest {
 
   @Test
   void robotsObeyWritesRefusedUrlsAsRobotsErrorsWithoutAnAttempt() throws Exception {
-    try (PoliteServer server = PoliteServer.start(testKit.system(),
-        PoliteServer.robots(200, "User-agent: *\nDisallow: /private\n"))) {
-      List<JsonNode> lines = fetch(1, List.of(server.url("/open"), server.url("/private/page")), "--robots", "obey");
+    try (PoliteServer server =
+        PoliteServer.start(
+            testKit.system(), PoliteServer.robots(200, "User-agent: *\nDisallow: /private\n"))) {
+      List<JsonNode> lines =
+          fetch(1, List.of(server.url("/open"), server.url("/private/page")), "--robots", "obey");
 
       assertEquals(200, lines.get(0).path("status").asInt(), lines.get(0).toString());
       JsonNode refused = lines.get(1);
       assertEquals(false, refused.path("ok").asBoolean(), refused.toString());
       assertEquals("robots", refused.path("error").path("kind").asText(), refused.toString());
       assertEquals(0, refused.path("attempts").asInt(), refused.toString());
-      assertEquals(List.of("/robots.txt", "/open"), server.arrivals().stream().map(PoliteServer.Arrival::path).toList());
+      assertEquals(
+          List.of("/robots.txt", "/open"),
+          server.arrivals().stream().map(PoliteServer.Arrival::path).toList());
     }
   }
 
@@ -164,13 +186,18 @@ class PolitenessCommandTest {
   void aRobotsValueOtherThanObeyOrIgnoreIsAUsageError() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(new String[] {"fetch", "--robots", "sometimes", "-"}, new ByteArrayInputStream(new byte[0]),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    int exit =
+        Main.run(
+            new String[] {"fetch", "--robots", "sometimes", "-"},
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertEquals(2, exit);
     assertEquals("", out.toString(StandardCharsets.UTF_8));
     List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
     assertEquals(1, lines.size(), lines.toString());
-    assertTrue(lines.get(0).contains("--robots") && lines.get(0).contains("obey, ignore"), lines.get(0));
+    assertTrue(
+        lines.get(0).contains("--robots") && lines.get(0).contains("obey, ignore"), lines.get(0));
   }
 }

@@ -33,8 +33,10 @@ class SaveAndResumeProcessTest extends WithEmbeddedServer {
 
   private Process fetch(List<String> args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "fetch"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "fetch"));
     command.addAll(args);
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
@@ -49,8 +51,17 @@ class SaveAndResumeProcessTest extends WithEmbeddedServer {
     Path input = Files.write(dir.resolve("urls.txt"), urls);
     Path out = dir.resolve("out.jsonl");
     Path saved = dir.resolve("bodies");
-    List<String> args = List.of("-c", "6", "--order", "completion", "--save", saved.toString(), "-o", out.toString(),
-        input.toString());
+    List<String> args =
+        List.of(
+            "-c",
+            "6",
+            "--order",
+            "completion",
+            "--save",
+            saved.toString(),
+            "-o",
+            out.toString(),
+            input.toString());
     Process crashing = fetch(args);
     try {
       awaitLines(crashing, out, 10);

@@ -26,14 +26,23 @@ class ServeCommandTest {
   void serveWritesOnlyItsAddressOnStdoutAndTheHostilePeerOnStderr() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path stdout = dir.resolve("stdout.txt");
-    Process serve = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "serve", "--port", "0")
-        .redirectOutput(stdout.toFile())
-        .start();
+    Process serve =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "serve",
+                "--port",
+                "0")
+            .redirectOutput(stdout.toFile())
+            .start();
     try {
       // The hostile peer's line follows the address, which is flushed first.
-      BufferedReader stderr = new BufferedReader(new InputStreamReader(serve.getErrorStream(), StandardCharsets.UTF_8));
-      String hostile = CompletableFuture.supplyAsync(() -> readLine(stderr)).get(30, TimeUnit.SECONDS);
+      BufferedReader stderr =
+          new BufferedReader(new InputStreamReader(serve.getErrorStream(), StandardCharsets.UTF_8));
+      String hostile =
+          CompletableFuture.supplyAsync(() -> readLine(stderr)).get(30, TimeUnit.SECONDS);
       assertTrue(hostile.matches("hostile peer .* at http://127\\.0\\.0\\.1:\\d+"), hostile);
 
       serve.destroy(); // SIGTERM
@@ -59,11 +68,18 @@ class ServeCommandTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Path stderr = dir.resolve("stderr.txt");
-      Process serve = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-          "serve", "--port", Integer.toString(taken.getLocalPort()))
-          .redirectError(stderr.toFile())
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      Process serve =
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  Main.class.getName(),
+                  "serve",
+                  "--port",
+                  Integer.toString(taken.getLocalPort()))
+              .redirectError(stderr.toFile())
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       try {
         assertTrue(serve.waitFor(30, TimeUnit.SECONDS), "serve should give up on a busy port");
       } finally {
@@ -72,7 +88,9 @@ class ServeCommandTest {
       List<String> lines = Files.readAllLines(stderr, StandardCharsets.UTF_8);
       assertEquals(ExitCodes.USAGE, serve.exitValue(), String.join("\n", lines));
       assertEquals(1, lines.size(), "one line, no stack trace: " + lines);
-      assertTrue(lines.get(0).startsWith("fetchpipe: cannot bind 127.0.0.1:" + taken.getLocalPort()), lines.get(0));
+      assertTrue(
+          lines.get(0).startsWith("fetchpipe: cannot bind 127.0.0.1:" + taken.getLocalPort()),
+          lines.get(0));
     }
   }
 }

@@ -28,16 +28,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code fetch --stats} and {@code --report} in-process against the embedded server, whose
- * {@code /delay/{s}} answers after a known time: every figure is checked against the output
- * lines themselves (counts exactly, percentiles within 1 % plus the lines' 0.1 ms resolution),
- * the summary line against {@code --stats}, and the report, read by an HTML5 parser, against both.
+ * {@code fetch --stats} and {@code --report} in-process against the embedded server, whose {@code
+ * /delay/{s}} answers after a known time: every figure is checked against the output lines
+ * themselves (counts exactly, percentiles within 1 % plus the lines' 0.1 ms resolution), the
+ * summary line against {@code --stats}, and the report, read by an HTML5 parser, against both.
  */
 class StatsAndReportTest extends WithEmbeddedServer {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> KEYS = List.of("total", "ok", "failed", "wall_s", "rate_per_s", "status", "errors",
-      "attempts", "retries", "bytes", "latency_ms", "per_second", "hosts");
-  private static final List<String> LATENCY_KEYS = List.of("count", "min", "p50", "p90", "p95", "p99", "max", "mean");
+  private static final List<String> KEYS =
+      List.of(
+          "total",
+          "ok",
+          "failed",
+          "wall_s",
+          "rate_per_s",
+          "status",
+          "errors",
+          "attempts",
+          "retries",
+          "bytes",
+          "latency_ms",
+          "per_second",
+          "hosts");
+  private static final List<String> LATENCY_KEYS =
+      List.of("count", "min", "p50", "p90", "p95", "p99", "max", "mean");
   private static final Pattern SVG = Pattern.compile("<svg.*?</svg>", Pattern.DOTALL);
 
   @TempDir Path dir;
@@ -48,12 +62,20 @@ class StatsAndReportTest extends WithEmbeddedServer {
   private static Run cli(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int exit =
+        Main.run(
+            args,
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  /** Six URLs answered after 200 ms, four after 400 ms, statuses 404 and 503, a refused port, an invalid URL. */
+  /**
+   * Six URLs answered after 200 ms, four after 400 ms, statuses 404 and 503, a refused port, an
+   * invalid URL.
+   */
   private Path knownDelays() throws Exception {
     List<String> urls = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -62,8 +84,13 @@ class StatsAndReportTest extends WithEmbeddedServer {
     for (int i = 0; i < 4; i++) {
       urls.add(url("/delay/0.4"));
     }
-    urls.addAll(List.of(url("/status/404"), url("/status/503"), url("/bytes/100"), "http://127.0.0.1:1/refused",
-        "htp://not-fetched"));
+    urls.addAll(
+        List.of(
+            url("/status/404"),
+            url("/status/503"),
+            url("/bytes/100"),
+            "http://127.0.0.1:1/refused",
+            "htp://not-fetched"));
     return Files.write(dir.resolve("urls.txt"), urls);
   }
 
@@ -88,7 +115,8 @@ class StatsAndReportTest extends WithEmbeddedServer {
   }
 
   private static void assertWithinOnePercent(double exact, double reported, String what) {
-    assertTrue(Math.abs(reported - exact) <= exact * 0.01 + 0.1,
+    assertTrue(
+        Math.abs(reported - exact) <= exact * 0.01 + 0.1,
         what + ": reported " + reported + ", the lines say " + exact);
   }
 
@@ -96,8 +124,16 @@ class StatsAndReportTest extends WithEmbeddedServer {
   void statsCountTheLinesExactlyAndTheirPercentilesWithinOnePercent() throws Exception {
     Path out = dir.resolve("out.jsonl");
     Path statsFile = dir.resolve("stats.json");
-    Run run = cli("fetch", "-c", "16", "-o", out.toString(), "--stats", statsFile.toString(),
-        knownDelays().toString());
+    Run run =
+        cli(
+            "fetch",
+            "-c",
+            "16",
+            "-o",
+            out.toString(),
+            "--stats",
+            statsFile.toString(),
+            knownDelays().toString());
     assertEquals(ExitCodes.ERRORS, run.exit(), run.err());
     List<JsonNode> lines = lines(out);
     assertEquals(15, lines.size());
@@ -106,7 +142,9 @@ class StatsAndReportTest extends WithEmbeddedServer {
     assertEquals(KEYS, fieldNames(stats), "keys in the contract's order");
     assertEquals(LATENCY_KEYS, fieldNames(stats.get("latency_ms")));
     assertEquals(List.of("t", "ok", "failed"), fieldNames(stats.get("per_second").get(0)));
-    assertEquals(List.of("host", "requests", "ok", "failed", "p50", "p99"), fieldNames(stats.get("hosts").get(0)));
+    assertEquals(
+        List.of("host", "requests", "ok", "failed", "p50", "p99"),
+        fieldNames(stats.get("hosts").get(0)));
 
     Map<String, Integer> statuses = new TreeMap<>();
     Map<String, Integer> errors = new TreeMap<>();
@@ -146,13 +184,19 @@ class StatsAndReportTest extends WithEmbeddedServer {
     assertEquals(latencies.size(), latency.get("count").asInt());
     assertEquals(latencies.get(0), latency.get("min").asDouble(), 1e-9);
     assertEquals(latencies.get(latencies.size() - 1), latency.get("max").asDouble(), 1e-9);
-    assertEquals(latencies.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
-        latency.get("mean").asDouble(), 0.051);
+    assertEquals(
+        latencies.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
+        latency.get("mean").asDouble(),
+        0.051);
     for (int p : List.of(50, 90, 95, 99)) {
-      assertWithinOnePercent(exactPercentile(latencies, p), latency.get("p" + p).asDouble(), "p" + p);
+      assertWithinOnePercent(
+          exactPercentile(latencies, p), latency.get("p" + p).asDouble(), "p" + p);
     }
-    assertTrue(latency.get("p50").asDouble() >= 200, "half the responses took at least 200 ms: " + latency);
-    assertTrue(latency.get("max").asDouble() >= 400, "the slowest took at least 400 ms: " + latency);
+    assertTrue(
+        latency.get("p50").asDouble() >= 200,
+        "half the responses took at least 200 ms: " + latency);
+    assertTrue(
+        latency.get("max").asDouble() >= 400, "the slowest took at least 400 ms: " + latency);
 
     long perSecondOk = 0;
     long perSecondFailed = 0;
@@ -165,7 +209,10 @@ class StatsAndReportTest extends WithEmbeddedServer {
 
     JsonNode busiest = stats.get("hosts").get(0);
     assertEquals(server.address(), busiest.get("host").asText());
-    assertEquals(13, busiest.get("requests").asInt(), "every URL of the server; the invalid one has no host");
+    assertEquals(
+        13,
+        busiest.get("requests").asInt(),
+        "every URL of the server; the invalid one has no host");
     assertEquals(13, busiest.get("ok").asInt());
     assertEquals(latencies.size() > 0, busiest.get("p50").asDouble() >= 200);
     JsonNode refused = stats.get("hosts").get(1);
@@ -176,13 +223,24 @@ class StatsAndReportTest extends WithEmbeddedServer {
 
   @Test
   void theSummaryLineCarriesThePercentilesOfStats() throws Exception {
-    Run run = cli("fetch", "-c", "16", "-o", dir.resolve("out.jsonl").toString(), "--stats", "-",
-        knownDelays().toString());
+    Run run =
+        cli(
+            "fetch",
+            "-c",
+            "16",
+            "-o",
+            dir.resolve("out.jsonl").toString(),
+            "--stats",
+            "-",
+            knownDelays().toString());
     List<String> err = run.err().lines().toList();
     assertEquals(2, err.size(), "the stats object and the summary: " + err);
     JsonNode stats = JSON.readTree(err.get(0));
-    Matcher summary = Pattern.compile("fetchpipe: (\\d+) ok, (\\d+) failed in ([0-9.]+) s \\(([0-9.]+) req/s\\); "
-        + "p50 ([0-9.]+) ms, p90 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms").matcher(err.get(1));
+    Matcher summary =
+        Pattern.compile(
+                "fetchpipe: (\\d+) ok, (\\d+) failed in ([0-9.]+) s \\(([0-9.]+) req/s\\); "
+                    + "p50 ([0-9.]+) ms, p90 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms")
+            .matcher(err.get(1));
     assertTrue(summary.matches(), err.get(1));
     assertEquals(stats.get("ok").asText(), summary.group(1));
     assertEquals(stats.get("failed").asText(), summary.group(2));
@@ -199,37 +257,76 @@ class StatsAndReportTest extends WithEmbeddedServer {
   void theReportIsOneSelfContainedPageWhoseFiguresAreThoseOfStats() throws Exception {
     Path statsFile = dir.resolve("stats.json");
     Path reportFile = dir.resolve("report.html");
-    Run run = cli("fetch", "-c", "16", "-q", "-o", dir.resolve("out.jsonl").toString(), "--stats",
-        statsFile.toString(), "--report", reportFile.toString(), knownDelays().toString());
+    Run run =
+        cli(
+            "fetch",
+            "-c",
+            "16",
+            "-q",
+            "-o",
+            dir.resolve("out.jsonl").toString(),
+            "--stats",
+            statsFile.toString(),
+            "--report",
+            reportFile.toString(),
+            knownDelays().toString());
     assertEquals("", run.err());
     JsonNode stats = JSON.readTree(Files.readString(statsFile));
     String html = Files.readString(reportFile);
     Document page = Jsoup.parse(html);
 
-    assertTrue(page.select("script, link, img, iframe, object, embed, [src], [href]").isEmpty(),
+    assertTrue(
+        page.select("script, link, img, iframe, object, embed, [src], [href]").isEmpty(),
         "no script, nothing fetched to view it");
-    for (String figure : List.of("total", "ok", "failed", "wall_s", "rate_per_s", "attempts", "retries", "bytes")) {
-      assertEquals(stats.get(figure).asDouble(), number(page, "[data-stat=\"" + figure + "\"]"), figure);
+    for (String figure :
+        List.of("total", "ok", "failed", "wall_s", "rate_per_s", "attempts", "retries", "bytes")) {
+      assertEquals(
+          stats.get(figure).asDouble(), number(page, "[data-stat=\"" + figure + "\"]"), figure);
     }
     for (String figure : LATENCY_KEYS) {
-      assertEquals(stats.get("latency_ms").get(figure).asDouble(), number(page, "[data-stat=\"latency." + figure + "\"]"),
+      assertEquals(
+          stats.get("latency_ms").get(figure).asDouble(),
+          number(page, "[data-stat=\"latency." + figure + "\"]"),
           "latency " + figure);
     }
-    stats.get("status").fields().forEachRemaining(status -> assertEquals(status.getValue().asDouble(),
-        number(page, "tr[data-status=\"" + status.getKey() + "\"] td.n"), "status " + status.getKey()));
-    stats.get("errors").fields().forEachRemaining(error -> assertEquals(error.getValue().asDouble(),
-        number(page, "tr[data-error=\"" + error.getKey() + "\"] td.n"), "error " + error.getKey()));
-    assertEquals(stats.get("status").size() + stats.get("errors").size(),
+    stats
+        .get("status")
+        .fields()
+        .forEachRemaining(
+            status ->
+                assertEquals(
+                    status.getValue().asDouble(),
+                    number(page, "tr[data-status=\"" + status.getKey() + "\"] td.n"),
+                    "status " + status.getKey()));
+    stats
+        .get("errors")
+        .fields()
+        .forEachRemaining(
+            error ->
+                assertEquals(
+                    error.getValue().asDouble(),
+                    number(page, "tr[data-error=\"" + error.getKey() + "\"] td.n"),
+                    "error " + error.getKey()));
+    assertEquals(
+        stats.get("status").size() + stats.get("errors").size(),
         page.select("tr[data-status], tr[data-error]").size());
 
-    Element failing = page.selectFirst("table[data-hosts=failing] tr[data-host=\"http://127.0.0.1:1\"]");
+    Element failing =
+        page.selectFirst("table[data-hosts=failing] tr[data-host=\"http://127.0.0.1:1\"]");
     assertTrue(failing != null, "the refused host is among the most failing");
     assertEquals(List.of("http://127.0.0.1:1", "1", "0", "1", "", ""), cells(failing));
     Element slowest = page.selectFirst("table[data-hosts=slowest] tr[data-host]");
     JsonNode busiest = stats.get("hosts").get(0);
-    assertEquals(busiest.get("host").asText(), slowest.attr("data-host"), "the one host with responses");
-    assertEquals(List.of(busiest.get("host").asText(), busiest.get("requests").asText(), busiest.get("ok").asText(),
-        busiest.get("failed").asText(), busiest.get("p50").asText(), busiest.get("p99").asText()),
+    assertEquals(
+        busiest.get("host").asText(), slowest.attr("data-host"), "the one host with responses");
+    assertEquals(
+        List.of(
+            busiest.get("host").asText(),
+            busiest.get("requests").asText(),
+            busiest.get("ok").asText(),
+            busiest.get("failed").asText(),
+            busiest.get("p50").asText(),
+            busiest.get("p99").asText()),
         cells(slowest));
 
     Matcher svgs = SVG.matcher(html);
@@ -237,15 +334,20 @@ class StatsAndReportTest extends WithEmbeddedServer {
     DocumentBuilderFactory xml = DocumentBuilderFactory.newInstance();
     xml.setNamespaceAware(true);
     while (svgs.find()) {
-      org.w3c.dom.Document svg = xml.newDocumentBuilder()
-          .parse(new ByteArrayInputStream(svgs.group().getBytes(StandardCharsets.UTF_8)));
+      org.w3c.dom.Document svg =
+          xml.newDocumentBuilder()
+              .parse(new ByteArrayInputStream(svgs.group().getBytes(StandardCharsets.UTF_8)));
       assertEquals("http://www.w3.org/2000/svg", svg.getDocumentElement().getNamespaceURI());
-      assertTrue(svg.getElementsByTagNameNS("*", "rect").getLength() > 0, "a chart with bars: " + svgs.group());
+      assertTrue(
+          svg.getElementsByTagNameNS("*", "rect").getLength() > 0,
+          "a chart with bars: " + svgs.group());
       charts++;
     }
     assertEquals(3, charts, "latency histogram, per second, outcomes");
     assertEquals(3, page.select("svg").size(), "the HTML parser sees the same three");
-    assertEquals(latencyBars(html), stats.get("latency_ms").get("count").asLong(),
+    assertEquals(
+        latencyBars(html),
+        stats.get("latency_ms").get("count").asLong(),
         "the histogram's bars hold every line with a response");
   }
 
@@ -273,11 +375,24 @@ class StatsAndReportTest extends WithEmbeddedServer {
 
   @Test
   void withFailFastTheStatsCoverEveryLineWritten() throws Exception {
-    Path input = Files.write(dir.resolve("urls.txt"), List.of(url("/delay/2"), url("/delay/2"), "http://127.0.0.1:1/x"));
+    Path input =
+        Files.write(
+            dir.resolve("urls.txt"),
+            List.of(url("/delay/2"), url("/delay/2"), "http://127.0.0.1:1/x"));
     Path out = dir.resolve("out.jsonl");
     Path statsFile = dir.resolve("stats.json");
-    Run run = cli("fetch", "-c", "4", "--fail-fast", "-q", "-o", out.toString(), "--stats", statsFile.toString(),
-        input.toString());
+    Run run =
+        cli(
+            "fetch",
+            "-c",
+            "4",
+            "--fail-fast",
+            "-q",
+            "-o",
+            out.toString(),
+            "--stats",
+            statsFile.toString(),
+            input.toString());
     assertEquals(ExitCodes.ERRORS, run.exit(), run.err());
     JsonNode stats = JSON.readTree(Files.readString(statsFile));
     assertEquals(3, stats.get("total").asInt());
@@ -296,18 +411,37 @@ class StatsAndReportTest extends WithEmbeddedServer {
   void withResumeTheStatsCoverTheWholeFileAndPerSecondThisRunsLines() throws Exception {
     Path out = dir.resolve("out.jsonl");
     Path statsFile = dir.resolve("stats.json");
-    Path first = Files.write(dir.resolve("first.txt"), List.of(url("/status/404"), url("/get"), "htp://bad"));
-    assertEquals(ExitCodes.ERRORS, cli("fetch", "-q", "-o", out.toString(), first.toString()).exit());
-    Path all = Files.write(dir.resolve("all.txt"), List.of(url("/status/404"), url("/get"), "htp://bad", url("/get"),
-        url("/status/503")));
-    Run run = cli("fetch", "-q", "--resume", "-o", out.toString(), "--stats", statsFile.toString(), all.toString());
+    Path first =
+        Files.write(
+            dir.resolve("first.txt"), List.of(url("/status/404"), url("/get"), "htp://bad"));
+    assertEquals(
+        ExitCodes.ERRORS, cli("fetch", "-q", "-o", out.toString(), first.toString()).exit());
+    Path all =
+        Files.write(
+            dir.resolve("all.txt"),
+            List.of(url("/status/404"), url("/get"), "htp://bad", url("/get"), url("/status/503")));
+    Run run =
+        cli(
+            "fetch",
+            "-q",
+            "--resume",
+            "-o",
+            out.toString(),
+            "--stats",
+            statsFile.toString(),
+            all.toString());
     assertEquals(ExitCodes.ERRORS, run.exit(), run.err());
     assertEquals(5, lines(out).size());
     JsonNode stats = JSON.readTree(Files.readString(statsFile));
     assertEquals(5, stats.get("total").asInt());
-    assertEquals(Map.of("200", 2, "404", 1, "503", 1), JSON.convertValue(stats.get("status"), TreeMap.class));
+    assertEquals(
+        Map.of("200", 2, "404", 1, "503", 1),
+        JSON.convertValue(stats.get("status"), TreeMap.class));
     assertEquals(Map.of("invalid-url", 1), JSON.convertValue(stats.get("errors"), TreeMap.class));
-    assertEquals(4, stats.get("latency_ms").get("count").asInt(), "every line with a response, earlier ones too");
+    assertEquals(
+        4,
+        stats.get("latency_ms").get("count").asInt(),
+        "every line with a response, earlier ones too");
     long thisRun = 0;
     for (JsonNode second : stats.get("per_second")) {
       thisRun += second.get("ok").asLong() + second.get("failed").asLong();

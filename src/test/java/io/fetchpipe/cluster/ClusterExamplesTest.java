@@ -65,13 +65,18 @@ class ClusterExamplesTest {
   @Test
   @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void twoNodesMakeTheThumbnailsTheCoordinatorAsksFor() throws Exception {
-    List<ActorTestKit> nodes = Stream.generate(() -> ActorTestKit.create("fetchpipe-cluster",
-        ClusterPoolTest.nodeConfig(true))).limit(3).toList();
+    List<ActorTestKit> nodes =
+        Stream.generate(
+                () -> ActorTestKit.create("fetchpipe-cluster", ClusterPoolTest.nodeConfig(true)))
+            .limit(3)
+            .toList();
     try {
-      List<ActorSystem<?>> systems = nodes.stream().<ActorSystem<?>>map(ActorTestKit::system).toList();
+      List<ActorSystem<?>> systems =
+          nodes.stream().<ActorSystem<?>>map(ActorTestKit::system).toList();
       ClusterPoolTest.formCluster(systems, nodes.get(0).createTestProbe());
       ActorSystem<?> coordinator = systems.get(0);
-      List<ClusterWorkers.Offer> offers = systems.subList(1, 3).stream().map(ClusterExamplesTest::offerWorkers).toList();
+      List<ClusterWorkers.Offer> offers =
+          systems.subList(1, 3).stream().map(ClusterExamplesTest::offerWorkers).toList();
       List<ImageRef> images = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
         images.add(new ImageRef("img" + i % 3 + ".example", "/photos/" + i + ".jpg"));
@@ -81,7 +86,10 @@ class ClusterExamplesTest {
 
       assertEquals(images.size(), thumbnails.size());
       for (int i = 0; i < images.size(); i++) {
-        assertEquals(new Thumbnail(images.get(i).path(), 160), thumbnails.get(i).getOrThrow(), "in input order");
+        assertEquals(
+            new Thumbnail(images.get(i).path(), 160),
+            thumbnails.get(i).getOrThrow(),
+            "in input order");
       }
       for (ClusterWorkers.Offer offer : offers) {
         offer.withdraw().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Cluster traffic over Artery TLS with mutual authentication, as docs/cluster.md sets it
- * up, with keystores made by {@code keytool} here: nodes holding the cluster's certificate form a
- * cluster; a node presenting another certificate is refused and never joins.
+ * Cluster traffic over Artery TLS with mutual authentication, as docs/cluster.md sets it up, with
+ * keystores made by {@code keytool} here: nodes holding the cluster's certificate form a cluster; a
+ * node presenting another certificate is refused and never joins.
  */
 class ClusterTlsTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -44,8 +44,9 @@ class ClusterTlsTest {
   }
 
   private void keytool(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes());
@@ -56,39 +57,77 @@ class ClusterTlsTest {
   /** A node's own key pair and certificate, self-signed, in a PKCS12 key store. */
   private Path keyStore(String name) throws Exception {
     Path store = dir.resolve(name + ".p12");
-    keytool("-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=" + name, "-storetype", "PKCS12", "-keystore", store.toString(),
-        "-storepass", PASSWORD, "-keypass", PASSWORD);
+    keytool(
+        "-genkeypair",
+        "-alias",
+        name,
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-validity",
+        "2",
+        "-dname",
+        "CN=" + name,
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        PASSWORD,
+        "-keypass",
+        PASSWORD);
     return store;
   }
 
   /** A trust store holding the certificate of {@code keyStore}'s key. */
   private Path trustStore(Path keyStore, String alias) throws Exception {
     Path certificate = dir.resolve(alias + ".cer");
-    keytool("-exportcert", "-alias", alias, "-keystore", keyStore.toString(), "-storepass", PASSWORD,
-        "-file", certificate.toString());
+    keytool(
+        "-exportcert",
+        "-alias",
+        alias,
+        "-keystore",
+        keyStore.toString(),
+        "-storepass",
+        PASSWORD,
+        "-file",
+        certificate.toString());
     Path store = dir.resolve("trust-" + alias + ".p12");
-    keytool("-importcert", "-noprompt", "-alias", alias, "-file", certificate.toString(), "-storetype", "PKCS12",
-        "-keystore", store.toString(), "-storepass", PASSWORD);
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        alias,
+        "-file",
+        certificate.toString(),
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        PASSWORD);
     return store;
   }
 
   private static Config tls(Path keyStore, Path trustStore) {
-    return ConfigFactory.parseString(String.join("\n",
-        "pekko.actor.provider = cluster",
-        "pekko.remote.artery.transport = tls-tcp",
-        "pekko.remote.artery.canonical.hostname = 127.0.0.1",
-        "pekko.remote.artery.canonical.port = 0",
-        "pekko.remote.artery.ssl.config-ssl-engine {",
-        "  key-store = \"" + keyStore + "\"",
-        "  trust-store = \"" + trustStore + "\"",
-        "  key-store-password = \"" + PASSWORD + "\"",
-        "  key-password = \"" + PASSWORD + "\"",
-        "  trust-store-password = \"" + PASSWORD + "\"",
-        "  require-mutual-authentication = on",
-        "}",
-        "pekko.cluster.jmx.enabled = off",
-        "pekko.loglevel = OFF"))
+    return ConfigFactory.parseString(
+            String.join(
+                "\n",
+                "pekko.actor.provider = cluster",
+                "pekko.remote.artery.transport = tls-tcp",
+                "pekko.remote.artery.canonical.hostname = 127.0.0.1",
+                "pekko.remote.artery.canonical.port = 0",
+                "pekko.remote.artery.ssl.config-ssl-engine {",
+                "  key-store = \"" + keyStore + "\"",
+                "  trust-store = \"" + trustStore + "\"",
+                "  key-store-password = \"" + PASSWORD + "\"",
+                "  key-password = \"" + PASSWORD + "\"",
+                "  trust-store-password = \"" + PASSWORD + "\"",
+                "  require-mutual-authentication = on",
+                "}",
+                "pekko.cluster.jmx.enabled = off",
+                "pekko.loglevel = OFF"))
         .withFallback(ActorTestKit.applicationTestConfig());
   }
 
@@ -100,12 +139,14 @@ class ClusterTlsTest {
 
   private static boolean isUp(ActorSystem<?> seen, Address address) {
     return StreamSupport.stream(Cluster.get(seen).state().getMembers().spliterator(), false)
-        .anyMatch(member -> member.address().equals(address) && member.status() == MemberStatus.up());
+        .anyMatch(
+            member -> member.address().equals(address) && member.status() == MemberStatus.up());
   }
 
   private static boolean isMember(ActorSystem<?> seen, Address address) {
     return StreamSupport.stream(Cluster.get(seen).state().getMembers().spliterator(), false)
-        .map(Member::address).anyMatch(address::equals);
+        .map(Member::address)
+        .anyMatch(address::equals);
   }
 
   @Test
@@ -126,10 +167,12 @@ class ClusterTlsTest {
     nodes.add(probes);
     TestProbe<Object> probe = probes.createTestProbe();
     Address secondAddress = Cluster.get(second).selfMember().address();
-    probe.awaitAssert(WAIT, () -> {
-      assertTrue(isUp(first, secondAddress), "the second node, holding the certificate, joins");
-      return null;
-    });
+    probe.awaitAssert(
+        WAIT,
+        () -> {
+          assertTrue(isUp(first, secondAddress), "the second node, holding the certificate, joins");
+          return null;
+        });
     Address strangerAddress = Cluster.get(stranger).selfMember().address();
     // While the stranger keeps trying to join (several attempts), it is never let in.
     for (int look = 0; look < 20; look++) {

@@ -9,8 +9,8 @@ import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.Behavior;
@@ -32,10 +32,14 @@ class BlockingTest {
 
   @BeforeAll
   void start() {
-    // One thread for the default dispatcher, as one event loop: blocking it blocks everything on it.
-    testKit = ActorTestKit.create("blocking", ConfigFactory.parseString(
-            "pekko.actor.default-dispatcher.fork-join-executor { parallelism-min = 1, parallelism-max = 1 }")
-        .withFallback(ActorTestKit.applicationTestConfig()));
+    // One thread for the default dispatcher, as one event loop: blocking it blocks everything on
+    // it.
+    testKit =
+        ActorTestKit.create(
+            "blocking",
+            ConfigFactory.parseString(
+                    "pekko.actor.default-dispatcher.fork-join-executor { parallelism-min = 1, parallelism-max = 1 }")
+                .withFallback(ActorTestKit.applicationTestConfig()));
   }
 
   @AfterAll
@@ -44,13 +48,15 @@ class BlockingTest {
   }
 
   private Behavior<String> ticking(BlockingQueue<String> ticks) {
-    return Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay("tick", TICK);
-      return Behaviors.receiveMessage(tick -> {
-        ticks.add("tick");
-        return Behaviors.same();
-      });
-    });
+    return Behaviors.withTimers(
+        timers -> {
+          timers.startTimerWithFixedDelay("tick", TICK);
+          return Behaviors.receiveMessage(
+              tick -> {
+                ticks.add("tick");
+                return Behaviors.same();
+              });
+        });
   }
 
   private static String blockUntil(CountDownLatch started, CountDownLatch release) {
@@ -94,8 +100,9 @@ class BlockingTest {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     try {
-      CompletableFuture<String> work = CompletableFuture.supplyAsync(
-          () -> blockUntil(started, release), testKit.system().executionContext());
+      CompletableFuture<String> work =
+          CompletableFuture.supplyAsync(
+              () -> blockUntil(started, release), testKit.system().executionContext());
       assertTrue(started.await(3, TimeUnit.SECONDS));
       ticks.clear();
       assertNull(ticks.poll(300, TimeUnit.MILLISECONDS), "the only thread is blocked: no ticks");

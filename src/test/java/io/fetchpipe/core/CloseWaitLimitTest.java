@@ -19,15 +19,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CloseWaitLimitTest {
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
-  private final PoolSettings twoSeconds = PoolSettings.create(testKit.system()).withCloseTimeout(Duration.ofSeconds(2));
+  private final PoolSettings twoSeconds =
+      PoolSettings.create(testKit.system()).withCloseTimeout(Duration.ofSeconds(2));
 
   @Test
   void aJobPoolWaitsItsCloseTimeoutPlusFiveSeconds() {
-    try (JobPool<String, Integer> pool = JobPool.create(testKit.system(), twoSeconds,
-        (text, context) -> CompletableFuture.completedFuture(text.length()))) {
+    try (JobPool<String, Integer> pool =
+        JobPool.create(
+            testKit.system(),
+            twoSeconds,
+            (text, context) -> CompletableFuture.completedFuture(text.length()))) {
       assertEquals(Duration.ofSeconds(7), pool.closeWaitLimit());
     }
   }

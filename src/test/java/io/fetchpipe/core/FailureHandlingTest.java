@@ -38,18 +38,20 @@ class FailureHandlingTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
 
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder()
-      .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
-      .build();
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
+          .build();
 
   @Test
   void aCrashedWorkersPendingTimeoutNeverReachesItsNextJob() throws Exception {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
     GatherOptions oneSecond = GatherOptions.defaults().withTaskTimeout(Duration.ofSeconds(1));
-    Task<String> throwing = context -> {
-      throw new IllegalStateException("thrown at once");
-    };
+    Task<String> throwing =
+        context -> {
+          throw new IllegalStateException("thrown at once");
+        };
     // One worker: the throw restarts it while the first job's timeout is pending; the restarted
     // worker numbers its jobs afresh, so that stale timer must not end the next job early.
     try (TaskPool pool = pool(1)) {
@@ -59,7 +61,8 @@ class FailureHandlingTest {
       CompletableFuture<List<Outcome<String>>> second =
           pool.gather(recorder.tasks(1), oneSecond).toCompletableFuture();
       assertEquals(0, recorder.expectStart(WAIT));
-      manualTime.timePasses(Duration.ofMillis(600)); // past the first job's deadline, not this one's
+      manualTime.timePasses(
+          Duration.ofMillis(600)); // past the first job's deadline, not this one's
       events.expectNoMessage(Duration.ofMillis(200));
       assertFalse(second.isDone(), "the second job is still within its own second");
       manualTime.timePasses(Duration.ofMillis(400));
@@ -73,19 +76,23 @@ class FailureHandlingTest {
     TestProbe<String> handled = testKit.createTestProbe();
     TestProbe<Outcome<String>> outcomes = testKit.createTestProbe();
     Map<String, CompletableFuture<String>> results = new ConcurrentHashMap<>();
-    JobHandler<String, String> scripted = (request, context) -> {
-      handled.ref().tell(request);
-      if (request.equals("B")) {
-        throw new IllegalStateException("B throws at once");
-      }
-      CompletableFuture<String> result = new CompletableFuture<>();
-      results.put(request, result);
-      // Work that cancelling cannot stop: its value may still come after its timeout.
-      return result.minimalCompletionStage();
-    };
+    JobHandler<String, String> scripted =
+        (request, context) -> {
+          handled.ref().tell(request);
+          if (request.equals("B")) {
+            throw new IllegalStateException("B throws at once");
+          }
+          CompletableFuture<String> result = new CompletableFuture<>();
+          results.put(request, result);
+          // Work that cancelling cannot stop: its value may still come after its timeout.
+          return result.minimalCompletionStage();
+        };
     PoolSettings oneWorker = PoolSettings.create(testKit.system()).withMaxConcurrency(1);
     try (JobPool<String, String> pool = JobPool.create(testKit.system(), oneWorker, scripted)) {
-      pool.asCompleted(List.of("A"), GatherOptions.defaults().withTaskTimeout(Duration.ofSeconds(1)), outcomes.ref());
+      pool.asCompleted(
+          List.of("A"),
+          GatherOptions.defaults().withTaskTimeout(Duration.ofSeconds(1)),
+          outcomes.ref());
       handled.expectMessage(WAIT, "A"); // its timeout was scheduled before the handler ran
       manualTime.timePasses(Duration.ofSeconds(1));
       assertEquals(ErrorKind.TIMEOUT, ((Outcome.Failure<?>) outcomes.receiveMessage(WAIT)).kind());
@@ -93,14 +100,17 @@ class FailureHandlingTest {
       // B crashes the one worker; the restarted instance runs C, its first job.
       pool.asCompleted(List.of("B"), GatherOptions.defaults(), outcomes.ref());
       handled.expectMessage(WAIT, "B");
-      assertEquals(ErrorKind.EXCEPTION, ((Outcome.Failure<?>) outcomes.receiveMessage(WAIT)).kind());
+      assertEquals(
+          ErrorKind.EXCEPTION, ((Outcome.Failure<?>) outcomes.receiveMessage(WAIT)).kind());
       pool.asCompleted(List.of("C"), GatherOptions.defaults(), outcomes.ref());
       handled.expectMessage(WAIT, "C");
 
       results.get("A").complete("value of A");
-      outcomes.expectNoMessage(Duration.ofMillis(200)); // A has its outcome already; C is still running
+      outcomes.expectNoMessage(
+          Duration.ofMillis(200)); // A has its outcome already; C is still running
       results.get("C").complete("value of C");
-      assertEquals("value of C", outcomes.receiveMessage(WAIT).getOrThrow(), "C ends with its own value");
+      assertEquals(
+          "value of C", outcomes.receiveMessage(WAIT).getOrThrow(), "C ends with its own value");
       outcomes.expectNoMessage(Duration.ofMillis(200));
     }
   }
@@ -113,7 +123,8 @@ class FailureHandlingTest {
   }
 
   private TaskPool pool(int maxConcurrency) {
-    return TaskPool.create(testKit.system(), PoolSettings.create(testKit.system()).withMaxConcurrency(maxConcurrency));
+    return TaskPool.create(
+        testKit.system(), PoolSettings.create(testKit.system()).withMaxConcurrency(maxConcurrency));
   }
 
   private static Task<String> ok(String value) {
@@ -127,9 +138,10 @@ class FailureHandlingTest {
   @Test
   void aSynchronousThrowBecomesAFailureValueAndTheRestStillRun() throws Exception {
     IllegalStateException boom = new IllegalStateException("Error in task 2");
-    Task<String> throwing = context -> {
-      throw boom;
-    };
+    Task<String> throwing =
+        context -> {
+          throw boom;
+        };
     // One worker: it crashes on item 1, is restarted, and must still run item 2.
     try (TaskPool pool = pool(1)) {
       List<Outcome<String>> outcomes = await(pool.gather(ok("result-1"), throwing, ok("result-3")));
@@ -144,7 +156,8 @@ class FailureHandlingTest {
 
   @Test
   void aFailedFutureBecomesAFailureValue() throws Exception {
-    Task<String> failing = Task.of(() -> CompletableFuture.failedFuture(new IllegalArgumentException("bad input")));
+    Task<String> failing =
+        Task.of(() -> CompletableFuture.failedFuture(new IllegalArgumentException("bad input")));
     try (TaskPool pool = pool(5)) {
       List<Outcome<String>> outcomes = await(pool.gather(ok("result-1"), failing, ok("result-3")));
       assertEquals(List.of(true, false, true), outcomes.stream().map(Outcome::isSuccess).toList());
@@ -157,7 +170,11 @@ class FailureHandlingTest {
 
   @Test
   void aTaskFailureKeepsItsKind() throws Exception {
-    Task<String> refused = Task.of(() -> CompletableFuture.failedFuture(new TaskFailure(ErrorKind.of("connect"), "refused")));
+    Task<String> refused =
+        Task.of(
+            () ->
+                CompletableFuture.failedFuture(
+                    new TaskFailure(ErrorKind.of("connect"), "refused")));
     try (TaskPool pool = pool(5)) {
       Outcome<String> outcome = await(pool.gather(refused)).get(0);
       assertEquals(ErrorKind.of("connect"), ((Outcome.Failure<?>) outcome).kind());
@@ -169,17 +186,23 @@ class FailureHandlingTest {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
     try (TaskPool pool = pool(2)) {
-      CompletableFuture<List<String>> result = pool.gatherOrFail(recorder.tasks(6)).toCompletableFuture();
+      CompletableFuture<List<String>> result =
+          pool.gatherOrFail(recorder.tasks(6)).toCompletableFuture();
       // Two workers: items 0 and 1 start together, in either order.
       assertEquals(Set.of(0, 1), Set.of(recorder.expectStart(WAIT), recorder.expectStart(WAIT)));
 
       recorder.fail(1, new IllegalStateException("item 1 broke"));
 
-      ExecutionException thrown = assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
-      GatherFailedException failed = assertInstanceOf(GatherFailedException.class, thrown.getCause());
+      ExecutionException thrown =
+          assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
+      GatherFailedException failed =
+          assertInstanceOf(GatherFailedException.class, thrown.getCause());
       assertEquals(1, failed.failure().index());
       assertEquals("item 1 broke", failed.failure().message());
-      assertEquals(new TaskRecorder.Cancelled(0), events.receiveMessage(WAIT), "the running task is cancelled");
+      assertEquals(
+          new TaskRecorder.Cancelled(0),
+          events.receiveMessage(WAIT),
+          "the running task is cancelled");
       events.expectNoMessage(Duration.ofMillis(300));
       assertEquals(2, recorder.starts(), "the waiting tasks never start");
     }
@@ -188,7 +211,8 @@ class FailureHandlingTest {
   @Test
   void gatherOrFailReturnsValuesInInputOrderWhenAllSucceed() throws Exception {
     try (TaskPool pool = pool(2)) {
-      assertEquals(List.of("a", "b", "c"), await(pool.gatherOrFail(List.of(ok("a"), ok("b"), ok("c")))));
+      assertEquals(
+          List.of("a", "b", "c"), await(pool.gatherOrFail(List.of(ok("a"), ok("b"), ok("c")))));
     }
   }
 
@@ -197,14 +221,19 @@ class FailureHandlingTest {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
     try (TaskPool pool = pool(1)) {
-      CompletableFuture<List<Outcome<String>>> result = pool
-          .gather(recorder.tasks(2), GatherOptions.defaults().withTaskTimeout(Duration.ofSeconds(1)))
-          .toCompletableFuture();
+      CompletableFuture<List<Outcome<String>>> result =
+          pool.gather(
+                  recorder.tasks(2),
+                  GatherOptions.defaults().withTaskTimeout(Duration.ofSeconds(1)))
+              .toCompletableFuture();
       assertEquals(0, recorder.expectStart(WAIT));
       manualTime.timePasses(Duration.ofMillis(999));
       events.expectNoMessage(Duration.ofMillis(100));
       manualTime.timePasses(Duration.ofMillis(1));
-      assertEquals(new TaskRecorder.Cancelled(0), events.receiveMessage(WAIT), "a timed-out task is cancelled");
+      assertEquals(
+          new TaskRecorder.Cancelled(0),
+          events.receiveMessage(WAIT),
+          "a timed-out task is cancelled");
       assertEquals(1, recorder.expectStart(WAIT), "its slot goes to the next task");
       recorder.complete(1);
 
@@ -222,7 +251,8 @@ class FailureHandlingTest {
     TaskRecorder recorder = new TaskRecorder(events);
     GatherOptions oneSecond = GatherOptions.defaults().withTaskTimeout(Duration.ofSeconds(1));
     try (TaskPool pool = pool(1)) {
-      CompletableFuture<List<Outcome<String>>> first = pool.gather(recorder.tasks(1), oneSecond).toCompletableFuture();
+      CompletableFuture<List<Outcome<String>>> first =
+          pool.gather(recorder.tasks(1), oneSecond).toCompletableFuture();
       assertEquals(0, recorder.expectStart(WAIT)); // its timeout was scheduled before it started
       recorder.complete(0);
       assertEquals("value-0", await(first).get(0).getOrThrow());
@@ -230,10 +260,12 @@ class FailureHandlingTest {
       manualTime.timePasses(Duration.ofSeconds(1));
       events.expectNoMessage(Duration.ofMillis(200));
 
-      CompletableFuture<List<Outcome<String>>> second = pool.gather(recorder.tasks(1), oneSecond).toCompletableFuture();
+      CompletableFuture<List<Outcome<String>>> second =
+          pool.gather(recorder.tasks(1), oneSecond).toCompletableFuture();
       assertEquals(0, recorder.expectStart(WAIT));
       recorder.complete(0);
-      assertEquals("value-0", await(second).get(0).getOrThrow(), "the same worker's next job runs as usual");
+      assertEquals(
+          "value-0", await(second).get(0).getOrThrow(), "the same worker's next job runs as usual");
       events.expectNoMessage(Duration.ofMillis(100));
     }
   }
@@ -243,9 +275,10 @@ class FailureHandlingTest {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
     try (TaskPool pool = pool(2)) {
-      CompletableFuture<List<Outcome<String>>> result = pool
-          .gather(recorder.tasks(4), GatherOptions.defaults().withDeadline(Duration.ofSeconds(10)))
-          .toCompletableFuture();
+      CompletableFuture<List<Outcome<String>>> result =
+          pool.gather(
+                  recorder.tasks(4), GatherOptions.defaults().withDeadline(Duration.ofSeconds(10)))
+              .toCompletableFuture();
       recorder.expectStart(WAIT);
       recorder.expectStart(WAIT);
       recorder.complete(0);
@@ -279,7 +312,8 @@ class FailureHandlingTest {
       List<Outcome<String>> outcomes = await(gathering.outcomes());
       assertTrue(outcomes.get(0).isSuccess());
       for (int i = 1; i < 5; i++) {
-        assertEquals(ErrorKind.CANCELLED, ((Outcome.Failure<?>) outcomes.get(i)).kind(), "item " + i);
+        assertEquals(
+            ErrorKind.CANCELLED, ((Outcome.Failure<?>) outcomes.get(i)).kind(), "item " + i);
       }
       await(gathering.whenDone());
       assertEquals(3, recorder.starts());
@@ -291,7 +325,8 @@ class FailureHandlingTest {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
     try (TaskPool pool = pool(1)) {
-      CompletableFuture<List<Outcome<String>>> result = pool.gather(recorder.tasks(3)).toCompletableFuture();
+      CompletableFuture<List<Outcome<String>>> result =
+          pool.gather(recorder.tasks(3)).toCompletableFuture();
       recorder.expectStart(WAIT);
       result.cancel(false);
       assertEquals(new TaskRecorder.Cancelled(0), events.receiveMessage(WAIT));
@@ -304,9 +339,13 @@ class FailureHandlingTest {
   void anEmptyGatherCompletesAtOnce() throws Exception {
     try (TaskPool pool = pool(1)) {
       assertEquals(List.of(), await(pool.gather(List.<Task<String>>of())));
-      assertFalse(pool.asCompleted(List.<Task<String>>of())
-          .runWith(Sink.seq(), testKit.system())
-          .toCompletableFuture().get(5, TimeUnit.SECONDS).iterator().hasNext());
+      assertFalse(
+          pool.asCompleted(List.<Task<String>>of())
+              .runWith(Sink.seq(), testKit.system())
+              .toCompletableFuture()
+              .get(5, TimeUnit.SECONDS)
+              .iterator()
+              .hasNext());
     }
   }
 }

@@ -34,8 +34,7 @@ import org.slf4j.LoggerFactory;
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PoolSettingsTest {
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   @Test
   void everyPoolKeyInReferenceConfIsInTheTable() {
@@ -46,24 +45,38 @@ class PoolSettingsTest {
 
   @Test
   void everyPoolKeySetInCodeReadsBackFromToConfig() {
-    PoolSettings changed = PoolSettings.defaults()
-        .withMaxConcurrency(7)
-        .withMaxPerKey(2)
-        .withMaxRatePerKey(RateLimit.parse("90/min"))
-        .withRetry(RetrySettings.defaults().withMaxRetries(3).withBackoff(Duration.ofMillis(150))
-            .withMaxBackoff(Duration.ofSeconds(12)).withMaxRetryAfter(Duration.ofSeconds(45)))
-        .withAdaptive(AdaptiveSettings.defaults().withEnabled(true).withSuccessRun(4).withThrottledRetries(3)
-            .withMaxKeys(500))
-        .withRate(RateLimit.parse("3/2s"))
-        .withRateBurst(4)
-        .withRateTick(Duration.ofMillis(5))
-        .withQueueCapacity(300)
-        .withSubmitBatch(100)
-        .withTaskTimeout(Duration.ofNanos(1_500_000_001))
-        .withDispatcher("fetchpipe.dispatcher")
-        .withCloseTimeout(Duration.ofSeconds(3));
-    SettingsContract.assertRoundTrip(PoolSettings.keys(), PoolSettings.defaults(), changed, PoolSettings::toConfig,
-        PoolSettings::create, Set.of());
+    PoolSettings changed =
+        PoolSettings.defaults()
+            .withMaxConcurrency(7)
+            .withMaxPerKey(2)
+            .withMaxRatePerKey(RateLimit.parse("90/min"))
+            .withRetry(
+                RetrySettings.defaults()
+                    .withMaxRetries(3)
+                    .withBackoff(Duration.ofMillis(150))
+                    .withMaxBackoff(Duration.ofSeconds(12))
+                    .withMaxRetryAfter(Duration.ofSeconds(45)))
+            .withAdaptive(
+                AdaptiveSettings.defaults()
+                    .withEnabled(true)
+                    .withSuccessRun(4)
+                    .withThrottledRetries(3)
+                    .withMaxKeys(500))
+            .withRate(RateLimit.parse("3/2s"))
+            .withRateBurst(4)
+            .withRateTick(Duration.ofMillis(5))
+            .withQueueCapacity(300)
+            .withSubmitBatch(100)
+            .withTaskTimeout(Duration.ofNanos(1_500_000_001))
+            .withDispatcher("fetchpipe.dispatcher")
+            .withCloseTimeout(Duration.ofSeconds(3));
+    SettingsContract.assertRoundTrip(
+        PoolSettings.keys(),
+        PoolSettings.defaults(),
+        changed,
+        PoolSettings::toConfig,
+        PoolSettings::create,
+        Set.of());
     assertEquals(RateLimit.of(3, Duration.ofSeconds(2)).withBurst(4), changed.rate());
   }
 
@@ -86,14 +99,32 @@ class PoolSettingsTest {
 
   @Test
   void retryAndAdaptiveSectionsReadBackOnTheirOwn() {
-    RetrySettings retry = RetrySettings.defaults().withMaxRetries(2).withBackoff(Duration.ofMillis(10))
-        .withMaxBackoff(Duration.ofSeconds(1)).withMaxRetryAfter(Duration.ofSeconds(2));
-    SettingsContract.assertRoundTrip(RetrySettings.keys(), RetrySettings.defaults(), retry, RetrySettings::toConfig,
-        RetrySettings::create, Set.of());
-    AdaptiveSettings adaptive = AdaptiveSettings.defaults().withEnabled(true).withSuccessRun(2)
-        .withThrottledRetries(1).withMaxKeys(10);
-    SettingsContract.assertRoundTrip(AdaptiveSettings.keys(), AdaptiveSettings.defaults(), adaptive,
-        AdaptiveSettings::toConfig, AdaptiveSettings::create, Set.of());
+    RetrySettings retry =
+        RetrySettings.defaults()
+            .withMaxRetries(2)
+            .withBackoff(Duration.ofMillis(10))
+            .withMaxBackoff(Duration.ofSeconds(1))
+            .withMaxRetryAfter(Duration.ofSeconds(2));
+    SettingsContract.assertRoundTrip(
+        RetrySettings.keys(),
+        RetrySettings.defaults(),
+        retry,
+        RetrySettings::toConfig,
+        RetrySettings::create,
+        Set.of());
+    AdaptiveSettings adaptive =
+        AdaptiveSettings.defaults()
+            .withEnabled(true)
+            .withSuccessRun(2)
+            .withThrottledRetries(1)
+            .withMaxKeys(10);
+    SettingsContract.assertRoundTrip(
+        AdaptiveSettings.keys(),
+        AdaptiveSettings.defaults(),
+        adaptive,
+        AdaptiveSettings::toConfig,
+        AdaptiveSettings::create,
+        Set.of());
   }
 
   @Test
@@ -105,29 +136,46 @@ class PoolSettingsTest {
 
   @Test
   void theFormerRateBlockIsReadToTheSameLimitAndWarnsOnce() {
-    Config legacy = ConfigFactory.parseString("fetchpipe.pool.rate { starts = 20, per = 1s, burst = 5, tick = 2ms }")
-        .withFallback(ConfigFactory.defaultReference());
-    Config current = ConfigFactory.parseString("fetchpipe.pool { rate = \"20/s\", rate-burst = 5, rate-tick = 2ms }")
-        .withFallback(ConfigFactory.defaultReference());
-    List<ILoggingEvent> warnings = warningsWhile(() -> {
-      assertEquals(PoolSettings.create(current), PoolSettings.create(legacy));
-      PoolSettings read = PoolSettings.create(legacy);
-      assertEquals(new RateLimit(20, Duration.ofSeconds(1), 5), read.rate());
-      assertEquals(Duration.ofMillis(2), read.rateTick());
-    });
+    Config legacy =
+        ConfigFactory.parseString(
+                "fetchpipe.pool.rate { starts = 20, per = 1s, burst = 5, tick = 2ms }")
+            .withFallback(ConfigFactory.defaultReference());
+    Config current =
+        ConfigFactory.parseString(
+                "fetchpipe.pool { rate = \"20/s\", rate-burst = 5, rate-tick = 2ms }")
+            .withFallback(ConfigFactory.defaultReference());
+    List<ILoggingEvent> warnings =
+        warningsWhile(
+            () -> {
+              assertEquals(PoolSettings.create(current), PoolSettings.create(legacy));
+              PoolSettings read = PoolSettings.create(legacy);
+              assertEquals(new RateLimit(20, Duration.ofSeconds(1), 5), read.rate());
+              assertEquals(Duration.ofMillis(2), read.rateTick());
+            });
     assertEquals(1, warnings.size(), "one warning for two reads: " + warnings);
-    assertTrue(warnings.get(0).getFormattedMessage()
-        .startsWith("fetchpipe.pool.rate { starts, per, burst, tick } is deprecated"), warnings.get(0).toString());
-    assertEquals(List.of(), warningsWhile(() -> PoolSettings.create(current)), "the current syntax does not warn");
+    assertTrue(
+        warnings
+            .get(0)
+            .getFormattedMessage()
+            .startsWith("fetchpipe.pool.rate { starts, per, burst, tick } is deprecated"),
+        warnings.get(0).toString());
+    assertEquals(
+        List.of(),
+        warningsWhile(() -> PoolSettings.create(current)),
+        "the current syntax does not warn");
   }
 
-  /** The warnings the pool's settings log while {@code reading} runs, the once-only warning armed again. */
+  /**
+   * The warnings the pool's settings log while {@code reading} runs, the once-only warning armed
+   * again.
+   */
   private static List<ILoggingEvent> warningsWhile(Runnable reading) {
     Logger logger = (Logger) LoggerFactory.getLogger(PoolSettings.class);
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
     Level level = logger.getLevel();
-    // Set here, whatever an earlier test in this JVM did to the root logger (the command line's tests turn it off).
+    // Set here, whatever an earlier test in this JVM did to the root logger (the command line's
+    // tests turn it off).
     logger.setLevel(Level.WARN);
     logger.addAppender(appender);
     RateConfig.forgetWarning();
@@ -137,23 +185,32 @@ class PoolSettingsTest {
       logger.detachAppender(appender);
       logger.setLevel(level);
     }
-    return appender.list.stream().filter(event -> event.getLevel().isGreaterOrEqual(Level.WARN)).toList();
+    return appender.list.stream()
+        .filter(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+        .toList();
   }
 
   @Test
   void theFormerRateBlockLeavesOutWhatItDoesNotSay() {
     RateConfig.forgetWarning();
-    PoolSettings read = PoolSettings.create(ConfigFactory.parseString("fetchpipe.pool.rate { starts = 3, per = 2s }")
-        .withFallback(ConfigFactory.defaultReference()));
+    PoolSettings read =
+        PoolSettings.create(
+            ConfigFactory.parseString("fetchpipe.pool.rate { starts = 3, per = 2s }")
+                .withFallback(ConfigFactory.defaultReference()));
     assertEquals(RateLimit.parse("3/2s"), read.rate());
     assertEquals(PoolSettings.defaults().rateTick(), read.rateTick());
-    PoolSettings off = PoolSettings.create(ConfigFactory.parseString("fetchpipe.pool.rate { starts = 0 }")
-        .withFallback(ConfigFactory.defaultReference()));
+    PoolSettings off =
+        PoolSettings.create(
+            ConfigFactory.parseString("fetchpipe.pool.rate { starts = 0 }")
+                .withFallback(ConfigFactory.defaultReference()));
     assertEquals(RateLimit.unlimited(), off.rate());
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       20/s      | 20 | PT1S
       100/min   | 100 | PT1M
       5/h       | 5  | PT1H
@@ -169,8 +226,13 @@ class PoolSettingsTest {
 
   @Test
   void aBadRateInConfigNamesItsKey() {
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> PoolSettings.create(
-        ConfigFactory.parseString("fetchpipe.pool.rate = fast").withFallback(ConfigFactory.defaultReference())));
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PoolSettings.create(
+                    ConfigFactory.parseString("fetchpipe.pool.rate = fast")
+                        .withFallback(ConfigFactory.defaultReference())));
     assertTrue(error.getMessage().startsWith("rate: invalid rate 'fast'"), error.getMessage());
   }
 }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * What a task's RetryableFailure asks of its pool, returned or thrown: a retry after the backoff
- * or after a given wait, and what the item comes to once retries are spent. In virtual time.
+ * What a task's RetryableFailure asks of its pool, returned or thrown: a retry after the backoff or
+ * after a given wait, and what the item comes to once retries are spent. In virtual time.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -32,10 +32,15 @@ class RetryableFailureTest {
 
   private TaskPool pool(int retries, Duration backoff) {
     PoolSettings base = PoolSettings.create(testKit.system());
-    return TaskPool.create(testKit.system(), base.withRetry(base.retry().withMaxRetries(retries).withBackoff(backoff)));
+    return TaskPool.create(
+        testKit.system(),
+        base.withRetry(base.retry().withMaxRetries(retries).withBackoff(backoff)));
   }
 
-  /** Runs {@code task} in virtual time until its outcome is in; the outcome and the virtual time it took. */
+  /**
+   * Runs {@code task} in virtual time until its outcome is in; the outcome and the virtual time it
+   * took.
+   */
   private <T> Outcome<T> run(TaskPool pool, Task<T> task, List<Duration> took) throws Exception {
     VirtualTime time = VirtualTime.of(testKit.system());
     CompletableFuture<List<Outcome<T>>> gathered = pool.gather(List.of(task)).toCompletableFuture();
@@ -44,12 +49,15 @@ class RetryableFailureTest {
   }
 
   @Test
-  void withBackoffIsRetriedAfterTheBackoffAndFailsWithItsErrorOnceRetriesAreSpent() throws Exception {
+  void withBackoffIsRetriedAfterTheBackoffAndFailsWithItsErrorOnceRetriesAreSpent()
+      throws Exception {
     List<Integer> attempts = Collections.synchronizedList(new ArrayList<>());
-    Task<String> busy = context -> {
-      attempts.add(context.attempt());
-      return CompletableFuture.failedFuture(RetryableFailure.withBackoff(new IllegalStateException("busy")));
-    };
+    Task<String> busy =
+        context -> {
+          attempts.add(context.attempt());
+          return CompletableFuture.failedFuture(
+              RetryableFailure.withBackoff(new IllegalStateException("busy")));
+        };
     List<Duration> took = new ArrayList<>();
     try (TaskPool pool = pool(2, Duration.ofSeconds(1))) {
       Outcome.Failure<String> failed = (Outcome.Failure<String>) run(pool, busy, took);
@@ -64,9 +72,12 @@ class RetryableFailureTest {
 
   @Test
   void afterWaitsExactlyWhatItNames() throws Exception {
-    Task<Integer> second = context -> context.attempt() == 1
-        ? CompletableFuture.failedFuture(RetryableFailure.after(Duration.ofSeconds(7), new IllegalStateException("429")))
-        : CompletableFuture.completedFuture(context.attempt());
+    Task<Integer> second =
+        context ->
+            context.attempt() == 1
+                ? CompletableFuture.failedFuture(
+                    RetryableFailure.after(Duration.ofSeconds(7), new IllegalStateException("429")))
+                : CompletableFuture.completedFuture(context.attempt());
     List<Duration> took = new ArrayList<>();
     try (TaskPool pool = pool(3, Duration.ofSeconds(1))) {
       assertEquals(2, run(pool, second, took).getOrThrow());
@@ -76,8 +87,10 @@ class RetryableFailureTest {
 
   @Test
   void succeedingEndsInItsValueOnceRetriesAreSpent() throws Exception {
-    Task<String> unavailable = context ->
-        CompletableFuture.failedFuture(RetryableFailure.succeeding("the 503 page", "status 503", Duration.ofSeconds(1)));
+    Task<String> unavailable =
+        context ->
+            CompletableFuture.failedFuture(
+                RetryableFailure.succeeding("the 503 page", "status 503", Duration.ofSeconds(1)));
     List<Duration> took = new ArrayList<>();
     try (TaskPool pool = pool(2, Duration.ofSeconds(1))) {
       assertEquals("the 503 page", run(pool, unavailable, took).getOrThrow());
@@ -87,12 +100,14 @@ class RetryableFailureTest {
 
   @Test
   void aRetryableFailureThrownAtOnceIsRetriedLikeAReturnedOne() throws Exception {
-    Task<Integer> throwsFirst = context -> {
-      if (context.attempt() == 1) {
-        throw RetryableFailure.after(Duration.ofSeconds(3), new IllegalStateException("not yet"));
-      }
-      return CompletableFuture.completedFuture(context.attempt());
-    };
+    Task<Integer> throwsFirst =
+        context -> {
+          if (context.attempt() == 1) {
+            throw RetryableFailure.after(
+                Duration.ofSeconds(3), new IllegalStateException("not yet"));
+          }
+          return CompletableFuture.completedFuture(context.attempt());
+        };
     List<Duration> took = new ArrayList<>();
     try (TaskPool pool = pool(1, Duration.ofSeconds(1))) {
       assertEquals(2, run(pool, throwsFirst, took).getOrThrow());
@@ -103,15 +118,17 @@ class RetryableFailureTest {
   @Test
   void anyOtherThrowFailsTheItemWithoutARetry() throws Exception {
     List<Integer> attempts = Collections.synchronizedList(new ArrayList<>());
-    Task<String> broken = context -> {
-      attempts.add(context.attempt());
-      throw new IllegalArgumentException("a bug");
-    };
+    Task<String> broken =
+        context -> {
+          attempts.add(context.attempt());
+          throw new IllegalArgumentException("a bug");
+        };
     List<Duration> took = new ArrayList<>();
     try (TaskPool pool = pool(3, Duration.ofSeconds(1))) {
       Outcome.Failure<String> failed = (Outcome.Failure<String>) run(pool, broken, took);
       assertEquals(ErrorKind.EXCEPTION, failed.kind());
-      assertTrue(failed.cause() instanceof IllegalArgumentException, String.valueOf(failed.cause()));
+      assertTrue(
+          failed.cause() instanceof IllegalArgumentException, String.valueOf(failed.cause()));
       assertEquals(List.of(1), attempts, "retries are for RetryableFailure only");
     }
   }

@@ -30,8 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ScaleTest {
   private static final int COUNT = 100_000;
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private TaskPool pool;
   private TestProbe<DeadLetter> deadLetters;
@@ -39,10 +38,15 @@ class ScaleTest {
 
   @BeforeAll
   void setUp() {
-    pool = TaskPool.create(testKit.system(), PoolSettings.create(testKit.system()).withMaxConcurrency(64));
+    pool =
+        TaskPool.create(
+            testKit.system(), PoolSettings.create(testKit.system()).withMaxConcurrency(64));
     deadLetters = testKit.createTestProbe();
     dropped = testKit.createTestProbe();
-    testKit.system().eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class, deadLetters.ref()));
+    testKit
+        .system()
+        .eventStream()
+        .tell(new EventStream.Subscribe<>(DeadLetter.class, deadLetters.ref()));
     testKit.system().eventStream().tell(new EventStream.Subscribe<>(Dropped.class, dropped.ref()));
   }
 
@@ -79,9 +83,11 @@ class ScaleTest {
 
   @Test
   void asCompletedOfAHundredThousandTasksYieldsEveryIndexExactlyOnce() throws Exception {
-    List<Outcome<Integer>> outcomes = pool.asCompleted(trivialTasks(COUNT))
-        .runWith(Sink.seq(), testKit.system())
-        .toCompletableFuture().get(60, TimeUnit.SECONDS);
+    List<Outcome<Integer>> outcomes =
+        pool.asCompleted(trivialTasks(COUNT))
+            .runWith(Sink.seq(), testKit.system())
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
     BitSet seen = new BitSet(COUNT);
     for (Outcome<Integer> outcome : outcomes) {
       assertTrue(outcome.isSuccess());

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The seed's timing claims in virtual time: three tasks of 2 s, 3 s and 1 s finish together at
- * 3 s (not 6 s) with results in input order, and as_completed yields them at 1 s, 2 s and 3 s.
+ * The seed's timing claims in virtual time: three tasks of 2 s, 3 s and 1 s finish together at 3 s
+ * (not 6 s) with results in input order, and as_completed yields them at 1 s, 2 s and 3 s.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -31,9 +31,10 @@ class SeedTimingTest {
   private static final Duration PROPAGATION = Duration.ofSeconds(5);
 
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder()
-      .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
-      .build();
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
+          .build();
 
   private ManualTime manualTime;
   private TaskPool pool;
@@ -41,7 +42,9 @@ class SeedTimingTest {
   @BeforeAll
   void setUp() {
     manualTime = ManualTime.get(testKit.system());
-    pool = TaskPool.create(testKit.system(), PoolSettings.create(testKit.system()).withMaxConcurrency(5));
+    pool =
+        TaskPool.create(
+            testKit.system(), PoolSettings.create(testKit.system()).withMaxConcurrency(5));
   }
 
   @AfterAll
@@ -51,15 +54,19 @@ class SeedTimingTest {
 
   /** The seed's {@code fetch_data(url, delay)}: returns "data from url" after the delay. */
   private Task<String> fetchData(String url, int seconds) {
-    return Task.of(() -> Delay.after(testKit.system(), Duration.ofSeconds(seconds), () -> "data from " + url));
+    return Task.of(
+        () -> Delay.after(testKit.system(), Duration.ofSeconds(seconds), () -> "data from " + url));
   }
 
   @Test
   void gatherFinishesWithTheSlowestTaskAndKeepsInputOrder() throws Exception {
     TestProbe<String> starts = testKit.createTestProbe();
-    CompletableFuture<List<Outcome<String>>> results = pool.gather(
-            announced(starts, "api/users", 2), announced(starts, "api/posts", 3), announced(starts, "api/comments", 1))
-        .toCompletableFuture();
+    CompletableFuture<List<Outcome<String>>> results =
+        pool.gather(
+                announced(starts, "api/users", 2),
+                announced(starts, "api/posts", 3),
+                announced(starts, "api/comments", 1))
+            .toCompletableFuture();
     starts.receiveSeveralMessages(3, PROPAGATION);
 
     manualTime.timePasses(Duration.ofMillis(2999));
@@ -77,8 +84,11 @@ class SeedTimingTest {
   void asCompletedYieldsFastestFirstAtOneTwoAndThreeSeconds() {
     TestProbe<String> starts = testKit.createTestProbe();
     TestProbe<Outcome<String>> probe = testKit.createTestProbe();
-    pool.asCompleted(List.of(
-            announced(starts, "api/users", 2), announced(starts, "api/posts", 3), announced(starts, "api/comments", 1)))
+    pool.asCompleted(
+            List.of(
+                announced(starts, "api/users", 2),
+                announced(starts, "api/posts", 3),
+                announced(starts, "api/comments", 1)))
         .runWith(Sink.foreach(probe.ref()::tell), testKit.system());
     starts.receiveSeveralMessages(3, PROPAGATION);
 
@@ -106,14 +116,20 @@ class SeedTimingTest {
     TestProbe<String> starts = testKit.createTestProbe();
     TaskPool oneAtATime = TaskPool.create(testKit.system(), pool.settings().withMaxConcurrency(1));
     try {
-      CompletableFuture<List<Outcome<String>>> results = oneAtATime.gather(
-              announced(starts, "api/users", 2), announced(starts, "api/posts", 3), announced(starts, "api/comments", 1))
-          .toCompletableFuture();
+      CompletableFuture<List<Outcome<String>>> results =
+          oneAtATime
+              .gather(
+                  announced(starts, "api/users", 2),
+                  announced(starts, "api/posts", 3),
+                  announced(starts, "api/comments", 1))
+              .toCompletableFuture();
       assertEquals("api/users", starts.receiveMessage(PROPAGATION));
       manualTime.timePasses(Duration.ofSeconds(2));
-      assertEquals("api/posts", starts.receiveMessage(PROPAGATION), "the second starts only at 2 s");
+      assertEquals(
+          "api/posts", starts.receiveMessage(PROPAGATION), "the second starts only at 2 s");
       manualTime.timePasses(Duration.ofSeconds(3));
-      assertEquals("api/comments", starts.receiveMessage(PROPAGATION), "the third starts only at 5 s");
+      assertEquals(
+          "api/comments", starts.receiveMessage(PROPAGATION), "the third starts only at 5 s");
       manualTime.timePasses(Duration.ofMillis(999));
       assertFalse(results.isDone());
       manualTime.timePasses(Duration.ofMillis(1));

@@ -34,8 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class StreamingTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private PoolSettings settings(int maxConcurrency) {
     return PoolSettings.create(testKit.system()).withMaxConcurrency(maxConcurrency);
@@ -43,7 +42,8 @@ class StreamingTest {
 
   /** A pool whose jobs are {@code recorder}'s tasks, at most {@code maxConcurrency} at once. */
   private JobPool<Integer, String> recordingPool(TaskRecorder recorder, int maxConcurrency) {
-    return JobPool.create(testKit.system(), settings(maxConcurrency), (n, context) -> recorder.start(context));
+    return JobPool.create(
+        testKit.system(), settings(maxConcurrency), (n, context) -> recorder.start(context));
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {
@@ -55,10 +55,11 @@ class StreamingTest {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
     try (TaskPool pool = TaskPool.create(testKit.system(), settings(2))) {
-      Pair<GatherControl, CompletionStage<List<Outcome<String>>>> run = pool.asCompleted(recorder.tasks(5))
-          .take(1)
-          .toMat(Sink.seq(), Keep.both())
-          .run(testKit.system());
+      Pair<GatherControl, CompletionStage<List<Outcome<String>>>> run =
+          pool.asCompleted(recorder.tasks(5))
+              .take(1)
+              .toMat(Sink.seq(), Keep.both())
+              .run(testKit.system());
       recorder.expectStart(WAIT);
       recorder.expectStart(WAIT);
       recorder.complete(1);
@@ -105,8 +106,11 @@ class StreamingTest {
 
   /** Doubles n after (9 - n) × 30 ms: the later the element, the sooner it finishes. */
   private JobPool<Integer, Integer> reversingPool() {
-    return JobPool.create(testKit.system(), settings(10), (n, context) ->
-        Delay.after(testKit.system(), Duration.ofMillis((9 - n) * 30L), () -> n * 2));
+    return JobPool.create(
+        testKit.system(),
+        settings(10),
+        (n, context) ->
+            Delay.after(testKit.system(), Duration.ofMillis((9 - n) * 30L), () -> n * 2));
   }
 
   @Test
@@ -114,14 +118,24 @@ class StreamingTest {
     try (JobPool<Integer, Integer> pool = reversingPool()) {
       List<Integer> input = List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
       List<Completed<Integer, Integer>> ordered =
-          await(Source.from(input).via(pool.flow(Order.INPUT, 16)).runWith(Sink.seq(), testKit.system()));
+          await(
+              Source.from(input)
+                  .via(pool.flow(Order.INPUT, 16))
+                  .runWith(Sink.seq(), testKit.system()));
       assertEquals(input, ordered.stream().map(Completed::request).toList());
       assertEquals(input, ordered.stream().map(p -> p.outcome().index()).toList());
-      assertEquals(List.of(0, 2, 4, 6, 8, 10, 12, 14, 16, 18), ordered.stream().map(p -> p.outcome().getOrThrow()).toList());
+      assertEquals(
+          List.of(0, 2, 4, 6, 8, 10, 12, 14, 16, 18),
+          ordered.stream().map(p -> p.outcome().getOrThrow()).toList());
 
       List<Completed<Integer, Integer>> unordered =
-          await(Source.from(input).via(pool.flow(Order.COMPLETION, 16)).runWith(Sink.seq(), testKit.system()));
-      assertEquals(Set.copyOf(input), unordered.stream().map(Completed::request).collect(Collectors.toSet()));
+          await(
+              Source.from(input)
+                  .via(pool.flow(Order.COMPLETION, 16))
+                  .runWith(Sink.seq(), testKit.system()));
+      assertEquals(
+          Set.copyOf(input),
+          unordered.stream().map(Completed::request).collect(Collectors.toSet()));
       assertEquals(10, unordered.size());
       assertEquals(9, unordered.get(0).request(), "the quickest element comes first");
     }
@@ -164,7 +178,10 @@ class StreamingTest {
       // Three elements in a window of three: all of them run, so no element can be submitted
       // while the stream is stopping, and the events below are the complete story.
       CompletionStage<List<Completed<Integer, String>>> firstOnly =
-          Source.range(0, 2).via(pool.flow(Order.COMPLETION, 3)).take(1).runWith(Sink.seq(), testKit.system());
+          Source.range(0, 2)
+              .via(pool.flow(Order.COMPLETION, 3))
+              .take(1)
+              .runWith(Sink.seq(), testKit.system());
       Set<Integer> started = new HashSet<>();
       for (int i = 0; i < 3; i++) {
         started.add(recorder.expectStart(WAIT));
@@ -188,11 +205,12 @@ class StreamingTest {
     try (JobPool<Integer, String> pool = recordingPool(recorder, 1)) {
       // One job at a time in a window of three: element 0 runs, 1 and 2 wait in the router (or have
       // not been submitted yet); stopping the stream must cancel 0 and start neither of the others.
-      Pair<UniqueKillSwitch, CompletionStage<List<Completed<Integer, String>>>> run = Source.range(0, 2)
-          .via(pool.flow(Order.COMPLETION, 3))
-          .viaMat(KillSwitches.single(), Keep.right())
-          .toMat(Sink.seq(), Keep.both())
-          .run(testKit.system());
+      Pair<UniqueKillSwitch, CompletionStage<List<Completed<Integer, String>>>> run =
+          Source.range(0, 2)
+              .via(pool.flow(Order.COMPLETION, 3))
+              .viaMat(KillSwitches.single(), Keep.right())
+              .toMat(Sink.seq(), Keep.both())
+              .run(testKit.system());
       assertEquals(0, recorder.expectStart(WAIT));
       run.first().shutdown();
       assertEquals(List.of(), await(run.second()));
@@ -206,15 +224,21 @@ class StreamingTest {
   void aFailFastFlowCancelsTheRestButStillEmitsOneOutcomePerElement() throws Exception {
     AtomicInteger starts = new AtomicInteger();
     PoolSettings twoAtATime = settings(2);
-    try (JobPool<Integer, Integer> pool = JobPool.create(testKit.system(), twoAtATime, (n, context) -> {
-      starts.incrementAndGet();
-      return n == 0
-          ? CompletableFuture.failedFuture(new IllegalStateException("first element broke"))
-          : new CompletableFuture<>(); // the others would run forever
-    })) {
-      List<Completed<Integer, Integer>> outcomes = await(Source.range(0, 9)
-          .via(pool.flow(Order.INPUT, 4, GatherOptions.defaults().withFailFast(true)))
-          .runWith(Sink.seq(), testKit.system()));
+    try (JobPool<Integer, Integer> pool =
+        JobPool.create(
+            testKit.system(),
+            twoAtATime,
+            (n, context) -> {
+              starts.incrementAndGet();
+              return n == 0
+                  ? CompletableFuture.failedFuture(new IllegalStateException("first element broke"))
+                  : new CompletableFuture<>(); // the others would run forever
+            })) {
+      List<Completed<Integer, Integer>> outcomes =
+          await(
+              Source.range(0, 9)
+                  .via(pool.flow(Order.INPUT, 4, GatherOptions.defaults().withFailFast(true)))
+                  .runWith(Sink.seq(), testKit.system()));
       assertEquals(10, outcomes.size());
       assertEquals(ErrorKind.EXCEPTION, ((Outcome.Failure<?>) outcomes.get(0).outcome()).kind());
       for (int i = 1; i < 10; i++) {
@@ -222,15 +246,19 @@ class StreamingTest {
         assertEquals(ErrorKind.CANCELLED, failure.kind(), "element " + i);
         assertEquals("cancelled after item 0 failed", failure.message());
       }
-      assertTrue(starts.get() <= 2, "at most the two elements running with the failure started, got " + starts.get());
+      assertTrue(
+          starts.get() <= 2,
+          "at most the two elements running with the failure started, got " + starts.get());
     }
   }
 
   @Test
   void gatherBlockingReturnsEveryOutcomeAndTimesOutTheRest() throws Exception {
     try (TaskPool pool = TaskPool.create(testKit.system(), settings(2))) {
-      List<Task<String>> tasks = List.of(
-          Task.of(() -> CompletableFuture.completedFuture("quick")), Task.of(CompletableFuture::new));
+      List<Task<String>> tasks =
+          List.of(
+              Task.of(() -> CompletableFuture.completedFuture("quick")),
+              Task.of(CompletableFuture::new));
       List<Outcome<String>> outcomes = pool.gatherBlocking(tasks, Duration.ofMillis(300));
       assertEquals("quick", outcomes.get(0).getOrThrow());
       assertEquals(ErrorKind.TIMEOUT, ((Outcome.Failure<?>) outcomes.get(1)).kind());
@@ -240,7 +268,8 @@ class StreamingTest {
   @Test
   void startRunsOneTaskLikeCreateTask() throws Exception {
     try (TaskPool pool = TaskPool.create(testKit.system(), settings(1))) {
-      assertEquals("hello", await(pool.start(Task.of(() -> CompletableFuture.completedFuture("hello")))));
+      assertEquals(
+          "hello", await(pool.start(Task.of(() -> CompletableFuture.completedFuture("hello")))));
     }
   }
 }

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 
 /**
- * Tasks whose results the test decides. Each start and cancellation is reported to a probe, and
- * the number of tasks in flight (started, not yet finished) is tracked with its maximum.
+ * Tasks whose results the test decides. Each start and cancellation is reported to a probe, and the
+ * number of tasks in flight (started, not yet finished) is tracked with its maximum.
  */
 final class TaskRecorder {
   /** Event: task {@code index} started. */

@@ -38,18 +38,22 @@ class ThrottlingTest {
 
   /**
    * A dispatcher with one thread and one FIFO queue, for the pools whose refill ticks come late:
-   * the test holds the thread while virtual time passes, and knows the pool is idle once two
-   * rounds of its own work have gone through the queue (an actor handles all its mail in one turn).
+   * the test holds the thread while virtual time passes, and knows the pool is idle once two rounds
+   * of its own work have gone through the queue (an actor handles all its mail in one turn).
    */
   private static final String POOL_THREAD = "throttling-test.pool-thread";
 
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder()
-      .withCustomConfig(ConfigFactory.parseString(POOL_THREAD + " { type = Dispatcher, executor = thread-pool-executor,"
-              + " thread-pool-executor.fixed-pool-size = 1, throughput = 10000 }")
-          .withFallback(ManualTime.config())
-          .withFallback(ActorTestKit.applicationTestConfig()))
-      .build();
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withCustomConfig(
+              ConfigFactory.parseString(
+                      POOL_THREAD
+                          + " { type = Dispatcher, executor = thread-pool-executor,"
+                          + " thread-pool-executor.fixed-pool-size = 1, throughput = 10000 }")
+                  .withFallback(ManualTime.config())
+                  .withFallback(ActorTestKit.applicationTestConfig()))
+          .build();
 
   private ManualTime manualTime;
 
@@ -67,7 +71,8 @@ class ThrottlingTest {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
     try (TaskPool pool = TaskPool.create(testKit.system(), settings().withMaxConcurrency(5))) {
-      CompletableFuture<List<Outcome<String>>> result = pool.gather(recorder.tasks(20)).toCompletableFuture();
+      CompletableFuture<List<Outcome<String>>> result =
+          pool.gather(recorder.tasks(20)).toCompletableFuture();
 
       Set<Integer> started = new HashSet<>();
       for (int i = 0; i < 5; i++) {
@@ -99,8 +104,10 @@ class ThrottlingTest {
     TaskRecorder recorder = new TaskRecorder(events);
     try (TaskPool pool = TaskPool.create(testKit.system(), settings().withMaxConcurrency(3))) {
       List<Task<String>> tasks = recorder.tasks(6);
-      CompletableFuture<List<Outcome<String>>> first = pool.gather(tasks.subList(0, 3)).toCompletableFuture();
-      CompletableFuture<List<Outcome<String>>> second = pool.gather(tasks.subList(3, 6)).toCompletableFuture();
+      CompletableFuture<List<Outcome<String>>> first =
+          pool.gather(tasks.subList(0, 3)).toCompletableFuture();
+      CompletableFuture<List<Outcome<String>>> second =
+          pool.gather(tasks.subList(3, 6)).toCompletableFuture();
       for (int i = 0; i < 3; i++) {
         recorder.expectStart(WAIT);
       }
@@ -128,8 +135,11 @@ class ThrottlingTest {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
     RateLimit twoPerSecond = RateLimit.of(2, Duration.ofSeconds(1));
-    try (TaskPool pool = TaskPool.create(testKit.system(), settings().withMaxConcurrency(100).withRate(twoPerSecond))) {
-      CompletableFuture<List<Outcome<String>>> result = pool.gather(recorder.tasks(6)).toCompletableFuture();
+    try (TaskPool pool =
+        TaskPool.create(
+            testKit.system(), settings().withMaxConcurrency(100).withRate(twoPerSecond))) {
+      CompletableFuture<List<Outcome<String>>> result =
+          pool.gather(recorder.tasks(6)).toCompletableFuture();
 
       recorder.expectStart(WAIT);
       events.expectNoMessage(QUIET);
@@ -152,8 +162,11 @@ class ThrottlingTest {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
     RateLimit burstOfThree = RateLimit.of(1, Duration.ofSeconds(1)).withBurst(3);
-    try (TaskPool pool = TaskPool.create(testKit.system(), settings().withMaxConcurrency(100).withRate(burstOfThree))) {
-      CompletableFuture<List<Outcome<String>>> result = pool.gather(recorder.tasks(5)).toCompletableFuture();
+    try (TaskPool pool =
+        TaskPool.create(
+            testKit.system(), settings().withMaxConcurrency(100).withRate(burstOfThree))) {
+      CompletableFuture<List<Outcome<String>>> result =
+          pool.gather(recorder.tasks(5)).toCompletableFuture();
       for (int i = 0; i < 3; i++) {
         recorder.expectStart(WAIT);
       }
@@ -176,7 +189,8 @@ class ThrottlingTest {
   void refillTicksThatComeLateStartNoMoreThanTheBurstAtOnce(int burst) throws Exception {
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
-    try (TaskPool pool = TaskPool.create(testKit.system(), lateTickSettings(TEN_PER_SECOND.withBurst(burst)))) {
+    try (TaskPool pool =
+        TaskPool.create(testKit.system(), lateTickSettings(TEN_PER_SECOND.withBurst(burst)))) {
       pool.gather(recorder.tasks(20));
       events.receiveSeveralMessages(burst, WAIT);
       awaitThePoolIdle();
@@ -186,8 +200,12 @@ class ThrottlingTest {
       timePassesWhileThePoolIsBusy(Duration.ofSeconds(5));
       awaitThePoolIdle();
       int atOnce = recorder.starts() - burst;
-      assertTrue(atOnce >= 1 && atOnce <= burst,
-          "after a 5 s pause, " + atOnce + " of the 20 tasks started at once; the bucket holds " + burst);
+      assertTrue(
+          atOnce >= 1 && atOnce <= burst,
+          "after a 5 s pause, "
+              + atOnce
+              + " of the 20 tasks started at once; the bucket holds "
+              + burst);
       events.receiveSeveralMessages(atOnce, WAIT);
       events.expectNoMessage(QUIET);
     }
@@ -198,7 +216,9 @@ class ThrottlingTest {
   void noWindowOfTimeSeesMoreStartsThanTheBurstPlusTheRate(int burst) throws Exception {
     RateLimit rate = TEN_PER_SECOND.withBurst(burst);
     // Steps shorter than the spacing, equal to it, and many times longer (late ticks).
-    int[] stepsMillis = {40, 60, 100, 250, 1000, 30, 70, 3000, 100, 500, 20, 180, 100, 2000, 150, 100};
+    int[] stepsMillis = {
+      40, 60, 100, 250, 1000, 30, 70, 3000, 100, 500, 20, 180, 100, 2000, 150, 100
+    };
     TestProbe<Object> events = testKit.createTestProbe();
     TaskRecorder recorder = new TaskRecorder(events);
     try (TaskPool pool = TaskPool.create(testKit.system(), lateTickSettings(rate))) {
@@ -221,7 +241,9 @@ class ThrottlingTest {
         starts.add(new StartsAt(now, started));
         assertWithinRate(starts, rate);
         if (now.minus(lastStart).compareTo(rate.spacing()) >= 0) {
-          assertTrue(started >= 1, "a spacing has passed since the last start at " + lastStart + ", none at " + now);
+          assertTrue(
+              started >= 1,
+              "a spacing has passed since the last start at " + lastStart + ", none at " + now);
         }
         if (started > 0) {
           lastStart = now;
@@ -233,7 +255,10 @@ class ThrottlingTest {
   /** How many tasks started when virtual time reached {@code at} (counted from the gather). */
   private record StartsAt(Duration at, int count) {}
 
-  /** Every window [from, last] of the run so far saw at most {@code burst + rate × (last - from)} starts. */
+  /**
+   * Every window [from, last] of the run so far saw at most {@code burst + rate × (last - from)}
+   * starts.
+   */
   private static void assertWithinRate(List<StartsAt> starts, RateLimit rate) {
     StartsAt last = starts.get(starts.size() - 1);
     int started = 0;
@@ -241,12 +266,24 @@ class ThrottlingTest {
       started += starts.get(from).count();
       Duration window = last.at().minus(starts.get(from).at());
       long allowed = rate.burst() + rate.starts() * window.toNanos() / rate.per().toNanos();
-      assertTrue(started <= allowed, started + " starts from " + starts.get(from).at() + " to " + last.at()
-          + "; the rate allows " + allowed + ". All: " + starts);
+      assertTrue(
+          started <= allowed,
+          started
+              + " starts from "
+              + starts.get(from).at()
+              + " to "
+              + last.at()
+              + "; the rate allows "
+              + allowed
+              + ". All: "
+              + starts);
     }
   }
 
-  /** A pool with {@code rate}, room for every task, and its actors on the one thread the test can hold. */
+  /**
+   * A pool with {@code rate}, room for every task, and its actors on the one thread the test can
+   * hold.
+   */
   private PoolSettings lateTickSettings(RateLimit rate) {
     return settings().withMaxConcurrency(100).withRate(rate).withDispatcher(POOL_THREAD);
   }
@@ -262,10 +299,12 @@ class ThrottlingTest {
   private void timePassesWhileThePoolIsBusy(Duration step) {
     TestProbe<Done> holding = testKit.createTestProbe();
     CountDownLatch release = new CountDownLatch(1);
-    poolThread().execute(() -> {
-      holding.ref().tell(Done.getInstance());
-      awaitQuietly(release);
-    });
+    poolThread()
+        .execute(
+            () -> {
+              holding.ref().tell(Done.getInstance());
+              awaitQuietly(release);
+            });
     holding.expectMessage(WAIT, Done.getInstance());
     try {
       manualTime.timePasses(step);
@@ -283,9 +322,9 @@ class ThrottlingTest {
   }
 
   /**
-   * Returns once the pool's thread has done what was queued on it (the router handling its
-   * ticks) and what that work queued in turn (the workers starting their tasks): the thread
-   * runs its queue in order, so a marker queued behind a marker queued now comes last.
+   * Returns once the pool's thread has done what was queued on it (the router handling its ticks)
+   * and what that work queued in turn (the workers starting their tasks): the thread runs its queue
+   * in order, so a marker queued behind a marker queued now comes last.
    */
   private void awaitThePoolIdle() {
     TestProbe<Done> idle = testKit.createTestProbe();

@@ -16,12 +16,21 @@ class SeedWalkthroughTest {
   @Test
   void theDemoRunsEveryStepAsTheSeedDescribes() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    boolean asExpected = new SeedWalkthrough(new PrintStream(bytes, true, StandardCharsets.UTF_8), 0.1).run();
+    boolean asExpected =
+        new SeedWalkthrough(new PrintStream(bytes, true, StandardCharsets.UTF_8), 0.1).run();
     String out = bytes.toString(StandardCharsets.UTF_8);
     assertTrue(asExpected, out);
-    for (String step : new String[] {"1. Synchronous vs asynchronous", "2. as_completed", "3. Concurrent HTTP",
-        "4. Producer/consumer", "5. Errors as values", "Completed: data from api/comments", "Error: Error in task 2",
-        "produced 10"}) {
+    for (String step :
+        new String[] {
+          "1. Synchronous vs asynchronous",
+          "2. as_completed",
+          "3. Concurrent HTTP",
+          "4. Producer/consumer",
+          "5. Errors as values",
+          "Completed: data from api/comments",
+          "Error: Error in task 2",
+          "produced 10"
+        }) {
       assertTrue(out.contains(step), "missing '" + step + "' in:\n" + out);
     }
   }
@@ -29,12 +38,16 @@ class SeedWalkthroughTest {
   @Test
   void theDemosChecksSeeTasksRunOneAtATimeUnderASemaphoreOfOne() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    boolean asExpected = new SeedWalkthrough(new PrintStream(bytes, true, StandardCharsets.UTF_8), 0.1, 1).run();
+    boolean asExpected =
+        new SeedWalkthrough(new PrintStream(bytes, true, StandardCharsets.UTF_8), 0.1, 1).run();
     String out = bytes.toString(StandardCharsets.UTF_8);
     assertFalse(asExpected, out);
-    for (String check : new String[] {"UNEXPECTED: gather should start every task before the first one ends",
-        "UNEXPECTED: as_completed should yield comments, users, posts",
-        "UNEXPECTED: the requests should be in flight together, at most five"}) {
+    for (String check :
+        new String[] {
+          "UNEXPECTED: gather should start every task before the first one ends",
+          "UNEXPECTED: as_completed should yield comments, users, posts",
+          "UNEXPECTED: the requests should be in flight together, at most five"
+        }) {
       assertTrue(out.contains(check), "missing '" + check + "' in:\n" + out);
     }
   }

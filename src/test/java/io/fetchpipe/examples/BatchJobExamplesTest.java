@@ -47,11 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
 class BatchJobExamplesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @RegisterExtension
-  static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
+  @RegisterExtension static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   // docs/batch-jobs.md: a file of URLs begins
   /** Fetches each URL of {@code urls} (one per line) and writes one JSON line per URL to {@code results}. */
@@ -86,8 +84,16 @@ class BatchJobExamplesTest {
 
   @Test
   void aFileOfUrlsBecomesAFileOfResults(@TempDir Path dir) throws Exception {
-    Path urls = Files.write(dir.resolve("urls.txt"), List.of(
-        "# the job's URLs", server.url("/get"), "", server.url("/status/404"), "htp://not-fetchable", server.url("/json")));
+    Path urls =
+        Files.write(
+            dir.resolve("urls.txt"),
+            List.of(
+                "# the job's URLs",
+                server.url("/get"),
+                "",
+                server.url("/status/404"),
+                "htp://not-fetchable",
+                server.url("/json")));
     Path results = dir.resolve("results.jsonl");
     // docs/batch-jobs.md: running it begins
     PoolSettings sixtyFourAtOnce = PoolSettings.create(testKit.system()).withMaxConcurrency(64);
@@ -109,15 +115,22 @@ class BatchJobExamplesTest {
 
   @Test
   void yourOwnGraphGetsOneResultPerLineInvalidOnesIncluded(@TempDir Path dir) throws Exception {
-    Path requests = Files.write(dir.resolve("requests.jsonl"), List.of(
-        "{\"url\": \"" + server.url("/get") + "\", \"id\": 1}",
-        "{\"url\": \"" + server.url("/post") + "\", \"method\": \"POST\", \"body\": \"x=1\"}",
-        "{\"url\": \"" + server.url("/status/503") + "\"}",
-        "{\"method\": \"GET\"}",
-        "not JSON"));
+    Path requests =
+        Files.write(
+            dir.resolve("requests.jsonl"),
+            List.of(
+                "{\"url\": \"" + server.url("/get") + "\", \"id\": 1}",
+                "{\"url\": \""
+                    + server.url("/post")
+                    + "\", \"method\": \"POST\", \"body\": \"x=1\"}",
+                "{\"url\": \"" + server.url("/status/503") + "\"}",
+                "{\"method\": \"GET\"}",
+                "not JSON"));
     try (Fetcher fetcher = Fetcher.create(testKit.system())) {
-      Map<String, Integer> counts = countResults(testKit.system(), fetcher, requests)
-          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      Map<String, Integer> counts =
+          countResults(testKit.system(), fetcher, requests)
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
       assertEquals(Map.of("status 200", 2, "status 503", 1, "invalid-request", 2), counts);
     }
     assertEquals(3, server.stats().requests(), "invalid lines reach no server");
@@ -138,7 +151,8 @@ class BatchJobExamplesTest {
           .via(UrlLines.parse())
           .via(FetchLines.flow(fetcher, Order.INPUT, 16))
           .runWith(ResultSink.to(out, withHeaders), testKit.system())
-          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+          .toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
     }
     JsonNode line = JSON.readTree(out.toByteArray());
     assertEquals("application/json", line.get("headers").get("content-type").asText());

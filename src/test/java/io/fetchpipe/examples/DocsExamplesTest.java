@@ -24,14 +24,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The Java in the README and in docs/ is the tests' code, both ways. A test marks the code a
  * document shows with {@code // README: NAME begins} (or {@code // docs/FILE.md: NAME begins}) and
- * {@code // README: NAME ends} comments; what lies between, without its common indentation,
- * appears in that document as it is, and every {@code ```java} block of a document is exactly
- * such a region: nothing a reader copies from the documentation is left uncompiled or unrun.
+ * {@code // README: NAME ends} comments; what lies between, without its common indentation, appears
+ * in that document as it is, and every {@code ```java} block of a document is exactly such a
+ * region: nothing a reader copies from the documentation is left uncompiled or unrun.
  */
 class DocsExamplesTest {
   private static final Path TEST_SOURCES = Path.of("src/test/java");
-  private static final Pattern MARKER = Pattern.compile("// (README|docs/[\\w./-]+\\.md): (.+) (begins|ends)");
-  private static final Pattern JAVA_BLOCK = Pattern.compile("(?ms)^[ \\t]*```java[ \\t]*\\n(.*?)^[ \\t]*```[ \\t]*$");
+  private static final Pattern MARKER =
+      Pattern.compile("// (README|docs/[\\w./-]+\\.md): (.+) (begins|ends)");
+  private static final Pattern JAVA_BLOCK =
+      Pattern.compile("(?ms)^[ \\t]*```java[ \\t]*\\n(.*?)^[ \\t]*```[ \\t]*$");
 
   /**
    * The blocks that cannot sensibly be a test's code, each as "DOCUMENT: first line of the block"
@@ -40,7 +42,9 @@ class DocsExamplesTest {
    */
   private static final Map<String, String> NOT_TEST_CODE = Map.of();
 
-  /** A marked region: where it is, the document it belongs to, and its text as a document shows it. */
+  /**
+   * A marked region: where it is, the document it belongs to, and its text as a document shows it.
+   */
   record Region(Path source, int line, String document, String name, String text) {}
 
   /** A {@code ```java} block of a document, stripped. */
@@ -54,9 +58,19 @@ class DocsExamplesTest {
   @MethodSource("namedRegions")
   void everyMarkedRegionAppearsInItsDocument(Region region) throws IOException {
     String document = Files.readString(Path.of(region.document()));
-    assertTrue(document.contains(region.text()), region.document() + " lacks the code of " + region.source() + ":"
-        + region.line() + " (" + region.name() + "):\n" + region.text());
-    assertTrue(Files.readString(region.source()).contains("@Test"),
+    assertTrue(
+        document.contains(region.text()),
+        region.document()
+            + " lacks the code of "
+            + region.source()
+            + ":"
+            + region.line()
+            + " ("
+            + region.name()
+            + "):\n"
+            + region.text());
+    assertTrue(
+        Files.readString(region.source()).contains("@Test"),
         region.source() + " holds a region but no test runs it there");
   }
 
@@ -65,10 +79,19 @@ class DocsExamplesTest {
   void everyJavaBlockIsATestsRegion(Block block) {
     String exempt = NOT_TEST_CODE.get(block.document() + ": " + block.firstLine());
     assumeTrue(exempt == null, () -> "not a test's code: " + exempt);
-    if (regions().stream().noneMatch(region -> region.document().equals(block.document())
-        && region.text().equals(block.text()))) {
-      fail(block.document() + ":" + block.line() + ": this java block is no test's region (mark the code that runs it"
-          + " with '// " + label(block.document()) + ": NAME begins' and '... ends'):\n" + block.text());
+    if (regions().stream()
+        .noneMatch(
+            region ->
+                region.document().equals(block.document()) && region.text().equals(block.text()))) {
+      fail(
+          block.document()
+              + ":"
+              + block.line()
+              + ": this java block is no test's region (mark the code that runs it"
+              + " with '// "
+              + label(block.document())
+              + ": NAME begins' and '... ends'):\n"
+              + block.text());
     }
   }
 
@@ -77,12 +100,18 @@ class DocsExamplesTest {
     List<Region> all = regions();
     assertFalse(all.isEmpty(), "the tests mark the code the documents show");
     for (Region region : all) {
-      long sameName = all.stream()
-          .filter(other -> other.document().equals(region.document()) && other.name().equals(region.name()))
-          .count();
-      assertEquals(1, sameName, region.document() + ": '" + region.name() + "' names more than one region");
-      assertTrue(Files.isRegularFile(Path.of(region.document())), region.source() + " marks code of "
-          + region.document() + ", which does not exist");
+      long sameName =
+          all.stream()
+              .filter(
+                  other ->
+                      other.document().equals(region.document())
+                          && other.name().equals(region.name()))
+              .count();
+      assertEquals(
+          1, sameName, region.document() + ": '" + region.name() + "' names more than one region");
+      assertTrue(
+          Files.isRegularFile(Path.of(region.document())),
+          region.source() + " marks code of " + region.document() + ", which does not exist");
     }
   }
 
@@ -90,7 +119,8 @@ class DocsExamplesTest {
   static List<Region> regions() {
     try (Stream<Path> files = Files.walk(TEST_SOURCES)) {
       List<Region> regions = new ArrayList<>();
-      for (Path source : files.filter(path -> path.toString().endsWith(".java")).sorted().toList()) {
+      for (Path source :
+          files.filter(path -> path.toString().endsWith(".java")).sorted().toList()) {
         regions.addAll(regionsOf(source));
       }
       return regions;
@@ -101,7 +131,8 @@ class DocsExamplesTest {
 
   /** The regions, each named by its document and name. */
   static Stream<Named<Region>> namedRegions() {
-    return regions().stream().map(region -> Named.of(region.document() + ": " + region.name(), region));
+    return regions().stream()
+        .map(region -> Named.of(region.document() + ": " + region.name(), region));
   }
 
   /** Every {@code ```java} block of README.md and docs/, each named by its document and line. */
@@ -127,15 +158,18 @@ class DocsExamplesTest {
       if (!begin.matches()) {
         continue;
       }
-      assertEquals("begins", begin.group(3), source + ":" + (i + 1) + ": an end without a beginning");
+      assertEquals(
+          "begins", begin.group(3), source + ":" + (i + 1) + ": an end without a beginning");
       String end = "// " + begin.group(1) + ": " + begin.group(2) + " ends";
       int to = i + 1;
       while (to < lines.size() && !lines.get(to).strip().equals(end)) {
-        assertFalse(MARKER.matcher(lines.get(to).strip()).matches(),
+        assertFalse(
+            MARKER.matcher(lines.get(to).strip()).matches(),
             source + ":" + (to + 1) + ": a marker inside '" + begin.group(2) + "'");
         to++;
       }
-      assertTrue(to < lines.size(), source + ":" + (i + 1) + ": '" + begin.group(2) + "' never ends");
+      assertTrue(
+          to < lines.size(), source + ":" + (i + 1) + ": '" + begin.group(2) + "' never ends");
       String document = begin.group(1).equals("README") ? "README.md" : begin.group(1);
       String text = String.join("\n", lines.subList(i + 1, to)).stripIndent().strip();
       regions.add(new Region(source, i + 1, document, begin.group(2), text));

@@ -36,15 +36,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class EmbeddingExamplesTest {
-  @RegisterExtension
-  static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
+  @RegisterExtension static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
 
   // An application's config: pools of two at once, pipelines of four consumers.
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder()
-      .withCustomConfig(ConfigFactory.parseString("fetchpipe.pool.max-concurrency = 2\nfetchpipe.queue.consumers = 4")
-          .withFallback(ActorTestKit.applicationTestConfig()))
-      .build();
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withCustomConfig(
+              ConfigFactory.parseString(
+                      "fetchpipe.pool.max-concurrency = 2\nfetchpipe.queue.consumers = 4")
+                  .withFallback(ActorTestKit.applicationTestConfig()))
+          .build();
 
   @Test
   void theApplicationsActorSystemRunsTheFetcherAndOutlivesIt() throws Exception {
@@ -63,7 +65,8 @@ class EmbeddingExamplesTest {
       stopped = system;
 
       assertEquals(200, response.status());
-      assertEquals(0, fetcher.openConnectionPools(), "the fetcher's close ended its connection pools");
+      assertEquals(
+          0, fetcher.openConnectionPools(), "the fetcher's close ended its connection pools");
       assertEquals(64, fetcher.settings().maxConcurrency());
     } finally {
       if (stopped != null) {
@@ -90,10 +93,16 @@ class EmbeddingExamplesTest {
     // docs/embedding.md: a fetcher as a handler ends
 
     assertEquals(8, outcomes.size(), "one outcome per request");
-    assertTrue(outcomes.stream().allMatch(outcome -> outcome.getOrThrow().status() == 200), outcomes.toString());
-    assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7),
+    assertTrue(
+        outcomes.stream().allMatch(outcome -> outcome.getOrThrow().status() == 200),
+        outcomes.toString());
+    assertEquals(
+        List.of(0, 1, 2, 3, 4, 5, 6, 7),
         outcomes.stream().map(Outcome::index).sorted(Comparator.naturalOrder()).toList());
     assertEquals(8, server.stats().requests());
-    assertEquals(2, server.stats().maxInFlight(), "four consumers, and the fetcher lets two requests run at once");
+    assertEquals(
+        2,
+        server.stats().maxInFlight(),
+        "four consumers, and the fetcher lets two requests run at once");
   }
 }

@@ -36,10 +36,12 @@ class FetchingExamplesTest extends WithEmbeddedServer {
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aFetcherGivesOneOutcomePerUrlInInputOrder() {
     List<Outcome<FetchResponse>> outcomes =
-        fetchUrls(testKit.system(), List.of(url("/get"), url("/status/404"), "htp://not-fetchable"));
+        fetchUrls(
+            testKit.system(), List.of(url("/get"), url("/status/404"), "htp://not-fetchable"));
 
     assertEquals(200, outcomes.get(0).getOrThrow().status());
-    assertEquals(404, outcomes.get(1).getOrThrow().status(), "a response of any status is a result");
+    assertEquals(
+        404, outcomes.get(1).getOrThrow().status(), "a response of any status is a result");
     Outcome.Failure<FetchResponse> invalid = (Outcome.Failure<FetchResponse>) outcomes.get(2);
     assertEquals(FetchErrorKind.INVALID_URL, invalid.kind());
     assertEquals(List.of(0, 1, 2), outcomes.stream().map(Outcome::index).toList());
@@ -56,16 +58,22 @@ class FetchingExamplesTest extends WithEmbeddedServer {
         .withId("create-x");
     // docs/fetching.md: requests as data ends
 
-    assertEquals(new FetchRequest(API + "/items?page=2", "GET", get.headers(), null, null, ReadAs.text()), get);
+    assertEquals(
+        new FetchRequest(API + "/items?page=2", "GET", get.headers(), null, null, ReadAs.text()),
+        get);
     assertEquals("application/json", get.header("accept"));
     assertEquals("{\"name\":\"x\"}", post.body().utf8String());
     assertEquals("create-x", post.id());
 
     // The same requests, sent to the test server's echo rather than to api.example.
     FetchSettings readingText = FetchSettings.create(testKit.system()).withReadAs(ReadAs.text());
-    try (Fetcher fetcher = Fetcher.create(testKit.system(), PoolSettings.create(testKit.system()), readingText)) {
-      List<FetchResponse> echoes = fetcher.gatherOrFail(List.of(toTestServer(get), toTestServer(post)))
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try (Fetcher fetcher =
+        Fetcher.create(testKit.system(), PoolSettings.create(testKit.system()), readingText)) {
+      List<FetchResponse> echoes =
+          fetcher
+              .gatherOrFail(List.of(toTestServer(get), toTestServer(post)))
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
       JsonNode gotten = JSON.readTree(echoes.get(0).text());
       assertEquals("GET", gotten.get("method").asText());
       assertEquals("2", gotten.get("args").get("page").asText());
@@ -80,6 +88,7 @@ class FetchingExamplesTest extends WithEmbeddedServer {
   /** {@code request} with its api.example URL moved to the test server's {@code /anything} echo. */
   private FetchRequest toTestServer(FetchRequest request) {
     String url = url("/anything") + request.url().substring(API.length());
-    return new FetchRequest(url, request.method(), request.headers(), request.body(), request.id(), request.readAs());
+    return new FetchRequest(
+        url, request.method(), request.headers(), request.body(), request.id(), request.readAs());
   }
 }

@@ -37,8 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NetworksExamplesTest {
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   // docs/networks.md: proxy and certificates begins
   /** Through the company's proxy (but not to its own hosts), trusting its CA, showing my certificate. */
@@ -55,27 +54,41 @@ class NetworksExamplesTest {
   // docs/networks.md: proxy and certificates ends
 
   @Test
-  void theFetcherTunnelsThroughTheProxyTrustsTheCaAndShowsItsCertificate(@TempDir Path pem) throws Exception {
+  void theFetcherTunnelsThroughTheProxyTrustsTheCaAndShowsItsCertificate(@TempDir Path pem)
+      throws Exception {
     TlsIdentity corporateCa = TlsIdentity.authority("corp CA");
     TlsIdentity me = corporateCa.issue("me");
     corporateCa.writeCertificatePem(pem.resolve("corp-ca.pem"));
     Files.writeString(pem.resolve("me.pem"), me.chainPem());
     Files.writeString(pem.resolve("me.key"), me.privateKeyPem());
-    ServerTls requiringMe = ServerTls.of(corporateCa.issue("localhost")).requiringClientCertificates(corporateCa);
-    TestServer server = TestServer.start(testKit.system(), "127.0.0.1", 0, requiringMe).toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
-    try (TestProxy proxy = TestProxy.start(); Fetcher fetcher = corporateFetcher(testKit.system(), proxy.url(), pem)) {
+    ServerTls requiringMe =
+        ServerTls.of(corporateCa.issue("localhost")).requiringClientCertificates(corporateCa);
+    TestServer server =
+        TestServer.start(testKit.system(), "127.0.0.1", 0, requiringMe)
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    try (TestProxy proxy = TestProxy.start();
+        Fetcher fetcher = corporateFetcher(testKit.system(), proxy.url(), pem)) {
       String url = "https://localhost:" + server.port() + "/get";
 
       FetchResponse response = fetcher.fetch(url).toCompletableFuture().get(30, TimeUnit.SECONDS);
 
-      assertEquals(200, response.status(), "the server trusted by the CA's certificate, my certificate accepted");
+      assertEquals(
+          200,
+          response.status(),
+          "the server trusted by the CA's certificate, my certificate accepted");
       assertEquals(1, server.stats().requests());
-      assertEquals(List.of(new TestProxy.Seen("CONNECT", "localhost:" + server.port(), null)), proxy.seen(),
+      assertEquals(
+          List.of(new TestProxy.Seen("CONNECT", "localhost:" + server.port(), null)),
+          proxy.seen(),
           "through a tunnel of the proxy");
       ProxySettings proxies = fetcher.fetchSettings().proxy();
-      assertEquals(Optional.of(ProxyServer.parse(proxy.url())), proxies.proxyFor("https", "api.example", 443));
-      assertTrue(proxies.proxyFor("https", "wiki.corp.example", 443).isEmpty(), "the company's hosts go direct");
+      assertEquals(
+          Optional.of(ProxyServer.parse(proxy.url())),
+          proxies.proxyFor("https", "api.example", 443));
+      assertTrue(
+          proxies.proxyFor("https", "wiki.corp.example", 443).isEmpty(),
+          "the company's hosts go direct");
       assertTrue(proxies.proxyFor("http", "10.1.2.3", 80).isEmpty(), "so does its network");
     } finally {
       server.stop(Duration.ofMillis(200)).toCompletableFuture().get(10, TimeUnit.SECONDS);

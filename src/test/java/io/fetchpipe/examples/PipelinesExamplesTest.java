@@ -50,21 +50,31 @@ class PipelinesExamplesTest {
     ActorSystem<?> system = testKit.system();
     VirtualTime time = VirtualTime.of(system);
     PrintedLines printed = PrintedLines.since(time);
-    OwnThread<PipelineSummary> run = OwnThread.start("pipeline", () -> producerAndConsumers(system, printed.out()));
+    OwnThread<PipelineSummary> run =
+        OwnThread.start("pipeline", () -> producerAndConsumers(system, printed.out()));
 
     Duration took = run.advanceUntil(time, () -> printed.count() == 10, Duration.ofSeconds(10));
     PipelineSummary summary = run.result(Duration.ofSeconds(10));
 
-    assertEquals(Duration.ofMillis(1200), took, "a new item every 100 ms, each processed 200 ms after it came");
-    assertEquals(IntStream.range(0, 10).mapToObj(i -> "processed item-" + i).toList(), printed.texts());
-    assertEquals(IntStream.range(0, 10).mapToObj(i -> Duration.ofMillis(300 + 100 * i)).toList(), printed.instants());
+    assertEquals(
+        Duration.ofMillis(1200),
+        took,
+        "a new item every 100 ms, each processed 200 ms after it came");
+    assertEquals(
+        IntStream.range(0, 10).mapToObj(i -> "processed item-" + i).toList(), printed.texts());
+    assertEquals(
+        IntStream.range(0, 10).mapToObj(i -> Duration.ofMillis(300 + 100 * i)).toList(),
+        printed.instants());
     assertEquals(10, summary.produced());
     assertEquals(10, summary.consumed());
     assertEquals(2, summary.consumedPerConsumer().size());
-    assertTrue(summary.consumedPerConsumer().values().stream().allMatch(items -> items == 5),
+    assertTrue(
+        summary.consumedPerConsumer().values().stream().allMatch(items -> items == 5),
         "both consumers take turns: " + summary.consumedPerConsumer());
     assertEquals(0, summary.failed());
-    assertTrue(summary.maxBacklog() <= 5, "the queue never holds more than its capacity: " + summary.maxBacklog());
+    assertTrue(
+        summary.maxBacklog() <= 5,
+        "the queue never holds more than its capacity: " + summary.maxBacklog());
     assertNull(summary.inputError());
   }
 }

@@ -14,7 +14,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The example of docs/politeness.md, against the embedded server (its robots.txt disallows /deny). */
+/**
+ * The example of docs/politeness.md, against the embedded server (its robots.txt disallows /deny).
+ */
 class PolitenessExamplesTest extends WithEmbeddedServer {
   // docs/politeness.md: for embedding applications begins
   static List<Outcome<FetchResponse>> fetchPolitely(ActorSystem<?> system, List<String> urls) {
@@ -30,7 +32,8 @@ class PolitenessExamplesTest extends WithEmbeddedServer {
   @Test
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aUrlRobotsTxtRefusesIsAFailureThatNeverReachesTheServer() {
-    List<Outcome<FetchResponse>> outcomes = fetchPolitely(testKit.system(), List.of(url("/get"), url("/deny")));
+    List<Outcome<FetchResponse>> outcomes =
+        fetchPolitely(testKit.system(), List.of(url("/get"), url("/deny")));
 
     assertEquals(200, outcomes.get(0).getOrThrow().status());
     Outcome.Failure<FetchResponse> refused = (Outcome.Failure<FetchResponse>) outcomes.get(1);

@@ -62,19 +62,26 @@ class PoolsExamplesTest {
     for (int i = 0; i < 25; i++) {
       words.add("w".repeat(i + 1));
     }
-    OwnThread<Void> run = OwnThread.start("lengths", () -> {
-      printLengths(system, words, printed.out());
-      return null;
-    });
+    OwnThread<Void> run =
+        OwnThread.start(
+            "lengths",
+            () -> {
+              printLengths(system, words, printed.out());
+              return null;
+            });
 
     Duration took = run.advanceUntil(time, () -> printed.count() == 25, Duration.ofSeconds(10));
     run.result(Duration.ofSeconds(10));
 
-    assertEquals(words.stream().map(word -> word + " -> " + word.length()).sorted().toList(),
-        printed.texts().stream().sorted().toList(), "one line per word, with its length");
+    assertEquals(
+        words.stream().map(word -> word + " -> " + word.length()).sorted().toList(),
+        printed.texts().stream().sorted().toList(),
+        "one line per word, with its length");
     List<Duration> expected = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
-      expected.add(Duration.ofMillis(i < 5 ? 0 : 50L * (i - 4))); // the burst of five at once, then 20 a second
+      expected.add(
+          Duration.ofMillis(
+              i < 5 ? 0 : 50L * (i - 4))); // the burst of five at once, then 20 a second
     }
     assertEquals(expected, printed.instants().stream().sorted().toList());
     assertEquals(Duration.ofSeconds(1), took);
@@ -83,7 +90,9 @@ class PoolsExamplesTest {
   /** A database row (a stand-in for the example's). */
   record Row(String text) {}
 
-  /** A blocking database client (a stand-in): a query holds its thread until the test answers it. */
+  /**
+   * A blocking database client (a stand-in): a query holds its thread until the test answers it.
+   */
   static final class Jdbc {
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch answered = new CountDownLatch(1);
@@ -111,8 +120,12 @@ class PoolsExamplesTest {
       CompletableFuture<Row> row = pool.start(query).toCompletableFuture();
       assertTrue(jdbc.running.await(10, TimeUnit.SECONDS), "the query runs");
 
-      assertEquals("meanwhile", pool.start(Task.of(() -> CompletableFuture.completedFuture("meanwhile")))
-          .toCompletableFuture().get(10, TimeUnit.SECONDS), "the pool's other tasks go on while the query blocks");
+      assertEquals(
+          "meanwhile",
+          pool.start(Task.of(() -> CompletableFuture.completedFuture("meanwhile")))
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS),
+          "the pool's other tasks go on while the query blocks");
       jdbc.answered.countDown();
       assertEquals(new Row("one row of select 1"), row.get(10, TimeUnit.SECONDS));
       assertTrue(jdbc.thread.contains(Blocking.DISPATCHER), "ran on " + jdbc.thread);

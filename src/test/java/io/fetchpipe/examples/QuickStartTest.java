@@ -81,31 +81,39 @@ class QuickStartTest {
     ActorSystem<?> system = testKit.system();
     VirtualTime time = VirtualTime.of(system);
     PrintedLines printed = PrintedLines.since(time);
-    OwnThread<Void> quickStart = OwnThread.start("quick-start", () -> {
-      quickStart(system, printed.out());
-      return null;
-    });
+    OwnThread<Void> quickStart =
+        OwnThread.start(
+            "quick-start",
+            () -> {
+              quickStart(system, printed.out());
+              return null;
+            });
 
     // Time moves only while the quick start's thread waits in a join: its timers are scheduled.
     time.advance(Duration.ofMillis(2999), quickStart::waiting);
     assertEquals(0, printed.count(), "gather waits for its slowest task");
     time.advance(Duration.ofMillis(1));
     time.await("the gather's results printed", () -> printed.count() == 1);
-    time.advance(Duration.ofSeconds(3), quickStart::waiting); // as_completed's tasks end 1, 2 and 3 s later
+    time.advance(
+        Duration.ofSeconds(3), quickStart::waiting); // as_completed's tasks end 1, 2 and 3 s later
     quickStart.result(Duration.ofSeconds(10));
 
-    List<String> expected = List.of(
-        "[data from api/users, data from api/posts, data from api/comments]",
-        "Completed: data from api/comments",
-        "Completed: data from api/users",
-        "Completed: data from api/posts",
-        "OK: result-1",
-        "Error: Error in task 2 (exception)",
-        "OK: result-3");
+    List<String> expected =
+        List.of(
+            "[data from api/users, data from api/posts, data from api/comments]",
+            "Completed: data from api/comments",
+            "Completed: data from api/users",
+            "Completed: data from api/posts",
+            "OK: result-1",
+            "Error: Error in task 2 (exception)",
+            "OK: result-3");
     assertEquals(expected, printed.texts());
-    assertEquals(Stream.of(3, 4, 5, 6, 6, 6, 6).map(Duration::ofSeconds).toList(), printed.instants(),
+    assertEquals(
+        Stream.of(3, 4, 5, 6, 6, 6, 6).map(Duration::ofSeconds).toList(),
+        printed.instants(),
         "gather at 3 s (the slowest of 2, 3 and 1 s, not their sum), each as_completed result when its task ends");
-    assertTrue(Files.readString(Path.of("README.md")).contains(String.join("\n", expected)),
+    assertTrue(
+        Files.readString(Path.of("README.md")).contains(String.join("\n", expected)),
         "the README shows what the quick start prints");
   }
 }

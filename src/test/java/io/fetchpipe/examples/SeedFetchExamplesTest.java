@@ -48,13 +48,19 @@ class SeedFetchExamplesTest extends WithEmbeddedServer {
 
   @Test
   void fetchAllGivesUrlStatusAndTheLengthOfTheText() throws Exception {
-    List<String> urls = List.of(url("/base64/" + Base64.getUrlEncoder().encodeToString("some data".getBytes())),
-        url("/encoding/utf8"), url("/status/404"));
+    List<String> urls =
+        List.of(
+            url("/base64/" + Base64.getUrlEncoder().encodeToString("some data".getBytes())),
+            url("/encoding/utf8"),
+            url("/status/404"));
     try (Fetcher session = Fetcher.create(testKit.system())) {
       List<Page> pages = fetchAll(session, urls).toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertEquals(new Page(urls.get(0), 200, "some data".length()), pages.get(0));
       assertEquals(new Page(urls.get(1), 200, TestServer.UTF8_SAMPLE.length()), pages.get(1));
-      assertEquals(new Page(urls.get(2), 404, 0), pages.get(2), "httpbin's statuses come with an empty body");
+      assertEquals(
+          new Page(urls.get(2), 404, 0),
+          pages.get(2),
+          "httpbin's statuses come with an empty body");
     }
   }
 
@@ -67,9 +73,12 @@ class SeedFetchExamplesTest extends WithEmbeddedServer {
     for (int i = 0; i < 4; i++) {
       urls.add(url("/base64/" + Base64.getUrlEncoder().encodeToString(("page " + i).getBytes())));
     }
-    List<String> texts = fetchWithLimit(testKit.system(), urls).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    List<String> texts =
+        fetchWithLimit(testKit.system(), urls).toCompletableFuture().get(30, TimeUnit.SECONDS);
     for (int i = 0; i < 8; i++) {
-      assertTrue(texts.get(i).contains("\"url\":\"" + urls.get(i) + "\""), texts.get(i)); // /delay describes the request
+      assertTrue(
+          texts.get(i).contains("\"url\":\"" + urls.get(i) + "\""),
+          texts.get(i)); // /delay describes the request
     }
     for (int i = 0; i < 4; i++) {
       assertEquals("page " + i, texts.get(8 + i));

@@ -29,8 +29,12 @@ class StatsAndMetricsExamplesTest extends WithEmbeddedServer {
   @Test
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void theRegistryCountsTheFetchersOutcomesByKindAndStatus() {
-    List<String> urls = List.of(url("/get"), url("/status/201"), url("/status/404"), url("/json"), "htp://bad");
+    List<String> urls =
+        List.of(url("/get"), url("/status/201"), url("/status/404"), url("/json"), "htp://bad");
 
-    assertEquals(3.0, okResponses(testKit.system(), urls), "/get, 201 and /json; not the 404, not the bad URL");
+    assertEquals(
+        3.0,
+        okResponses(testKit.system(), urls),
+        "/get, 201 and /json; not the 404, not the bad URL");
   }
 }

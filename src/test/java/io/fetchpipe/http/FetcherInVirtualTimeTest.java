@@ -34,9 +34,10 @@ class FetcherInVirtualTimeTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder()
-      .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
-      .build();
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
+          .build();
 
   private ManualTime manualTime;
   private TestServer server;
@@ -64,13 +65,16 @@ class FetcherInVirtualTimeTest {
   @Test
   void aServerRequestedWaitIsHonouredInFull() throws Exception {
     TestProbe<Object> probe = testKit.createTestProbe();
-    try (Fetcher fetcher = Fetcher.create(testKit.system(), oneAtATime(1), FetchSettings.create(testKit.system()))) {
+    try (Fetcher fetcher =
+        Fetcher.create(testKit.system(), oneAtATime(1), FetchSettings.create(testKit.system()))) {
       CompletableFuture<FetchResponse> fetched =
           fetcher.fetch(server.address() + "/retry-after/wait/3").toCompletableFuture();
-      probe.awaitAssert(WAIT, () -> {
-        assertEquals(1, server.stats().requests());
-        return null;
-      });
+      probe.awaitAssert(
+          WAIT,
+          () -> {
+            assertEquals(1, server.stats().requests());
+            return null;
+          });
       // Step through virtual time until the retry arrives: it may never come before the 3 s the
       // server asked for (counted from the 429, which came at time 0 or later).
       Duration advanced = Duration.ZERO;
@@ -89,10 +93,12 @@ class FetcherInVirtualTimeTest {
   /** Waits a moment for {@code condition}; quietly returns if it does not come true. */
   private static void awaitQuietly(TestProbe<Object> probe, BooleanSupplier condition) {
     try {
-      probe.awaitAssert(Duration.ofMillis(100), () -> {
-        assertTrue(condition.getAsBoolean());
-        return null;
-      });
+      probe.awaitAssert(
+          Duration.ofMillis(100),
+          () -> {
+            assertTrue(condition.getAsBoolean());
+            return null;
+          });
     } catch (AssertionError notYet) {
       // the next step of virtual time may bring it
     }
@@ -100,11 +106,14 @@ class FetcherInVirtualTimeTest {
 
   @Test
   void aHostsCircuitOpensAfterConsecutiveFailuresAndClosesAfterATrial() throws Exception {
-    FetchSettings breaking = FetchSettings.create(testKit.system()).withCircuitBreaker(2, Duration.ofSeconds(30));
+    FetchSettings breaking =
+        FetchSettings.create(testKit.system()).withCircuitBreaker(2, Duration.ofSeconds(30));
     try (Fetcher fetcher = Fetcher.create(testKit.system(), oneAtATime(0), breaking)) {
-      List<Outcome<FetchResponse>> outcomes = fetcher.fetchAll(List.of(
-              url("/status/500"), url("/status/503"), url("/get"), url("/get")))
-          .toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      List<Outcome<FetchResponse>> outcomes =
+          fetcher
+              .fetchAll(List.of(url("/status/500"), url("/status/503"), url("/get"), url("/get")))
+              .toCompletableFuture()
+              .get(WAIT.toSeconds(), TimeUnit.SECONDS);
       assertEquals(500, outcomes.get(0).getOrThrow().status());
       assertEquals(503, outcomes.get(1).getOrThrow().status());
       for (int i = 2; i < 4; i++) {
@@ -117,14 +126,23 @@ class FetcherInVirtualTimeTest {
       // The breaker recorded the second failure before that outcome was reported, so its reset
       // timer is already running: just short of it the circuit is still open.
       manualTime.timePasses(Duration.ofSeconds(29));
-      Outcome<FetchResponse> stillOpen = fetcher.fetchAll(List.of(url("/get")))
-          .toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS).get(0);
-      assertEquals(FetchErrorKind.CIRCUIT_OPEN, ((Outcome.Failure<FetchResponse>) stillOpen).kind());
+      Outcome<FetchResponse> stillOpen =
+          fetcher
+              .fetchAll(List.of(url("/get")))
+              .toCompletableFuture()
+              .get(WAIT.toSeconds(), TimeUnit.SECONDS)
+              .get(0);
+      assertEquals(
+          FetchErrorKind.CIRCUIT_OPEN, ((Outcome.Failure<FetchResponse>) stillOpen).kind());
 
       manualTime.timePasses(Duration.ofSeconds(1));
-      List<Outcome<FetchResponse>> after = fetcher.fetchAll(List.of(url("/get"), url("/get")))
-          .toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      assertTrue(after.stream().allMatch(Outcome::isSuccess), "a trial closed the circuit: " + after);
+      List<Outcome<FetchResponse>> after =
+          fetcher
+              .fetchAll(List.of(url("/get"), url("/get")))
+              .toCompletableFuture()
+              .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertTrue(
+          after.stream().allMatch(Outcome::isSuccess), "a trial closed the circuit: " + after);
       assertEquals(4, server.stats().requests());
     }
   }

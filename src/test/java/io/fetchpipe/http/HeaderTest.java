@@ -16,7 +16,8 @@ class HeaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "Content Type", "X:Y", "a\tb", "Grüße", "a(b)", "a\"b", "a\u007fb", "{x}"})
+  @ValueSource(
+      strings = {"", "Content Type", "X:Y", "a\tb", "Grüße", "a(b)", "a\"b", "a\u007fb", "{x}"})
   void otherNamesAreRejected(String name) {
     assertThrows(IllegalArgumentException.class, () -> new Header(name, "v"));
   }

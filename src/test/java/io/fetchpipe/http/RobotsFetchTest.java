@@ -22,18 +22,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A fetcher that obeys robots.txt, judged by what the server saw: the host's robots.txt is
- * fetched once before anything else, disallowed URLs are never requested and fail with kind
- * {@code robots} without an attempt, Crawl-delay spaces the requests as they arrive, a 4xx
- * robots.txt allows everything and a 5xx one (or none at all) disallows everything.
+ * A fetcher that obeys robots.txt, judged by what the server saw: the host's robots.txt is fetched
+ * once before anything else, disallowed URLs are never requested and fail with kind {@code robots}
+ * without an attempt, Crawl-delay spaces the requests as they arrive, a 4xx robots.txt allows
+ * everything and a 5xx one (or none at all) disallows everything.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RobotsFetchTest {
   private static final int WAIT_SECONDS = 30;
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private List<Outcome<FetchResponse>> fetchAll(List<String> urls) throws Exception {
     PoolSettings eightAtOnce = PoolSettings.create(testKit.system()).withMaxConcurrency(8);
@@ -49,7 +48,8 @@ class RobotsFetchTest {
 
   /** Asserts {@code outcome} was refused by robots.txt: kind robots, no attempt, no time. */
   private static void assertRefused(Outcome<FetchResponse> outcome) {
-    Outcome.Failure<?> failure = assertInstanceOf(Outcome.Failure.class, outcome, outcome.toString());
+    Outcome.Failure<?> failure =
+        assertInstanceOf(Outcome.Failure.class, outcome, outcome.toString());
     assertEquals(FetchErrorKind.ROBOTS, failure.kind(), failure.toString());
     assertEquals(0, assertInstanceOf(FetchFailure.class, failure.cause()).attempts());
     assertEquals(failure.startedAt(), failure.finishedAt(), "never started");
@@ -57,7 +57,8 @@ class RobotsFetchTest {
 
   @Test
   void theMostSpecificGroupDecidesAndDisallowedUrlsAreNeverRequested() throws Exception {
-    String robots = """
+    String robots =
+        """
         User-agent: *
         Disallow: /
 
@@ -67,9 +68,17 @@ class RobotsFetchTest {
         Allow: /private/open$
         Disallow: /*.pdf$
         """;
-    try (PoliteServer server = PoliteServer.start(testKit.system(), PoliteServer.robots(200, robots))) {
-      List<String> paths = List.of("/", "/public/a", "/private/x", "/private/open", "/private/open/more",
-          "/docs/a.pdf", "/docs/a.pdf?page=2");
+    try (PoliteServer server =
+        PoliteServer.start(testKit.system(), PoliteServer.robots(200, robots))) {
+      List<String> paths =
+          List.of(
+              "/",
+              "/public/a",
+              "/private/x",
+              "/private/open",
+              "/private/open/more",
+              "/docs/a.pdf",
+              "/docs/a.pdf?page=2");
       List<String> urls = paths.stream().map(server::url).toList();
 
       List<Outcome<FetchResponse>> outcomes = fetchAll(urls);
@@ -85,15 +94,18 @@ class RobotsFetchTest {
       List<String> seen = paths(server);
       assertEquals("/robots.txt", seen.get(0), "robots.txt first: " + seen);
       assertEquals(1, seen.stream().filter("/robots.txt"::equals).count(), "fetched once: " + seen);
-      assertEquals(List.of("/", "/docs/a.pdf", "/private/open", "/public/a"),
-          seen.subList(1, seen.size()).stream().sorted().toList(), "only the allowed URLs reached the server");
+      assertEquals(
+          List.of("/", "/docs/a.pdf", "/private/open", "/public/a"),
+          seen.subList(1, seen.size()).stream().sorted().toList(),
+          "only the allowed URLs reached the server");
     }
   }
 
   @Test
   void crawlDelaySpacesTheHostsRequestsAsTheServerSeesThem() throws Exception {
-    try (PoliteServer server = PoliteServer.start(testKit.system(),
-        PoliteServer.robots(200, "User-agent: *\nCrawl-delay: 1\n"))) {
+    try (PoliteServer server =
+        PoliteServer.start(
+            testKit.system(), PoliteServer.robots(200, "User-agent: *\nCrawl-delay: 1\n"))) {
       List<String> urls = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         urls.add(server.url("/page/" + i));
@@ -102,13 +114,17 @@ class RobotsFetchTest {
       List<Outcome<FetchResponse>> outcomes = fetchAll(urls);
 
       assertTrue(outcomes.stream().allMatch(Outcome::isSuccess), outcomes.toString());
-      List<PoliteServer.Arrival> pages = server.arrivals().stream()
-          .filter(arrival -> arrival.path().startsWith("/page/")).toList();
+      List<PoliteServer.Arrival> pages =
+          server.arrivals().stream()
+              .filter(arrival -> arrival.path().startsWith("/page/"))
+              .toList();
       assertEquals(4, pages.size());
       for (int i = 1; i < pages.size(); i++) {
         long gap = pages.get(i).nanos() - pages.get(i - 1).nanos();
         // One second apart, less what a busy machine may add to one trip and not the next.
-        assertTrue(gap >= TimeUnit.MILLISECONDS.toNanos(900), "page " + i + " came " + gap / 1_000_000 + " ms after the one before");
+        assertTrue(
+            gap >= TimeUnit.MILLISECONDS.toNanos(900),
+            "page " + i + " came " + gap / 1_000_000 + " ms after the one before");
       }
     }
   }
@@ -116,7 +132,8 @@ class RobotsFetchTest {
   @ParameterizedTest
   @ValueSource(ints = {403, 404})
   void aRobotsTxtThatIsNotThereAllowsEverything(int status) throws Exception {
-    try (PoliteServer server = PoliteServer.start(testKit.system(), PoliteServer.robots(status, "nothing here"))) {
+    try (PoliteServer server =
+        PoliteServer.start(testKit.system(), PoliteServer.robots(status, "nothing here"))) {
       List<Outcome<FetchResponse>> outcomes = fetchAll(List.of(server.url("/a"), server.url("/b")));
 
       assertEquals(200, outcomes.get(0).getOrThrow().status());
@@ -128,8 +145,10 @@ class RobotsFetchTest {
   @ParameterizedTest
   @ValueSource(ints = {500, 503})
   void aRobotsTxtThatFailsDisallowsEverything(int status) throws Exception {
-    try (PoliteServer server = PoliteServer.start(testKit.system(), PoliteServer.robots(status, "down"))) {
-      List<Outcome<FetchResponse>> outcomes = fetchAll(List.of(server.url("/a"), server.url("/b"), server.url("/c")));
+    try (PoliteServer server =
+        PoliteServer.start(testKit.system(), PoliteServer.robots(status, "down"))) {
+      List<Outcome<FetchResponse>> outcomes =
+          fetchAll(List.of(server.url("/a"), server.url("/b"), server.url("/c")));
 
       outcomes.forEach(RobotsFetchTest::assertRefused);
       assertEquals(List.of("/robots.txt"), paths(server), "nothing but robots.txt, once");
@@ -148,6 +167,7 @@ class RobotsFetchTest {
 
     outcomes.forEach(RobotsFetchTest::assertRefused);
     Outcome.Failure<FetchResponse> first = (Outcome.Failure<FetchResponse>) outcomes.get(0);
-    assertTrue(first.message().contains("robots.txt could not be fetched (connect"), first.message());
+    assertTrue(
+        first.message().contains("robots.txt could not be fetched (connect"), first.message());
   }
 }

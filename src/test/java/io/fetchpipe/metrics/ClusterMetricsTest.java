@@ -38,22 +38,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClusterMetricsTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @RegisterExtension
-  static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
+  @RegisterExtension static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
 
   private final List<ActorTestKit> nodes = new ArrayList<>();
 
   private ActorSystem<?> node() {
-    Config config = ConfigFactory.parseString(String.join("\n",
-            "pekko.actor.provider = cluster",
-            "pekko.remote.artery.canonical.hostname = 127.0.0.1",
-            "pekko.remote.artery.canonical.port = 0",
-            "pekko.cluster.jmx.enabled = off",
-            // The nodes stop together at the end: no need to leave the cluster one by one first.
-            "pekko.coordinated-shutdown.run-by-actor-system-terminate = off",
-            "pekko.cluster.gossip-interval = 200ms",
-            "pekko.loglevel = WARNING"))
-        .withFallback(ActorTestKit.applicationTestConfig());
+    Config config =
+        ConfigFactory.parseString(
+                String.join(
+                    "\n",
+                    "pekko.actor.provider = cluster",
+                    "pekko.remote.artery.canonical.hostname = 127.0.0.1",
+                    "pekko.remote.artery.canonical.port = 0",
+                    "pekko.cluster.jmx.enabled = off",
+                    // The nodes stop together at the end: no need to leave the cluster one by one
+                    // first.
+                    "pekko.coordinated-shutdown.run-by-actor-system-terminate = off",
+                    "pekko.cluster.gossip-interval = 200ms",
+                    "pekko.loglevel = WARNING"))
+            .withFallback(ActorTestKit.applicationTestConfig());
     ActorTestKit kit = ActorTestKit.create("fetchpipe-cluster", config);
     nodes.add(kit);
     return kit.system();
@@ -66,17 +69,29 @@ class ClusterMetricsTest {
   }
 
   @Test
-  void theCoordinatorCountsThePoolsOutcomesAndTheWorkerNodeItsAttemptsAndConnections() throws Exception {
+  void theCoordinatorCountsThePoolsOutcomesAndTheWorkerNodeItsAttemptsAndConnections()
+      throws Exception {
     ActorSystem<?> coordinator = node();
     ActorSystem<?> worker = node();
     for (ActorSystem<?> system : List.of(coordinator, worker)) {
-      Cluster.get(system).manager().tell(Join.create(Cluster.get(coordinator).selfMember().address()));
+      Cluster.get(system)
+          .manager()
+          .tell(Join.create(Cluster.get(coordinator).selfMember().address()));
     }
-    nodes.get(0).createTestProbe().awaitAssert(WAIT, () -> {
-      assertEquals(2, StreamSupport.stream(Cluster.get(worker).state().getMembers().spliterator(),
-          false).filter(member -> member.status() == MemberStatus.up()).count());
-      return null;
-    });
+    nodes
+        .get(0)
+        .createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              assertEquals(
+                  2,
+                  StreamSupport.stream(
+                          Cluster.get(worker).state().getMembers().spliterator(), false)
+                      .filter(member -> member.status() == MemberStatus.up())
+                      .count());
+              return null;
+            });
     SimpleMeterRegistry coordinatorMeters = new SimpleMeterRegistry();
     SimpleMeterRegistry workerMeters = new SimpleMeterRegistry();
     try (FetchpipeMetrics atCoordinator = FetchpipeMetrics.of(coordinator);
@@ -84,29 +99,53 @@ class ClusterMetricsTest {
       atCoordinator.bindTo(coordinatorMeters);
       atWorker.bindTo(workerMeters);
       ClusterFetch.offerWorkers(worker, 4);
-      ClusterPool<FetchRequest, FetchResponse> pool = ClusterFetch.pool(coordinator,
-          PoolSettings.create(coordinator), FetchSettings.create(coordinator));
+      ClusterPool<FetchRequest, FetchResponse> pool =
+          ClusterFetch.pool(
+              coordinator, PoolSettings.create(coordinator), FetchSettings.create(coordinator));
       String name = pool.name();
       assertTrue(pool.awaitOtherNodes(1, WAIT), "the worker node joined the pool");
       List<FetchRequest> requests = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         requests.add(FetchRequest.get(server.url(i % 2 == 0 ? "/get" : "/status/503")));
       }
-      List<Outcome<FetchResponse>> outcomes = pool.gather(requests).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      List<Outcome<FetchResponse>> outcomes =
+          pool.gather(requests).toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertEquals(6, outcomes.stream().filter(Outcome::isSuccess).count());
 
-      assertEquals(3.0, coordinatorMeters.get("fetchpipe.pool.outcomes").tags("pool", name, "status", "2xx").counter()
-          .count());
-      assertEquals(3.0, coordinatorMeters.get("fetchpipe.pool.outcomes").tags("pool", name, "status", "5xx").counter()
-          .count());
-      assertNull(coordinatorMeters.find("fetchpipe.workers.started").counter(), "the coordinator fetched nothing");
-      assertEquals(6.0, workerMeters.get("fetchpipe.workers.started").tag("pool", name).counter().count());
-      assertEquals(3.0, workerMeters.get("fetchpipe.workers.outcomes").tags("pool", name, "status", "5xx").counter()
-          .count());
-      assertEquals(6, workerMeters.get("fetchpipe.workers.latency").tag("pool", name).timer().count());
-      assertNotNull(workerMeters.find("fetchpipe.http.connections.open").tag("pool", name).gauge(),
+      assertEquals(
+          3.0,
+          coordinatorMeters
+              .get("fetchpipe.pool.outcomes")
+              .tags("pool", name, "status", "2xx")
+              .counter()
+              .count());
+      assertEquals(
+          3.0,
+          coordinatorMeters
+              .get("fetchpipe.pool.outcomes")
+              .tags("pool", name, "status", "5xx")
+              .counter()
+              .count());
+      assertNull(
+          coordinatorMeters.find("fetchpipe.workers.started").counter(),
+          "the coordinator fetched nothing");
+      assertEquals(
+          6.0, workerMeters.get("fetchpipe.workers.started").tag("pool", name).counter().count());
+      assertEquals(
+          3.0,
+          workerMeters
+              .get("fetchpipe.workers.outcomes")
+              .tags("pool", name, "status", "5xx")
+              .counter()
+              .count());
+      assertEquals(
+          6, workerMeters.get("fetchpipe.workers.latency").tag("pool", name).timer().count());
+      assertNotNull(
+          workerMeters.find("fetchpipe.http.connections.open").tag("pool", name).gauge(),
           "the worker node's connections for the pool");
-      assertNull(workerMeters.find("fetchpipe.pool.outcomes").counter(), "no pool's router on the worker node");
+      assertNull(
+          workerMeters.find("fetchpipe.pool.outcomes").counter(),
+          "no pool's router on the worker node");
       pool.close();
     }
   }

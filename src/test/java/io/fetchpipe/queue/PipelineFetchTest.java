@@ -26,15 +26,15 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A pipeline whose consumers fetch: a fetcher as the consumer logic, with its limits and retries. */
+/**
+ * A pipeline whose consumers fetch: a fetcher as the consumer logic, with its limits and retries.
+ */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineFetchTest {
-  @RegisterExtension
-  static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
+  @RegisterExtension static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   @Test
   void consumersFetchThroughTheFetchersLimitsAndRetries() throws Exception {
@@ -45,25 +45,40 @@ class PipelineFetchTest {
     requests.add(FetchRequest.get(server.url("/flaky/pipeline/2")));
     requests.add(FetchRequest.get("htp://not-a-url"));
     PoolSettings twoAtOnce = PoolSettings.create(testKit.system()).withMaxConcurrency(2);
-    twoAtOnce = twoAtOnce.withRetry(twoAtOnce.retry().withMaxRetries(2).withBackoff(Duration.ofMillis(10)));
+    twoAtOnce =
+        twoAtOnce.withRetry(twoAtOnce.retry().withMaxRetries(2).withBackoff(Duration.ofMillis(10)));
     List<Outcome<FetchResponse>> outcomes = Collections.synchronizedList(new ArrayList<>());
-    try (Fetcher fetcher = Fetcher.create(testKit.system(), twoAtOnce, FetchSettings.create(testKit.system()))) {
+    try (Fetcher fetcher =
+        Fetcher.create(testKit.system(), twoAtOnce, FetchSettings.create(testKit.system()))) {
       // Four consumers, but the fetcher lets two requests run at once.
-      PipelineSummary summary = Pipeline.create(testKit.system(), new PipelineSettings(5, 4, 64))
-          .run(Source.from(requests), fetcher.asHandler(), outcomes::add)
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      PipelineSummary summary =
+          Pipeline.create(testKit.system(), new PipelineSettings(5, 4, 64))
+              .run(Source.from(requests), fetcher.asHandler(), outcomes::add)
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
 
       assertEquals(requests.size(), summary.produced());
       assertEquals(requests.size(), outcomes.size(), "one outcome per item");
       assertEquals(1, summary.failed());
-      Outcome.Failure<FetchResponse> invalid = outcomes.stream().filter(o -> !o.isSuccess())
-          .map(o -> (Outcome.Failure<FetchResponse>) o).findFirst().orElseThrow();
+      Outcome.Failure<FetchResponse> invalid =
+          outcomes.stream()
+              .filter(o -> !o.isSuccess())
+              .map(o -> (Outcome.Failure<FetchResponse>) o)
+              .findFirst()
+              .orElseThrow();
       assertEquals(FetchErrorKind.INVALID_URL, invalid.kind(), "the fetch's own kind");
-      FetchResponse flaky = outcomes.stream().filter(Outcome::isSuccess).map(Outcome::getOrThrow)
-          .filter(response -> response.attempts() > 1).findFirst().orElseThrow();
+      FetchResponse flaky =
+          outcomes.stream()
+              .filter(Outcome::isSuccess)
+              .map(Outcome::getOrThrow)
+              .filter(response -> response.attempts() > 1)
+              .findFirst()
+              .orElseThrow();
       assertEquals(200, flaky.status());
       assertEquals(3, flaky.attempts(), "two 503s retried by the fetcher");
-      assertTrue(server.stats().maxInFlight() <= 2, "the fetcher's cap holds: " + server.stats().maxInFlight());
+      assertTrue(
+          server.stats().maxInFlight() <= 2,
+          "the fetcher's cap holds: " + server.stats().maxInFlight());
     }
   }
 }

@@ -6,7 +6,10 @@ import io.fetchpipe.testing.SettingsContract;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The pipeline's settings: every key of {@code fetchpipe.queue} settable from code and read back from config. */
+/**
+ * The pipeline's settings: every key of {@code fetchpipe.queue} settable from code and read back
+ * from config.
+ */
 class PipelineSettingsTest {
   @Test
   void everyQueueKeyInReferenceConfIsInTheTable() {
@@ -15,14 +18,24 @@ class PipelineSettingsTest {
 
   @Test
   void everyQueueKeySetInCodeReadsBackFromToConfig() {
-    PipelineSettings changed = PipelineSettings.defaults().withQueueCapacity(9).withConsumers(3)
-        .withMailboxCapacity(32).withDispatcher("fetchpipe.dispatcher");
-    SettingsContract.assertRoundTrip(PipelineSettings.keys(), PipelineSettings.defaults(), changed,
-        PipelineSettings::toConfig, PipelineSettings::create, Set.of());
+    PipelineSettings changed =
+        PipelineSettings.defaults()
+            .withQueueCapacity(9)
+            .withConsumers(3)
+            .withMailboxCapacity(32)
+            .withDispatcher("fetchpipe.dispatcher");
+    SettingsContract.assertRoundTrip(
+        PipelineSettings.keys(),
+        PipelineSettings.defaults(),
+        changed,
+        PipelineSettings::toConfig,
+        PipelineSettings::create,
+        Set.of());
   }
 
   @Test
   void moreConsumersGrowTheMailboxToFit() {
-    assertEquals(12, PipelineSettings.defaults().withMailboxCapacity(8).withConsumers(10).mailboxCapacity());
+    assertEquals(
+        12, PipelineSettings.defaults().withMailboxCapacity(8).withConsumers(10).mailboxCapacity());
   }
 }

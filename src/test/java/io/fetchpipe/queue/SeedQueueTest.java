@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The seed's Queue(maxsize=5) example in virtual time: a producer puts 10 items, one per 100 ms;
- * two consumers take 200 ms each; the sentinel stops both. Every item is processed once, the
- * queue never holds more than 5, and the whole run takes 1.2 s of virtual time.
+ * two consumers take 200 ms each; the sentinel stops both. Every item is processed once, the queue
+ * never holds more than 5, and the whole run takes 1.2 s of virtual time.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -38,9 +38,10 @@ class SeedQueueTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
 
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder()
-      .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
-      .build();
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
+          .build();
 
   private ManualTime manualTime;
 
@@ -54,20 +55,29 @@ class SeedQueueTest {
     TestProbe<Integer> waiting = testKit.createTestProbe();
     TestProbe<String> started = testKit.createTestProbe();
     // producer: `await asyncio.sleep(0.1)` then `await queue.put(f"item-{i}")`
-    Source<String, ?> producer = Source.range(0, 9).mapAsync(1, i -> {
-      CompletionStage<String> item = Delay.after(testKit.system(), Duration.ofMillis(100), () -> "item-" + i);
-      waiting.ref().tell(i); // the timer is set: time may pass
-      return item;
-    });
+    Source<String, ?> producer =
+        Source.range(0, 9)
+            .mapAsync(
+                1,
+                i -> {
+                  CompletionStage<String> item =
+                      Delay.after(testKit.system(), Duration.ofMillis(100), () -> "item-" + i);
+                  waiting.ref().tell(i); // the timer is set: time may pass
+                  return item;
+                });
     // consumer: processes each item for 0.2 s
-    JobHandler<String, String> consumer = (item, context) -> {
-      CompletionStage<String> done = Delay.after(testKit.system(), Duration.ofMillis(200), () -> item + " processed");
-      started.ref().tell(item);
-      return done;
-    };
+    JobHandler<String, String> consumer =
+        (item, context) -> {
+          CompletionStage<String> done =
+              Delay.after(testKit.system(), Duration.ofMillis(200), () -> item + " processed");
+          started.ref().tell(item);
+          return done;
+        };
     List<Outcome<String>> outcomes = Collections.synchronizedList(new ArrayList<>());
-    CompletableFuture<PipelineSummary> result = Pipeline.create(testKit.system(), new PipelineSettings(5, 2, 16))
-        .run(producer, consumer, outcomes::add).toCompletableFuture();
+    CompletableFuture<PipelineSummary> result =
+        Pipeline.create(testKit.system(), new PipelineSettings(5, 2, 16))
+            .run(producer, consumer, outcomes::add)
+            .toCompletableFuture();
 
     assertEquals(0, waiting.receiveMessage(WAIT));
     for (int step = 1; step <= 10; step++) {
@@ -89,6 +99,7 @@ class SeedQueueTest {
     assertEquals(0, summary.failed());
     assertTrue(summary.maxBacklog() <= 5);
     assertNull(summary.inputError());
-    assertEquals(10, outcomes.stream().map(Outcome::index).distinct().count(), "each item exactly once");
+    assertEquals(
+        10, outcomes.stream().map(Outcome::index).distinct().count(), "each item exactly once");
   }
 }

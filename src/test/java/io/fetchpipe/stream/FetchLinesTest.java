@@ -35,18 +35,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FetchLinesTest {
-  @RegisterExtension
-  static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
+  @RegisterExtension static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
-  private List<ResultLine> run(Fetcher fetcher, String input, Order order, GatherOptions options) throws Exception {
+  private List<ResultLine> run(Fetcher fetcher, String input, Order order, GatherOptions options)
+      throws Exception {
     return Source.single(ByteString.fromString(input, StandardCharsets.UTF_8))
         .via(UrlLines.parse(new JsonRequests(RequestTemplate.GET)))
         .via(FetchLines.flow(fetcher, order, 16, options))
         .runWith(Sink.seq(), testKit.system())
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
   }
 
   private static Outcome.Failure<FetchResponse> failure(ResultLine result) {
@@ -55,20 +55,25 @@ class FetchLinesTest {
 
   @Test
   void anInvalidLineIsItsOwnErrorWithItsOwnReasonAndReachesNoServer() throws Exception {
-    String input = String.join("\n",
-        "{\"url\": \"" + server.url("/status/201") + "\"}",
-        "not json",
-        "{\"id\": 3}",
-        "{\"url\": \"" + server.url("/get") + "\", \"method\": \"FETCH\"}",
-        "{\"url\": \"" + server.url("/status/202") + "\"}");
+    String input =
+        String.join(
+            "\n",
+            "{\"url\": \"" + server.url("/status/201") + "\"}",
+            "not json",
+            "{\"id\": 3}",
+            "{\"url\": \"" + server.url("/get") + "\", \"method\": \"FETCH\"}",
+            "{\"url\": \"" + server.url("/status/202") + "\"}");
     try (Fetcher fetcher = Fetcher.create(testKit.system())) {
       List<ResultLine> results = run(fetcher, input, Order.INPUT, GatherOptions.defaults());
 
       assertEquals(5, results.size(), "one result per line");
-      assertEquals(List.of(0L, 1L, 2L, 3L, 4L), results.stream().map(result -> result.input().index()).toList());
+      assertEquals(
+          List.of(0L, 1L, 2L, 3L, 4L),
+          results.stream().map(result -> result.input().index()).toList());
       assertEquals(201, results.get(0).outcome().getOrThrow().status());
       assertEquals(202, results.get(4).outcome().getOrThrow().status());
-      List<String> reasons = List.of("not JSON: Unrecognized token 'not'", "no \"url\"", "unknown method 'FETCH'");
+      List<String> reasons =
+          List.of("not JSON: Unrecognized token 'not'", "no \"url\"", "unknown method 'FETCH'");
       for (int i = 1; i <= 3; i++) {
         Outcome.Failure<FetchResponse> invalid = failure(results.get(i));
         assertEquals(FetchErrorKind.INVALID_REQUEST, invalid.kind(), "line " + (i + 1));
@@ -82,10 +87,13 @@ class FetchLinesTest {
 
   @Test
   void invalidLinesTakeNoStartFromARateLimit() throws Exception {
-    // One start per minute: the one valid line takes the only token; the invalid ones wait for none.
-    PoolSettings onePerMinute = PoolSettings.create(testKit.system()).withRate(RateLimit.of(1, Duration.ofMinutes(1)));
+    // One start per minute: the one valid line takes the only token; the invalid ones wait for
+    // none.
+    PoolSettings onePerMinute =
+        PoolSettings.create(testKit.system()).withRate(RateLimit.of(1, Duration.ofMinutes(1)));
     String input = "bad line\n{\"url\": \"" + server.url("/get") + "\"}\nalso bad\n[1]\n";
-    try (Fetcher fetcher = Fetcher.create(testKit.system(), onePerMinute, FetchSettings.create(testKit.system()))) {
+    try (Fetcher fetcher =
+        Fetcher.create(testKit.system(), onePerMinute, FetchSettings.create(testKit.system()))) {
       List<ResultLine> results = run(fetcher, input, Order.INPUT, GatherOptions.defaults());
 
       assertEquals(4, results.size());
@@ -98,10 +106,14 @@ class FetchLinesTest {
 
   @Test
   void withFailFastAnInvalidLineCancelsTheLinesAfterIt() throws Exception {
-    String input = "{\"url\": \"" + server.url("/get") + "\"}\nnot a request\n"
-        + ("{\"url\": \"" + server.url("/delay/0.2") + "\"}\n").repeat(5);
+    String input =
+        "{\"url\": \""
+            + server.url("/get")
+            + "\"}\nnot a request\n"
+            + ("{\"url\": \"" + server.url("/delay/0.2") + "\"}\n").repeat(5);
     try (Fetcher fetcher = Fetcher.create(testKit.system())) {
-      List<ResultLine> results = run(fetcher, input, Order.INPUT, GatherOptions.defaults().withFailFast(true));
+      List<ResultLine> results =
+          run(fetcher, input, Order.INPUT, GatherOptions.defaults().withFailFast(true));
 
       assertEquals(7, results.size(), "every line still gets its result");
       assertEquals(FetchErrorKind.INVALID_REQUEST, failure(results.get(1)).kind());

@@ -47,8 +47,7 @@ class ResultSinkTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int PER_STREAM = 20_000;
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   /** Results {@code from} to {@code from + count - 1}, each a 200 response for its own URL. */
   private static List<ResultLine> results(int from, int count) {
@@ -56,9 +55,12 @@ class ResultSinkTest {
     List<ResultLine> results = new ArrayList<>(count);
     for (int index = from; index < from + count; index++) {
       FetchResponse response =
-          new FetchResponse(200, List.of(), "text/plain", null, 1, index, null, ResponseBody.Discarded.INSTANCE);
-      results.add(new ResultLine(InputLine.of(index, index + 1, FetchRequest.get(url(index))),
-          Outcome.success(index, response, now, now)));
+          new FetchResponse(
+              200, List.of(), "text/plain", null, 1, index, null, ResponseBody.Discarded.INSTANCE);
+      results.add(
+          new ResultLine(
+              InputLine.of(index, index + 1, FetchRequest.get(url(index))),
+              Outcome.success(index, response, now, now)));
     }
     return results;
   }
@@ -71,12 +73,16 @@ class ResultSinkTest {
   void twoStreamsRunningTheSameSinkAtOnceEachWriteWholeLinesOfTheirOwn() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Sink<ResultLine, CompletionStage<Done>> sink =
-        ResultSink.to(out, ResultSink.Options.defaults().withBatchSize(8).withBatchDelay(Duration.ofSeconds(1)));
+        ResultSink.to(
+            out,
+            ResultSink.Options.defaults().withBatchSize(8).withBatchDelay(Duration.ofSeconds(1)));
 
-    CompletableFuture<Done> first = Source.from(results(0, PER_STREAM))
-        .runWith(sink, testKit.system()).toCompletableFuture();
-    CompletableFuture<Done> second = Source.from(results(PER_STREAM, PER_STREAM))
-        .runWith(sink, testKit.system()).toCompletableFuture();
+    CompletableFuture<Done> first =
+        Source.from(results(0, PER_STREAM)).runWith(sink, testKit.system()).toCompletableFuture();
+    CompletableFuture<Done> second =
+        Source.from(results(PER_STREAM, PER_STREAM))
+            .runWith(sink, testKit.system())
+            .toCompletableFuture();
     first.get(30, TimeUnit.SECONDS);
     second.get(30, TimeUnit.SECONDS);
 
@@ -88,8 +94,12 @@ class ResultSinkTest {
     for (int i = 0; i < lines.length - 1; i++) {
       JsonNode line = parse(lines[i], i + 1);
       int index = line.get("index").asInt();
-      assertEquals(url(index), line.get("url").asText(), "line " + (i + 1) + " mixes two results: " + lines[i]);
-      assertEquals(index, line.get("bytes").asInt(), "line " + (i + 1) + " mixes two results: " + lines[i]);
+      assertEquals(
+          url(index),
+          line.get("url").asText(),
+          "line " + (i + 1) + " mixes two results: " + lines[i]);
+      assertEquals(
+          index, line.get("bytes").asInt(), "line " + (i + 1) + " mixes two results: " + lines[i]);
       assertFalse(seen.get(index), "index " + index + " written twice");
       seen.set(index);
     }
@@ -100,23 +110,29 @@ class ResultSinkTest {
   @Test
   void eachWriteHoldsAtMostABatchOfWholeLines() throws Exception {
     List<String> writes = Collections.synchronizedList(new ArrayList<>());
-    OutputStream out = new OutputStream() {
-      @Override
-      public void write(int b) {
-        throw new AssertionError("the sink writes whole batches, not single bytes");
-      }
+    OutputStream out =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            throw new AssertionError("the sink writes whole batches, not single bytes");
+          }
 
-      @Override
-      public void write(byte[] bytes, int offset, int length) {
-        writes.add(new String(bytes, offset, length, StandardCharsets.UTF_8));
-      }
-    };
+          @Override
+          public void write(byte[] bytes, int offset, int length) {
+            writes.add(new String(bytes, offset, length, StandardCharsets.UTF_8));
+          }
+        };
     // A long delay: batches are cut by their size, and the last one by the end of the stream.
-    ResultSink.Options threeAtATime = ResultSink.Options.defaults().withBatchSize(3).withBatchDelay(Duration.ofMinutes(1));
-    Source.from(results(0, 10)).runWith(ResultSink.to(out, threeAtATime), testKit.system())
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    ResultSink.Options threeAtATime =
+        ResultSink.Options.defaults().withBatchSize(3).withBatchDelay(Duration.ofMinutes(1));
+    Source.from(results(0, 10))
+        .runWith(ResultSink.to(out, threeAtATime), testKit.system())
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
 
-    assertEquals(List.of(3L, 3L, 3L, 1L), writes.stream().map(write -> write.chars().filter(c -> c == '\n').count()).toList());
+    assertEquals(
+        List.of(3L, 3L, 3L, 1L),
+        writes.stream().map(write -> write.chars().filter(c -> c == '\n').count()).toList());
     assertTrue(writes.stream().allMatch(write -> write.endsWith("\n")), "whole lines only");
   }
 
@@ -133,8 +149,10 @@ class ResultSinkTest {
   @Test
   void toPathWritesALinePerResultAndClosesTheFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("results.jsonl");
-    Source.from(results(0, 1000)).runWith(ResultSink.toPath(file, ResultSink.Options.defaults()), testKit.system())
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    Source.from(results(0, 1000))
+        .runWith(ResultSink.toPath(file, ResultSink.Options.defaults()), testKit.system())
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
 
     List<String> lines = Files.readAllLines(file);
     assertEquals(1000, lines.size());
@@ -146,11 +164,16 @@ class ResultSinkTest {
 
   @Test
   void toPathFailsItsStageWhenTheFileCannotBeWritten(@TempDir Path dir) {
-    CompletableFuture<Done> done = Source.from(results(0, 3))
-        .runWith(ResultSink.toPath(dir, ResultSink.Options.defaults()), testKit.system()).toCompletableFuture();
+    CompletableFuture<Done> done =
+        Source.from(results(0, 3))
+            .runWith(ResultSink.toPath(dir, ResultSink.Options.defaults()), testKit.system())
+            .toCompletableFuture();
 
-    ExecutionException failed = assertThrows(ExecutionException.class, () -> done.get(30, TimeUnit.SECONDS));
-    assertTrue(failed.getCause().getMessage().startsWith("cannot write " + dir), failed.getCause().getMessage());
+    ExecutionException failed =
+        assertThrows(ExecutionException.class, () -> done.get(30, TimeUnit.SECONDS));
+    assertTrue(
+        failed.getCause().getMessage().startsWith("cannot write " + dir),
+        failed.getCause().getMessage());
   }
 
   private static JsonNode parse(String line, int number) {

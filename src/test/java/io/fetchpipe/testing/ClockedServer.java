@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A bare HTTP/1.1 server on 127.0.0.1 (a free port) that answers every request {@code 200 ok}
- * and notes when each arrived, for tests of rates as a server sees them. It runs on plain threads
+ * A bare HTTP/1.1 server on 127.0.0.1 (a free port) that answers every request {@code 200 ok} and
+ * notes when each arrived, for tests of rates as a server sees them. It runs on plain threads
  * blocked on their sockets, one per connection, and notes a request as its request line is read:
  * the nearest the test's JVM can come to the moment the request reached the machine, with no
  * dispatcher or stream stage between (which a busy test JVM may hold up for a while and then run
@@ -22,11 +22,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class ClockedServer implements AutoCloseable {
   private static final byte[] OK =
-      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+          .getBytes(StandardCharsets.US_ASCII);
 
   private final ServerSocket listener;
   private final Thread acceptor;
-  private final ConcurrentLinkedQueue<PoliteServer.Arrival> arrivals = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<PoliteServer.Arrival> arrivals =
+      new ConcurrentLinkedQueue<>();
   private final List<Socket> connections = new ArrayList<>(); // guarded by itself
 
   private ClockedServer(ServerSocket listener) {
@@ -37,7 +39,8 @@ public final class ClockedServer implements AutoCloseable {
 
   /** Starts a server at a free port of 127.0.0.1. */
   public static ClockedServer start() throws IOException {
-    ClockedServer server = new ClockedServer(new ServerSocket(0, 128, InetAddress.getLoopbackAddress()));
+    ClockedServer server =
+        new ClockedServer(new ServerSocket(0, 128, InetAddress.getLoopbackAddress()));
     server.acceptor.start();
     return server;
   }
@@ -73,7 +76,9 @@ public final class ClockedServer implements AutoCloseable {
   /** Answers the requests of one connection, one after the other, until the client closes it. */
   private void serve(Socket socket) {
     try (socket;
-        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
         OutputStream out = socket.getOutputStream()) {
       String requestLine;
       while ((requestLine = in.readLine()) != null) {
@@ -82,7 +87,9 @@ public final class ClockedServer implements AutoCloseable {
         }
         long nanos = System.nanoTime();
         String host = "";
-        for (String header = in.readLine(); header != null && !header.isEmpty(); header = in.readLine()) {
+        for (String header = in.readLine();
+            header != null && !header.isEmpty();
+            header = in.readLine()) {
           if (header.regionMatches(true, 0, "Host:", 0, 5)) {
             host = header.substring(5).trim();
           }

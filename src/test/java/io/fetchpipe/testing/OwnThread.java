@@ -40,16 +40,21 @@ public final class OwnThread<T> {
     }
   }
 
-  /** True while the thread is parked (blocked in a join, a get or a lock's wait), and once it has ended. */
+  /**
+   * True while the thread is parked (blocked in a join, a get or a lock's wait), and once it has
+   * ended.
+   */
   public boolean waiting() {
     Thread.State state = thread.getState();
-    return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.TERMINATED;
+    return state == Thread.State.WAITING
+        || state == Thread.State.TIMED_WAITING
+        || state == Thread.State.TERMINATED;
   }
 
   /**
-   * Once the thread waits, moves {@code time} from timer to timer until {@code finished} holds on
-   * a quiet system; returns the virtual time that took. For code that waits in one join: the
-   * thread's first wait is that join.
+   * Once the thread waits, moves {@code time} from timer to timer until {@code finished} holds on a
+   * quiet system; returns the virtual time that took. For code that waits in one join: the thread's
+   * first wait is that join.
    */
   public Duration advanceUntil(VirtualTime time, BooleanSupplier finished, Duration limit) {
     time.await(thread.getName() + " waiting", this::waiting);

@@ -27,9 +27,9 @@ import org.apache.pekko.japi.function.Function;
  * benchmarks of politeness: it notes every request's arrival on its own clock ({@link
  * System#nanoTime()}), its Host header, path and the status it got, and answers as its {@link
  * Policy} says. The policies: {@link #plain()} (200 to all), {@link #throttling} (429 with
- * Retry-After past a number in flight or of starts per second, per host), {@link #budget} (a
- * budget per window, told in one of the three rate-limit header forms, 429 past it) and {@link
- * #robots} (a given robots.txt, 200 to the rest).
+ * Retry-After past a number in flight or of starts per second, per host), {@link #budget} (a budget
+ * per window, told in one of the three rate-limit header forms, 429 past it) and {@link #robots} (a
+ * given robots.txt, 200 to the rest).
  */
 public final class PoliteServer implements AutoCloseable {
   /**
@@ -70,18 +70,26 @@ public final class PoliteServer implements AutoCloseable {
   /** Starts a server answering as {@code policy} says. */
   public static PoliteServer start(ActorSystem<?> system, Policy policy) throws Exception {
     ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
-    Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> {
-      long nanos = System.nanoTime();
-      String host = request.getHeader("Host").map(HttpHeader::value).orElse("");
-      String path = request.getUri().path();
-      request.discardEntityBytes(system);
-      return policy.answer(host, path, nanos).thenApply(response -> {
-        arrivals.add(new Arrival(host, path, nanos, response.status().intValue()));
-        return response;
-      });
-    };
-    ServerBinding binding = Http.get(system).newServerAt("127.0.0.1", 0).bind(handler)
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Function<HttpRequest, CompletionStage<HttpResponse>> handler =
+        request -> {
+          long nanos = System.nanoTime();
+          String host = request.getHeader("Host").map(HttpHeader::value).orElse("");
+          String path = request.getUri().path();
+          request.discardEntityBytes(system);
+          return policy
+              .answer(host, path, nanos)
+              .thenApply(
+                  response -> {
+                    arrivals.add(new Arrival(host, path, nanos, response.status().intValue()));
+                    return response;
+                  });
+        };
+    ServerBinding binding =
+        Http.get(system)
+            .newServerAt("127.0.0.1", 0)
+            .bind(handler)
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     return new PoliteServer(binding, arrivals);
   }
 
@@ -105,7 +113,11 @@ public final class PoliteServer implements AutoCloseable {
   /** Stops accepting connections and ends open ones (waits at most 10 s). */
   @Override
   public void close() {
-    binding.terminate(Duration.ofSeconds(1)).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+    binding
+        .terminate(Duration.ofSeconds(1))
+        .toCompletableFuture()
+        .orTimeout(10, TimeUnit.SECONDS)
+        .join();
   }
 
   private static CompletionStage<HttpResponse> ok() {
@@ -123,7 +135,11 @@ public final class PoliteServer implements AutoCloseable {
    * maxPerSecond} of the host's requests (answered or refused) arrived in the second up to it;
    * otherwise 200 after {@code work}.
    */
-  public static Policy throttling(ActorSystem<?> system, int maxInFlight, int maxPerSecond, Duration retryAfter,
+  public static Policy throttling(
+      ActorSystem<?> system,
+      int maxInFlight,
+      int maxPerSecond,
+      Duration retryAfter,
       Duration work) {
     Map<String, ArrayDeque<Long>> recent = new HashMap<>();
     Map<String, int[]> inFlight = new HashMap<>();
@@ -143,16 +159,21 @@ public final class PoliteServer implements AutoCloseable {
         }
       }
       if (refused) {
-        return CompletableFuture.completedFuture(HttpResponse.create().withStatus(429)
-            .addHeader(RawHeader.create("Retry-After", Long.toString(retryAfter.toSeconds())))
-            .withEntity("slow down"));
+        return CompletableFuture.completedFuture(
+            HttpResponse.create()
+                .withStatus(429)
+                .addHeader(RawHeader.create("Retry-After", Long.toString(retryAfter.toSeconds())))
+                .withEntity("slow down"));
       }
-      return Delay.after(system, work, () -> {
-        synchronized (recent) {
-          inFlight.get(host)[0]--;
-        }
-        return HttpResponse.create().withEntity("ok");
-      });
+      return Delay.after(
+          system,
+          work,
+          () -> {
+            synchronized (recent) {
+              inFlight.get(host)[0]--;
+            }
+            return HttpResponse.create().withEntity("ok");
+          });
     };
   }
 
@@ -179,31 +200,45 @@ public final class PoliteServer implements AutoCloseable {
       long remaining = Math.max(0, budget - count);
       long resetNanos = start + (number + 1) * windowNanos - nanos;
       long resetSeconds = (resetNanos + 999_999_999L) / 1_000_000_000L;
-      HttpResponse response = count > budget
-          ? HttpResponse.create().withStatus(429).withEntity(HttpEntities.create("over budget"))
-          : HttpResponse.create().withEntity("ok");
-      return CompletableFuture.completedFuture(switch (form) {
-        case RATELIMIT -> response.addHeader(
-            RawHeader.create("RateLimit", "\"default\";r=" + remaining + ";t=" + resetSeconds));
-        case RATELIMIT_PAIR -> response
-            .addHeader(RawHeader.create("RateLimit-Remaining", Long.toString(remaining)))
-            .addHeader(RawHeader.create("RateLimit-Reset", Long.toString(resetSeconds)));
-        case X_RATELIMIT -> response
-            .addHeader(RawHeader.create("X-RateLimit-Remaining", Long.toString(remaining)))
-            .addHeader(RawHeader.create("X-RateLimit-Reset",
-                Long.toString(Instant.now().plusNanos(resetNanos).getEpochSecond() + 1)));
-      });
+      HttpResponse response =
+          count > budget
+              ? HttpResponse.create().withStatus(429).withEntity(HttpEntities.create("over budget"))
+              : HttpResponse.create().withEntity("ok");
+      return CompletableFuture.completedFuture(
+          switch (form) {
+            case RATELIMIT ->
+                response.addHeader(
+                    RawHeader.create(
+                        "RateLimit", "\"default\";r=" + remaining + ";t=" + resetSeconds));
+            case RATELIMIT_PAIR ->
+                response
+                    .addHeader(RawHeader.create("RateLimit-Remaining", Long.toString(remaining)))
+                    .addHeader(RawHeader.create("RateLimit-Reset", Long.toString(resetSeconds)));
+            case X_RATELIMIT ->
+                response
+                    .addHeader(RawHeader.create("X-RateLimit-Remaining", Long.toString(remaining)))
+                    .addHeader(
+                        RawHeader.create(
+                            "X-RateLimit-Reset",
+                            Long.toString(
+                                Instant.now().plusNanos(resetNanos).getEpochSecond() + 1)));
+          });
     };
   }
 
   /** {@code /robots.txt} answered with {@code status} and {@code body}; 200 to everything else. */
   public static Policy robots(int status, String body) {
-    return (host, path, nanos) -> path.equals("/robots.txt")
-        ? CompletableFuture.completedFuture(HttpResponse.create().withStatus(status).withEntity(body))
-        : ok();
+    return (host, path, nanos) ->
+        path.equals("/robots.txt")
+            ? CompletableFuture.completedFuture(
+                HttpResponse.create().withStatus(status).withEntity(body))
+            : ok();
   }
 
-  /** Whether no {@code window} of arrivals holds more than {@code most}; the first window that does, or null. */
+  /**
+   * Whether no {@code window} of arrivals holds more than {@code most}; the first window that does,
+   * or null.
+   */
   public static String crowdedWindow(List<Arrival> arrivals, int most, Duration window) {
     for (int i = 0; i + most < arrivals.size(); i++) {
       long span = arrivals.get(i + most).nanos() - arrivals.get(i).nanos();
@@ -212,8 +247,15 @@ public final class PoliteServer implements AutoCloseable {
         for (int j = 1; j < arrivals.size(); j++) {
           gaps.add((arrivals.get(j).nanos() - arrivals.get(j - 1).nanos()) / 1_000_000);
         }
-        return (most + 1) + " arrivals within " + span / 1_000_000 + " ms, from arrival " + i + " ("
-            + arrivals.get(i).path() + "); ms between arrivals: " + gaps;
+        return (most + 1)
+            + " arrivals within "
+            + span / 1_000_000
+            + " ms, from arrival "
+            + i
+            + " ("
+            + arrivals.get(i).path()
+            + "); ms between arrivals: "
+            + gaps;
       }
     }
     return null;

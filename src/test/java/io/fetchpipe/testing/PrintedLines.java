@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
- * A {@link PrintStream} for code that prints (an example in the docs), keeping each line it
- * prints and when: the time a clock (virtual time's {@code now}) read as the line ended.
+ * A {@link PrintStream} for code that prints (an example in the docs), keeping each line it prints
+ * and when: the time a clock (virtual time's {@code now}) read as the line ended.
  */
 public final class PrintedLines {
   /** A line as printed, and when. */

@@ -18,13 +18,17 @@ import java.util.function.Function;
 public final class SettingsContract {
   private SettingsContract() {}
 
-  /** The keys under the table's section of {@code reference.conf} are the table's keys, no more, no fewer. */
+  /**
+   * The keys under the table's section of {@code reference.conf} are the table's keys, no more, no
+   * fewer.
+   */
   public static <S> void assertTableListsReferenceKeys(SettingsTable<S> table) {
     Config section = ConfigFactory.defaultReference().getConfig(table.section());
     Set<String> inReference = new TreeSet<>();
     section.entrySet().forEach(entry -> inReference.add(entry.getKey()));
     Set<String> inTable = new TreeSet<>(table.leafValues(table.defaults()).keySet());
-    assertEquals(inReference, inTable, "keys of " + table.section() + " in reference.conf and in its table");
+    assertEquals(
+        inReference, inTable, "keys of " + table.section() + " in reference.conf and in its table");
   }
 
   /**
@@ -32,16 +36,24 @@ public final class SettingsContract {
    * have no value of their own to compare) and reads back from its {@code toConfig()} to equal
    * settings; the defaults equal what {@code create} reads from {@code reference.conf}.
    */
-  public static <S> void assertRoundTrip(SettingsTable<S> table, S defaults, S changed,
-      Function<S, Config> toConfig, Function<Config, S> create, Set<String> exempt) {
-    assertEquals(create.apply(ConfigFactory.defaultReference()), defaults, "defaults() is reference.conf");
+  public static <S> void assertRoundTrip(
+      SettingsTable<S> table,
+      S defaults,
+      S changed,
+      Function<S, Config> toConfig,
+      Function<Config, S> create,
+      Set<String> exempt) {
+    assertEquals(
+        create.apply(ConfigFactory.defaultReference()), defaults, "defaults() is reference.conf");
     Map<String, Object> before = table.leafValues(defaults);
     Map<String, Object> after = table.leafValues(changed);
-    before.forEach((key, value) -> {
-      if (!exempt.contains(key)) {
-        assertNotEquals(value, after.get(key), "the round trip sets " + table.section() + "." + key);
-      }
-    });
+    before.forEach(
+        (key, value) -> {
+          if (!exempt.contains(key)) {
+            assertNotEquals(
+                value, after.get(key), "the round trip sets " + table.section() + "." + key);
+          }
+        });
     Config written = toConfig.apply(changed);
     S read = create.apply(written);
     assertEquals(changed, read, "read back from " + written.root().render());

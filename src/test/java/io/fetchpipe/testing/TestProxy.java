@@ -27,21 +27,26 @@ import java.util.concurrent.TimeUnit;
 /**
  * A small proxy on 127.0.0.1 for tests, speaking what fetchpipe's client speaks to proxies: HTTP
  * {@code CONNECT} tunnels, absolute-form HTTP requests (one per connection: it asks the origin to
- * close after the response, so it sees and counts every request) and SOCKS5 (with RFC 1929 user
- * and password). It records every request it saw, with its {@code Proxy-Authorization}, can
- * require credentials (407, or SOCKS5's refusal) and refuse tunnels with a status. It only ever
- * connects to loopback: a target elsewhere gets 502 (or SOCKS5's "not allowed").
+ * close after the response, so it sees and counts every request) and SOCKS5 (with RFC 1929 user and
+ * password). It records every request it saw, with its {@code Proxy-Authorization}, can require
+ * credentials (407, or SOCKS5's refusal) and refuse tunnels with a status. It only ever connects to
+ * loopback: a target elsewhere gets 502 (or SOCKS5's "not allowed").
  */
 public final class TestProxy implements AutoCloseable {
-  /** One request the proxy saw: {@code CONNECT host:port}, {@code GET http://...}, or {@code SOCKS5 host:port}. */
+  /**
+   * One request the proxy saw: {@code CONNECT host:port}, {@code GET http://...}, or {@code SOCKS5
+   * host:port}.
+   */
   public record Seen(String method, String target, String proxyAuthorization) {}
 
   private final ServerSocket server;
-  private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "test-proxy");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "test-proxy");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final String user;
@@ -136,7 +141,9 @@ public final class TestProxy implements AutoCloseable {
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
       if (colon > 0) {
-        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+        headers.put(
+            lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            lines[i].substring(colon + 1).trim());
       }
     }
     String method = requestLine[0];
@@ -145,7 +152,8 @@ public final class TestProxy implements AutoCloseable {
     seen.add(new Seen(method, target, authorization));
     OutputStream out = client.getOutputStream();
     if (user != null && !("Basic " + basic(user, password)).equals(authorization)) {
-      answer(out, "407 Proxy Authentication Required", "Proxy-Authenticate: Basic realm=\"test\"\r\n");
+      answer(
+          out, "407 Proxy Authentication Required", "Proxy-Authenticate: Basic realm=\"test\"\r\n");
       return;
     }
     if (method.equals("CONNECT")) {
@@ -154,7 +162,8 @@ public final class TestProxy implements AutoCloseable {
         return;
       }
       int colon = target.lastIndexOf(':');
-      Socket origin = connect(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)));
+      Socket origin =
+          connect(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)));
       if (origin == null) {
         answer(out, "502 Bad Gateway", "");
         return;
@@ -165,17 +174,29 @@ public final class TestProxy implements AutoCloseable {
       return;
     }
     URI uri = URI.create(target);
-    Socket origin = uri.getScheme() == null ? null
-        : connect(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort());
+    Socket origin =
+        uri.getScheme() == null
+            ? null
+            : connect(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort());
     if (origin == null) {
       answer(out, "502 Bad Gateway", "");
       return;
     }
-    StringBuilder forwarded = new StringBuilder(method + " " + uri.getRawPath()
-        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()) + " " + requestLine[2] + "\r\n");
+    StringBuilder forwarded =
+        new StringBuilder(
+            method
+                + " "
+                + uri.getRawPath()
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+                + " "
+                + requestLine[2]
+                + "\r\n");
     for (int i = 1; i < lines.length; i++) {
-      String name = lines[i].substring(0, Math.max(0, lines[i].indexOf(':'))).trim().toLowerCase(Locale.ROOT);
-      if (!name.equals("proxy-authorization") && !name.equals("proxy-connection") && !name.equals("connection")) {
+      String name =
+          lines[i].substring(0, Math.max(0, lines[i].indexOf(':'))).trim().toLowerCase(Locale.ROOT);
+      if (!name.equals("proxy-authorization")
+          && !name.equals("proxy-connection")
+          && !name.equals("connection")) {
         forwarded.append(lines[i]).append("\r\n");
       }
     }
@@ -219,11 +240,12 @@ public final class TestProxy implements AutoCloseable {
       return;
     }
     byte[] request = in.readNBytes(4); // 5, CONNECT, 0, address type
-    String host = switch (request[3]) {
-      case 1 -> InetAddress.getByAddress(in.readNBytes(4)).getHostAddress();
-      case 4 -> InetAddress.getByAddress(in.readNBytes(16)).getHostAddress();
-      default -> new String(in.readNBytes(in.read()), StandardCharsets.US_ASCII);
-    };
+    String host =
+        switch (request[3]) {
+          case 1 -> InetAddress.getByAddress(in.readNBytes(4)).getHostAddress();
+          case 4 -> InetAddress.getByAddress(in.readNBytes(16)).getHostAddress();
+          default -> new String(in.readNBytes(in.read()), StandardCharsets.US_ASCII);
+        };
     byte[] port = in.readNBytes(2);
     int portNumber = ((port[0] & 0xff) << 8) | (port[1] & 0xff);
     seen.add(new Seen("SOCKS5", host + ":" + portNumber, authorization));
@@ -240,8 +262,11 @@ public final class TestProxy implements AutoCloseable {
   /** A connection to a loopback target, or null for any other (or one that refuses). */
   private Socket connect(String host, int port) {
     String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    boolean loopback = bare.equals("localhost") || bare.startsWith("127.") || bare.equals("::1")
-        || bare.equals("0:0:0:0:0:0:0:1");
+    boolean loopback =
+        bare.equals("localhost")
+            || bare.startsWith("127.")
+            || bare.equals("::1")
+            || bare.equals("0:0:0:0:0:0:0:1");
     if (!loopback) {
       return null;
     }
@@ -293,14 +318,16 @@ public final class TestProxy implements AutoCloseable {
   }
 
   private static void answer(OutputStream out, String status, String headers) throws IOException {
-    out.write(("HTTP/1.1 " + status + "\r\n" + headers + "Content-Length: 0\r\nConnection: close\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("HTTP/1.1 " + status + "\r\n" + headers + "Content-Length: 0\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
   }
 
   /** {@code user:password} in Base64, as Basic credentials carry it. */
   public static String basic(String user, String password) {
-    return Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return Base64.getEncoder()
+        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   private void close(Socket socket) {

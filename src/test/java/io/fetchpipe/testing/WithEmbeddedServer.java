@@ -20,11 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class WithEmbeddedServer {
-  @JUnit5TestKit
-  protected ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit protected ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   @RegisterExtension
-  protected EmbeddedServerExtension embeddedServer = EmbeddedServerExtension.create().inSystemOf(testKit);
+  protected EmbeddedServerExtension embeddedServer =
+      EmbeddedServerExtension.create().inSystemOf(testKit);
 
   /** This test's server. */
   protected TestServer server;

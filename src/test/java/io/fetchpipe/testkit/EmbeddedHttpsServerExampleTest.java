@@ -26,8 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmbeddedHttpsServerExampleTest {
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   // docs/networks.md: the embedded server over https begins
   @RegisterExtension
@@ -48,9 +47,14 @@ class EmbeddedHttpsServerExampleTest {
   @Test
   void aClientTrustingOnlyTheJdksStoreRefusesIt() throws Exception {
     FetchSettings settings = FetchSettings.create(testKit.system()).withTls(TlsSettings.defaults());
-    try (Fetcher fetcher = Fetcher.create(testKit.system(), PoolSettings.create(testKit.system()), settings)) {
+    try (Fetcher fetcher =
+        Fetcher.create(testKit.system(), PoolSettings.create(testKit.system()), settings)) {
       Outcome<FetchResponse> outcome =
-          fetcher.fetchAll(List.of(server.url("/get"))).toCompletableFuture().get(10, TimeUnit.SECONDS).get(0);
+          fetcher
+              .fetchAll(List.of(server.url("/get")))
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS)
+              .get(0);
       FetchFailure failure = (FetchFailure) ((Outcome.Failure<FetchResponse>) outcome).cause();
       assertEquals(FetchErrorKind.TLS, failure.kind());
       assertEquals(0, server.stats().requests());

@@ -32,11 +32,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmbeddedServerExtensionTest {
-  @RegisterExtension
-  static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
+  @RegisterExtension static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private int previousPort;
 
@@ -45,7 +43,13 @@ class EmbeddedServerExtensionTest {
   void aTestSeesItsOwnServerFromTheFirstRequest() throws Exception {
     assertEquals(0, server.stats().requests());
     try (Fetcher fetcher = Fetcher.create(testKit.system())) {
-      assertEquals(200, fetcher.fetch(server.url("/get")).toCompletableFuture().get(10, TimeUnit.SECONDS).status());
+      assertEquals(
+          200,
+          fetcher
+              .fetch(server.url("/get"))
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS)
+              .status());
     }
     assertEquals(1, server.stats().requests());
     previousPort = server.server().port();
@@ -56,11 +60,14 @@ class EmbeddedServerExtensionTest {
   void theNextTestGetsAFreshServerAndThePreviousOneIsStopped() {
     assertEquals(0, server.stats().requests(), "counters start afresh");
     assertNotEquals(previousPort, server.server().port());
-    assertThrows(IOException.class, () -> {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", previousPort), 2000);
-      }
-    }, "the previous test's server no longer listens");
+    assertThrows(
+        IOException.class,
+        () -> {
+          try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", previousPort), 2000);
+          }
+        },
+        "the previous test's server no longer listens");
     assertNotEquals(testKit.system(), server.system(), "the server runs in a system of its own");
   }
 
@@ -75,11 +82,13 @@ class EmbeddedServerExtensionTest {
   @Order(4)
   void theHostilePeerRunsBesideIt() throws Exception {
     try (Fetcher fetcher = Fetcher.create(testKit.system())) {
-      List<Outcome<FetchResponse>> outcomes = fetcher.fetchAll(List.of(server.hostile().url("/garbage")))
-          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      List<Outcome<FetchResponse>> outcomes =
+          fetcher
+              .fetchAll(List.of(server.hostile().url("/garbage")))
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
       assertTrue(outcomes.get(0) instanceof Outcome.Failure, "not HTTP: " + outcomes.get(0));
     }
     assertEquals(0, server.stats().requests(), "the hostile peer is not the server");
   }
-
 }

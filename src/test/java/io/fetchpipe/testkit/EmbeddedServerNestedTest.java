@@ -21,12 +21,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmbeddedServerNestedTest {
-  @RegisterExtension
-  static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
+  @RegisterExtension static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
 
   private static ActorSystem<?> outerSystem;
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeEach
   void rememberTheSystem() {
@@ -36,7 +36,10 @@ class EmbeddedServerNestedTest {
   }
 
   private int get(String path) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(server.url(path))).timeout(Duration.ofSeconds(10)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(server.url(path)))
+            .timeout(Duration.ofSeconds(10))
+            .build();
     return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 

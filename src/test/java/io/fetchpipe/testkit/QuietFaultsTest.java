@@ -31,17 +31,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
- * The test server's faults are what a test asks for: they reach the client as outcomes, and the
- * log (of the server's system and of the application's) says nothing about them above debug.
+ * The test server's faults are what a test asks for: they reach the client as outcomes, and the log
+ * (of the server's system and of the application's) says nothing about them above debug.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QuietFaultsTest {
-  @RegisterExtension
-  static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
+  @RegisterExtension static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -61,9 +59,13 @@ class QuietFaultsTest {
   @Test
   void aConnectionCutOnPurposeLeavesTheLogQuiet() throws Exception {
     FetchSettings fetch = FetchSettings.create(testKit.system()).withTimeout(Duration.ofSeconds(5));
-    try (Fetcher fetcher = Fetcher.create(testKit.system(), PoolSettings.create(testKit.system()), fetch)) {
-      List<Outcome<FetchResponse>> outcomes = fetcher.fetchAll(List.of(server.url("/reset"), server.url("/reset")))
-          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try (Fetcher fetcher =
+        Fetcher.create(testKit.system(), PoolSettings.create(testKit.system()), fetch)) {
+      List<Outcome<FetchResponse>> outcomes =
+          fetcher
+              .fetchAll(List.of(server.url("/reset"), server.url("/reset")))
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
       for (Outcome<FetchResponse> outcome : outcomes) {
         assertEquals(FetchErrorKind.IO, ((Outcome.Failure<FetchResponse>) outcome).kind());
       }
@@ -77,14 +79,20 @@ class QuietFaultsTest {
     // class's test kit shuts down before the server does.
     ActorTestKit application = ActorTestKit.create("application");
     try {
-      FetchSettings fetch = FetchSettings.create(application.system()).withTimeout(Duration.ofSeconds(1));
-      try (Fetcher fetcher = Fetcher.create(application.system(), PoolSettings.create(application.system()), fetch)) {
+      FetchSettings fetch =
+          FetchSettings.create(application.system()).withTimeout(Duration.ofSeconds(1));
+      try (Fetcher fetcher =
+          Fetcher.create(application.system(), PoolSettings.create(application.system()), fetch)) {
         CompletableFuture<List<Outcome<FetchResponse>>> fetched =
             fetcher.fetchAll(List.of(server.url("/hang"))).toCompletableFuture();
-        application.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
-          assertEquals(1, server.stats().inFlight(), "the request hangs at the server");
-          return null;
-        });
+        application
+            .createTestProbe()
+            .awaitAssert(
+                Duration.ofSeconds(10),
+                () -> {
+                  assertEquals(1, server.stats().inFlight(), "the request hangs at the server");
+                  return null;
+                });
         Outcome<FetchResponse> outcome = fetched.get(10, TimeUnit.SECONDS).get(0);
         assertEquals(ErrorKind.TIMEOUT, ((Outcome.Failure<FetchResponse>) outcome).kind());
       }
@@ -94,17 +102,26 @@ class QuietFaultsTest {
     assertQuietLog();
   }
 
-  /** Nothing at INFO or above but the actor systems' own start and stop: no warning, no dead letter. */
+  /**
+   * Nothing at INFO or above but the actor systems' own start and stop: no warning, no dead letter.
+   */
   private void assertQuietLog() throws Exception {
     // What the server's system still has to say about the test comes before its stop.
     server.server().stop(Duration.ofMillis(200)).toCompletableFuture().get(10, TimeUnit.SECONDS);
     testKit.createTestProbe().expectNoMessage(Duration.ofMillis(300));
-    List<String> loud = logged.list.stream()
-        .filter(event -> event.getLevel().isGreaterOrEqual(Level.INFO))
-        .filter(event -> !event.getFormattedMessage().startsWith("Slf4jLogger started"))
-        .filter(event -> !event.getFormattedMessage().startsWith("Running CoordinatedShutdown"))
-        .map(event -> event.getLevel() + " " + event.getLoggerName() + ": " + event.getFormattedMessage())
-        .toList();
+    List<String> loud =
+        logged.list.stream()
+            .filter(event -> event.getLevel().isGreaterOrEqual(Level.INFO))
+            .filter(event -> !event.getFormattedMessage().startsWith("Slf4jLogger started"))
+            .filter(event -> !event.getFormattedMessage().startsWith("Running CoordinatedShutdown"))
+            .map(
+                event ->
+                    event.getLevel()
+                        + " "
+                        + event.getLoggerName()
+                        + ": "
+                        + event.getFormattedMessage())
+            .toList();
     assertTrue(loud.isEmpty(), "logged: " + loud);
   }
 }

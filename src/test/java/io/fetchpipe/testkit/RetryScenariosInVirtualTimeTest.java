@@ -42,8 +42,7 @@ class RetryScenariosInVirtualTimeTest {
   @JUnit5TestKit
   ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(VirtualTime.config()).build();
 
-  @RegisterExtension
-  static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
+  @RegisterExtension static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
 
   private PoolSettings retrying(int retries) {
     PoolSettings base = PoolSettings.create(testKit.system());
@@ -54,13 +53,15 @@ class RetryScenariosInVirtualTimeTest {
   void aTaskAskingForTenSecondsThriceSucceedsAtThirtySeconds() throws Exception {
     VirtualTime time = VirtualTime.of(testKit.system());
     AtomicInteger attempts = new AtomicInteger();
-    Task<Duration> flaky = context -> {
-      attempts.incrementAndGet();
-      return context.attempt() <= 3
-          ? CompletableFuture.failedFuture(RetryableFailure.failing(new IllegalStateException("busy"),
-              Duration.ofSeconds(10)))
-          : CompletableFuture.completedFuture(time.now());
-    };
+    Task<Duration> flaky =
+        context -> {
+          attempts.incrementAndGet();
+          return context.attempt() <= 3
+              ? CompletableFuture.failedFuture(
+                  RetryableFailure.failing(
+                      new IllegalStateException("busy"), Duration.ofSeconds(10)))
+              : CompletableFuture.completedFuture(time.now());
+        };
     try (TaskPool pool = TaskPool.create(testKit.system(), retrying(3))) {
       Duration start = time.now();
       CompletableFuture<Duration> done = pool.start(flaky).toCompletableFuture();
@@ -68,14 +69,18 @@ class RetryScenariosInVirtualTimeTest {
       time.advanceUntil(done::isDone, LIMIT);
 
       assertEquals(4, attempts.get());
-      assertEquals(Duration.ofSeconds(30), done.get(5, TimeUnit.SECONDS).minus(start), "three waits of 10 s");
+      assertEquals(
+          Duration.ofSeconds(30),
+          done.get(5, TimeUnit.SECONDS).minus(start),
+          "three waits of 10 s");
     }
   }
 
   @Test
   void aServersRetryAfterOfThirtySecondsIsHonoured() throws Exception {
     VirtualTime time = VirtualTime.of(testKit.system());
-    try (Fetcher fetcher = Fetcher.create(testKit.system(), retrying(1), FetchSettings.create(testKit.system()))) {
+    try (Fetcher fetcher =
+        Fetcher.create(testKit.system(), retrying(1), FetchSettings.create(testKit.system()))) {
       CompletableFuture<FetchResponse> fetched =
           fetcher.fetch(server.url("/retry-after/wait/30")).toCompletableFuture();
       time.await("the first request answered", () -> server.stats().requests() == 1);
@@ -94,7 +99,8 @@ class RetryScenariosInVirtualTimeTest {
     VirtualTime time = VirtualTime.of(testKit.system());
     PoolSettings pool = retrying(2);
     pool = pool.withRetry(pool.retry().withBackoff(Duration.ofMillis(1)));
-    FetchSettings tenSeconds = FetchSettings.create(testKit.system()).withTimeout(Duration.ofSeconds(10));
+    FetchSettings tenSeconds =
+        FetchSettings.create(testKit.system()).withTimeout(Duration.ofSeconds(10));
     try (Fetcher fetcher = Fetcher.create(testKit.system(), pool, tenSeconds)) {
       Duration start = time.now();
       CompletableFuture<List<Outcome<FetchResponse>>> fetched =
@@ -102,12 +108,15 @@ class RetryScenariosInVirtualTimeTest {
 
       time.advanceUntil(fetched::isDone, LIMIT);
 
-      Outcome.Failure<FetchResponse> failure = (Outcome.Failure<FetchResponse>) fetched.get(5, TimeUnit.SECONDS).get(0);
+      Outcome.Failure<FetchResponse> failure =
+          (Outcome.Failure<FetchResponse>) fetched.get(5, TimeUnit.SECONDS).get(0);
       assertEquals(ErrorKind.TIMEOUT, failure.kind());
       assertEquals(3, server.stats().requests(), "three attempts");
       Duration took = time.now().minus(start);
       // Three timeouts of 10 s, with two backoffs between them: at most 1 ms, then at most 2 ms.
-      assertTrue(took.compareTo(Duration.ofSeconds(30)) >= 0 && took.compareTo(Duration.ofMillis(30_003)) <= 0,
+      assertTrue(
+          took.compareTo(Duration.ofSeconds(30)) >= 0
+              && took.compareTo(Duration.ofMillis(30_003)) <= 0,
           "gave up after " + took);
     }
   }
@@ -115,12 +124,15 @@ class RetryScenariosInVirtualTimeTest {
   @Test
   void thirtyOneTasksAtOnePerSecondTakeThirtySeconds() throws Exception {
     VirtualTime time = VirtualTime.of(testKit.system());
-    PoolSettings onePerSecond = PoolSettings.create(testKit.system()).withRate(RateLimit.of(1, Duration.ofSeconds(1)));
+    PoolSettings onePerSecond =
+        PoolSettings.create(testKit.system()).withRate(RateLimit.of(1, Duration.ofSeconds(1)));
     List<Duration> starts = Collections.synchronizedList(new ArrayList<>());
-    Task<Duration> recordStart = Task.of(() -> {
-      starts.add(time.now());
-      return CompletableFuture.completedFuture(time.now());
-    });
+    Task<Duration> recordStart =
+        Task.of(
+            () -> {
+              starts.add(time.now());
+              return CompletableFuture.completedFuture(time.now());
+            });
     try (TaskPool pool = TaskPool.create(testKit.system(), onePerSecond)) {
       Duration start = time.now();
       CompletableFuture<List<Outcome<Duration>>> results =

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The virtual-time helper's jumps from timer to timer, its waits for quiet and its bounded waits. */
+/**
+ * The virtual-time helper's jumps from timer to timer, its waits for quiet and its bounded waits.
+ */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VirtualTimeTest {
@@ -38,13 +40,16 @@ class VirtualTimeTest {
   @Test
   void advanceUntilStepsThroughARateLimitedGather() throws Exception {
     VirtualTime time = VirtualTime.of(testKit.system());
-    PoolSettings onePerSecond = PoolSettings.create(testKit.system()).withRate(RateLimit.of(1, Duration.ofSeconds(1)));
+    PoolSettings onePerSecond =
+        PoolSettings.create(testKit.system()).withRate(RateLimit.of(1, Duration.ofSeconds(1)));
     try (TaskPool pool = TaskPool.create(testKit.system(), onePerSecond)) {
       List<Duration> starts = Collections.synchronizedList(new ArrayList<>());
-      Task<Duration> recordStart = Task.of(() -> {
-        starts.add(time.now());
-        return CompletableFuture.completedFuture(time.now());
-      });
+      Task<Duration> recordStart =
+          Task.of(
+              () -> {
+                starts.add(time.now());
+                return CompletableFuture.completedFuture(time.now());
+              });
       CompletableFuture<List<Outcome<Duration>>> results =
           pool.gather(recordStart, recordStart, recordStart).toCompletableFuture();
       time.await("started the first task", () -> starts.size() == 1);
@@ -55,7 +60,9 @@ class VirtualTimeTest {
 
       assertEquals(3, results.get(5, TimeUnit.SECONDS).size());
       Duration first = starts.get(0);
-      assertEquals(List.of(first, first.plusSeconds(1), first.plusSeconds(2)), starts,
+      assertEquals(
+          List.of(first, first.plusSeconds(1), first.plusSeconds(2)),
+          starts,
           "each token exactly one second after the start it followed");
       assertEquals(Duration.ofSeconds(2), took);
     }
@@ -66,18 +73,24 @@ class VirtualTimeTest {
     VirtualTime time = VirtualTime.of(testKit.system());
     TestProbe<Duration> firedAt = testKit.createTestProbe();
     // Each tick schedules the next from inside the actor, 700 ms later: three of them end at 2.1 s.
-    ActorRef<String> ticker = testKit.spawn(Behaviors.withTimers(timers -> Behaviors.receiveMessage(tick -> {
-      firedAt.ref().tell(time.now());
-      timers.startSingleTimer(tick, Duration.ofMillis(700));
-      return Behaviors.same();
-    })));
+    ActorRef<String> ticker =
+        testKit.spawn(
+            Behaviors.withTimers(
+                timers ->
+                    Behaviors.receiveMessage(
+                        tick -> {
+                          firedAt.ref().tell(time.now());
+                          timers.startSingleTimer(tick, Duration.ofMillis(700));
+                          return Behaviors.same();
+                        })));
     Duration start = time.now();
     ticker.tell("tick");
     firedAt.expectMessage(start);
 
     time.advance(Duration.ofMillis(2100));
 
-    assertEquals(List.of(start.plusMillis(700), start.plusMillis(1400), start.plusMillis(2100)),
+    assertEquals(
+        List.of(start.plusMillis(700), start.plusMillis(1400), start.plusMillis(2100)),
         firedAt.receiveSeveralMessages(3));
     assertEquals(start.plusMillis(2100), time.now());
     testKit.stop(ticker);
@@ -87,15 +100,23 @@ class VirtualTimeTest {
   void advanceReturnsOnceWhatTheTimersSetOffHasHappened() {
     VirtualTime time = VirtualTime.of(testKit.system());
     List<Integer> handled = Collections.synchronizedList(new ArrayList<>());
-    ActorRef<Integer> slowCounter = testKit.spawn(Behaviors.receiveMessage(n -> {
-      busyFor(Duration.ofMillis(20)); // work on the dispatcher that takes real time
-      handled.add(n);
-      return Behaviors.same();
-    }));
+    ActorRef<Integer> slowCounter =
+        testKit.spawn(
+            Behaviors.receiveMessage(
+                n -> {
+                  busyFor(Duration.ofMillis(20)); // work on the dispatcher that takes real time
+                  handled.add(n);
+                  return Behaviors.same();
+                }));
     for (int n = 0; n < 5; n++) {
       int message = n;
-      testKit.system().scheduler().scheduleOnce(Duration.ofSeconds(1), () -> slowCounter.tell(message),
-          testKit.system().executionContext());
+      testKit
+          .system()
+          .scheduler()
+          .scheduleOnce(
+              Duration.ofSeconds(1),
+              () -> slowCounter.tell(message),
+              testKit.system().executionContext());
     }
 
     time.advance(Duration.ofSeconds(1));
@@ -108,11 +129,14 @@ class VirtualTimeTest {
   void awaitQuietWaitsForTheDispatchersWithoutMovingTime() {
     VirtualTime time = VirtualTime.of(testKit.system());
     List<Integer> handled = Collections.synchronizedList(new ArrayList<>());
-    ActorRef<Integer> slowCounter = testKit.spawn(Behaviors.receiveMessage(n -> {
-      busyFor(Duration.ofMillis(20));
-      handled.add(n);
-      return Behaviors.same();
-    }));
+    ActorRef<Integer> slowCounter =
+        testKit.spawn(
+            Behaviors.receiveMessage(
+                n -> {
+                  busyFor(Duration.ofMillis(20));
+                  handled.add(n);
+                  return Behaviors.same();
+                }));
     Duration start = time.now();
     for (int n = 0; n < 3; n++) {
       slowCounter.tell(n);
@@ -133,8 +157,11 @@ class VirtualTimeTest {
 
     time.advance(Duration.ofSeconds(1), () -> readyAt.add(time.now().minus(start)));
 
-    assertEquals(List.of(Duration.ZERO, Duration.ofMillis(300), Duration.ofMillis(600), Duration.ofMillis(900)),
-        readyAt, "readiness asked before each jump of at most the step");
+    assertEquals(
+        List.of(
+            Duration.ZERO, Duration.ofMillis(300), Duration.ofMillis(600), Duration.ofMillis(900)),
+        readyAt,
+        "readiness asked before each jump of at most the step");
     assertEquals(start.plusSeconds(1), time.now());
   }
 
@@ -142,8 +169,8 @@ class VirtualTimeTest {
   void pekkosManualTimeMovesTheSameClock() {
     VirtualTime time = VirtualTime.of(testKit.system());
     Duration start = time.now();
-    CompletableFuture<Duration> answer = Delay.after(testKit.system(), Duration.ofSeconds(2), time::now)
-        .toCompletableFuture();
+    CompletableFuture<Duration> answer =
+        Delay.after(testKit.system(), Duration.ofSeconds(2), time::now).toCompletableFuture();
 
     ManualTime.get(testKit.system()).timePasses(Duration.ofSeconds(2));
 
@@ -153,9 +180,14 @@ class VirtualTimeTest {
 
   @Test
   void advanceUntilFailsOnceTheLimitHasPassed() {
-    VirtualTime time = VirtualTime.of(testKit.system()).withStep(Duration.ofMillis(500)).withSettle(Duration.ofMillis(10));
+    VirtualTime time =
+        VirtualTime.of(testKit.system())
+            .withStep(Duration.ofMillis(500))
+            .withSettle(Duration.ofMillis(10));
     Duration start = time.now();
-    AssertionError error = assertThrows(AssertionError.class, () -> time.advanceUntil(() -> false, Duration.ofSeconds(1)));
+    AssertionError error =
+        assertThrows(
+            AssertionError.class, () -> time.advanceUntil(() -> false, Duration.ofSeconds(1)));
     assertTrue(error.getMessage().contains("after PT1S"), error.getMessage());
     assertEquals(Duration.ofSeconds(1), time.now().minus(start), "no further than the limit");
   }
@@ -171,7 +203,8 @@ class VirtualTimeTest {
   @Test
   void aSystemWithoutVirtualTimeIsRefused() {
     ActorTestKit plain = ActorTestKit.create();
-    ActorTestKit manual = ActorTestKit.create(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()));
+    ActorTestKit manual =
+        ActorTestKit.create(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()));
     try {
       assertThrows(IllegalArgumentException.class, () -> VirtualTime.of(plain.system()));
       IllegalArgumentException refused =

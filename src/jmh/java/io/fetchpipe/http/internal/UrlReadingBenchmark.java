@@ -12,10 +12,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Reading one URL of an input line, as every fetch does: {@link WebUrl#parse} (the short way for
- * plain URLs, {@link PlainUrl}, then the full parser for the rest) against the WHATWG state
- * machine alone ({@link WebUrlParser}), on the C1 compiler that bin/fetchpipe picks on two cores
- * and on the JVM's default compilers. In this package because the state machine is
- * package-private.
+ * plain URLs, {@link PlainUrl}, then the full parser for the rest) against the WHATWG state machine
+ * alone ({@link WebUrlParser}), on the C1 compiler that bin/fetchpipe picks on two cores and on the
+ * JVM's default compilers. In this package because the state machine is package-private.
  */
 @Fork(value = 1, jvmArgsAppend = "-XX:+UseSerialGC")
 @State(Scope.Benchmark)
@@ -36,13 +35,17 @@ public class UrlReadingBenchmark {
   }
 
   @Benchmark
-  @Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"})
+  @Fork(
+      value = 1,
+      jvmArgsAppend = {"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"})
   public WebUrl webUrlParseC1() {
     return WebUrl.parse(url);
   }
 
   @Benchmark
-  @Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"})
+  @Fork(
+      value = 1,
+      jvmArgsAppend = {"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"})
   public WebUrl stateMachineOnlyC1() {
     return WebUrlParser.parse(url, null);
   }

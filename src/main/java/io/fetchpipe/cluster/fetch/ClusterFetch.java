@@ -19,12 +19,12 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * Fetching over a Pekko Cluster: {@link #pool} on the node that coordinates, {@link
- * #offerWorkers} on every node that fetches. The pool sends its fetch settings to each node, so
- * every node fetches alike; each node keeps its own connections. Bodies travel back in memory
- * (read them as bytes or text), up to {@code max-body} each: Artery must be allowed frames that
- * large (see docs/cluster.md). Both methods register how fetch requests, responses and failures
- * cross nodes with the {@link ClusterPayloads} of the actor system they are given.
+ * Fetching over a Pekko Cluster: {@link #pool} on the node that coordinates, {@link #offerWorkers}
+ * on every node that fetches. The pool sends its fetch settings to each node, so every node fetches
+ * alike; each node keeps its own connections. Bodies travel back in memory (read them as bytes or
+ * text), up to {@code max-body} each: Artery must be allowed frames that large (see
+ * docs/cluster.md). Both methods register how fetch requests, responses and failures cross nodes
+ * with the {@link ClusterPayloads} of the actor system they are given.
  */
 public final class ClusterFetch {
   /** The kind of job fetchers offer and fetch pools ask for. */
@@ -38,16 +38,20 @@ public final class ClusterFetch {
    * together, per-key limits and rates count per host; each attempt's timeout is {@code
    * fetchSettings}' timeout.
    */
-  public static ClusterPool<FetchRequest, FetchResponse> pool(ActorSystem<?> system, PoolSettings poolSettings,
-      FetchSettings fetchSettings) {
+  public static ClusterPool<FetchRequest, FetchResponse> pool(
+      ActorSystem<?> system, PoolSettings poolSettings, FetchSettings fetchSettings) {
     FetchPayloads.register(system);
-    return ClusterPool.create(system, poolSettings.withTaskTimeout(fetchSettings.timeout()), KIND,
-        fetchSettings.toConfig(), hostPolicy(fetchSettings));
+    return ClusterPool.create(
+        system,
+        poolSettings.withTaskTimeout(fetchSettings.timeout()),
+        KIND,
+        fetchSettings.toConfig(),
+        hostPolicy(fetchSettings));
   }
 
   /**
-   * Hosts as keys, and what the fetches' outcomes say about them (and robots.txt, when obeyed):
-   * the coordinator's router reads them, so adaptive limits and robots hold for the cluster.
+   * Hosts as keys, and what the fetches' outcomes say about them (and robots.txt, when obeyed): the
+   * coordinator's router reads them, so adaptive limits and robots hold for the cluster.
    */
   @SuppressWarnings("unchecked")
   private static Function<FetchRequest, Object> hostPolicy(FetchSettings fetchSettings) {
@@ -57,12 +61,22 @@ public final class ClusterFetch {
   /** Offers {@code slots} fetch workers of this node to every fetch pool of the cluster. */
   public static ClusterWorkers.Offer offerWorkers(ActorSystem<?> system, int slots) {
     FetchPayloads.register(system);
-    return ClusterWorkers.offer(system, KIND, slots, config -> serve(system, slots, FetchSettings.create(config),
-        config.hasPath(WorkerFactory.POOL_NAME) ? config.getString(WorkerFactory.POOL_NAME) : KIND));
+    return ClusterWorkers.offer(
+        system,
+        KIND,
+        slots,
+        config ->
+            serve(
+                system,
+                slots,
+                FetchSettings.create(config),
+                config.hasPath(WorkerFactory.POOL_NAME)
+                    ? config.getString(WorkerFactory.POOL_NAME)
+                    : KIND));
   }
 
-  private static WorkerFactory.Serving<FetchRequest, FetchResponse> serve(ActorSystem<?> system, int slots,
-      FetchSettings settings, String poolName) {
+  private static WorkerFactory.Serving<FetchRequest, FetchResponse> serve(
+      ActorSystem<?> system, int slots, FetchSettings settings, String poolName) {
     FetchClient client = FetchClient.start(system, slots, slots, settings);
     Part connections = ObservedClient.register(system, poolName, client);
     return new WorkerFactory.Serving<>() {

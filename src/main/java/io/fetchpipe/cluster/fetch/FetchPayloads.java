@@ -40,9 +40,15 @@ final class FetchPayloads {
   /** Registers the codecs with {@code system}'s payloads (again is harmless). */
   static void register(ActorSystem<?> system) {
     ClusterPayloads.get(system)
-        .register(FetchRequest.class, WireFormat.codec(FetchPayloads::writeRequest, FetchPayloads::readRequest))
-        .register(FetchResponse.class, WireFormat.codec(FetchPayloads::writeResponse, FetchPayloads::readResponse))
-        .register(FetchFailure.class, WireFormat.codec(FetchPayloads::writeFailure, FetchPayloads::readFailure));
+        .register(
+            FetchRequest.class,
+            WireFormat.codec(FetchPayloads::writeRequest, FetchPayloads::readRequest))
+        .register(
+            FetchResponse.class,
+            WireFormat.codec(FetchPayloads::writeResponse, FetchPayloads::readResponse))
+        .register(
+            FetchFailure.class,
+            WireFormat.codec(FetchPayloads::writeFailure, FetchPayloads::readFailure));
   }
 
   static void writeRequest(FetchRequest request, DataOutput out) throws IOException {
@@ -60,7 +66,8 @@ final class FetchPayloads {
     } else if (request.readAs() instanceof ReadAs.Text) {
       out.writeByte(TEXT);
     } else {
-      throw new NotSerializableException("a request whose body is read as " + request.readAs() + " stays on its node");
+      throw new NotSerializableException(
+          "a request whose body is read as " + request.readAs() + " stays on its node");
     }
   }
 
@@ -70,12 +77,13 @@ final class FetchPayloads {
     List<Header> headers = readHeaders(in);
     ByteString body = readByteString(in);
     String id = readString(in);
-    ReadAs readAs = switch (in.readByte()) {
-      case DISCARD -> ReadAs.discard();
-      case BYTES -> ReadAs.bytes();
-      case TEXT -> ReadAs.text();
-      default -> null;
-    };
+    ReadAs readAs =
+        switch (in.readByte()) {
+          case DISCARD -> ReadAs.discard();
+          case BYTES -> ReadAs.bytes();
+          case TEXT -> ReadAs.text();
+          default -> null;
+        };
     return new FetchRequest(url, method, headers, body, id, readAs);
   }
 
@@ -113,16 +121,20 @@ final class FetchPayloads {
     int attempts = in.readInt();
     long bytes = in.readLong();
     String sha256 = readString(in);
-    ResponseBody body = switch (in.readByte()) {
-      case BYTES -> new ResponseBody.InMemory(readByteString(in));
-      case TEXT -> new ResponseBody.Text(readString(in), readString(in));
-      case SAVED -> new ResponseBody.Saved(Path.of(readString(in)));
-      default -> ResponseBody.Discarded.INSTANCE;
-    };
+    ResponseBody body =
+        switch (in.readByte()) {
+          case BYTES -> new ResponseBody.InMemory(readByteString(in));
+          case TEXT -> new ResponseBody.Text(readString(in), readString(in));
+          case SAVED -> new ResponseBody.Saved(Path.of(readString(in)));
+          default -> ResponseBody.Discarded.INSTANCE;
+        };
     return new FetchResponse(status, headers, contentType, finalUrl, attempts, bytes, sha256, body);
   }
 
-  /** A fetch failure as data: its kind, message, attempts and the response it kept (its cause stays behind). */
+  /**
+   * A fetch failure as data: its kind, message, attempts and the response it kept (its cause stays
+   * behind).
+   */
   static void writeFailure(FetchFailure failure, DataOutput out) throws IOException {
     writeString(failure.kind().wireName(), out);
     writeString(failure.getMessage() == null ? "" : failure.getMessage(), out);

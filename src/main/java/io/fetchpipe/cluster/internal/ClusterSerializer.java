@@ -25,10 +25,10 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
  * The one serializer of every fetchpipe message that crosses nodes: jobs to workers, their
- * cancellation and outcomes, and the attaching of pools to hosts. A written binary format
- * ({@link WireFormat}), bound in {@code reference.conf}; Java serialization is never involved.
- * Requests, results and failures inside the messages go through the codecs registered with the
- * actor system ({@link PayloadRegistry}).
+ * cancellation and outcomes, and the attaching of pools to hosts. A written binary format ({@link
+ * WireFormat}), bound in {@code reference.conf}; Java serialization is never involved. Requests,
+ * results and failures inside the messages go through the codecs registered with the actor system
+ * ({@link PayloadRegistry}).
  */
 @InternalApi
 public final class ClusterSerializer extends SerializerWithStringManifest {
@@ -38,10 +38,22 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
   private static final String UNAVAILABLE = "U";
   private static final String ATTACH = "A";
   private static final String ATTACHED = "T";
+
   /** The manifest of each message class (all records: final, so the exact class names it). */
-  private static final Map<Class<?>, String> MANIFESTS = Map.of(Worker.Run.class, RUN, Worker.Cancel.class, CANCEL,
-      ThrottlingRouter.WorkerDone.class, DONE, ThrottlingRouter.WorkersUnavailable.class, UNAVAILABLE,
-      WorkerHost.Attach.class, ATTACH, WorkerHost.Attached.class, ATTACHED);
+  private static final Map<Class<?>, String> MANIFESTS =
+      Map.of(
+          Worker.Run.class,
+          RUN,
+          Worker.Cancel.class,
+          CANCEL,
+          ThrottlingRouter.WorkerDone.class,
+          DONE,
+          ThrottlingRouter.WorkersUnavailable.class,
+          UNAVAILABLE,
+          WorkerHost.Attach.class,
+          ATTACH,
+          WorkerHost.Attached.class,
+          ATTACHED);
 
   private final WireFormat wire;
 
@@ -62,7 +74,8 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
     if (manifest != null) {
       return manifest;
     }
-    throw new IllegalArgumentException("no fetchpipe wire format for " + message.getClass().getName());
+    throw new IllegalArgumentException(
+        "no fetchpipe wire format for " + message.getClass().getName());
   }
 
   @Override
@@ -71,7 +84,8 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       write(message, out);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot serialize " + message.getClass().getName() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot serialize " + message.getClass().getName() + ": " + e.getMessage(), e);
     }
     return bytes.toByteArray();
   }
@@ -123,17 +137,24 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       return switch (manifest) {
         case RUN -> new Worker.Run(wire.readJob(in));
-        case CANCEL -> new Worker.Cancel(wire.readJob(in), ErrorKind.of(WireFormat.readString(in)),
-            WireFormat.readString(in));
-        case DONE -> new ThrottlingRouter.WorkerDone(wire.readRef(in), in.readLong(), in.readInt(),
-            wire.readOutcome(in));
+        case CANCEL ->
+            new Worker.Cancel(
+                wire.readJob(in),
+                ErrorKind.of(WireFormat.readString(in)),
+                WireFormat.readString(in));
+        case DONE ->
+            new ThrottlingRouter.WorkerDone(
+                wire.readRef(in), in.readLong(), in.readInt(), wire.readOutcome(in));
         case UNAVAILABLE -> new ThrottlingRouter.WorkersUnavailable(readRefs(in));
-        case ATTACH -> new WorkerHost.Attach(wire.readRef(in), WireFormat.readString(in), wire.readRef(in));
+        case ATTACH ->
+            new WorkerHost.Attach(wire.readRef(in), WireFormat.readString(in), wire.readRef(in));
         case ATTACHED -> new WorkerHost.Attached(wire.readRef(in), readRefs(in));
-        default -> throw new NotSerializableException("unknown fetchpipe manifest '" + manifest + "'");
+        default ->
+            throw new NotSerializableException("unknown fetchpipe manifest '" + manifest + "'");
       };
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read a fetchpipe message (" + manifest + "): " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read a fetchpipe message (" + manifest + "): " + e.getMessage(), e);
     }
   }
 }

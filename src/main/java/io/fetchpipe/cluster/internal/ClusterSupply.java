@@ -22,7 +22,8 @@ public final class ClusterSupply implements WorkerSupply {
    * The supply of a pool of the kind {@code name}; the recruiter's reference is given to {@code
    * recruiter} once the router has started it.
    */
-  public ClusterSupply(String name, String poolConfig, CompletableFuture<ActorRef<Recruiter.Command>> recruiter) {
+  public ClusterSupply(
+      String name, String poolConfig, CompletableFuture<ActorRef<Recruiter.Command>> recruiter) {
     this.name = name;
     this.poolConfig = poolConfig;
     this.recruiter = recruiter;
@@ -30,11 +31,13 @@ public final class ClusterSupply implements WorkerSupply {
 
   @Override
   public void start(ActorContext<ThrottlingRouter.Command> router) {
-    recruiter.complete(router.spawn(Recruiter.create(router.getSelf(), name, poolConfig), "recruiter"));
+    recruiter.complete(
+        router.spawn(Recruiter.create(router.getSelf(), name, poolConfig), "recruiter"));
   }
 
   @Override
-  public ActorRef<Worker.Command> spawn(ActorContext<ThrottlingRouter.Command> router, long number) {
+  public ActorRef<Worker.Command> spawn(
+      ActorContext<ThrottlingRouter.Command> router, long number) {
     return null;
   }
 

@@ -12,17 +12,18 @@ import org.apache.pekko.actor.typed.ExtensionId;
 
 /**
  * The codecs of one actor system's cross-node payloads, by class name: what {@link
- * io.fetchpipe.cluster.ClusterPayloads} registers and the serializer reads. {@code String},
- * {@code Integer}, {@code Long} and {@code byte[]} are known from the start.
+ * io.fetchpipe.cluster.ClusterPayloads} registers and the serializer reads. {@code String}, {@code
+ * Integer}, {@code Long} and {@code byte[]} are known from the start.
  */
 @InternalApi
 public final class PayloadRegistry implements Extension {
-  private static final ExtensionId<PayloadRegistry> ID = new ExtensionId<>() {
-    @Override
-    public PayloadRegistry createExtension(ActorSystem<?> system) {
-      return new PayloadRegistry();
-    }
-  };
+  private static final ExtensionId<PayloadRegistry> ID =
+      new ExtensionId<>() {
+        @Override
+        public PayloadRegistry createExtension(ActorSystem<?> system) {
+          return new PayloadRegistry();
+        }
+      };
 
   /**
    * A registered class and its codec.
@@ -37,8 +38,10 @@ public final class PayloadRegistry implements Extension {
   private PayloadRegistry() {
     register(String.class, WireFormat.codec(WireFormat::writeString, WireFormat::readString));
     register(byte[].class, WireFormat.codec(WireFormat::writeBytes, WireFormat::readBytes));
-    register(Integer.class, WireFormat.codec((value, out) -> out.writeInt(value), DataInput::readInt));
-    register(Long.class, WireFormat.codec((value, out) -> out.writeLong(value), DataInput::readLong));
+    register(
+        Integer.class, WireFormat.codec((value, out) -> out.writeInt(value), DataInput::readInt));
+    register(
+        Long.class, WireFormat.codec((value, out) -> out.writeLong(value), DataInput::readLong));
   }
 
   /** The registry of {@code system}. */
@@ -46,7 +49,10 @@ public final class PayloadRegistry implements Extension {
     return system.registerExtension(ID);
   }
 
-  /** Lets values of {@code type} (exactly that class) cross nodes with {@code codec}; replaces an earlier one. */
+  /**
+   * Lets values of {@code type} (exactly that class) cross nodes with {@code codec}; replaces an
+   * earlier one.
+   */
   public <T> void register(Class<T> type, PayloadCodec<T> codec) {
     codecs.put(type.getName(), Objects.requireNonNull(codec, "codec"));
   }

@@ -28,11 +28,11 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * Finds a cluster pool its workers: a child of the pool's router that follows the Receptionist's
  * listing of the hosts offering the pool's kind of job, attaches to each new one (sending the
  * pool's config), and hands the workers it gets to the router. It follows the cluster's
- * reachability too: as soon as a node is unreachable its workers are lost to the router, which
- * runs their jobs again elsewhere at once rather than after the cluster has removed the node
- * (failure detection takes seconds, downing many more); if the node becomes reachable again its
- * workers serve again. The workers of a leaving node get no new job and finish what they hold.
- * Membership, failure detection and downing are the cluster's own.
+ * reachability too: as soon as a node is unreachable its workers are lost to the router, which runs
+ * their jobs again elsewhere at once rather than after the cluster has removed the node (failure
+ * detection takes seconds, downing many more); if the node becomes reachable again its workers
+ * serve again. The workers of a leaving node get no new job and finish what they hold. Membership,
+ * failure detection and downing are the cluster's own.
  */
 @InternalApi
 public final class Recruiter extends AbstractBehavior<Recruiter.Command> {
@@ -60,8 +60,12 @@ public final class Recruiter extends AbstractBehavior<Recruiter.Command> {
   private final Map<Address, List<ActorRef<Worker.Command>>> workersByNode = new HashMap<>();
   private final List<AwaitNodes> waiting = new ArrayList<>();
 
-  private Recruiter(ActorContext<Command> context, ActorRef<ThrottlingRouter.Command> router,
-      ServiceKey<WorkerHost.Command> key, String poolConfig, Address selfAddress) {
+  private Recruiter(
+      ActorContext<Command> context,
+      ActorRef<ThrottlingRouter.Command> router,
+      ServiceKey<WorkerHost.Command> key,
+      String poolConfig,
+      Address selfAddress) {
     super(context);
     this.router = router;
     this.key = key;
@@ -71,26 +75,41 @@ public final class Recruiter extends AbstractBehavior<Recruiter.Command> {
   }
 
   /** A recruiter for the pool of {@code router}, of the kind {@code name}. */
-  public static Behavior<Command> create(ActorRef<ThrottlingRouter.Command> router, String name, String poolConfig) {
-    return Behaviors.setup(context -> {
-      ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, HostsListed::new);
-      context.getSystem().receptionist().tell(Receptionist.subscribe(WorkerHost.key(name), listings));
-      Address self = context.getSystem().address();
-      if (clustered(context)) {
-        Cluster cluster = Cluster.get(context.getSystem());
-        self = cluster.selfMember().address();
-        cluster.subscriptions().tell(Subscribe.create(
-            context.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
-            ClusterEvent.ReachabilityEvent.class));
-        cluster.subscriptions().tell(Subscribe.create(
-            context.messageAdapter(ClusterEvent.MemberEvent.class, Membership::new), ClusterEvent.MemberEvent.class));
-      }
-      return new Recruiter(context, router, WorkerHost.key(name), poolConfig, self);
-    });
+  public static Behavior<Command> create(
+      ActorRef<ThrottlingRouter.Command> router, String name, String poolConfig) {
+    return Behaviors.setup(
+        context -> {
+          ActorRef<Receptionist.Listing> listings =
+              context.messageAdapter(Receptionist.Listing.class, HostsListed::new);
+          context
+              .getSystem()
+              .receptionist()
+              .tell(Receptionist.subscribe(WorkerHost.key(name), listings));
+          Address self = context.getSystem().address();
+          if (clustered(context)) {
+            Cluster cluster = Cluster.get(context.getSystem());
+            self = cluster.selfMember().address();
+            cluster
+                .subscriptions()
+                .tell(
+                    Subscribe.create(
+                        context.messageAdapter(
+                            ClusterEvent.ReachabilityEvent.class, Reachability::new),
+                        ClusterEvent.ReachabilityEvent.class));
+            cluster
+                .subscriptions()
+                .tell(
+                    Subscribe.create(
+                        context.messageAdapter(ClusterEvent.MemberEvent.class, Membership::new),
+                        ClusterEvent.MemberEvent.class));
+          }
+          return new Recruiter(context, router, WorkerHost.key(name), poolConfig, self);
+        });
   }
 
   private static boolean clustered(ActorContext<?> context) {
-    return "cluster".equals(context.getSystem().settings().config().getString("pekko.actor.provider"));
+    return "cluster"
+        .equals(context.getSystem().settings().config().getString("pekko.actor.provider"));
   }
 
   @Override
@@ -118,7 +137,9 @@ public final class Recruiter extends AbstractBehavior<Recruiter.Command> {
   private Behavior<Command> onWorkersGiven(WorkersGiven given) {
     List<ActorRef<Worker.Command>> workers = given.attached().workers();
     if (!workers.isEmpty()) {
-      workersByNode.computeIfAbsent(nodeOf(given.attached().host()), node -> new ArrayList<>()).addAll(workers);
+      workersByNode
+          .computeIfAbsent(nodeOf(given.attached().host()), node -> new ArrayList<>())
+          .addAll(workers);
       router.tell(new ThrottlingRouter.WorkersJoined(workers));
       answerWaiting();
     }
@@ -135,22 +156,27 @@ public final class Recruiter extends AbstractBehavior<Recruiter.Command> {
     if (event.member().address().equals(selfAddress)) {
       return this; // another node's view of this one: the router reaches its local workers anyway
     }
-    List<ActorRef<Worker.Command>> workers = workersByNode.getOrDefault(event.member().address(), List.of());
+    List<ActorRef<Worker.Command>> workers =
+        workersByNode.getOrDefault(event.member().address(), List.of());
     if (!workers.isEmpty()) {
-      router.tell(event instanceof ClusterEvent.UnreachableMember
-          ? new ThrottlingRouter.WorkersLost(workers)
-          : new ThrottlingRouter.WorkersAvailable(workers));
+      router.tell(
+          event instanceof ClusterEvent.UnreachableMember
+              ? new ThrottlingRouter.WorkersLost(workers)
+              : new ThrottlingRouter.WorkersAvailable(workers));
     }
     return this;
   }
 
   private Behavior<Command> onMembership(Membership membership) {
     ClusterEvent.MemberEvent event = membership.event();
-    if (event instanceof ClusterEvent.MemberLeft || event instanceof ClusterEvent.MemberExited
-        || event instanceof ClusterEvent.MemberRemoved || event instanceof ClusterEvent.MemberDowned) {
-      List<ActorRef<Worker.Command>> workers = event instanceof ClusterEvent.MemberRemoved
-          ? workersByNode.remove(event.member().address())
-          : workersByNode.get(event.member().address());
+    if (event instanceof ClusterEvent.MemberLeft
+        || event instanceof ClusterEvent.MemberExited
+        || event instanceof ClusterEvent.MemberRemoved
+        || event instanceof ClusterEvent.MemberDowned) {
+      List<ActorRef<Worker.Command>> workers =
+          event instanceof ClusterEvent.MemberRemoved
+              ? workersByNode.remove(event.member().address())
+              : workersByNode.get(event.member().address());
       if (workers != null && !workers.isEmpty()) {
         router.tell(new ThrottlingRouter.WorkersUnavailable(workers));
       }
@@ -166,12 +192,13 @@ public final class Recruiter extends AbstractBehavior<Recruiter.Command> {
 
   private void answerWaiting() {
     long others = workersByNode.keySet().stream().filter(node -> !node.equals(selfAddress)).count();
-    waiting.removeIf(await -> {
-      if (others >= await.nodes()) {
-        await.ready().complete(Done.getInstance());
-        return true;
-      }
-      return false;
-    });
+    waiting.removeIf(
+        await -> {
+          if (others >= await.nodes()) {
+            await.ready().complete(Done.getInstance());
+            return true;
+          }
+          return false;
+        });
   }
 }

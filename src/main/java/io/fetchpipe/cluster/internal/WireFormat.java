@@ -19,12 +19,12 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 
 /**
- * How the parts of fetchpipe's cross-node messages are written: bytes and strings with their
- * length in front, actor references by their serialization format, times as numbers, requests and
- * results by the codecs registered with the actor system, and failures as data (kind and message),
- * since exceptions themselves do not travel. A failure whose class (or a superclass) has a
- * registered codec travels whole through it; a {@link RetryableFailure} keeps its retry data; any
- * other arrives as a {@link TaskFailure} of the same kind and message.
+ * How the parts of fetchpipe's cross-node messages are written: bytes and strings with their length
+ * in front, actor references by their serialization format, times as numbers, requests and results
+ * by the codecs registered with the actor system, and failures as data (kind and message), since
+ * exceptions themselves do not travel. A failure whose class (or a superclass) has a registered
+ * codec travels whole through it; a {@link RetryableFailure} keeps its retry data; any other
+ * arrives as a {@link TaskFailure} of the same kind and message.
  */
 @InternalApi
 public final class WireFormat {
@@ -61,7 +61,9 @@ public final class WireFormat {
     return bytes;
   }
 
-  /** Writes {@code value} (null too) as UTF-8 of any length (DataOutput's own form stops at 64 KiB). */
+  /**
+   * Writes {@code value} (null too) as UTF-8 of any length (DataOutput's own form stops at 64 KiB).
+   */
   public static void writeString(String value, DataOutput out) throws IOException {
     writeBytes(value == null ? null : value.getBytes(StandardCharsets.UTF_8), out);
   }
@@ -154,8 +156,8 @@ public final class WireFormat {
     return in.readBoolean() ? readWith(readString(in), in) : null;
   }
 
-  private static void writeWith(PayloadCodec<Object> codec, String type, Object value, DataOutput out)
-      throws IOException {
+  private static void writeWith(
+      PayloadCodec<Object> codec, String type, Object value, DataOutput out) throws IOException {
     if (codec == null) {
       throw new NotSerializableException(type + " is not registered with ClusterPayloads");
     }
@@ -223,7 +225,8 @@ public final class WireFormat {
 
   void writeFailure(Throwable error, DataOutput out) throws IOException {
     Throwable cause = ErrorKind.unwrap(error);
-    PayloadRegistry.Registered registered = cause == null ? null : payloads.failureCodec(cause.getClass());
+    PayloadRegistry.Registered registered =
+        cause == null ? null : payloads.failureCodec(cause.getClass());
     if (cause == null) {
       out.writeByte(NO_FAILURE);
     } else if (cause instanceof RetryableFailure retryable) {
@@ -255,21 +258,23 @@ public final class WireFormat {
     switch (tag) {
       case NO_FAILURE:
         return null;
-      case RETRYABLE: {
-        String message = readString(in);
-        Duration retryAfter = readDuration(in);
-        if (in.readBoolean()) {
-          return RetryableFailure.succeeding(readPayload(in), message, retryAfter);
+      case RETRYABLE:
+        {
+          String message = readString(in);
+          Duration retryAfter = readDuration(in);
+          if (in.readBoolean()) {
+            return RetryableFailure.succeeding(readPayload(in), message, retryAfter);
+          }
+          return RetryableFailure.failing(readFailure(in), retryAfter);
         }
-        return RetryableFailure.failing(readFailure(in), retryAfter);
-      }
-      case REGISTERED: {
-        Object failure = readWith(readString(in), in);
-        if (failure instanceof Throwable throwable) {
-          return throwable;
+      case REGISTERED:
+        {
+          Object failure = readWith(readString(in), in);
+          if (failure instanceof Throwable throwable) {
+            return throwable;
+          }
+          throw new NotSerializableException("a failure's codec read no failure but " + failure);
         }
-        throw new NotSerializableException("a failure's codec read no failure but " + failure);
-      }
       case TASK:
       case OTHER:
         return new TaskFailure(ErrorKind.of(readString(in)), readString(in));

@@ -11,19 +11,19 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
- * A node's offer of workers for one kind of job: registered with the Receptionist under the
- * kind's service key, it answers each pool that attaches with {@code slots} workers of its own,
- * running the pool's jobs with a handler made from the pool's config. Each attached pool is a
- * child {@link Attachment}, which ends when the pool's router does. Draining (the node leaves)
- * withdraws the offer and lets every worker finish its job in hand, then stop.
+ * A node's offer of workers for one kind of job: registered with the Receptionist under the kind's
+ * service key, it answers each pool that attaches with {@code slots} workers of its own, running
+ * the pool's jobs with a handler made from the pool's config. Each attached pool is a child {@link
+ * Attachment}, which ends when the pool's router does. Draining (the node leaves) withdraws the
+ * offer and lets every worker finish its job in hand, then stop.
  */
 @InternalApi
 public final class WorkerHost extends AbstractBehavior<WorkerHost.Command> {
@@ -32,7 +32,8 @@ public final class WorkerHost extends AbstractBehavior<WorkerHost.Command> {
   public interface Command {}
 
   /** A pool asks for workers; the host answers {@code replyTo} with {@link Attached}. */
-  public record Attach(ActorRef<ThrottlingRouter.Command> router, String poolConfig, ActorRef<Attached> replyTo)
+  public record Attach(
+      ActorRef<ThrottlingRouter.Command> router, String poolConfig, ActorRef<Attached> replyTo)
       implements Command {}
 
   /**
@@ -51,11 +52,16 @@ public final class WorkerHost extends AbstractBehavior<WorkerHost.Command> {
   private final ServiceKey<Command> key;
   private final int slots;
   private final WorkerFactory<?, ?> factory;
-  private final Map<ActorRef<ThrottlingRouter.Command>, ActorRef<Attachment.Command>> attachments = new HashMap<>();
+  private final Map<ActorRef<ThrottlingRouter.Command>, ActorRef<Attachment.Command>> attachments =
+      new HashMap<>();
   private CompletableFuture<Done> drained;
   private long attachmentNames;
 
-  private WorkerHost(ActorContext<Command> context, ServiceKey<Command> key, int slots, WorkerFactory<?, ?> factory) {
+  private WorkerHost(
+      ActorContext<Command> context,
+      ServiceKey<Command> key,
+      int slots,
+      WorkerFactory<?, ?> factory) {
     super(context);
     this.key = key;
     this.slots = slots;
@@ -69,11 +75,12 @@ public final class WorkerHost extends AbstractBehavior<WorkerHost.Command> {
 
   /** A host offering {@code slots} workers per pool of the kind {@code name}. */
   public static Behavior<Command> create(String name, int slots, WorkerFactory<?, ?> factory) {
-    return Behaviors.setup(context -> {
-      ServiceKey<Command> key = key(name);
-      context.getSystem().receptionist().tell(Receptionist.register(key, context.getSelf()));
-      return new WorkerHost(context, key, slots, factory);
-    });
+    return Behaviors.setup(
+        context -> {
+          ServiceKey<Command> key = key(name);
+          context.getSystem().receptionist().tell(Receptionist.register(key, context.getSelf()));
+          return new WorkerHost(context, key, slots, factory);
+        });
   }
 
   @Override
@@ -90,8 +97,11 @@ public final class WorkerHost extends AbstractBehavior<WorkerHost.Command> {
       attach.replyTo().tell(new Attached(getContext().getSelf(), List.of()));
       return this;
     }
-    ActorRef<Attachment.Command> attachment = getContext().spawn(
-        Attachment.create(attach, slots, factory, getContext().getSelf()), "pool-" + (++attachmentNames));
+    ActorRef<Attachment.Command> attachment =
+        getContext()
+            .spawn(
+                Attachment.create(attach, slots, factory, getContext().getSelf()),
+                "pool-" + (++attachmentNames));
     getContext().watchWith(attachment, new AttachmentEnded(attach.router()));
     attachments.put(attach.router(), attachment);
     return this;
@@ -105,7 +115,10 @@ public final class WorkerHost extends AbstractBehavior<WorkerHost.Command> {
   private Behavior<Command> onDrain(Drain drain) {
     if (drained == null) {
       drained = drain.drained();
-      getContext().getSystem().receptionist().tell(Receptionist.deregister(key, getContext().getSelf()));
+      getContext()
+          .getSystem()
+          .receptionist()
+          .tell(Receptionist.deregister(key, getContext().getSelf()));
       attachments.values().forEach(attachment -> attachment.tell(Attachment.Drain.INSTANCE));
     } else {
       drained.whenComplete((done, error) -> drain.drained().complete(Done.getInstance()));

@@ -7,25 +7,25 @@ import java.util.Map;
 
 /**
  * The arithmetic of adaptive limits per key (plain state, used only inside the router actor):
- * additive increase, multiplicative decrease. Each key has an allowed concurrency and, once it
- * has been told to slow down, a start rate of its own. A congestion signal halves both, down to
- * one in flight and one start per second (or the configured rate, if lower); {@code successRun}
- * successes in a row grow them by one step (one more in flight, one more start per second) up
- * to the ceilings, where the key's own rate is dropped again.
+ * additive increase, multiplicative decrease. Each key has an allowed concurrency and, once it has
+ * been told to slow down, a start rate of its own. A congestion signal halves both, down to one in
+ * flight and one start per second (or the configured rate, if lower); {@code successRun} successes
+ * in a row grow them by one step (one more in flight, one more start per second) up to the
+ * ceilings, where the key's own rate is dropped again.
  *
  * <p>One burst of congestion halves once, as TCP halves once per window: the outcomes of the
- * requests that were already running when the limits fell (as many as were running) neither
- * halve them again nor count as successes. The rate is halved from what the key really did, its
- * starts in the last second (counted in tenths of a second, which a tick counts: no clock is
- * read, so virtual time drives it too), so a key that was never limited falls to half its actual
- * pace at once.
+ * requests that were already running when the limits fell (as many as were running) neither halve
+ * them again nor count as successes. The rate is halved from what the key really did, its starts in
+ * the last second (counted in tenths of a second, which a tick counts: no clock is read, so virtual
+ * time drives it too), so a key that was never limited falls to half its actual pace at once.
  *
- * <p>With no configured rate, a key's own rate is dropped once it has grown past what the
- * router's timers can space (one start per {@code rateTick}). At most {@code maxKeys} keys are
- * remembered; the least recently used beyond that start again from the ceilings.
+ * <p>With no configured rate, a key's own rate is dropped once it has grown past what the router's
+ * timers can space (one start per {@code rateTick}). At most {@code maxKeys} keys are remembered;
+ * the least recently used beyond that start again from the ceilings.
  */
 final class AdaptiveLimits {
   private static final double NANOS_PER_SECOND = 1e9;
+
   /** Ticks per second: starts are counted per tick, the last second's summed. */
   static final int TICKS_PER_SECOND = 10;
 
@@ -68,20 +68,27 @@ final class AdaptiveLimits {
    *
    * @param rateTick the shortest spacing the router's timers keep
    */
-  AdaptiveLimits(int concurrencyCeiling, RateLimit rateCeiling, int successRun, int maxKeys, Duration rateTick) {
+  AdaptiveLimits(
+      int concurrencyCeiling,
+      RateLimit rateCeiling,
+      int successRun,
+      int maxKeys,
+      Duration rateTick) {
     this.concurrencyCeiling = concurrencyCeiling;
-    this.rateCeiling = rateCeiling.isUnlimited() ? 0 : NANOS_PER_SECOND / rateCeiling.spacing().toNanos();
+    this.rateCeiling =
+        rateCeiling.isUnlimited() ? 0 : NANOS_PER_SECOND / rateCeiling.spacing().toNanos();
     this.rateFloor = this.rateCeiling > 0 ? Math.min(1.0, this.rateCeiling) : 1.0;
     this.liftAt = NANOS_PER_SECOND / rateTick.toNanos();
     this.successRun = successRun;
-    this.states = new LinkedHashMap<>(16, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
+    this.states =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Object, State> eldest) {
-        return size() > maxKeys;
-      }
-    };
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Object, State> eldest) {
+            return size() > maxKeys;
+          }
+        };
   }
 
   /** A tenth of a second has passed. */
@@ -147,10 +154,15 @@ final class AdaptiveLimits {
     return state == null ? concurrencyCeiling : state.limit;
   }
 
-  /** The least time between two starts of {@code key} its own rate asks for ({@link Duration#ZERO}: none). */
+  /**
+   * The least time between two starts of {@code key} its own rate asks for ({@link Duration#ZERO}:
+   * none).
+   */
   Duration spacing(Object key) {
     State state = states.get(key);
-    return state == null || state.rate == 0 ? Duration.ZERO : Duration.ofNanos((long) (NANOS_PER_SECOND / state.rate));
+    return state == null || state.rate == 0
+        ? Duration.ZERO
+        : Duration.ofNanos((long) (NANOS_PER_SECOND / state.rate));
   }
 
   private State state(Object key) {

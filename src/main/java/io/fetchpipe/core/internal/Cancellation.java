@@ -63,8 +63,8 @@ final class Cancellation implements TaskContext {
   }
 
   /**
-   * Marks the run cancelled as {@code kind}, runs the hooks and cancels the task's stage (if it
-   * is a future).
+   * Marks the run cancelled as {@code kind}, runs the hooks and cancels the task's stage (if it is
+   * a future).
    */
   void cancel(CompletionStage<?> stage, ErrorKind kind) {
     List<Runnable> toRun;
@@ -81,7 +81,8 @@ final class Cancellation implements TaskContext {
     }
     CompletableFuture<?> future = stage == null ? null : Stages.asFutureOrNull(stage);
     if (future != null) {
-      future.cancel(true); // a stage that is no future cannot be cancelled; its hooks did what they could
+      future.cancel(
+          true); // a stage that is no future cannot be cancelled; its hooks did what they could
     }
   }
 

@@ -5,15 +5,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * Work an actor system waits for from outside its own threads, such as a request on the wire
- * whose answer the network will bring. A scheduler that moves virtual time implements it to
- * learn that something may still arrive before it moves time on (see the test kit's {@code
- * VirtualTime}); with a real scheduler nothing is counted and the calls cost nothing.
+ * Work an actor system waits for from outside its own threads, such as a request on the wire whose
+ * answer the network will bring. A scheduler that moves virtual time implements it to learn that
+ * something may still arrive before it moves time on (see the test kit's {@code VirtualTime}); with
+ * a real scheduler nothing is counted and the calls cost nothing.
  */
 @InternalApi
 public interface ExternalWork {
   /** Counts nothing: the actor system runs in real time. */
-  ExternalWork NONE = () -> () -> { };
+  ExternalWork NONE = () -> () -> {};
 
   /**
    * Notes that a piece of outside work has begun.
@@ -22,7 +22,10 @@ public interface ExternalWork {
    */
   Runnable begin();
 
-  /** The counter of {@code system}: its scheduler when that watches outside work, else {@link #NONE}. */
+  /**
+   * The counter of {@code system}: its scheduler when that watches outside work, else {@link
+   * #NONE}.
+   */
   static ExternalWork of(ActorSystem<?> system) {
     return system.classicSystem().scheduler() instanceof ExternalWork watching ? watching : NONE;
   }

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Collects values by index until the first failure, which fails the result at once and asks for
- * the rest of the gather to be cancelled (asyncio.TaskGroup's behaviour).
+ * Collects values by index until the first failure, which fails the result at once and asks for the
+ * rest of the gather to be cancelled (asyncio.TaskGroup's behaviour).
  */
 @InternalApi
 public final class FailFastSink<T> implements OutcomeSink {

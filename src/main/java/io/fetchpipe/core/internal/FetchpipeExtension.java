@@ -16,12 +16,13 @@ import org.apache.pekko.actor.typed.Props;
  */
 @InternalApi
 public final class FetchpipeExtension implements Extension {
-  private static final ExtensionId<FetchpipeExtension> ID = new ExtensionId<>() {
-    @Override
-    public FetchpipeExtension createExtension(ActorSystem<?> system) {
-      return new FetchpipeExtension(system);
-    }
-  };
+  private static final ExtensionId<FetchpipeExtension> ID =
+      new ExtensionId<>() {
+        @Override
+        public FetchpipeExtension createExtension(ActorSystem<?> system) {
+          return new FetchpipeExtension(system);
+        }
+      };
 
   private final ActorRef<Guardian.Command> guardian;
 

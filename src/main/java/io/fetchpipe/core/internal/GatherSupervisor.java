@@ -20,12 +20,12 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * One per gather, a child of its pool's router: submits the gather's requests in batches (one
- * batch in flight, so the router's queue bounds the backlog), collects exactly one outcome per
- * index, and turns everything that goes wrong into failure outcomes: task errors and timeouts
- * (from the workers), crashes (from the router), cancellation and the deadline (here). It stops
- * only when every index has its outcome, so no report ever arrives at a dead actor, and the pool
- * waits for it before it closes.
+ * One per gather, a child of its pool's router: submits the gather's requests in batches (one batch
+ * in flight, so the router's queue bounds the backlog), collects exactly one outcome per index, and
+ * turns everything that goes wrong into failure outcomes: task errors and timeouts (from the
+ * workers), crashes (from the router), cancellation and the deadline (here). It stops only when
+ * every index has its outcome, so no report ever arrives at a dead actor, and the pool waits for it
+ * before it closes.
  */
 @InternalApi
 public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Command> {
@@ -54,8 +54,15 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
    * @param sink where outcomes go
    * @param done completed when every item has its outcome
    */
-  public record Spec(long id, List<?> requests, Duration jobTimeout, Duration deadline, boolean failFast,
-      int submitBatch, OutcomeSink sink, CompletableFuture<Done> done) {}
+  public record Spec(
+      long id,
+      List<?> requests,
+      Duration jobTimeout,
+      Duration deadline,
+      boolean failFast,
+      int submitBatch,
+      OutcomeSink sink,
+      CompletableFuture<Done> done) {}
 
   private final ActorRef<ThrottlingRouter.Command> router;
   private final Spec spec;
@@ -67,7 +74,8 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
   private boolean awaitingAccept;
   private boolean stopping;
 
-  private GatherSupervisor(ActorContext<Command> context, ActorRef<ThrottlingRouter.Command> router, Spec spec) {
+  private GatherSupervisor(
+      ActorContext<Command> context, ActorRef<ThrottlingRouter.Command> router, Spec spec) {
     super(context);
     this.router = router;
     this.spec = spec;
@@ -79,8 +87,10 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
 
   /** A supervisor for one gather, submitting to {@code router}. */
   public static Behavior<Command> create(ActorRef<ThrottlingRouter.Command> router, Spec spec) {
-    return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new GatherSupervisor(context, router, spec).start(timers)));
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new GatherSupervisor(context, router, spec).start(timers)));
   }
 
   private Behavior<Command> start(TimerScheduler<Command> timers) {
@@ -123,7 +133,8 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
   }
 
   private Behavior<Command> onDeadline(DeadlinePassed passed) {
-    stop(ErrorKind.TIMEOUT, "gather deadline of " + Durations.format(passed.deadline()) + " passed");
+    stop(
+        ErrorKind.TIMEOUT, "gather deadline of " + Durations.format(passed.deadline()) + " passed");
     return outcomeCount == size() ? finish() : this;
   }
 
@@ -144,7 +155,9 @@ public final class GatherSupervisor extends AbstractBehavior<GatherSupervisor.Co
   private void record(Outcome<?> outcome) {
     int index = outcome.index();
     if (index < 0 || index >= size() || reported.get(index)) {
-      getContext().getLog().error("ignoring a second outcome for item {} of gather {}", index, batch.id());
+      getContext()
+          .getLog()
+          .error("ignoring a second outcome for item {} of gather {}", index, batch.id());
       return;
     }
     reported.set(index);

@@ -12,9 +12,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * The parent of every actor fetchpipe starts in an actor system ({@code /system/fetchpipe}): each
- * pool and each pipeline run is a child subtree of it, so they are found in one place and stop
- * with it. It only spawns; its children stop themselves when their facade is closed or their run
- * is over.
+ * pool and each pipeline run is a child subtree of it, so they are found in one place and stop with
+ * it. It only spawns; its children stop themselves when their facade is closed or their run is
+ * over.
  */
 @InternalApi
 public final class Guardian extends AbstractBehavior<Guardian.Command> {
@@ -27,7 +27,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
    *
    * @param <T> the child's protocol
    */
-  public record Spawn<T>(Behavior<T> behavior, String name, Props props, CompletableFuture<ActorRef<T>> spawned)
+  public record Spawn<T>(
+      Behavior<T> behavior, String name, Props props, CompletableFuture<ActorRef<T>> spawned)
       implements Command {}
 
   private Guardian(ActorContext<Command> context) {
@@ -41,9 +42,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   @Override
   public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(Spawn.class, this::onSpawn)
-        .build();
+    return newReceiveBuilder().onMessage(Spawn.class, this::onSpawn).build();
   }
 
   private <T> Behavior<Command> onSpawn(Spawn<T> spawn) {

@@ -6,8 +6,8 @@ import java.time.Duration;
 /**
  * What one attempt's outcome says about its key's server, read by the pool's {@link HostPolicy}
  * from the outcome itself (so it is plain data wherever the attempt ran): whether the server
- * answered, asked to slow down or could not be reached, how long it asked to be left alone, and
- * how many more requests it will take in its current rate-limit window.
+ * answered, asked to slow down or could not be reached, how long it asked to be left alone, and how
+ * many more requests it will take in its current rate-limit window.
  *
  * @param signal the kind of answer
  * @param pause how long the server asked to be left alone (its {@code Retry-After}), or null
@@ -37,8 +37,7 @@ public record HostFeedback(Signal signal, Duration pause, Pacing pacing) {
   }
 
   /**
-   * A server's rate-limit window: {@code remaining} more requests until it resets in {@code
-   * reset}.
+   * A server's rate-limit window: {@code remaining} more requests until it resets in {@code reset}.
    *
    * @param remaining requests the server still takes in this window (0: none)
    * @param reset time until the window resets

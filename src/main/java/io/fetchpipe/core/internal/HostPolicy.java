@@ -5,15 +5,15 @@ import io.fetchpipe.core.Outcome;
 import java.util.function.Function;
 
 /**
- * What a pool's router asks of its requests beyond running them, for limits per key (for
- * fetches: per host): each request's key, what an outcome says about its key's server ({@link
+ * What a pool's router asks of its requests beyond running them, for limits per key (for fetches:
+ * per host): each request's key, what an outcome says about its key's server ({@link
  * HostFeedback}), and, when the key's server must be asked first (for fetches: robots.txt), the
  * request that asks it and how to read its answer. The router reads all of it from requests and
  * outcomes, which are plain data: so in a cluster these decisions are made where every start is
  * decided, whichever node ran the attempt.
  *
- * <p>A policy is the router's key function too: a pool given a {@code HostPolicy} where it takes
- * a key function (the cluster pools' {@code limitKey}) uses the whole policy.
+ * <p>A policy is the router's key function too: a pool given a {@code HostPolicy} where it takes a
+ * key function (the cluster pools' {@code limitKey}) uses the whole policy.
  */
 @InternalApi
 public interface HostPolicy extends Function<Object, Object> {
@@ -28,9 +28,9 @@ public interface HostPolicy extends Function<Object, Object> {
   }
 
   /**
-   * Whether, with a rate, the pool's first start goes alone until it has an outcome, the next
-   * one spacing after it: a fetcher's first request waits longest (its connection, cold code),
-   * and starts spaced behind it would reach their servers together the moment it is through.
+   * Whether, with a rate, the pool's first start goes alone until it has an outcome, the next one
+   * spacing after it: a fetcher's first request waits longest (its connection, cold code), and
+   * starts spaced behind it would reach their servers together the moment it is through.
    */
   default boolean firstStartAlone() {
     return false;
@@ -51,7 +51,9 @@ public interface HostPolicy extends Function<Object, Object> {
     throw new UnsupportedOperationException("this policy sends no probes");
   }
 
-  /** Most keys whose rules are kept; past it the least recently used are asked again when needed. */
+  /**
+   * Most keys whose rules are kept; past it the least recently used are asked again when needed.
+   */
   default int maxRuleKeys() {
     return 10_000;
   }

@@ -4,9 +4,9 @@ import io.fetchpipe.InternalApi;
 import java.time.Duration;
 
 /**
- * What a key's server allows, as its {@link HostPolicy} read it from the answer to the key's
- * probe (for fetches: the host's robots.txt): which requests may be sent, and the least time
- * between two starts.
+ * What a key's server allows, as its {@link HostPolicy} read it from the answer to the key's probe
+ * (for fetches: the host's robots.txt): which requests may be sent, and the least time between two
+ * starts.
  */
 @InternalApi
 public interface HostRules {

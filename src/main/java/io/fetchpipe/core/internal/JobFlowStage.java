@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.japi.Pair;
@@ -33,23 +33,24 @@ import scala.runtime.BoxedUnit;
 
 /**
  * The stream stage behind a pool's flows: each element (a request with the caller's context) runs
- * as a job under the pool's router, and the stage emits its outcome with the same context, in
- * input order or as they complete. It speaks the gathers' protocol: jobs go to the router in
- * batches (whatever arrived while the previous submit waited for its {@code Accepted}), and at
- * most {@code window} elements are inside the stage at once (taken, not yet emitted).
+ * as a job under the pool's router, and the stage emits its outcome with the same context, in input
+ * order or as they complete. It speaks the gathers' protocol: jobs go to the router in batches
+ * (whatever arrived while the previous submit waited for its {@code Accepted}), and at most {@code
+ * window} elements are inside the stage at once (taken, not yet emitted).
  *
  * <p>Each materialization is one batch of the router. When the stage stops for any reason
  * (completed, failed, cancelled downstream) its unfinished jobs are cancelled. With fail-fast the
  * first failure cancels the jobs still running and every later element fails at once; after the
  * deadline, likewise with {@link ErrorKind#TIMEOUT}. When the pool closes, the stage takes no more
- * input and completes once the outcomes of what it took are out. Every element taken gets
- * exactly one outcome.
+ * input and completes once the outcomes of what it took are out. Every element taken gets exactly
+ * one outcome.
  *
  * @param <Q> the request type
  * @param <C> the caller's context, carried beside each request
  */
 @InternalApi
-public final class JobFlowStage<Q, C> extends GraphStage<FlowShape<Pair<Q, C>, Pair<Outcome<?>, C>>> {
+public final class JobFlowStage<Q, C>
+    extends GraphStage<FlowShape<Pair<Q, C>, Pair<Outcome<?>, C>>> {
   private static final String DEADLINE = "deadline";
 
   private final Inlet<Pair<Q, C>> in = Inlet.create("JobFlow.in");
@@ -72,7 +73,12 @@ public final class JobFlowStage<Q, C> extends GraphStage<FlowShape<Pair<Q, C>, P
    * @param withoutRequest the failure of an element whose request is null (it never reaches the
    *     router), from its context
    */
-  public record Settings(Order order, int window, Duration jobTimeout, Duration deadline, boolean failFast,
+  public record Settings(
+      Order order,
+      int window,
+      Duration jobTimeout,
+      Duration deadline,
+      boolean failFast,
       Function<Object, ? extends Throwable> withoutRequest) {
     /** Checks the window. */
     public Settings {
@@ -84,12 +90,15 @@ public final class JobFlowStage<Q, C> extends GraphStage<FlowShape<Pair<Q, C>, P
   }
 
   /**
-   * A stage submitting to {@code router}, with a fresh batch id from {@code batchIds} per run.
-   * Each run first tells the router it opens, through {@code openStream}, which refuses once the
-   * pool is closed: such a run fails every element as cancelled without a word to the router.
+   * A stage submitting to {@code router}, with a fresh batch id from {@code batchIds} per run. Each
+   * run first tells the router it opens, through {@code openStream}, which refuses once the pool is
+   * closed: such a run fails every element as cancelled without a word to the router.
    */
-  public JobFlowStage(PendingRef<ThrottlingRouter.Command> router, Predicate<ThrottlingRouter.Command> openStream,
-      LongSupplier batchIds, Settings settings) {
+  public JobFlowStage(
+      PendingRef<ThrottlingRouter.Command> router,
+      Predicate<ThrottlingRouter.Command> openStream,
+      LongSupplier batchIds,
+      Settings settings) {
     this.router = router;
     this.openStream = openStream;
     this.batchIds = batchIds;
@@ -163,11 +172,15 @@ public final class JobFlowStage<Q, C> extends GraphStage<FlowShape<Pair<Q, C>, P
       int index = taken++;
       if (stopReason != null) {
         Instant now = Instant.now();
-        record(index, Outcome.failure(index, stopKind, stopReason, null, now, now), element.second());
+        record(
+            index, Outcome.failure(index, stopKind, stopReason, null, now, now), element.second());
       } else if (element.first() == null) {
-        // No request (an invalid input line): its failure takes its place without a word to the router.
+        // No request (an invalid input line): its failure takes its place without a word to the
+        // router.
         Instant now = Instant.now();
-        record(index, Outcome.failure(index, settings.withoutRequest().apply(element.second()), now, now),
+        record(
+            index,
+            Outcome.failure(index, settings.withoutRequest().apply(element.second()), now, now),
             element.second());
         if (settings.failFast()) {
           stop(ErrorKind.CANCELLED, "cancelled after item " + index + " failed");
@@ -221,18 +234,24 @@ public final class JobFlowStage<Q, C> extends GraphStage<FlowShape<Pair<Q, C>, P
       }
       record(outcome.index(), outcome, contexts.remove(outcome.index()));
       if (settings.failFast() && !outcome.isSuccess() && stopReason == null) {
-        // The router has cancelled the batch's other jobs; a cancellation it caused names the failure.
+        // The router has cancelled the batch's other jobs; a cancellation it caused names the
+        // failure.
         Outcome.Failure<?> failure = (Outcome.Failure<?>) outcome;
-        stop(ErrorKind.CANCELLED, failure.kind().equals(ErrorKind.CANCELLED)
-            ? failure.message()
-            : "cancelled after item " + failure.index() + " failed");
+        stop(
+            ErrorKind.CANCELLED,
+            failure.kind().equals(ErrorKind.CANCELLED)
+                ? failure.message()
+                : "cancelled after item " + failure.index() + " failed");
       }
       emitReady();
       pullIfRoom();
       completeIfDone();
     }
 
-    /** From now on every element fails at once; the unsubmitted ones too; the router cancels the rest. */
+    /**
+     * From now on every element fails at once; the unsubmitted ones too; the router cancels the
+     * rest.
+     */
     private void stop(ErrorKind kind, String reason) {
       if (stopReason != null) {
         return;
@@ -241,7 +260,10 @@ public final class JobFlowStage<Q, C> extends GraphStage<FlowShape<Pair<Q, C>, P
       stopReason = reason;
       Instant now = Instant.now();
       for (Job<?> job : pending) {
-        record(job.index(), Outcome.failure(job.index(), kind, reason, null, now, now), contexts.remove(job.index()));
+        record(
+            job.index(),
+            Outcome.failure(job.index(), kind, reason, null, now, now),
+            contexts.remove(job.index()));
       }
       pending = new ArrayList<>();
       if (batch != null) {
@@ -275,7 +297,10 @@ public final class JobFlowStage<Q, C> extends GraphStage<FlowShape<Pair<Q, C>, P
     }
 
     private void pullIfRoom() {
-      if (!inputDone && !isClosed(in) && !hasBeenPulled(in) && taken - emitted < settings.window()) {
+      if (!inputDone
+          && !isClosed(in)
+          && !hasBeenPulled(in)
+          && taken - emitted < settings.window()) {
         pull(in);
       }
     }

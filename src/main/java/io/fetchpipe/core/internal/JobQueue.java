@@ -3,12 +3,12 @@ package io.fetchpipe.core.internal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.HashSet;
 import java.util.function.Function;
 
 /**
@@ -17,11 +17,11 @@ import java.util.function.Function;
  * (they count against the capacity, since they will come back), and the running count per key.
  *
  * <p>With a per-key limit, the next job to start is the oldest whose key is below the limit (and,
- * with a per-key rate, not resting after its last start), so a key that must wait does not hold
- * up the jobs of other keys behind it. With a per-key rate, a key's first job also runs alone
- * until it has an outcome: in a fresh process or on a fresh node the first request to a host
- * waits for its connection and cold code, and the starts spaced behind it would otherwise reach
- * the host together the moment it is through.
+ * with a per-key rate, not resting after its last start), so a key that must wait does not hold up
+ * the jobs of other keys behind it. With a per-key rate, a key's first job also runs alone until it
+ * has an outcome: in a fresh process or on a fresh node the first request to a host waits for its
+ * connection and cold code, and the starts spaced behind it would otherwise reach the host together
+ * the moment it is through.
  */
 final class JobQueue {
   /** A queued or running job with its limit key (null when no per-key limit applies). */
@@ -49,17 +49,20 @@ final class JobQueue {
   private final Map<Job<?>, Queued> awaitingRetry = new HashMap<>();
   private final Map<Object, Integer> runningPerKey = new HashMap<>();
   private final Set<Object> resting = new HashSet<>();
+
   /** Keys whose first job is running: they start nothing else until it ends. */
   private final Set<Object> opening = new HashSet<>();
-  /** Keys that have had a job end, most recently started last; forgotten ones open again. */
-  private final Map<Object, Boolean> opened = new LinkedHashMap<>(16, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
 
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Object, Boolean> eldest) {
-      return size() > MAX_OPENED_KEYS;
-    }
-  };
+  /** Keys that have had a job end, most recently started last; forgotten ones open again. */
+  private final Map<Object, Boolean> opened =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Object, Boolean> eldest) {
+          return size() > MAX_OPENED_KEYS;
+        }
+      };
 
   /**
    * A waiting room of {@code capacity} jobs.
@@ -67,7 +70,12 @@ final class JobQueue {
    * @param keyed whether jobs are keyed at all (some per-key limit applies)
    * @param admission the per-key limits beside {@code maxPerKey}, resting and opening
    */
-  JobQueue(int capacity, int maxPerKey, boolean keyed, Function<Object, Object> keyOf, Admission admission) {
+  JobQueue(
+      int capacity,
+      int maxPerKey,
+      boolean keyed,
+      Function<Object, Object> keyOf,
+      Admission admission) {
     this.capacity = capacity;
     this.maxPerKey = maxPerKey;
     this.keyed = keyed;
@@ -79,7 +87,9 @@ final class JobQueue {
     parked.addLast(submit);
   }
 
-  /** Moves parked submits into the queue, oldest first, while they fit; returns the admitted ones. */
+  /**
+   * Moves parked submits into the queue, oldest first, while they fit; returns the admitted ones.
+   */
   List<ThrottlingRouter.Submit> admitParked() {
     List<ThrottlingRouter.Submit> admitted = List.of();
     while (!parked.isEmpty()) {
@@ -116,8 +126,8 @@ final class JobQueue {
   }
 
   /**
-   * Removes and returns the oldest job that may start now (its key below the limit), or null.
-   * The caller must start it and later call {@link #finished(Queued)}.
+   * Removes and returns the oldest job that may start now (its key below the limit), or null. The
+   * caller must start it and later call {@link #finished(Queued)}.
    */
   Queued takeNext() {
     if (!keyed) {
@@ -142,7 +152,9 @@ final class JobQueue {
       return true;
     }
     int running = runningPerKey.getOrDefault(key, 0);
-    return !resting.contains(key) && !opening.contains(key) && (maxPerKey == 0 || running < maxPerKey)
+    return !resting.contains(key)
+        && !opening.contains(key)
+        && (maxPerKey == 0 || running < maxPerKey)
         && admission.admits(next, running);
   }
 
@@ -182,7 +194,10 @@ final class JobQueue {
     }
   }
 
-  /** A job taken with {@link #takeNext()} could not start after all: back at the head, as if never taken. */
+  /**
+   * A job taken with {@link #takeNext()} could not start after all: back at the head, as if never
+   * taken.
+   */
   void putBack(Queued taken) {
     finished(taken);
     queue.addFirst(taken);
@@ -194,8 +209,8 @@ final class JobQueue {
   }
 
   /**
-   * {@code key} just started a job and waits one spacing before its next; if it is the key's
-   * first, also until that job ends.
+   * {@code key} just started a job and waits one spacing before its next; if it is the key's first,
+   * also until that job ends.
    */
   void rest(Object key) {
     resting.add(key);
@@ -212,7 +227,9 @@ final class JobQueue {
     awaitingRetry.put(nextAttempt, new Queued(nextAttempt, key));
   }
 
-  /** Puts a job whose retry is due at the head of the queue; false if it was cancelled meanwhile. */
+  /**
+   * Puts a job whose retry is due at the head of the queue; false if it was cancelled meanwhile.
+   */
   boolean retryDue(Job<?> nextAttempt) {
     Queued waiting = awaitingRetry.remove(nextAttempt);
     if (waiting == null) {

@@ -8,12 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /**
- * One part of fetchpipe that metrics can watch: a pool's router, a pipeline run, a node's
- * workers for a pool of another node, or a fetcher's connections. Its owner tells it what
- * happens (starts, outcomes, breaker opens) and publishes its gauges; whoever observes it (see
- * {@link Parts}) hears of it through a {@link PartObserver.Listener}. With no observer, each call
- * is a loop over an empty array: a part costs nothing measurable when no metrics are bound, and
- * no class here refers to a metrics library.
+ * One part of fetchpipe that metrics can watch: a pool's router, a pipeline run, a node's workers
+ * for a pool of another node, or a fetcher's connections. Its owner tells it what happens (starts,
+ * outcomes, breaker opens) and publishes its gauges; whoever observes it (see {@link Parts}) hears
+ * of it through a {@link PartObserver.Listener}. With no observer, each call is a loop over an
+ * empty array: a part costs nothing measurable when no metrics are bound, and no class here refers
+ * to a metrics library.
  */
 @InternalApi
 public final class Part {
@@ -97,7 +97,8 @@ public final class Part {
     Outcome<?> told = outcome;
     if (kind == Kind.WORKERS) {
       running.decrementAndGet();
-      if (outcome instanceof Outcome.Failure<?> failure && failure.cause() instanceof RetryableFailure retryable) {
+      if (outcome instanceof Outcome.Failure<?> failure
+          && failure.cause() instanceof RetryableFailure retryable) {
         told = ThrottlingRouter.finalOutcome(failure, retryable);
       }
     }
@@ -123,7 +124,10 @@ public final class Part {
     }
   }
 
-  /** Jobs or items in flight: as published, or for {@link Kind#WORKERS} those started and not finished. */
+  /**
+   * Jobs or items in flight: as published, or for {@link Kind#WORKERS} those started and not
+   * finished.
+   */
   public int inFlight() {
     return kind == Kind.WORKERS ? running.get() : inFlight;
   }
@@ -152,6 +156,7 @@ public final class Part {
   }
 
   synchronized void unlisten(PartObserver.Listener listener) {
-    listeners = Arrays.stream(listeners).filter(l -> l != listener).toArray(PartObserver.Listener[]::new);
+    listeners =
+        Arrays.stream(listeners).filter(l -> l != listener).toArray(PartObserver.Listener[]::new);
   }
 }

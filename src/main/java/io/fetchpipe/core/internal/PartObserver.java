@@ -10,7 +10,10 @@ import io.fetchpipe.core.Outcome;
 @InternalApi
 public interface PartObserver {
 
-  /** Starts watching {@code part}; the listener is detached when the part closes or the observer stops. */
+  /**
+   * Starts watching {@code part}; the listener is detached when the part closes or the observer
+   * stops.
+   */
   Listener attach(Part part);
 
   /** What happens in one part, as one observer hears it. Calls come from any thread. */

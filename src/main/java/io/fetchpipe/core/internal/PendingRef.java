@@ -7,9 +7,9 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * An actor reference that arrives later (a child the guardian is still spawning), usable at
- * once: messages told before it arrives are kept and delivered first, in the order they were
- * told, so a facade never blocks and never reorders its messages.
+ * An actor reference that arrives later (a child the guardian is still spawning), usable at once:
+ * messages told before it arrives are kept and delivered first, in the order they were told, so a
+ * facade never blocks and never reorders its messages.
  *
  * @param <T> the actor's protocol
  */
@@ -49,7 +49,8 @@ public final class PendingRef<T> {
     }
     synchronized (lock) {
       if (failure != null) {
-        throw new IllegalStateException("the actor could not be started: " + failure.getMessage(), failure);
+        throw new IllegalStateException(
+            "the actor could not be started: " + failure.getMessage(), failure);
       }
       if (backlog != null) {
         backlog.add(message);

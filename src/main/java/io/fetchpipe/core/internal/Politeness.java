@@ -19,22 +19,22 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * the pool's {@link HostPolicy}; since the router decides every start of the pool, whichever node
  * runs it, these limits hold for a whole cluster.
  *
- * <p>A key whose server must be asked first gets a probe job before its first job: the probe
- * goes through the same limits (a concurrency slot, a rate token, the key's spacing), its
- * outcome is the key's rules and goes to no gather, and the key's other jobs wait until it is
- * in. Jobs its rules refuse end without a start. At most {@link HostPolicy#maxRuleKeys()} keys'
- * rules are kept: a key forgotten is asked again when its next job comes, never while its probe
- * is running.
+ * <p>A key whose server must be asked first gets a probe job before its first job: the probe goes
+ * through the same limits (a concurrency slot, a rate token, the key's spacing), its outcome is the
+ * key's rules and goes to no gather, and the key's other jobs wait until it is in. Jobs its rules
+ * refuse end without a start. At most {@link HostPolicy#maxRuleKeys()} keys' rules are kept: a key
+ * forgotten is asked again when its next job comes, never while its probe is running.
  *
- * <p>Pauses (a {@code Retry-After}, a window with nothing left) and pacing end with a timer;
- * then the key's next job goes alone, as a first one: its answer tells the new pace before
- * anything else starts.
+ * <p>Pauses (a {@code Retry-After}, a window with nothing left) and pacing end with a timer; then
+ * the key's next job goes alone, as a first one: its answer tells the new pace before anything else
+ * starts.
  */
 final class Politeness implements JobQueue.Admission {
   /** The batch id of probe jobs, which belong to no gather. */
   static final long PROBE_BATCH_ID = -2;
 
-  private static final Duration TICK = Duration.ofSeconds(1).dividedBy(AdaptiveLimits.TICKS_PER_SECOND);
+  private static final Duration TICK =
+      Duration.ofSeconds(1).dividedBy(AdaptiveLimits.TICKS_PER_SECOND);
   private static final Object TICK_KEY = "adaptive-tick";
 
   /** A timer of this class's, handed back to it by the router. */
@@ -85,33 +85,46 @@ final class Politeness implements JobQueue.Admission {
    *
    * @param probes the batch probe jobs belong to (id {@link #PROBE_BATCH_ID})
    */
-  Politeness(PoolSettings settings, HostPolicy policy, Batch probes, TimerScheduler<ThrottlingRouter.Command> timers) {
+  Politeness(
+      PoolSettings settings,
+      HostPolicy policy,
+      Batch probes,
+      TimerScheduler<ThrottlingRouter.Command> timers) {
     this.policy = policy;
     this.settings = settings;
     this.probes = probes;
     this.timers = timers;
-    int ceiling = settings.maxPerKey() > 0
-        ? Math.min(settings.maxPerKey(), settings.maxConcurrency())
-        : settings.maxConcurrency();
-    this.limits = settings.adaptive().enabled()
-        ? new AdaptiveLimits(ceiling, settings.maxRatePerKey(), settings.adaptive().successRun(),
-            settings.adaptive().maxKeys(), settings.rateTick())
-        : null;
+    int ceiling =
+        settings.maxPerKey() > 0
+            ? Math.min(settings.maxPerKey(), settings.maxConcurrency())
+            : settings.maxConcurrency();
+    this.limits =
+        settings.adaptive().enabled()
+            ? new AdaptiveLimits(
+                ceiling,
+                settings.maxRatePerKey(),
+                settings.adaptive().successRun(),
+                settings.adaptive().maxKeys(),
+                settings.rateTick())
+            : null;
     int maxRuleKeys = policy.maxRuleKeys();
-    this.rules = new LinkedHashMap<>(16, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
+    this.rules =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Object, HostRules> eldest) {
-        return size() > maxRuleKeys;
-      }
-    };
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Object, HostRules> eldest) {
+            return size() > maxRuleKeys;
+          }
+        };
     if (limits != null) {
       timers.startTimerAtFixedRate(TICK_KEY, Tick.INSTANCE, TICK);
     }
   }
 
-  /** Whether, with a rate, the pool's first start goes alone ({@link HostPolicy#firstStartAlone()}). */
+  /**
+   * Whether, with a rate, the pool's first start goes alone ({@link HostPolicy#firstStartAlone()}).
+   */
   boolean firstStartAlone() {
     return policy.firstStartAlone();
   }
@@ -158,7 +171,8 @@ final class Politeness implements JobQueue.Admission {
     Job<?> job = refused.job();
     Instant now = Instant.now();
     Throwable why = rules.get(refused.key()).refusal(job.request());
-    return Outcome.failure(job.index(), why, job.firstStartedAt() != null ? job.firstStartedAt() : now, now);
+    return Outcome.failure(
+        job.index(), why, job.firstStartedAt() != null ? job.firstStartedAt() : now, now);
   }
 
   /** Whether {@code job} is a probe. */
@@ -188,8 +202,8 @@ final class Politeness implements JobQueue.Admission {
   }
 
   /**
-   * The least time between two starts of {@code key}: the most of the configured rate per key,
-   * its adapted rate, its crawl delay and its server's pacing.
+   * The least time between two starts of {@code key}: the most of the configured rate per key, its
+   * adapted rate, its crawl delay and its server's pacing.
    */
   Duration spacing(Object key) {
     Duration spacing = settings.maxRatePerKey().spacing();
@@ -209,9 +223,9 @@ final class Politeness implements JobQueue.Admission {
   }
 
   /**
-   * What {@code outcome} of {@code entry} says about its key, with {@code stillRunning} other
-   * jobs of the key running: the key's limits and pauses follow. True when the server asked to
-   * slow down, so the job may have its extra attempts.
+   * What {@code outcome} of {@code entry} says about its key, with {@code stillRunning} other jobs
+   * of the key running: the key's limits and pauses follow. True when the server asked to slow
+   * down, so the job may have its extra attempts.
    */
   boolean heard(JobQueue.Queued entry, Outcome<?> outcome, int stillRunning) {
     Object key = entry.key();
@@ -243,13 +257,14 @@ final class Politeness implements JobQueue.Admission {
     Duration cap = settings.retry().maxRetryAfter();
     long generation = ++generations;
     paused.put(key, generation);
-    timers.startSingleTimer(new PauseTimer(key), new PauseOver(key, generation), wait.compareTo(cap) > 0 ? cap : wait);
+    timers.startSingleTimer(
+        new PauseTimer(key), new PauseOver(key, generation), wait.compareTo(cap) > 0 ? cap : wait);
   }
 
   /**
-   * The key's server takes {@code pacing.remaining()} more requests before its window resets;
-   * the jobs still running will take some of them. The rest are spread over the time left; with
-   * none left, nothing starts before the reset.
+   * The key's server takes {@code pacing.remaining()} more requests before its window resets; the
+   * jobs still running will take some of them. The rest are spread over the time left; with none
+   * left, nothing starts before the reset.
    */
   private void pace(Object key, HostFeedback.Pacing pacing, int stillRunning) {
     int left = pacing.remaining() - stillRunning;
@@ -267,8 +282,8 @@ final class Politeness implements JobQueue.Admission {
   }
 
   /**
-   * One of this class's timers is due. Returns the key whose next job must go alone (its pause
-   * or its window is over), or null.
+   * One of this class's timers is due. Returns the key whose next job must go alone (its pause or
+   * its window is over), or null.
    */
   Object due(Due due) {
     if (due == Tick.INSTANCE) {

@@ -18,27 +18,26 @@ import org.apache.pekko.actor.typed.Scheduler;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
- * Where a pool's rates are counted again as requests leave: a token gate, per key and for all,
- * that a request passes right before it is written, so the spacing a server sees is the spacing
- * of the moments of sending, not of the router's decisions. The router decides starts at the
- * pool's rate; on their way to the wire (a hop to another thread, a connection to open, cold
- * code, a busy CPU) some starts are held up longer than the next ones, and would reach the
- * server together. The gate lets them out no closer than the rate allows again.
+ * Where a pool's rates are counted again as requests leave: a token gate, per key and for all, that
+ * a request passes right before it is written, so the spacing a server sees is the spacing of the
+ * moments of sending, not of the router's decisions. The router decides starts at the pool's rate;
+ * on their way to the wire (a hop to another thread, a connection to open, cold code, a busy CPU)
+ * some starts are held up longer than the next ones, and would reach the server together. The gate
+ * lets them out no closer than the rate allows again.
  *
- * <p>{@link #acquire(Object)} completes when the request may go: at once when nothing limits
- * it, else when the pool's rate has a token (the same bucket as the router's: its rate and
- * burst) and its key has rested for its spacing since its last request left (the configured
- * rate per key, a crawl delay, a server's pacing, whichever is longest).
- * Waiting requests leave in the order they came, except that a key that must wait does not hold
- * up others. The first {@value #WARM_UP} requests of the gate (with a rate) and of each spaced
- * key go alone: each next leaves one spacing after the previous one's answer is in ({@link
- * Pass#answered()}), since the first requests wait longest for their connections and cold code
- * (the first connection, the first reuse of one), and anything let out while one waits would
- * reach the server right behind it.
+ * <p>{@link #acquire(Object)} completes when the request may go: at once when nothing limits it,
+ * else when the pool's rate has a token (the same bucket as the router's: its rate and burst) and
+ * its key has rested for its spacing since its last request left (the configured rate per key, a
+ * crawl delay, a server's pacing, whichever is longest). Waiting requests leave in the order they
+ * came, except that a key that must wait does not hold up others. The first {@value #WARM_UP}
+ * requests of the gate (with a rate) and of each spaced key go alone: each next leaves one spacing
+ * after the previous one's answer is in ({@link Pass#answered()}), since the first requests wait
+ * longest for their connections and cold code (the first connection, the first reuse of one), and
+ * anything let out while one waits would reach the server right behind it.
  *
- * <p>All waiting is on the actor system's scheduler (so virtual time drives it too), and what
- * waits runs on the system's dispatcher. Waiting requests hold no thread. {@link #close()} fails
- * what still waits.
+ * <p>All waiting is on the actor system's scheduler (so virtual time drives it too), and what waits
+ * runs on the system's dispatcher. Waiting requests hold no thread. {@link #close()} fails what
+ * still waits.
  *
  * <p>Where a connection layer calls it: {@code acquire(hostKey)} once the connection the request
  * will be written to is ready, the request written when the stage completes; {@code
@@ -52,12 +51,13 @@ public final class SendGate {
     void answered();
   }
 
-  private static final Pass FREE = () -> { };
+  private static final Pass FREE = () -> {};
   private static final CompletionStage<Pass> OPEN = CompletableFuture.completedFuture(FREE);
+
   /**
-   * Requests that go alone at first, each one spacing after the previous one's answer: the paths
-   * to a server are cold for more than one request (the first connection, then the first reuse
-   * of one), and a request held up there would be caught up by the next ones.
+   * Requests that go alone at first, each one spacing after the previous one's answer: the paths to
+   * a server are cold for more than one request (the first connection, then the first reuse of
+   * one), and a request held up there would be caught up by the next ones.
    */
   static final int WARM_UP = 3;
 
@@ -119,21 +119,23 @@ public final class SendGate {
     }
   }
 
-  private SendGate(ActorSystem<?> system, RateLimit rate, RateLimit perKey, Duration tick, boolean listening) {
+  private SendGate(
+      ActorSystem<?> system, RateLimit rate, RateLimit perKey, Duration tick, boolean listening) {
     this.scheduler = system.scheduler();
     this.executor = system.executionContext();
     this.bucket = rate.isUnlimited() ? null : new TokenBucket(rate, tick);
     this.keySpacing = perKey.spacing();
     this.listening = listening;
     this.limited = bucket != null || !keySpacing.isZero();
-    this.lanes = new LinkedHashMap<>(16, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
+    this.lanes =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Object, Lane> eldest) {
-        return size() > MAX_KEYS && eldest.getValue().idle();
-      }
-    };
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Object, Lane> eldest) {
+            return size() > MAX_KEYS && eldest.getValue().idle();
+          }
+        };
   }
 
   /**
@@ -141,13 +143,18 @@ public final class SendGate {
    * adapts, what servers say about their pace ({@link #heard}).
    */
   public static SendGate create(ActorSystem<?> system, PoolSettings settings) {
-    return new SendGate(system, settings.rate(), settings.maxRatePerKey(), settings.rateTick(),
+    return new SendGate(
+        system,
+        settings.rate(),
+        settings.maxRatePerKey(),
+        settings.rateTick(),
         settings.adaptive().enabled());
   }
 
   /** A gate with no rates of its own: only crawl delays hold requests back. */
   public static SendGate unlimited(ActorSystem<?> system) {
-    return new SendGate(system, RateLimit.unlimited(), RateLimit.unlimited(), Duration.ofMillis(10), false);
+    return new SendGate(
+        system, RateLimit.unlimited(), RateLimit.unlimited(), Duration.ofMillis(10), false);
   }
 
   /** Completes when a request of {@code key} may be written; fails if the gate closes first. */
@@ -176,8 +183,8 @@ public final class SendGate {
   /**
    * What a server of {@code key} said, when the gate listens: a rate-limit window with requests
    * left spaces the key's requests over the time left until it resets. Pauses (a {@code
-   * Retry-After}, a window with nothing left) are the router's alone: it starts nothing for the
-   * key meanwhile, and a request held here that long would only run out of time before it is sent.
+   * Retry-After}, a window with nothing left) are the router's alone: it starts nothing for the key
+   * meanwhile, and a request held here that long would only run out of time before it is sent.
    */
   public void heard(Object key, HostFeedback feedback) {
     HostFeedback.Pacing pacing = feedback.pacing();
@@ -186,7 +193,10 @@ public final class SendGate {
     }
   }
 
-  /** From now on, requests of {@code key} leave at least {@code delay} apart (robots.txt's Crawl-delay). */
+  /**
+   * From now on, requests of {@code key} leave at least {@code delay} apart (robots.txt's
+   * Crawl-delay).
+   */
   public void crawlDelay(Object key, Duration delay) {
     if (delay.isZero()) {
       return;
@@ -219,7 +229,9 @@ public final class SendGate {
     }
   }
 
-  /** Lets out every waiting request that may go now, in order; the caller completes them unlocked. */
+  /**
+   * Lets out every waiting request that may go now, in order; the caller completes them unlocked.
+   */
   private List<Release> pump() {
     List<Release> released = null;
     for (Iterator<Waiter> it = waiters.iterator(); it.hasNext() && globalReady(); ) {
@@ -300,7 +312,9 @@ public final class SendGate {
     complete(released);
   }
 
-  /** A new timer in place of {@code previous} (cancelled: it would find its number changed anyway). */
+  /**
+   * A new timer in place of {@code previous} (cancelled: it would find its number changed anyway).
+   */
   private Cancellable replace(Cancellable previous, Duration delay, Runnable task) {
     if (previous != null) {
       previous.cancel();

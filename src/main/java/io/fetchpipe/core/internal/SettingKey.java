@@ -10,10 +10,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * One key of a settings class's {@link SettingsTable}: its path in the class's config section,
- * how its value is read from that section, how it is written back, and which accessor gives it.
- * Reading and writing the same key through one object is what keeps {@code create(Config)} and
- * {@code toConfig()} in step.
+ * One key of a settings class's {@link SettingsTable}: its path in the class's config section, how
+ * its value is read from that section, how it is written back, and which accessor gives it. Reading
+ * and writing the same key through one object is what keeps {@code create(Config)} and {@code
+ * toConfig()} in step.
  *
  * @param <S> the settings class
  * @param <V> the value's type, as the settings class hands it out
@@ -24,8 +24,12 @@ import java.util.function.Function;
  * @param nested the table of a section of its own (e.g. {@code retry}), or null for a plain value
  */
 @InternalApi
-public record SettingKey<S, V>(String path, Reader<V> reader, Function<? super V, Object> writer,
-    Function<S, V> getter, SettingsTable<V> nested) {
+public record SettingKey<S, V>(
+    String path,
+    Reader<V> reader,
+    Function<? super V, Object> writer,
+    Function<S, V> getter,
+    SettingsTable<V> nested) {
 
   /** Reads one value from a config section. */
   @FunctionalInterface
@@ -43,8 +47,8 @@ public record SettingKey<S, V>(String path, Reader<V> reader, Function<? super V
   }
 
   /** A key read and written by the given functions. */
-  public static <S, V> SettingKey<S, V> of(String path, Reader<V> reader, Function<? super V, Object> writer,
-      Function<S, V> getter) {
+  public static <S, V> SettingKey<S, V> of(
+      String path, Reader<V> reader, Function<? super V, Object> writer, Function<S, V> getter) {
     return new SettingKey<>(path, reader, writer, getter, null);
   }
 
@@ -69,7 +73,8 @@ public record SettingKey<S, V>(String path, Reader<V> reader, Function<? super V
   }
 
   /** A list of strings. */
-  public static <S> SettingKey<S, List<String>> ofStringList(String path, Function<S, List<String>> getter) {
+  public static <S> SettingKey<S, List<String>> ofStringList(
+      String path, Function<S, List<String>> getter) {
     return of(path, Config::getStringList, value -> value, getter);
   }
 
@@ -79,15 +84,24 @@ public record SettingKey<S, V>(String path, Reader<V> reader, Function<? super V
   }
 
   /** A duration that may be {@code off} (empty). */
-  public static <S> SettingKey<S, Optional<Duration>> ofOptionalDuration(String path,
-      Function<S, Optional<Duration>> getter) {
-    return of(path, ConfigDurations::optional, value -> value.map(SettingKey::durationText).orElse("off"), getter);
+  public static <S> SettingKey<S, Optional<Duration>> ofOptionalDuration(
+      String path, Function<S, Optional<Duration>> getter) {
+    return of(
+        path,
+        ConfigDurations::optional,
+        value -> value.map(SettingKey::durationText).orElse("off"),
+        getter);
   }
 
   /** A section of its own, read and written by the nested settings class's table. */
-  public static <S, V> SettingKey<S, V> ofSection(String path, SettingsTable<V> table, Function<S, V> getter) {
-    return new SettingKey<>(path, (section, at) -> table.readSection(section.getConfig(at)),
-        value -> table.writeSection(value).root(), getter, table);
+  public static <S, V> SettingKey<S, V> ofSection(
+      String path, SettingsTable<V> table, Function<S, V> getter) {
+    return new SettingKey<>(
+        path,
+        (section, at) -> table.readSection(section.getConfig(at)),
+        value -> table.writeSection(value).root(),
+        getter,
+        table);
   }
 
   /** A duration as HOCON reads it back to the same value. */

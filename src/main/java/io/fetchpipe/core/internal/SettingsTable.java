@@ -31,7 +31,10 @@ public final class SettingsTable<S> {
   private final List<SettingKey<S, ?>> keys;
   private final Consumer<S> writeCheck;
 
-  private SettingsTable(String section, Function<Values<S>, S> factory, List<SettingKey<S, ?>> keys,
+  private SettingsTable(
+      String section,
+      Function<Values<S>, S> factory,
+      List<SettingKey<S, ?>> keys,
       Consumer<S> writeCheck) {
     this.section = Objects.requireNonNull(section, "section");
     this.factory = Objects.requireNonNull(factory, "factory");
@@ -50,13 +53,14 @@ public final class SettingsTable<S> {
    * @param keys every key of the section
    */
   @SafeVarargs
-  public static <S> SettingsTable<S> of(String section, Function<Values<S>, S> factory, SettingKey<S, ?>... keys) {
+  public static <S> SettingsTable<S> of(
+      String section, Function<Values<S>, S> factory, SettingKey<S, ?>... keys) {
     return new SettingsTable<>(section, factory, List.of(keys), settings -> {});
   }
 
   /**
-   * This table, refusing to write settings that config cannot describe (e.g. an application's
-   * own object), also where they are a section of another class's settings.
+   * This table, refusing to write settings that config cannot describe (e.g. an application's own
+   * object), also where they are a section of another class's settings.
    *
    * @param check throws {@link IllegalStateException} for settings that cannot be written
    */
@@ -93,7 +97,10 @@ public final class SettingsTable<S> {
     return read(ConfigFactory.defaultReference());
   }
 
-  /** The settings as the table's section of a config, which {@link #read} reads back to equal settings. */
+  /**
+   * The settings as the table's section of a config, which {@link #read} reads back to equal
+   * settings.
+   */
   public Config write(S settings) {
     return writeSection(settings).atPath(section);
   }
@@ -138,7 +145,8 @@ public final class SettingsTable<S> {
     }
     @SuppressWarnings("unchecked")
     S that = (S) other;
-    return keys.stream().allMatch(key -> Objects.equals(key.getter().apply(settings), key.getter().apply(that)));
+    return keys.stream()
+        .allMatch(key -> Objects.equals(key.getter().apply(settings), key.getter().apply(that)));
   }
 
   /** A hash of every key's value. */
@@ -155,7 +163,10 @@ public final class SettingsTable<S> {
     return settings.getClass().getSimpleName() + "(" + String.join(", ", parts) + ")";
   }
 
-  /** Every leaf key's path under the section (a nested section's keys as {@code retry.backoff}) with its value. */
+  /**
+   * Every leaf key's path under the section (a nested section's keys as {@code retry.backoff}) with
+   * its value.
+   */
   public Map<String, Object> leafValues(S settings) {
     Map<String, Object> leaves = new LinkedHashMap<>();
     for (SettingKey<S, ?> key : keys) {
@@ -164,20 +175,25 @@ public final class SettingsTable<S> {
     return leaves;
   }
 
-  private static <S, V> void addLeaves(SettingKey<S, V> key, S settings, Map<String, Object> leaves) {
+  private static <S, V> void addLeaves(
+      SettingKey<S, V> key, S settings, Map<String, Object> leaves) {
     V value = key.getter().apply(settings);
     if (key.nested() == null) {
       leaves.put(key.path(), value);
     } else {
-      key.nested().leafValues(value).forEach((path, leaf) -> leaves.put(key.path() + "." + path, leaf));
+      key.nested()
+          .leafValues(value)
+          .forEach((path, leaf) -> leaves.put(key.path() + "." + path, leaf));
     }
   }
 
   private S build(Values<S> values) {
     S settings = factory.apply(values);
-    List<String> unused = keys.stream().filter(key -> !values.used.containsKey(key)).map(SettingKey::path).toList();
+    List<String> unused =
+        keys.stream().filter(key -> !values.used.containsKey(key)).map(SettingKey::path).toList();
     if (!unused.isEmpty()) {
-      throw new IllegalStateException(section + " lists keys its settings class never reads: " + unused);
+      throw new IllegalStateException(
+          section + " lists keys its settings class never reads: " + unused);
     }
     return settings;
   }
@@ -204,7 +220,8 @@ public final class SettingsTable<S> {
     @SuppressWarnings("unchecked")
     public <V> V get(SettingKey<S, V> key) {
       if (!values.containsKey(key)) {
-        throw new IllegalStateException(key.path() + " is not listed in the table of " + table.section);
+        throw new IllegalStateException(
+            key.path() + " is not listed in the table of " + table.section);
       }
       used.put(key, Boolean.TRUE);
       return (V) values.get(key);
@@ -213,7 +230,8 @@ public final class SettingsTable<S> {
     /** These values with {@code key} set to {@code value}. */
     public <V> Values<S> with(SettingKey<S, V> key, V value) {
       if (!values.containsKey(key)) {
-        throw new IllegalStateException(key.path() + " is not listed in the table of " + table.section);
+        throw new IllegalStateException(
+            key.path() + " is not listed in the table of " + table.section);
       }
       values.put(key, value);
       return this;

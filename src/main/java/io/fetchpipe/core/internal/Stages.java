@@ -8,8 +8,8 @@ final class Stages {
   private Stages() {}
 
   /**
-   * The stage as a future, or null for a stage that cannot be viewed as one (a minimal stage):
-   * such a stage can be neither checked for completion nor cancelled.
+   * The stage as a future, or null for a stage that cannot be viewed as one (a minimal stage): such
+   * a stage can be neither checked for completion nor cancelled.
    */
   static <T> CompletableFuture<T> asFutureOrNull(CompletionStage<T> stage) {
     try {

@@ -34,27 +34,25 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 /**
  * The root of one pool's subtree: owns the pool's {@link Worker}s and its gathers' {@link
  * GatherSupervisor}s, and hands a job to a worker only while fewer than {@code max-concurrency}
- * jobs are in flight (the Semaphore), fewer than {@code max-per-key} of the job's key, and, when
- * a rate is set, when the token bucket has a token. Jobs wait in the router's own {@link
- * JobQueue}, bounded by {@code queue-capacity}, in arrival order. A {@link Submit} that does not
- * fit is parked, unanswered, until there is room; since each gather and stream waits for {@link
- * Accepted} before it submits more, the mailbox never holds more than one submit per client.
+ * jobs are in flight (the Semaphore), fewer than {@code max-per-key} of the job's key, and, when a
+ * rate is set, when the token bucket has a token. Jobs wait in the router's own {@link JobQueue},
+ * bounded by {@code queue-capacity}, in arrival order. A {@link Submit} that does not fit is
+ * parked, unanswered, until there is room; since each gather and stream waits for {@link Accepted}
+ * before it submits more, the mailbox never holds more than one submit per client.
  *
- * <p>A job that fails with a {@link RetryableFailure} is tried again after a backoff while
- * retries are left; it waits here without holding a slot, and every attempt counts against the
- * rate.
+ * <p>A job that fails with a {@link RetryableFailure} is tried again after a backoff while retries
+ * are left; it waits here without holding a slot, and every attempt counts against the rate.
  *
  * <p>Every job gets exactly one outcome: the worker's report, or a crash outcome if the worker
  * dies, or a cancellation outcome if its batch is cancelled while it waits. A worker offered from
- * outside (on a cluster's node) that is lost mid-job hands its job back instead: it runs again,
- * as a new attempt, on another worker ({@link WorkersLost} as soon as its node is unreachable, or
- * when the worker stops). Each report names its run (batch, item, attempt), and a report for a
- * run the router no longer tracks (a lost worker's, come late) is dropped, so nothing is
- * reported twice.
+ * outside (on a cluster's node) that is lost mid-job hands its job back instead: it runs again, as
+ * a new attempt, on another worker ({@link WorkersLost} as soon as its node is unreachable, or when
+ * the worker stops). Each report names its run (batch, item, attempt), and a report for a run the
+ * router no longer tracks (a lost worker's, come late) is dropped, so nothing is reported twice.
  *
  * <p>Outcomes travel to their gather or stream in {@link JobsFinished} messages: those the router
- * makes while it works through what is in its mailbox go out together once it has (one message
- * to the gather for many outcomes), and always before any other reply to the same gather, so each
+ * makes while it works through what is in its mailbox go out together once it has (one message to
+ * the gather for many outcomes), and always before any other reply to the same gather, so each
  * gather sees the router's replies in the order they were made.
  *
  * <p>{@link Close} cancels everything unfinished, tells open streams, and stops the router (and
@@ -91,16 +89,19 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
    */
   public record CancelBatch(long batchId, ErrorKind kind, String message) implements Command {}
 
-  /** The batch is over (its gather finished, its stream stopped): cancel what is left, forget it. */
+  /**
+   * The batch is over (its gather finished, its stream stopped): cancel what is left, forget it.
+   */
   public record EndBatch(long batchId) implements Command {}
 
   /** A worker's report: the outcome of attempt {@code attempt} of the job it was running. */
-  public record WorkerDone(ActorRef<Worker.Command> worker, long batchId, int attempt, Outcome<?> outcome)
+  public record WorkerDone(
+      ActorRef<Worker.Command> worker, long batchId, int attempt, Outcome<?> outcome)
       implements Command {}
 
   /**
-   * Close the pool: every waiting and running job, and every job submitted later, fails with
-   * {@link ErrorKind#CANCELLED}; open streams are told; the router stops when all is delivered.
+   * Close the pool: every waiting and running job, and every job submitted later, fails with {@link
+   * ErrorKind#CANCELLED}; open streams are told; the router stops when all is delivered.
    */
   public enum Close implements Command {
     INSTANCE
@@ -110,15 +111,15 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   public record WorkersJoined(List<ActorRef<Worker.Command>> workers) implements Command {}
 
   /**
-   * These workers should get no new job for now (their node is unreachable or leaving); the
-   * jobs they run stay theirs until they finish or the workers stop.
+   * These workers should get no new job for now (their node is unreachable or leaving); the jobs
+   * they run stay theirs until they finish or the workers stop.
    */
   public record WorkersUnavailable(List<ActorRef<Worker.Command>> workers) implements Command {}
 
   /**
    * These workers are lost for now (their node is unreachable): they get no new job, and the jobs
-   * they run run again on other workers at once, as new attempts, without waiting for the
-   * cluster to remove the node. What they report later for those runs is dropped.
+   * they run run again on other workers at once, as new attempts, without waiting for the cluster
+   * to remove the node. What they report later for those runs is dropped.
    */
   public record WorkersLost(List<ActorRef<Worker.Command>> workers) implements Command {}
 
@@ -167,6 +168,7 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private static final Object REFILL_KEY = "refill";
   private static final Object CLOSE_KEY = "close";
   private static final long ALL_BATCHES = -1;
+
   /** The message of every job a closing pool cancels, wherever it is cancelled. */
   static final String POOL_CLOSED = "cancelled: the pool was closed";
 
@@ -213,19 +215,35 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     this.retry = settings.retry();
     this.bucket = new TokenBucket(settings.rate(), settings.rateTick());
     HostPolicy policy = HostPolicy.keyedBy(keyOf);
-    this.politeness = new Politeness(settings, policy, new Batch(Politeness.PROBE_BATCH_ID,
-        settings.taskTimeout().orElse(null), context.getSystem().deadLetters(), false), timers);
-    this.waiting = new JobQueue(settings.queueCapacity(), settings.maxPerKey(),
-        settings.maxPerKey() > 0 || !settings.maxRatePerKey().isUnlimited() || politeness.keyed(), policy, politeness);
+    this.politeness =
+        new Politeness(
+            settings,
+            policy,
+            new Batch(
+                Politeness.PROBE_BATCH_ID,
+                settings.taskTimeout().orElse(null),
+                context.getSystem().deadLetters(),
+                false),
+            timers);
+    this.waiting =
+        new JobQueue(
+            settings.queueCapacity(),
+            settings.maxPerKey(),
+            settings.maxPerKey() > 0
+                || !settings.maxRatePerKey().isUnlimited()
+                || politeness.keyed(),
+            policy,
+            politeness);
     this.rateOpening = politeness.firstStartAlone() && !bucket.isUnlimited();
     this.terminated = terminated;
-    context.setLoggerName(ThrottlingRouter.class); // not the class its log happens to be first used from
+    context.setLoggerName(
+        ThrottlingRouter.class); // not the class its log happens to be first used from
     supply.start(context);
   }
 
   /**
-   * A router whose workers are made by {@code workerFactory} (given the router's ref). Workers
-   * are spawned on demand, up to {@code max-concurrency}, and restarted when they throw.
+   * A router whose workers are made by {@code workerFactory} (given the router's ref). Workers are
+   * spawned on demand, up to {@code max-concurrency}, and restarted when they throw.
    *
    * @param keyOf the key that {@code max-per-key} and {@code max-rate-per-key} limit, per request
    * @param terminated completed when the router and its whole subtree have stopped
@@ -247,15 +265,22 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     return create(supply, keyOf, settings, terminated, Part.unobserved(Part.Kind.POOL, "pool"));
   }
 
-  /** A router whose workers come from {@code supply}, telling {@code part} of its starts, outcomes and gauges. */
+  /**
+   * A router whose workers come from {@code supply}, telling {@code part} of its starts, outcomes
+   * and gauges.
+   */
   public static Behavior<Command> create(
       WorkerSupply supply,
       Function<Object, Object> keyOf,
       PoolSettings settings,
       CompletableFuture<Done> terminated,
       Part part) {
-    return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new ThrottlingRouter(context, timers, supply, keyOf, settings, terminated, part)));
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers ->
+                    new ThrottlingRouter(
+                        context, timers, supply, keyOf, settings, terminated, part)));
   }
 
   @Override
@@ -286,9 +311,10 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   }
 
   private Behavior<Command> onSubmit(Submit submit) {
-    CancelBatch cancelled = closing
-        ? new CancelBatch(submit.batch().id(), ErrorKind.CANCELLED, POOL_CLOSED)
-        : cancelledBatches.get(submit.batch().id());
+    CancelBatch cancelled =
+        closing
+            ? new CancelBatch(submit.batch().id(), ErrorKind.CANCELLED, POOL_CLOSED)
+            : cancelledBatches.get(submit.batch().id());
     if (cancelled != null) {
       Instant now = Instant.now();
       submit.jobs().forEach(job -> failWaiting(job, cancelled.kind(), cancelled.message(), now));
@@ -307,8 +333,11 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   private Behavior<Command> onStartGather(StartGather start) {
     GatherSupervisor.Spec spec = start.spec();
     ActorRef<GatherSupervisor.Command> gather =
-        getContext().spawn(GatherSupervisor.create(getContext().getSelf(), spec), gatherName(spec.id()),
-            DispatcherSelector.sameAsParent());
+        getContext()
+            .spawn(
+                GatherSupervisor.create(getContext().getSelf(), spec),
+                gatherName(spec.id()),
+                DispatcherSelector.sameAsParent());
     getContext().watchWith(gather, new GatherTerminated(spec.id()));
     gathers.add(spec.id());
     if (closing) {
@@ -322,7 +351,8 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   }
 
   private Behavior<Command> onCancelGather(CancelGather cancel) {
-    getContext().getChild(gatherName(cancel.gatherId()))
+    getContext()
+        .getChild(gatherName(cancel.gatherId()))
         .ifPresent(child -> child.unsafeUpcast().tell(GatherSupervisor.Cancel.INSTANCE));
     return this;
   }
@@ -343,7 +373,8 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
 
   private Behavior<Command> onWorkerDone(WorkerDone done) {
     JobQueue.Queued entry = running.get(done.worker());
-    if (entry == null || !entry.job().isRun(done.batchId(), done.outcome().index(), done.attempt())) {
+    if (entry == null
+        || !entry.job().isRun(done.batchId(), done.outcome().index(), done.attempt())) {
       dropStale(done);
       return this;
     }
@@ -358,7 +389,8 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     }
     Job<?> job = entry.job();
     Outcome<?> outcome = done.outcome();
-    if (outcome instanceof Outcome.Failure<?> failure && failure.cause() instanceof RetryableFailure retryable) {
+    if (outcome instanceof Outcome.Failure<?> failure
+        && failure.cause() instanceof RetryableFailure retryable) {
       // A rerun after a lost worker is no retry; a throttled host's answer gets extra ones.
       int retries = retry.maxRetries() + (throttled ? politeness.throttledRetries() : 0);
       if (job.retries() < retries && !cancelledBatches.containsKey(job.batch().id()) && !closing) {
@@ -370,14 +402,18 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     }
     deliver(job.batch(), outcome);
     if (job.batch().failFast() && !outcome.isSuccess()) {
-      cancelBatch(new CancelBatch(done.batchId(), ErrorKind.CANCELLED,
-          "cancelled after item " + outcome.index() + " failed"));
+      cancelBatch(
+          new CancelBatch(
+              done.batchId(),
+              ErrorKind.CANCELLED,
+              "cancelled after item " + outcome.index() + " failed"));
     }
     dispatch();
     return stopIfClosed();
   }
 
-  private void scheduleRetry(JobQueue.Queued entry, Outcome.Failure<?> failure, RetryableFailure retryable) {
+  private void scheduleRetry(
+      JobQueue.Queued entry, Outcome.Failure<?> failure, RetryableFailure retryable) {
     Job<?> next = entry.job().nextAttempt(failure.startedAt());
     Duration delay = retry.delayBefore(entry.job().attempt(), retryable.retryAfter(), jitter);
     waiting.awaitRetry(next, entry.key());
@@ -387,9 +423,11 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
   /** What a retryable failure amounts to once no retry is left. */
   static Outcome<?> finalOutcome(Outcome.Failure<?> failure, RetryableFailure retryable) {
     if (retryable.finalValue() != null) {
-      return Outcome.success(failure.index(), retryable.finalValue(), failure.startedAt(), failure.finishedAt());
+      return Outcome.success(
+          failure.index(), retryable.finalValue(), failure.startedAt(), failure.finishedAt());
     }
-    return Outcome.failure(failure.index(), retryable.finalError(), failure.startedAt(), failure.finishedAt());
+    return Outcome.failure(
+        failure.index(), retryable.finalError(), failure.startedAt(), failure.finishedAt());
   }
 
   private Behavior<Command> onRetryDue(RetryDue due) {
@@ -408,8 +446,13 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     if (lostRun != null && lostRun.isRun(done.batchId(), done.outcome().index(), done.attempt())) {
       writtenOff.remove(done.worker());
     }
-    getContext().getLog().debug("dropping a stale report for attempt {} of item {} of batch {}",
-        done.attempt(), done.outcome().index(), done.batchId());
+    getContext()
+        .getLog()
+        .debug(
+            "dropping a stale report for attempt {} of item {} of batch {}",
+            done.attempt(),
+            done.outcome().index(),
+            done.batchId());
   }
 
   private Behavior<Command> onWorkerTerminated(WorkerTerminated terminated) {
@@ -427,8 +470,8 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
 
   /**
    * The job of a worker that stopped or was lost mid-run: an offered worker's runs again (it may
-   * have reached its target, so this is another attempt); a local worker's, or one no longer
-   * wanted (its batch cancelled, the pool closing), fails as crashed.
+   * have reached its target, so this is another attempt); a local worker's, or one no longer wanted
+   * (its batch cancelled, the pool closing), fails as crashed.
    */
   private void takeBack(JobQueue.Queued entry, String why) {
     waiting.finished(entry);
@@ -475,8 +518,12 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       }
     }
     if (handedBack > 0) {
-      getContext().getLog().warn("{} jobs of {} unreachable workers run again on others", handedBack,
-          lost.workers().size());
+      getContext()
+          .getLog()
+          .warn(
+              "{} jobs of {} unreachable workers run again on others",
+              handedBack,
+              lost.workers().size());
     }
     dispatch();
     return stopIfClosed();
@@ -489,8 +536,10 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
       }
       Job<?> lostRun = writtenOff.remove(worker);
       if (lostRun != null) {
-        // Ahead of its next job (messages to one actor keep their order): the worker is free for it.
-        worker.tell(new Worker.Cancel(lostRun, ErrorKind.CANCELLED, "cancelled: run again elsewhere"));
+        // Ahead of its next job (messages to one actor keep their order): the worker is free for
+        // it.
+        worker.tell(
+            new Worker.Cancel(lostRun, ErrorKind.CANCELLED, "cancelled: run again elsewhere"));
       }
       if (!running.containsKey(worker)) {
         idle.addLast(worker);
@@ -556,8 +605,14 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
 
   private Behavior<Command> onCloseTimedOut() {
     sendOutcomes();
-    getContext().getLog().warn("pool closed after {} with {} jobs running, {} gathers and {} streams unfinished",
-        Durations.format(settings.closeTimeout()), running.size(), gathers.size(), streams.size());
+    getContext()
+        .getLog()
+        .warn(
+            "pool closed after {} with {} jobs running, {} gathers and {} streams unfinished",
+            Durations.format(settings.closeTimeout()),
+            running.size(),
+            gathers.size(),
+            streams.size());
     return Behaviors.stopped();
   }
 
@@ -581,22 +636,28 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     return this;
   }
 
-  /** Fails the waiting jobs of a batch (or of all, with {@link #ALL_BATCHES}) and cancels its running ones. */
+  /**
+   * Fails the waiting jobs of a batch (or of all, with {@link #ALL_BATCHES}) and cancels its
+   * running ones.
+   */
   private void cancelWhere(long batchId, ErrorKind kind, String message) {
     Instant now = Instant.now();
     for (Job<?> job : waiting.removeBatch(batchId)) {
       timers.cancel(job); // a no-op unless the job was waiting for a retry
       failWaiting(job, kind, message, now);
     }
-    running.forEach((worker, entry) -> {
-      Job<?> job = entry.job();
-      if (batchId == ALL_BATCHES || job.batch().id() == batchId) {
-        worker.tell(new Worker.Cancel(job, kind, message));
-      }
-    });
+    running.forEach(
+        (worker, entry) -> {
+          Job<?> job = entry.job();
+          if (batchId == ALL_BATCHES || job.batch().id() == batchId) {
+            worker.tell(new Worker.Cancel(job, kind, message));
+          }
+        });
   }
 
-  /** Fails a job that is not running; one waiting for a retry keeps the start of its first attempt. */
+  /**
+   * Fails a job that is not running; one waiting for a retry keeps the start of its first attempt.
+   */
   private void failWaiting(Job<?> job, ErrorKind kind, String message, Instant now) {
     Instant started = job.firstStartedAt() != null ? job.firstStartedAt() : now;
     deliver(job.batch(), Outcome.failure(job.index(), kind, message, null, started, now));
@@ -680,7 +741,9 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
 
   /** Starts queued jobs while a slot, a token and a job whose key is below its limit are there. */
   private void startWhatMay() {
-    while (!closing && waiting.hasStartable() && running.size() < settings.maxConcurrency()
+    while (!closing
+        && waiting.hasStartable()
+        && running.size() < settings.maxConcurrency()
         && !(rateOpening && !running.isEmpty())) {
       if (!bucket.hasToken()) {
         startRefilling();
@@ -723,19 +786,24 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
     Batch batch = refused.job().batch();
     deliver(batch, outcome);
     if (batch.failFast()) {
-      cancelBatch(new CancelBatch(batch.id(), ErrorKind.CANCELLED,
-          "cancelled after item " + outcome.index() + " failed"));
+      cancelBatch(
+          new CancelBatch(
+              batch.id(),
+              ErrorKind.CANCELLED,
+              "cancelled after item " + outcome.index() + " failed"));
     }
   }
 
   /**
    * The router's own record of a job it hands to an offered worker, with the start of its first
-   * attempt: if the worker is lost, its rerun's outcome still counts from that start, as a
-   * retry's does from the failed attempt's.
+   * attempt: if the worker is lost, its rerun's outcome still counts from that start, as a retry's
+   * does from the failed attempt's.
    */
   private static JobQueue.Queued startedNow(JobQueue.Queued next) {
     Job<?> job = next.job();
-    return job.firstStartedAt() != null ? next : new JobQueue.Queued(job.startedAt(Instant.now()), next.key());
+    return job.firstStartedAt() != null
+        ? next
+        : new JobQueue.Queued(job.startedAt(Instant.now()), next.key());
   }
 
   /**
@@ -762,8 +830,8 @@ public final class ThrottlingRouter extends AbstractBehavior<ThrottlingRouter.Co
 
   /**
    * With a spacing per key (a rate per key, an adapted rate, a crawl delay, a server's pacing), a
-   * key that just started a job rests for one spacing before its next start; one timer per
-   * resting key, so a key's starts are evenly spaced while other keys flow.
+   * key that just started a job rests for one spacing before its next start; one timer per resting
+   * key, so a key's starts are evenly spaced while other keys flow.
    */
   private void restKey(JobQueue.Queued started) {
     if (started.key() == null) {

@@ -4,10 +4,10 @@ import io.fetchpipe.core.RateLimit;
 import java.time.Duration;
 
 /**
- * The arithmetic of a token bucket refilled by timer ticks (no clock reads, so it follows the
- * actor system's scheduler, virtual time included). When the rate's spacing is shorter than the
- * scheduler's resolution, each tick adds several tokens; the bucket then holds at least one
- * tick's worth so the rate is still reached.
+ * The arithmetic of a token bucket refilled by timer ticks (no clock reads, so it follows the actor
+ * system's scheduler, virtual time included). When the rate's spacing is shorter than the
+ * scheduler's resolution, each tick adds several tokens; the bucket then holds at least one tick's
+ * worth so the rate is still reached.
  */
 final class TokenBucket {
   private final boolean unlimited;

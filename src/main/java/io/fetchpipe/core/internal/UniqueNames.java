@@ -18,6 +18,8 @@ public final class UniqueNames {
 
   /** {@code prefix}, a dash and the next number for that prefix. */
   public static String next(String prefix) {
-    return prefix + "-" + COUNTS.computeIfAbsent(prefix, unused -> new AtomicLong()).incrementAndGet();
+    return prefix
+        + "-"
+        + COUNTS.computeIfAbsent(prefix, unused -> new AtomicLong()).incrementAndGet();
   }
 }

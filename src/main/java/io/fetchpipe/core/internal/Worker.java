@@ -23,13 +23,13 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * Runs one job at a time and reports exactly one outcome per job to the router: the task's value,
  * its failure, a timeout, a cancellation, or (from its restart/stop signal) a crash. The job's
- * timeout is the only timer of an attempt: on it the task's cancellation hooks run and the
- * handler names the failure ({@link JobHandler#timedOut}).
+ * timeout is the only timer of an attempt: on it the task's cancellation hooks run and the handler
+ * names the failure ({@link JobHandler#timedOut}).
  *
  * <p>A task that throws synchronously crashes the worker on purpose ("let it crash"): the router
  * supervises workers with a restart strategy, and the signal handler reports the job that was
- * running with what it threw, before the fresh instance takes over. That outcome is the same as
- * a stage failed with it: the router retries a thrown RetryableFailure like a returned one.
+ * running with what it threw, before the fresh instance takes over. That outcome is the same as a
+ * stage failed with it: the router retries a thrown RetryableFailure like a returned one.
  *
  * <p>Each run is settled exactly once, by whichever comes first of its task's completion, its
  * timeout, its cancellation or a crash: they race for the run's {@link Settlement}, and only the
@@ -52,8 +52,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   public record Cancel(Job<?> job, ErrorKind kind, String message) implements Command {}
 
   /**
-   * Finish the job in hand (if any) and stop: the worker's node is leaving, and its router sees
-   * the stop and gives the worker no more.
+   * Finish the job in hand (if any) and stop: the worker's node is leaving, and its router sees the
+   * stop and gives the worker no more.
    */
   public enum Drain implements Command {
     INSTANCE
@@ -68,7 +68,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
   private final JobHandler<Object, Object> handler;
   private final ActorRef<ThrottlingRouter.Command> router;
-  private final Part part; // of a node's workers for another node's pool; unobserved in a local pool
+  private final Part
+      part; // of a node's workers for another node's pool; unobserved in a local pool
 
   private Job<?> current;
   private Instant startedAt;
@@ -93,13 +94,14 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   /** A worker that runs jobs with {@code handler} and reports to {@code router}. */
-  public static Behavior<Command> create(JobHandler<Object, Object> handler, ActorRef<ThrottlingRouter.Command> router) {
+  public static Behavior<Command> create(
+      JobHandler<Object, Object> handler, ActorRef<ThrottlingRouter.Command> router) {
     return create(handler, router, Part.unobserved(Part.Kind.WORKERS, "workers"));
   }
 
   /** A worker that also tells {@code part} of every attempt it starts and its outcome. */
-  public static Behavior<Command> create(JobHandler<Object, Object> handler, ActorRef<ThrottlingRouter.Command> router,
-      Part part) {
+  public static Behavior<Command> create(
+      JobHandler<Object, Object> handler, ActorRef<ThrottlingRouter.Command> router, Part part) {
     return Behaviors.setup(context -> new Worker(context, handler, router, part));
   }
 
@@ -121,7 +123,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     if (isBusy()) {
       // The router never does this; if it did, the job must still get its one outcome.
       Instant now = Instant.now();
-      report(job, Outcome.failure(job.index(), ErrorKind.CRASHED, "worker was busy", null, now, now));
+      report(
+          job, Outcome.failure(job.index(), ErrorKind.CRASHED, "worker was busy", null, now, now));
       return this;
     }
     cancelTimeout(); // the previous run's, if its task's completion settled it
@@ -133,7 +136,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     Duration timeout = job.batch().jobTimeout();
     if (timeout != null) {
       // Started before the task, so the timeout counts from the moment the task can observe.
-      timeoutTimer = getContext().scheduleOnce(timeout, getContext().getSelf(), new TimedOut(job, timeout));
+      timeoutTimer =
+          getContext().scheduleOnce(timeout, getContext().getSelf(), new TimedOut(job, timeout));
     }
     CompletionStage<Object> started;
     try {
@@ -143,8 +147,14 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       throw e;
     }
     if (started == null) {
-      settle(Outcome.failure(job.index(), ErrorKind.EXCEPTION,
-          "task returned null instead of a CompletionStage", null, startedAt, Instant.now()));
+      settle(
+          Outcome.failure(
+              job.index(),
+              ErrorKind.EXCEPTION,
+              "task returned null instead of a CompletionStage",
+              null,
+              startedAt,
+              Instant.now()));
       return afterJob();
     }
     CompletableFuture<Object> future = Stages.asFutureOrNull(started);
@@ -155,7 +165,9 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       return afterJob();
     }
     settlement.stage = started;
-    started.whenComplete(new Completion(getContext().getSelf(), router, job, startedAt, cancellation, settlement, part));
+    started.whenComplete(
+        new Completion(
+            getContext().getSelf(), router, job, startedAt, cancellation, settlement, part));
     return this;
   }
 
@@ -183,7 +195,9 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       return this; // already finished; its outcome is on its way to the router
     }
     cancellation.cancel(settlement.stage, cancel.kind());
-    finish(Outcome.failure(current.index(), cancel.kind(), cancel.message(), null, startedAt, Instant.now()));
+    finish(
+        Outcome.failure(
+            current.index(), cancel.kind(), cancel.message(), null, startedAt, Instant.now()));
     return afterJob();
   }
 
@@ -237,7 +251,9 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
   private void report(Job<?> job, Outcome<?> outcome) {
     part.finished(outcome);
-    router.tell(new ThrottlingRouter.WorkerDone(getContext().getSelf(), job.batch().id(), job.attempt(), outcome));
+    router.tell(
+        new ThrottlingRouter.WorkerDone(
+            getContext().getSelf(), job.batch().id(), job.attempt(), outcome));
   }
 
   /**
@@ -263,13 +279,17 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       return (state.getAndUpdate(s -> s | SETTLED) & SETTLED) == 0;
     }
 
-    /** Settles the run for a completion; returns the state before, or -1 if it was settled already. */
+    /**
+     * Settles the run for a completion; returns the state before, or -1 if it was settled already.
+     */
     int settleForCompletion() {
       int before = state.getAndUpdate(s -> s | SETTLED);
       return (before & SETTLED) == 0 ? before : -1;
     }
 
-    /** Asks for {@link Settled} when a completion settles the run; false if it is settled already. */
+    /**
+     * Asks for {@link Settled} when a completion settles the run; false if it is settled already.
+     */
     boolean watch() {
       return (state.getAndUpdate(s -> (s & SETTLED) != 0 ? s : s | WATCHED) & SETTLED) == 0;
     }
@@ -280,11 +300,17 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   /**
-   * A task's completion: settles its run and reports the outcome straight to the router, from
-   * the completing thread (each report is one message, as from the worker itself).
+   * A task's completion: settles its run and reports the outcome straight to the router, from the
+   * completing thread (each report is one message, as from the worker itself).
    */
-  private record Completion(ActorRef<Command> worker, ActorRef<ThrottlingRouter.Command> router, Job<?> job,
-      Instant startedAt, Cancellation cancellation, Settlement settlement, Part part)
+  private record Completion(
+      ActorRef<Command> worker,
+      ActorRef<ThrottlingRouter.Command> router,
+      Job<?> job,
+      Instant startedAt,
+      Cancellation cancellation,
+      Settlement settlement,
+      Part part)
       implements BiConsumer<Object, Throwable> {
     @Override
     public void accept(Object value, Throwable error) {
@@ -295,11 +321,13 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       settlement.stage = null;
       cancellation.release();
       Instant now = Instant.now();
-      Outcome<?> outcome = error == null
-          ? Outcome.success(job.index(), value, startedAt, now)
-          : Outcome.failure(job.index(), error, startedAt, now);
+      Outcome<?> outcome =
+          error == null
+              ? Outcome.success(job.index(), value, startedAt, now)
+              : Outcome.failure(job.index(), error, startedAt, now);
       part.finished(outcome);
-      router.tell(new ThrottlingRouter.WorkerDone(worker, job.batch().id(), job.attempt(), outcome));
+      router.tell(
+          new ThrottlingRouter.WorkerDone(worker, job.batch().id(), job.attempt(), outcome));
       if (settlement.isWatched(before)) {
         worker.tell(Settled.INSTANCE);
       }

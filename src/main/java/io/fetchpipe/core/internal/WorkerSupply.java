@@ -36,12 +36,15 @@ public interface WorkerSupply {
   }
 
   /** Workers the router spawns on demand, restarted when they throw. */
-  static WorkerSupply spawned(Function<ActorRef<ThrottlingRouter.Command>, Behavior<Worker.Command>> factory) {
+  static WorkerSupply spawned(
+      Function<ActorRef<ThrottlingRouter.Command>, Behavior<Worker.Command>> factory) {
     return new WorkerSupply() {
       @Override
-      public ActorRef<Worker.Command> spawn(ActorContext<ThrottlingRouter.Command> router, long number) {
-        Behavior<Worker.Command> supervised = Behaviors.supervise(factory.apply(router.getSelf()))
-            .onFailure(Exception.class, SupervisorStrategy.restart().withLoggingEnabled(false));
+      public ActorRef<Worker.Command> spawn(
+          ActorContext<ThrottlingRouter.Command> router, long number) {
+        Behavior<Worker.Command> supervised =
+            Behaviors.supervise(factory.apply(router.getSelf()))
+                .onFailure(Exception.class, SupervisorStrategy.restart().withLoggingEnabled(false));
         return router.spawn(supervised, "worker-" + number, DispatcherSelector.sameAsParent());
       }
 

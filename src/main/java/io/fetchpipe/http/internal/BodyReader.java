@@ -34,9 +34,9 @@ import org.apache.pekko.util.ByteString;
 /**
  * Reads one response body the way its {@link ReadAs} says, as it streams: counting its bytes,
  * hashing them if asked, and failing with a {@link BodyTooLarge} as soon as more than {@code
- * max-body} bytes have come, so no policy ever holds more than the cap. A body that came whole
- * with the headers (small responses) is read without a stream. A running read can be aborted
- * from another thread (timeout, cancellation), which ends the connection's entity.
+ * max-body} bytes have come, so no policy ever holds more than the cap. A body that came whole with
+ * the headers (small responses) is read without a stream. A running read can be aborted from
+ * another thread (timeout, cancellation), which ends the connection's entity.
  */
 @InternalApi
 public final class BodyReader {
@@ -99,17 +99,22 @@ public final class BodyReader {
   /** Reads {@code entity} (already decoded, if it was compressed) as {@code readAs}. */
   public CompletionStage<Read> read(HttpEntity entity, ReadAs readAs, Abort abort) {
     if (entity instanceof HttpEntity.Strict strict && inMemory(readAs)) {
-      return CompletableFuture.completedFuture(readStrict(strict.getData(), entity.getContentType(), readAs));
+      return CompletableFuture.completedFuture(
+          readStrict(strict.getData(), entity.getContentType(), readAs));
     }
     Counter counter = new Counter(maxBody, sha256);
-    Source<ByteString, UniqueKillSwitch> bytes = entity.withSizeLimit(maxBody).getDataBytes()
-        .map(counter::count)
-        .viaMat(KillSwitches.single(), Keep.right());
+    Source<ByteString, UniqueKillSwitch> bytes =
+        entity
+            .withSizeLimit(maxBody)
+            .getDataBytes()
+            .map(counter::count)
+            .viaMat(KillSwitches.single(), Keep.right());
     if (readAs instanceof ReadAs.ToFile toFile) {
       return toFile(bytes, toFile.file(), counter, abort);
     }
     Sink<ByteString, CompletionStage<ResponseBody>> sink = sink(readAs, entity.getContentType());
-    Pair<UniqueKillSwitch, CompletionStage<ResponseBody>> running = bytes.toMat(sink, Keep.both()).run(materializer);
+    Pair<UniqueKillSwitch, CompletionStage<ResponseBody>> running =
+        bytes.toMat(sink, Keep.both()).run(materializer);
     abort.started(running.first());
     return running.second().thenApply(body -> counter.result(body));
   }
@@ -120,22 +125,29 @@ public final class BodyReader {
    */
   public CompletionStage<Read> readPrefix(HttpEntity entity, int limit, Abort abort) {
     long[] taken = {0};
-    Pair<UniqueKillSwitch, CompletionStage<ByteString>> running = entity.getDataBytes()
-        .viaMat(KillSwitches.single(), Keep.right())
-        .map(chunk -> {
-          int room = (int) Math.min(chunk.size(), limit - taken[0]);
-          taken[0] += room;
-          return room < chunk.size() ? chunk.take(room) : chunk;
-        })
-        .takeWhile(chunk -> taken[0] < limit, true)
-        .toMat(Sink.fold(ByteString.emptyByteString(), ByteString::concat), Keep.both())
-        .run(materializer);
+    Pair<UniqueKillSwitch, CompletionStage<ByteString>> running =
+        entity
+            .getDataBytes()
+            .viaMat(KillSwitches.single(), Keep.right())
+            .map(
+                chunk -> {
+                  int room = (int) Math.min(chunk.size(), limit - taken[0]);
+                  taken[0] += room;
+                  return room < chunk.size() ? chunk.take(room) : chunk;
+                })
+            .takeWhile(chunk -> taken[0] < limit, true)
+            .toMat(Sink.fold(ByteString.emptyByteString(), ByteString::concat), Keep.both())
+            .run(materializer);
     abort.started(running.first());
-    return running.second().thenApply(bytes -> new Read(bytes.size(), null, text(bytes, entity.getContentType())));
+    return running
+        .second()
+        .thenApply(bytes -> new Read(bytes.size(), null, text(bytes, entity.getContentType())));
   }
 
   private static boolean inMemory(ReadAs readAs) {
-    return readAs instanceof ReadAs.Discard || readAs instanceof ReadAs.Bytes || readAs instanceof ReadAs.Text;
+    return readAs instanceof ReadAs.Discard
+        || readAs instanceof ReadAs.Bytes
+        || readAs instanceof ReadAs.Text;
   }
 
   private Read readStrict(ByteString data, ContentType contentType, ReadAs readAs) {
@@ -155,53 +167,75 @@ public final class BodyReader {
     return counter.result(body);
   }
 
-  private static Sink<ByteString, CompletionStage<ResponseBody>> sink(ReadAs readAs, ContentType contentType) {
+  private static Sink<ByteString, CompletionStage<ResponseBody>> sink(
+      ReadAs readAs, ContentType contentType) {
     if (readAs instanceof ReadAs.ToSink<?> custom) {
-      return custom.sink().mapMaterializedValue(result -> result.thenApply(ResponseBody.Consumed::new));
+      return custom
+          .sink()
+          .mapMaterializedValue(result -> result.thenApply(ResponseBody.Consumed::new));
     }
     if (readAs instanceof ReadAs.Discard) {
-      return Sink.<ByteString>ignore().mapMaterializedValue(done -> done.thenApply(d -> ResponseBody.Discarded.INSTANCE));
+      return Sink.<ByteString>ignore()
+          .mapMaterializedValue(done -> done.thenApply(d -> ResponseBody.Discarded.INSTANCE));
     }
-    Sink<ByteString, CompletionStage<ByteString>> all = Sink.fold(ByteString.emptyByteString(), ByteString::concat);
+    Sink<ByteString, CompletionStage<ByteString>> all =
+        Sink.fold(ByteString.emptyByteString(), ByteString::concat);
     return readAs instanceof ReadAs.Text
         ? all.mapMaterializedValue(data -> data.thenApply(bytes -> text(bytes, contentType)))
-        : all.mapMaterializedValue(data -> data.thenApply(bytes -> new ResponseBody.InMemory(bytes.compact())));
+        : all.mapMaterializedValue(
+            data -> data.thenApply(bytes -> new ResponseBody.InMemory(bytes.compact())));
   }
 
   /**
    * Streams into a temporary file beside {@code file}, then renames it: the file is whole or
-   * absent. A failure of the body stream (the connection, the cap, an abort) is reported as
-   * itself; any other failure of the file sink is a {@link BodyWriteFailed}.
+   * absent. A failure of the body stream (the connection, the cap, an abort) is reported as itself;
+   * any other failure of the file sink is a {@link BodyWriteFailed}.
    */
-  private CompletionStage<Read> toFile(Source<ByteString, UniqueKillSwitch> bytes, Path file, Counter counter,
-      Abort abort) {
+  private CompletionStage<Read> toFile(
+      Source<ByteString, UniqueKillSwitch> bytes, Path file, Counter counter, Abort abort) {
     Path partial = file.resolveSibling("." + file.getFileName() + ".part");
     AtomicReference<Throwable> streamFailure = new AtomicReference<>();
     // Noted in the stream itself, before the failure travels on to the file sink.
-    Pair<UniqueKillSwitch, CompletionStage<IOResult>> running = bytes
-        .mapError(new PFBuilder<Throwable, Throwable>().match(Throwable.class, error -> {
-          streamFailure.set(error);
-          return error;
-        }).build())
-        .toMat(FileIO.toPath(partial), Keep.both())
-        .run(materializer);
+    Pair<UniqueKillSwitch, CompletionStage<IOResult>> running =
+        bytes
+            .mapError(
+                new PFBuilder<Throwable, Throwable>()
+                    .match(
+                        Throwable.class,
+                        error -> {
+                          streamFailure.set(error);
+                          return error;
+                        })
+                    .build())
+            .toMat(FileIO.toPath(partial), Keep.both())
+            .run(materializer);
     abort.started(running.first());
-    return running.second().handleAsync((written, error) -> {
-      try {
-        if (error != null) {
-          Files.deleteIfExists(partial);
-          Throwable cause = streamFailure.get();
-          if (cause != null) {
-            throw cause instanceof RuntimeException e ? e : new IllegalStateException(cause.getMessage(), cause);
-          }
-          throw new BodyWriteFailed(file, writeError(ErrorKind.unwrap(error)));
-        }
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return counter.result(new ResponseBody.Saved(file));
-      } catch (IOException e) {
-        throw new BodyWriteFailed(file, e);
-      }
-    }, executor);
+    return running
+        .second()
+        .handleAsync(
+            (written, error) -> {
+              try {
+                if (error != null) {
+                  Files.deleteIfExists(partial);
+                  Throwable cause = streamFailure.get();
+                  if (cause != null) {
+                    throw cause instanceof RuntimeException e
+                        ? e
+                        : new IllegalStateException(cause.getMessage(), cause);
+                  }
+                  throw new BodyWriteFailed(file, writeError(ErrorKind.unwrap(error)));
+                }
+                Files.move(
+                    partial,
+                    file,
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+                return counter.result(new ResponseBody.Saved(file));
+              } catch (IOException e) {
+                throw new BodyWriteFailed(file, e);
+              }
+            },
+            executor);
   }
 
   /** The I/O error inside what the file sink failed with (Pekko wraps it). */
@@ -209,20 +243,28 @@ public final class BodyReader {
     if (failed instanceof IOException io) {
       return io;
     }
-    return failed.getCause() instanceof IOException io ? io : new IOException(failed.getMessage(), failed);
+    return failed.getCause() instanceof IOException io
+        ? io
+        : new IOException(failed.getMessage(), failed);
   }
 
-  /** Decodes by the charset of {@code contentType}, UTF-8 if it names none; malformed bytes become U+FFFD. */
+  /**
+   * Decodes by the charset of {@code contentType}, UTF-8 if it names none; malformed bytes become
+   * U+FFFD.
+   */
   static ResponseBody.Text text(ByteString bytes, ContentType contentType) {
-    Charset charset = contentType.getCharsetOption()
-        .map(httpCharset -> {
-          try {
-            return httpCharset.nioCharset();
-          } catch (RuntimeException unsupported) {
-            return StandardCharsets.UTF_8;
-          }
-        })
-        .orElse(StandardCharsets.UTF_8);
+    Charset charset =
+        contentType
+            .getCharsetOption()
+            .map(
+                httpCharset -> {
+                  try {
+                    return httpCharset.nioCharset();
+                  } catch (RuntimeException unsupported) {
+                    return StandardCharsets.UTF_8;
+                  }
+                })
+            .orElse(StandardCharsets.UTF_8);
     return new ResponseBody.Text(bytes.decodeString(charset), charset.name());
   }
 
@@ -249,7 +291,8 @@ public final class BodyReader {
     }
 
     Read result(ResponseBody body) {
-      return new Read(count, digest == null ? null : HexFormat.of().formatHex(digest.digest()), body);
+      return new Read(
+          count, digest == null ? null : HexFormat.of().formatHex(digest.digest()), body);
     }
 
     private static MessageDigest sha256() {

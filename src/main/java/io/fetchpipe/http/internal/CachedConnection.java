@@ -40,35 +40,55 @@ final class CachedConnection implements ConnectionLayer.Connection {
   private final Materializer materializer;
   private BoundedSourceQueue<HttpRequest> requests;
   private UniqueKillSwitch killSwitch;
-  /** Completed once the stream has ended and the cache has taken the connection out of its books. */
+
+  /**
+   * Completed once the stream has ended and the cache has taken the connection out of its books.
+   */
   private final CompletableFuture<Done> closed = new CompletableFuture<>();
+
   private volatile CompletableFuture<HttpResponse> pending;
+
   /** The stream has ended: nothing sent now will be answered. */
   private volatile boolean ended;
+
   private int exchanges; // only the holder touches it
 
   // Guarded by the cache's lock.
   State state = State.OPENING;
+
   /** The stream ended while the connection was held: its holder's release closes it. */
   boolean dead;
+
   /** The cache's sweep count when the connection became idle. */
   long idleSince;
+
   /** Neighbours in the cache's list of idle connections, oldest first. */
   CachedConnection older;
+
   CachedConnection newer;
+
   /** Completed with this connection once it is connected (while {@link State#OPENING}). */
   CompletableFuture<ConnectionLayer.Connection> opening;
 
-  CachedConnection(ConnectionCache cache, ConnectionCache.Host host, TargetUrl target, NetworkRoute route,
-      Materializer materializer, CompletableFuture<ConnectionLayer.Connection> opening) {
+  CachedConnection(
+      ConnectionCache cache,
+      ConnectionCache.Host host,
+      TargetUrl target,
+      NetworkRoute route,
+      Materializer materializer,
+      CompletableFuture<ConnectionLayer.Connection> opening) {
     this.cache = cache;
     this.route = route;
     this.host = host;
     this.materializer = materializer;
     this.opening = opening;
     int port = target.port();
-    this.hostHeader = RawHeader.create("Host",
-        port == WebUrl.defaultPort(target.secure() ? "https" : "http") ? target.host() : target.host() + ":" + port);
+    this.hostHeader =
+        RawHeader.create(
+            "Host",
+            port == WebUrl.defaultPort(target.secure() ? "https" : "http")
+                ? target.host()
+                : target.host() + ":" + port);
   }
 
   /** The materialized stream: its request queue, its kill switch and its end. */
@@ -85,7 +105,9 @@ final class CachedConnection implements ConnectionLayer.Connection {
     return closed;
   }
 
-  /** Sends {@code request} as the connection's route needs it (in absolute form to an HTTP proxy). */
+  /**
+   * Sends {@code request} as the connection's route needs it (in absolute form to an HTTP proxy).
+   */
   @Override
   public CompletionStage<HttpResponse> send(HttpRequest request) {
     return route.send(request, this::offer);
@@ -97,13 +119,15 @@ final class CachedConnection implements ConnectionLayer.Connection {
     exchanges++;
     // Every request names its host itself: the plain-HTTP client layer is built once per
     // fetcher, not per host (ConnectionCache), and a request's own Host header wins in Pekko.
-    HttpRequest named = request.getHeader("Host").isPresent() ? request : request.addHeader(hostHeader);
+    HttpRequest named =
+        request.getHeader("Host").isPresent() ? request : request.addHeader(hostHeader);
     QueueOfferResult offered = requests.offer(named);
     // The stream may have ended just before the request went in (the server closed the
     // connection while it was idle) without seeing it: onTerminated sets `ended` before it looks
     // at `pending`, so one of the two fails the request.
     if (offered != QueueOfferResult.enqueued() || ended) {
-      response.completeExceptionally(new IllegalStateException("the connection closed before the request was sent"));
+      response.completeExceptionally(
+          new IllegalStateException("the connection closed before the request was sent"));
     }
     return response;
   }
@@ -133,8 +157,10 @@ final class CachedConnection implements ConnectionLayer.Connection {
     CompletableFuture<HttpResponse> waiting = pending;
     pending = null;
     if (waiting != null) {
-      waiting.completeExceptionally(error != null ? error
-          : new IllegalStateException("the server closed the connection before the response"));
+      waiting.completeExceptionally(
+          error != null
+              ? error
+              : new IllegalStateException("the server closed the connection before the response"));
     }
     try {
       cache.terminated(this, error);
@@ -144,8 +170,8 @@ final class CachedConnection implements ConnectionLayer.Connection {
   }
 
   /**
-   * Closes the connection the polite way (no request is under way on it): the server sees the
-   * end of the requests and closes its side.
+   * Closes the connection the polite way (no request is under way on it): the server sees the end
+   * of the requests and closes its side.
    */
   void close() {
     try {
@@ -155,7 +181,10 @@ final class CachedConnection implements ConnectionLayer.Connection {
     }
   }
 
-  /** Cuts the connection, whatever is under way on it (a response abandoned mid-body, a close past its grace). */
+  /**
+   * Cuts the connection, whatever is under way on it (a response abandoned mid-body, a close past
+   * its grace).
+   */
   void abort(String why) {
     killSwitch.abort(new IllegalStateException(why));
   }

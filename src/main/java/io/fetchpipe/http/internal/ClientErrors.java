@@ -11,7 +11,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.StreamTcpException;
 
-/** Turns what Pekko HTTP's client (and the body reader) fail with into a {@link FetchFailure} of the right kind. */
+/**
+ * Turns what Pekko HTTP's client (and the body reader) fail with into a {@link FetchFailure} of the
+ * right kind.
+ */
 @InternalApi
 public final class ClientErrors {
   private ClientErrors() {}
@@ -28,13 +31,16 @@ public final class ClientErrors {
         return network;
       }
       if (t instanceof BodyReader.BodyWriteFailed writeFailed) {
-        return new FetchFailure(FetchErrorKind.WRITE, writeFailed.getMessage(), attempt, null, writeFailed);
+        return new FetchFailure(
+            FetchErrorKind.WRITE, writeFailed.getMessage(), attempt, null, writeFailed);
       }
       if (t instanceof EntityStreamSizeException || t instanceof BodyReader.BodyTooLarge) {
-        return new FetchFailure(FetchErrorKind.TOO_LARGE, "body larger than " + maxBody + " bytes", attempt);
+        return new FetchFailure(
+            FetchErrorKind.TOO_LARGE, "body larger than " + maxBody + " bytes", attempt);
       }
       if (t instanceof UnknownHostException) {
-        return new FetchFailure(FetchErrorKind.CONNECT, "unknown host " + t.getMessage(), attempt, null, cause);
+        return new FetchFailure(
+            FetchErrorKind.CONNECT, "unknown host " + t.getMessage(), attempt, null, cause);
       }
       if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
         return new FetchFailure(FetchErrorKind.CONNECT, message(t), attempt, null, cause);
@@ -43,7 +49,8 @@ public final class ClientErrors {
         return new FetchFailure(ErrorKind.TIMEOUT, message(t), attempt, null, cause);
       }
       if (t instanceof StreamTcpException && String.valueOf(t.getMessage()).contains("Connect(")) {
-        return new FetchFailure(FetchErrorKind.CONNECT, connectReason(t.getMessage()), attempt, null, cause);
+        return new FetchFailure(
+            FetchErrorKind.CONNECT, connectReason(t.getMessage()), attempt, null, cause);
       }
     }
     return new FetchFailure(FetchErrorKind.IO, message(cause), attempt, null, cause);

@@ -39,23 +39,23 @@ import org.apache.pekko.stream.javadsl.TLSPlacebo;
 import org.apache.pekko.util.ByteString;
 
 /**
- * A fetcher's connections, kept alive across its hosts the way aiohttp's TCPConnector keeps
- * them: at most {@code maxConnections} in use at once, at most {@code maxPerHost} of them to one
- * host (scheme, host, port); a connection whose exchange is over waits idle for the next request
- * to its host, the most recently used first; past the idle cap the longest idle one closes, and
- * one idle for two {@link #sweep() sweeps} closes too. A request that finds the limits reached
- * waits, first come first served, for a connection to be given back.
+ * A fetcher's connections, kept alive across its hosts the way aiohttp's TCPConnector keeps them:
+ * at most {@code maxConnections} in use at once, at most {@code maxPerHost} of them to one host
+ * (scheme, host, port); a connection whose exchange is over waits idle for the next request to its
+ * host, the most recently used first; past the idle cap the longest idle one closes, and one idle
+ * for two {@link #sweep() sweeps} closes too. A request that finds the limits reached waits, first
+ * come first served, for a connection to be given back.
  *
  * <p>The idle cap adapts to the work, between {@link #IDLE_FLOOR} and {@code maxIdle}: it grows
- * when a host comes back whose connection the cap had closed, and shrinks when the hosts of
- * closed connections do not come back (see {@link #rememberEvicted}). Connections that would
- * never be reused are not kept: a crawl of ever new hosts would otherwise hold {@code maxIdle}
- * of them in memory, each for a short while, which costs the collector dearly.
+ * when a host comes back whose connection the cap had closed, and shrinks when the hosts of closed
+ * connections do not come back (see {@link #rememberEvicted}). Connections that would never be
+ * reused are not kept: a crawl of ever new hosts would otherwise hold {@code maxIdle} of them in
+ * memory, each for a short while, which costs the collector dearly.
  *
  * <p>Each connection is one materialized stream of Pekko HTTP's client connection (its
- * connection-level API), with no pool around it: opening one costs a stream, a kept one about
- * 20 KB of heap (13-25 KB measured), and a host with nothing open costs nothing. Plain HTTP connections share one
- * client layer blueprint built here (each request carries its own {@code Host} header);
+ * connection-level API), with no pool around it: opening one costs a stream, a kept one about 20 KB
+ * of heap (13-25 KB measured), and a host with nothing open costs nothing. Plain HTTP connections
+ * share one client layer blueprint built here (each request carries its own {@code Host} header);
  * https ones are built per connection by Pekko. How a connection reaches its server (address,
  * proxy, TLS context) is the {@link Routes}' decision.
  *
@@ -86,10 +86,13 @@ public final class ConnectionCache implements ConnectionLayer {
   private final Map<String, Host> hosts = new HashMap<>();
   private final Set<CachedConnection> live = new HashSet<>();
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+
   /** Hosts whose idle connection the cap closed lately, oldest first (at most maxIdle of them). */
   private final LinkedHashMap<String, Boolean> evictedHosts = new LinkedHashMap<>();
+
   /** How many idle connections are kept now: between idleFloor and maxIdle, as reuse shows. */
   private int idleCap;
+
   private CachedConnection oldestIdle;
   private CachedConnection newestIdle;
   private int idle;
@@ -115,14 +118,27 @@ public final class ConnectionCache implements ConnectionLayer {
 
   /**
    * A cache whose connections run on {@code materializer}, with {@code settings} (timeouts,
-   * User-Agent, parser settings; the transport comes from {@code routes}), completing
-   * acquisitions on {@code executor}.
+   * User-Agent, parser settings; the transport comes from {@code routes}), completing acquisitions
+   * on {@code executor}.
    */
-  public ConnectionCache(ActorSystem<?> system, Materializer materializer, Executor executor,
-      ClientConnectionSettings settings, Routes routes, int maxConnections, int maxPerHost, int maxIdle) {
+  public ConnectionCache(
+      ActorSystem<?> system,
+      Materializer materializer,
+      Executor executor,
+      ClientConnectionSettings settings,
+      Routes routes,
+      int maxConnections,
+      int maxPerHost,
+      int maxIdle) {
     if (maxConnections < 1 || maxPerHost < 1 || maxIdle < 0) {
-      throw new IllegalArgumentException("connection limits: " + maxConnections + " in use, " + maxPerHost
-          + " per host, " + maxIdle + " idle");
+      throw new IllegalArgumentException(
+          "connection limits: "
+              + maxConnections
+              + " in use, "
+              + maxPerHost
+              + " per host, "
+              + maxIdle
+              + " idle");
     }
     this.system = system;
     this.materializer = materializer;
@@ -148,9 +164,15 @@ public final class ConnectionCache implements ConnectionLayer {
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private BidiFlow<HttpRequest, ByteString, ByteString, HttpResponse, NotUsed> plainLayer() {
-    BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed> noTls =
-        (BidiFlow) TLSPlacebo.getInstance(); // SessionBytes are SslTlsInbound: Java's generics cannot say so
-    return http.clientLayer(org.apache.pekko.http.javadsl.model.headers.Host.create("fetchpipe.invalid"), settings, log)
+    BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed>
+        noTls =
+            (BidiFlow)
+                TLSPlacebo
+                    .getInstance(); // SessionBytes are SslTlsInbound: Java's generics cannot say so
+    return http.clientLayer(
+            org.apache.pekko.http.javadsl.model.headers.Host.create("fetchpipe.invalid"),
+            settings,
+            log)
         .atop(noTls);
   }
 
@@ -193,7 +215,10 @@ public final class ConnectionCache implements ConnectionLayer {
     return true;
   }
 
-  /** Takes the host's most recently used idle connection (its slot already reserved), or null. Under the lock. */
+  /**
+   * Takes the host's most recently used idle connection (its slot already reserved), or null. Under
+   * the lock.
+   */
   private CachedConnection takeIdle(Host host) {
     CachedConnection connection = host.idle.pollLast();
     if (connection != null) {
@@ -203,7 +228,10 @@ public final class ConnectionCache implements ConnectionLayer {
     return connection;
   }
 
-  /** Finds the route, then starts the connection's stream; {@code acquired} completes once it is connected. */
+  /**
+   * Finds the route, then starts the connection's stream; {@code acquired} completes once it is
+   * connected.
+   */
   private void open(Host host, TargetUrl target, CompletableFuture<Connection> acquired) {
     CompletionStage<NetworkRoute> route;
     try {
@@ -224,20 +252,30 @@ public final class ConnectionCache implements ConnectionLayer {
     return done.isCompletedExceptionally() ? done.handle((value, error) -> error).join() : null;
   }
 
-  private void start(Host host, TargetUrl target, CompletableFuture<Connection> acquired, NetworkRoute route,
+  private void start(
+      Host host,
+      TargetUrl target,
+      CompletableFuture<Connection> acquired,
+      NetworkRoute route,
       Throwable noRoute) {
-    CachedConnection connection = new CachedConnection(this, host, target, route, materializer, acquired);
-    Pair<Pair<Pair<BoundedSourceQueue<HttpRequest>, UniqueKillSwitch>, CompletionStage<OutgoingConnection>>,
-        CompletionStage<Done>> running;
+    CachedConnection connection =
+        new CachedConnection(this, host, target, route, materializer, acquired);
+    Pair<
+            Pair<
+                Pair<BoundedSourceQueue<HttpRequest>, UniqueKillSwitch>,
+                CompletionStage<OutgoingConnection>>,
+            CompletionStage<Done>>
+        running;
     Throwable failed = noRoute;
     running = null;
     if (failed == null) {
       try {
-        running = Source.<HttpRequest>queue(1)
-            .viaMat(KillSwitches.single(), Keep.both())
-            .viaMat(connectionFlow(target, route), Keep.both())
-            .toMat(Sink.foreach(connection::onResponse), Keep.both())
-            .run(materializer);
+        running =
+            Source.<HttpRequest>queue(1)
+                .viaMat(KillSwitches.single(), Keep.both())
+                .viaMat(connectionFlow(target, route), Keep.both())
+                .toMat(Sink.foreach(connection::onResponse), Keep.both())
+                .run(materializer);
       } catch (RuntimeException e) { // the materializer is shut down
         failed = e;
       }
@@ -263,20 +301,25 @@ public final class ConnectionCache implements ConnectionLayer {
       connection.abort("the fetcher was closed");
     }
     running.second().whenComplete((done, error) -> connection.onTerminated(error));
-    running.first().second().whenCompleteAsync((connected, error) -> connected(connection, error), executor);
+    running
+        .first()
+        .second()
+        .whenCompleteAsync((connected, error) -> connected(connection, error), executor);
   }
 
-  private Flow<HttpRequest, HttpResponse, CompletionStage<OutgoingConnection>> connectionFlow(TargetUrl target,
-      NetworkRoute route) {
+  private Flow<HttpRequest, HttpResponse, CompletionStage<OutgoingConnection>> connectionFlow(
+      TargetUrl target, NetworkRoute route) {
     if (target.secure()) {
-      return http.connectionTo(target.host()).toPort(target.port())
+      return http.connectionTo(target.host())
+          .toPort(target.port())
           .withCustomHttpsConnectionContext(route.https())
           .withClientConnectionSettings(settings.withTransport(route.transport()))
           .logTo(log)
           .https();
     }
     return plainLayer.join(
-        route.transport().connectTo(target.host(), target.port(), settings, system.classicSystem()), Keep.right());
+        route.transport().connectTo(target.host(), target.port(), settings, system.classicSystem()),
+        Keep.right());
   }
 
   /** The connection is up (or failed to come up): hand it to the request that asked for it. */
@@ -325,12 +368,14 @@ public final class ConnectionCache implements ConnectionLayer {
           forgetIfUnused(connection.host);
         }
         case BUSY -> connection.dead = true;
-        case CLOSED -> { }
+        case CLOSED -> {}
       }
     }
     if (acquired != null) {
-      acquired.completeExceptionally(error != null ? error
-          : new IllegalStateException("the server closed the connection before the request"));
+      acquired.completeExceptionally(
+          error != null
+              ? error
+              : new IllegalStateException("the server closed the connection before the request"));
       serveWaiters();
     }
   }
@@ -449,8 +494,8 @@ public final class ConnectionCache implements ConnectionLayer {
   }
 
   /**
-   * A new connection is opened to a host whose idle connection the cap closed lately: a larger
-   * cap would have kept it, so the cap grows by one. Under the lock.
+   * A new connection is opened to a host whose idle connection the cap closed lately: a larger cap
+   * would have kept it, so the cap grows by one. Under the lock.
    */
   private void missedReuse(Host host) {
     if (evictedHosts.remove(host.key) != null && idleCap < maxIdle) {
@@ -459,11 +504,11 @@ public final class ConnectionCache implements ConnectionLayer {
   }
 
   /**
-   * Notes a host whose idle connection the cap closed. A host whose note is pushed out by
-   * {@code maxIdle} later ones did not come back meanwhile: even the largest cap would not have
-   * kept its connection for reuse, so the cap shrinks by one. So a crawl that returns to its hosts
-   * keeps up to {@code maxIdle} connections for them, and one that never returns (every host
-   * new) keeps few, whose memory and whose closing it would otherwise pay for. Under the lock.
+   * Notes a host whose idle connection the cap closed. A host whose note is pushed out by {@code
+   * maxIdle} later ones did not come back meanwhile: even the largest cap would not have kept its
+   * connection for reuse, so the cap shrinks by one. So a crawl that returns to its hosts keeps up
+   * to {@code maxIdle} connections for them, and one that never returns (every host new) keeps few,
+   * whose memory and whose closing it would otherwise pay for. Under the lock.
    */
   private void rememberEvicted(String key) {
     evictedHosts.remove(key);
@@ -559,22 +604,28 @@ public final class ConnectionCache implements ConnectionLayer {
     }
     waiting.forEach(waiter -> waiter.acquired().completeExceptionally(closedError()));
     idleOnes.forEach(CachedConnection::close);
-    CompletableFuture<?>[] ends = all.stream()
-        .map(connection -> connection.terminated().toCompletableFuture())
-        .toArray(CompletableFuture[]::new);
+    CompletableFuture<?>[] ends =
+        all.stream()
+            .map(connection -> connection.terminated().toCompletableFuture())
+            .toArray(CompletableFuture[]::new);
     // The grace runs on the actor system's scheduler: a JDK delayed executor would leave a thread
     // of its own running for the rest of the JVM's life, and virtual time would not drive it.
     CompletableFuture<Object> graceOver = new CompletableFuture<>();
-    Cancellable cutOff = grace.isZero()
-        ? null
-        : system.classicSystem().scheduler().scheduleOnce(grace, () -> graceOver.complete(Done.getInstance()),
-            system.executionContext());
+    Cancellable cutOff =
+        grace.isZero()
+            ? null
+            : system
+                .classicSystem()
+                .scheduler()
+                .scheduleOnce(
+                    grace, () -> graceOver.complete(Done.getInstance()), system.executionContext());
     if (cutOff == null) {
       graceOver.complete(Done.getInstance());
     }
-    CompletableFuture.allOf(ends).whenComplete((done, error) -> graceOver.complete(Done.getInstance()));
-    return graceOver
-        .thenCompose(over -> {
+    CompletableFuture.allOf(ends)
+        .whenComplete((done, error) -> graceOver.complete(Done.getInstance()));
+    return graceOver.thenCompose(
+        over -> {
           if (cutOff != null) {
             cutOff.cancel();
           }

@@ -16,8 +16,8 @@ import org.apache.pekko.stream.Materializer;
 
 /**
  * The HTTP side of one fetcher, without its pool: a materializer of its own, the connections and
- * circuit breakers in it, the name resolver, and the handler that fetches through them. A
- * fetcher owns one; a cluster node owns one per job it serves. {@link #close()} ends them all.
+ * circuit breakers in it, the name resolver, and the handler that fetches through them. A fetcher
+ * owns one; a cluster node owns one per job it serves. {@link #close()} ends them all.
  */
 @InternalApi
 public final class FetchClient {
@@ -30,8 +30,15 @@ public final class FetchClient {
   private final SendGate gate;
   private final Duration closeGrace;
 
-  private FetchClient(ConnectionLayer connections, NameResolver names, Materializer materializer, Cancellable sweeper,
-      HttpFetchHandler handler, HostBreakers breakers, SendGate gate, Duration closeGrace) {
+  private FetchClient(
+      ConnectionLayer connections,
+      NameResolver names,
+      Materializer materializer,
+      Cancellable sweeper,
+      HttpFetchHandler handler,
+      HostBreakers breakers,
+      SendGate gate,
+      Duration closeGrace) {
     this.connections = connections;
     this.names = names;
     this.materializer = materializer;
@@ -43,17 +50,34 @@ public final class FetchClient {
   }
 
   /** What a connection layer is built from (see {@link Layers}). */
-  public record LayerSetup(ActorSystem<?> system, Materializer materializer, Executor executor,
-      ClientConnectionSettings connectionSettings, Routes routes, int maxConnections, int maxPerHost,
+  public record LayerSetup(
+      ActorSystem<?> system,
+      Materializer materializer,
+      Executor executor,
+      ClientConnectionSettings connectionSettings,
+      Routes routes,
+      int maxConnections,
+      int maxPerHost,
       FetchSettings settings) {}
 
-  /** Builds a client's connection layer: the fetcher's own {@link ConnectionCache}, or another design to compare. */
+  /**
+   * Builds a client's connection layer: the fetcher's own {@link ConnectionCache}, or another
+   * design to compare.
+   */
   @FunctionalInterface
   public interface Layers {
     /** The fetcher's connection cache. */
-    Layers CACHE = setup -> new ConnectionCache(setup.system(), setup.materializer(), setup.executor(),
-        setup.connectionSettings(), setup.routes(), setup.maxConnections(), setup.maxPerHost(),
-        setup.settings().maxIdleConnections());
+    Layers CACHE =
+        setup ->
+            new ConnectionCache(
+                setup.system(),
+                setup.materializer(),
+                setup.executor(),
+                setup.connectionSettings(),
+                setup.routes(),
+                setup.maxConnections(),
+                setup.maxPerHost(),
+                setup.settings().maxIdleConnections());
 
     /** A layer for {@code setup}. */
     ConnectionLayer create(LayerSetup setup);
@@ -61,47 +85,87 @@ public final class FetchClient {
 
   /**
    * A client on {@code system} with at most {@code maxConnections} connections in use, {@code
-   * maxPerHost} of them to one host: as many as may run at once, overall and at one host.
-   * Requests leave through a gate with no rates of its own.
+   * maxPerHost} of them to one host: as many as may run at once, overall and at one host. Requests
+   * leave through a gate with no rates of its own.
    */
-  public static FetchClient start(ActorSystem<?> system, int maxConnections, int maxPerHost, FetchSettings settings) {
-    return start(system, maxConnections, maxPerHost, settings, SendGate.unlimited(system), Layers.CACHE);
+  public static FetchClient start(
+      ActorSystem<?> system, int maxConnections, int maxPerHost, FetchSettings settings) {
+    return start(
+        system, maxConnections, maxPerHost, settings, SendGate.unlimited(system), Layers.CACHE);
   }
 
-  /** {@link #start(ActorSystem, int, int, FetchSettings)} whose requests leave through {@code gate}, closed with the client. */
-  public static FetchClient start(ActorSystem<?> system, int maxConnections, int maxPerHost, FetchSettings settings,
+  /**
+   * {@link #start(ActorSystem, int, int, FetchSettings)} whose requests leave through {@code gate},
+   * closed with the client.
+   */
+  public static FetchClient start(
+      ActorSystem<?> system,
+      int maxConnections,
+      int maxPerHost,
+      FetchSettings settings,
       SendGate gate) {
     return start(system, maxConnections, maxPerHost, settings, gate, Layers.CACHE);
   }
 
   /** A client whose connection layer {@code layers} builds (for comparing designs). */
-  public static FetchClient start(ActorSystem<?> system, int maxConnections, int maxPerHost, FetchSettings settings,
+  public static FetchClient start(
+      ActorSystem<?> system,
+      int maxConnections,
+      int maxPerHost,
+      FetchSettings settings,
       Layers layers) {
     return start(system, maxConnections, maxPerHost, settings, SendGate.unlimited(system), layers);
   }
 
-  private static FetchClient start(ActorSystem<?> system, int maxConnections, int maxPerHost, FetchSettings settings,
-      SendGate gate, Layers layers) {
+  private static FetchClient start(
+      ActorSystem<?> system,
+      int maxConnections,
+      int maxPerHost,
+      FetchSettings settings,
+      SendGate gate,
+      Layers layers) {
     Materializer materializer = Materializer.createMaterializer(system);
     Executor executor = system.executionContext();
-    NameResolver names = new NameResolver(settings.nameTtl(), settings.nameFailureTtl(), settings.lookupThreads());
+    NameResolver names =
+        new NameResolver(settings.nameTtl(), settings.nameFailureTtl(), settings.lookupThreads());
     Network routes = Network.create(settings, names, materializer, system);
-    ConnectionLayer connections = layers.create(new LayerSetup(system, materializer, executor,
-        connectionSettings(system, settings), routes, maxConnections, Math.min(maxPerHost, maxConnections), settings));
+    ConnectionLayer connections =
+        layers.create(
+            new LayerSetup(
+                system,
+                materializer,
+                executor,
+                connectionSettings(system, settings),
+                routes,
+                maxConnections,
+                Math.min(maxPerHost, maxConnections),
+                settings));
     Duration tick = settings.connectionIdleTimeout().dividedBy(2);
-    Cancellable sweeper = system.scheduler().scheduleAtFixedRate(tick, tick, () -> {
-      connections.sweep();
-      names.sweep();
-    }, system.executionContext());
-    HostBreakers breakers = new HostBreakers(system.classicSystem().scheduler(),
-        settings.breakerMaxFailures(), settings.breakerResetTimeout());
+    Cancellable sweeper =
+        system
+            .scheduler()
+            .scheduleAtFixedRate(
+                tick,
+                tick,
+                () -> {
+                  connections.sweep();
+                  names.sweep();
+                },
+                system.executionContext());
+    HostBreakers breakers =
+        new HostBreakers(
+            system.classicSystem().scheduler(),
+            settings.breakerMaxFailures(),
+            settings.breakerResetTimeout());
     ExternalWork external = ExternalWork.of(system);
     HttpFetchHandler handler =
-        new HttpFetchHandler(settings, connections, breakers, gate, materializer, executor, external);
+        new HttpFetchHandler(
+            settings, connections, breakers, gate, materializer, executor, external);
     // In virtual time a grace would end only when a test moves the clock, which a test closing
     // its fetcher does not do: what is still on the wire is cut at once.
     Duration closeGrace = external == ExternalWork.NONE ? settings.closeGrace() : Duration.ZERO;
-    return new FetchClient(connections, names, materializer, sweeper, handler, breakers, gate, closeGrace);
+    return new FetchClient(
+        connections, names, materializer, sweeper, handler, breakers, gate, closeGrace);
   }
 
   /**
@@ -110,7 +174,8 @@ public final class FetchClient {
    * attempt's timer and the idle sweep normally end it first); the User-Agent rides on the
    * connection. The transport comes from the {@link Routes}.
    */
-  private static ClientConnectionSettings connectionSettings(ActorSystem<?> system, FetchSettings fetch) {
+  private static ClientConnectionSettings connectionSettings(
+      ActorSystem<?> system, FetchSettings fetch) {
     return ClientConnectionSettings.create(system.classicSystem())
         .withIdleTimeout(fetch.timeout().plus(fetch.connectionIdleTimeout()))
         .withConnectingTimeout(fetch.timeout())
@@ -138,15 +203,18 @@ public final class FetchClient {
   }
 
   /**
-   * Ends every connection (what is in flight gets the settings' close grace, then is cut), the
-   * send gate, the name lookups and the materializer, and with it every stream the client ran.
+   * Ends every connection (what is in flight gets the settings' close grace, then is cut), the send
+   * gate, the name lookups and the materializer, and with it every stream the client ran.
    */
   public CompletionStage<Done> close() {
     sweeper.cancel();
     gate.close();
-    return connections.shutdown(closeGrace).whenComplete((done, error) -> {
-      names.close();
-      materializer.shutdown();
-    });
+    return connections
+        .shutdown(closeGrace)
+        .whenComplete(
+            (done, error) -> {
+              names.close();
+              materializer.shutdown();
+            });
   }
 }

@@ -11,30 +11,32 @@ import org.apache.pekko.pattern.CircuitBreaker;
 
 /**
  * One Pekko {@link CircuitBreaker} per host: after {@code maxFailures} consecutive failures to a
- * host its requests are refused at once until {@code resetTimeout} has passed on the actor
- * system's scheduler (so virtual time controls it); then one trial request decides whether it
- * closes again. Off when {@code maxFailures} is 0.
+ * host its requests are refused at once until {@code resetTimeout} has passed on the actor system's
+ * scheduler (so virtual time controls it); then one trial request decides whether it closes again.
+ * Off when {@code maxFailures} is 0.
  *
- * <p>Each admitted request holds a {@link Ticket} and settles it before its outcome is reported,
- * so the next request to the host always sees the result: the ticket is the body of the
- * breaker's call, completed by the fetch, and the breaker counts it synchronously as it
- * completes. The breaker's own call timeout is off: the fetch's timeout is the attempt's one
- * timer. A cancelled request (not a timeout) says nothing about the host, which Pekko's breaker
- * can only record as a success.
+ * <p>Each admitted request holds a {@link Ticket} and settles it before its outcome is reported, so
+ * the next request to the host always sees the result: the ticket is the body of the breaker's
+ * call, completed by the fetch, and the breaker counts it synchronously as it completes. The
+ * breaker's own call timeout is off: the fetch's timeout is the attempt's one timer. A cancelled
+ * request (not a timeout) says nothing about the host, which Pekko's breaker can only record as a
+ * success.
  */
 @InternalApi
 public final class HostBreakers {
   /** Breakers kept before closed ones are forgotten (their counts restart). */
   private static final int MAX_HOSTS = 10_000;
-  private static final Exception HOST_FAILED = new Exception("host failure", null, false, false) {
-    private static final long serialVersionUID = 1L;
-  };
+
+  private static final Exception HOST_FAILED =
+      new Exception("host failure", null, false, false) {
+        private static final long serialVersionUID = 1L;
+      };
 
   private final Scheduler scheduler;
   private final int maxFailures;
   private final Duration resetTimeout;
   private final ConcurrentMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
-  private volatile Consumer<String> onOpen = host -> { };
+  private volatile Consumer<String> onOpen = host -> {};
 
   /** Breakers opening after {@code maxFailures} (0: never) for {@code resetTimeout}. */
   public HostBreakers(Scheduler scheduler, int maxFailures, Duration resetTimeout) {
@@ -68,20 +70,25 @@ public final class HostBreakers {
     }
     CircuitBreaker breaker = breakers.computeIfAbsent(hostKey, this::breakerOf);
     Ticket ticket = new Ticket();
-    breaker.callWithCircuitBreakerCS(() -> {
-      ticket.admitted = true;
-      return ticket.settled;
-    });
+    breaker.callWithCircuitBreakerCS(
+        () -> {
+          ticket.admitted = true;
+          return ticket.settled;
+        });
     return ticket.admitted ? ticket : null;
   }
 
   private CircuitBreaker breakerOf(String hostKey) {
-    CircuitBreaker breaker = CircuitBreaker.create(scheduler, maxFailures, Duration.ZERO, resetTimeout);
+    CircuitBreaker breaker =
+        CircuitBreaker.create(scheduler, maxFailures, Duration.ZERO, resetTimeout);
     breaker.addOnOpenListener(() -> onOpen.accept(hostKey));
     return breaker;
   }
 
-  /** Tells {@code listener} the host of every breaker that opens from now on (on the thread that opens it). */
+  /**
+   * Tells {@code listener} the host of every breaker that opens from now on (on the thread that
+   * opens it).
+   */
   public void onOpen(Consumer<String> listener) {
     onOpen = listener;
   }

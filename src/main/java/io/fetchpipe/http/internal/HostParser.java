@@ -4,9 +4,9 @@ import java.net.IDN;
 import java.util.Locale;
 
 /**
- * The host of an http(s) URL as the WHATWG URL Standard reads it: an IPv6 literal in brackets, or
- * a percent-decoded domain turned to ASCII (punycode), which becomes an IPv4 address when its
- * last label is a number.
+ * The host of an http(s) URL as the WHATWG URL Standard reads it: an IPv6 literal in brackets, or a
+ * percent-decoded domain turned to ASCII (punycode), which becomes an IPv4 address when its last
+ * label is a number.
  */
 final class HostParser {
   private HostParser() {}
@@ -44,8 +44,8 @@ final class HostParser {
 
   /**
    * The host lowercased when it is only ASCII letters, digits, '-' and '.', else null. Nearly every
-   * URL's host is, and for those the general path (percent-decoding, IDNA label by label, the
-   * code point checks) gives exactly this, at several times the cost, once per request.
+   * URL's host is, and for those the general path (percent-decoding, IDNA label by label, the code
+   * point checks) gives exactly this, at several times the cost, once per request.
    */
   private static String plainDomain(int[] in, int from, int to) {
     char[] out = new char[to - from];
@@ -62,11 +62,11 @@ final class HostParser {
   }
 
   /**
-   * Domain to ASCII, label by label. ASCII labels are only lowercased, as the standard does when
-   * no label needs IDNA. Others go through {@link IDN#toASCII}, which implements IDNA2003, not the
-   * UTS #46 nontransitional processing browsers use: the two agree on most names, but IDNA2003
-   * maps a few characters away, so {@code straße} becomes {@code strasse} where a browser sends
-   * {@code xn--strae-oqa}.
+   * Domain to ASCII, label by label. ASCII labels are only lowercased, as the standard does when no
+   * label needs IDNA. Others go through {@link IDN#toASCII}, which implements IDNA2003, not the UTS
+   * #46 nontransitional processing browsers use: the two agree on most names, but IDNA2003 maps a
+   * few characters away, so {@code straße} becomes {@code strasse} where a browser sends {@code
+   * xn--strae-oqa}.
    */
   private static String toAscii(String domain) {
     StringBuilder out = new StringBuilder(domain.length());

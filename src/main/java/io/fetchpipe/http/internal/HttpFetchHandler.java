@@ -46,22 +46,22 @@ import org.apache.pekko.stream.Materializer;
 
 /**
  * Fetches one request per call with Pekko HTTP's client, on a connection to the host from the
- * fetcher's {@link ConnectionLayer}, and reads the body the way the request (or the fetcher)
- * says. Every response entity is read or discarded, whatever happens. A connection goes back for
- * reuse only when its response was read to the end and the server keeps it open; one whose
- * exchange was abandoned (the attempt timed out or was cancelled mid-way, the body failed) is
- * closed. The attempt's one timer is its job's timeout: when it fires (or the job is cancelled)
- * the body stream is aborted and the connection closed; redirect hops run inside the same
- * attempt and the same timeout. A request that fails on a kept-alive connection before any
- * response (the server closed it while it was idle) is sent once more on a new connection, when
- * its method is idempotent.
+ * fetcher's {@link ConnectionLayer}, and reads the body the way the request (or the fetcher) says.
+ * Every response entity is read or discarded, whatever happens. A connection goes back for reuse
+ * only when its response was read to the end and the server keeps it open; one whose exchange was
+ * abandoned (the attempt timed out or was cancelled mid-way, the body failed) is closed. The
+ * attempt's one timer is its job's timeout: when it fires (or the job is cancelled) the body stream
+ * is aborted and the connection closed; redirect hops run inside the same attempt and the same
+ * timeout. A request that fails on a kept-alive connection before any response (the server closed
+ * it while it was idle) is sent once more on a new connection, when its method is idempotent.
  *
  * <p>Connect, timeout and io errors and the retryable statuses fail with a {@link
  * RetryableFailure}, so the pool retries them within its retry budget. Each attempt passes its
  * host's circuit breaker first, and settles its ticket before its outcome is reported.
  */
 @InternalApi
-public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchResponse>, HostPolicy.Source {
+public final class HttpFetchHandler
+    implements JobHandler<FetchRequest, FetchResponse>, HostPolicy.Source {
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   private final FetchSettings settings;
@@ -83,8 +83,14 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
    * executor}; each attempt's request passes {@code gate} once its connection is ready, right
    * before it is written, and {@code external} hears of every attempt on the wire.
    */
-  public HttpFetchHandler(FetchSettings settings, ConnectionLayer connections, HostBreakers breakers, SendGate gate,
-      Materializer materializer, Executor executor, ExternalWork external) {
+  public HttpFetchHandler(
+      FetchSettings settings,
+      ConnectionLayer connections,
+      HostBreakers breakers,
+      SendGate gate,
+      Materializer materializer,
+      Executor executor,
+      ExternalWork external) {
     this.settings = settings;
     this.external = external;
     this.connections = connections;
@@ -94,9 +100,10 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     this.executor = executor;
     this.bodies = new BodyReader(materializer, executor, settings.maxBody(), settings.sha256());
     // Sent by the connections themselves when Pekko can model it (see userAgentOfConnections).
-    this.userAgent = userAgentOfConnections(settings).isPresent()
-        ? null
-        : HttpHeader.parse("User-Agent", settings.userAgent());
+    this.userAgent =
+        userAgentOfConnections(settings).isPresent()
+            ? null
+            : HttpHeader.parse("User-Agent", settings.userAgent());
   }
 
   /**
@@ -115,22 +122,25 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     return TargetUrl.hostKeyOrNull(request.url());
   }
 
-  /** Hosts are the keys; what responses say about their servers, and robots.txt, is read as well. */
+  /**
+   * Hosts are the keys; what responses say about their servers, and robots.txt, is read as well.
+   */
   @Override
   public HostPolicy hostPolicy() {
     return new HttpHostPolicy(settings);
   }
 
   /**
-   * Hands the attempt to the executor and returns: the caller is the pool's actor that starts
-   * jobs, and the attempt's own work (reading the URL, building the request, opening a host's
-   * pool, handing the request to it) would otherwise run inside it, one request after another
-   * (on one thread when the pool runs on {@code fetchpipe.dispatcher}). So per request only the
-   * router's start decision is serialized; the rest runs on as many threads as the executor has.
+   * Hands the attempt to the executor and returns: the caller is the pool's actor that starts jobs,
+   * and the attempt's own work (reading the URL, building the request, opening a host's pool,
+   * handing the request to it) would otherwise run inside it, one request after another (on one
+   * thread when the pool runs on {@code fetchpipe.dispatcher}). So per request only the router's
+   * start decision is serialized; the rest runs on as many threads as the executor has.
    */
   @Override
   public CompletionStage<FetchResponse> handle(FetchRequest request, TaskContext context) {
-    return CompletableFuture.supplyAsync(() -> start(request, context), executor).thenCompose(started -> started);
+    return CompletableFuture.supplyAsync(() -> start(request, context), executor)
+        .thenCompose(started -> started);
   }
 
   private CompletionStage<FetchResponse> start(FetchRequest request, TaskContext context) {
@@ -144,9 +154,14 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     }
     HostBreakers.Ticket ticket = breakers.admit(target.hostKey());
     if (ticket == null) {
-      return CompletableFuture.failedFuture(new FetchFailure(FetchErrorKind.CIRCUIT_OPEN,
-          "circuit open for " + target.hostKey() + "; next trial within " + Durations.format(breakers.resetTimeout()),
-          context.attempt() - 1));
+      return CompletableFuture.failedFuture(
+          new FetchFailure(
+              FetchErrorKind.CIRCUIT_OPEN,
+              "circuit open for "
+                  + target.hostKey()
+                  + "; next trial within "
+                  + Durations.format(breakers.resetTimeout()),
+              context.attempt() - 1));
     }
     ReadAs readAs = request.readAs() != null ? request.readAs() : settings.readAs();
     Attempt attempt = new Attempt(context, readAs, ticket, HttpHostPolicy.isProbe(request));
@@ -163,7 +178,8 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
   @Override
   public Throwable timedOut(FetchRequest request, TaskContext context, Duration after) {
     return RetryableFailure.withBackoff(
-        new FetchFailure(ErrorKind.TIMEOUT, "timed out after " + Durations.format(after), context.attempt()));
+        new FetchFailure(
+            ErrorKind.TIMEOUT, "timed out after " + Durations.format(after), context.attempt()));
   }
 
   private HttpRequest build(FetchRequest request, TargetUrl target) {
@@ -184,9 +200,11 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     }
     if (target.userInfo() != null && request.header("Authorization") == null) {
       int colon = target.userInfo().indexOf(':');
-      headers.add(colon < 0
-          ? Authorization.basic(target.userInfo(), "")
-          : Authorization.basic(target.userInfo().substring(0, colon), target.userInfo().substring(colon + 1)));
+      headers.add(
+          colon < 0
+              ? Authorization.basic(target.userInfo(), "")
+              : Authorization.basic(
+                  target.userInfo().substring(0, colon), target.userInfo().substring(colon + 1)));
     }
     HttpRequest http = HttpRequest.create(target.pathAndQuery());
     if (!request.method().equals("GET")) {
@@ -195,19 +213,22 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     if (!headers.isEmpty()) {
       http = http.addHeaders(headers);
     }
-    return request.body() == null ? http : http.withEntity(HttpEntities.create(contentType, request.body()));
+    return request.body() == null
+        ? http
+        : http.withEntity(HttpEntities.create(contentType, request.body()));
   }
 
   private static HttpMethod method(String name) {
-    return HttpMethods.lookup(name).orElseGet(
-        () -> HttpMethods.custom(name, false, false, RequestEntityAcceptances.Expected));
+    return HttpMethods.lookup(name)
+        .orElseGet(() -> HttpMethods.custom(name, false, false, RequestEntityAcceptances.Expected));
   }
 
   private static ContentType contentType(String value) {
     try {
       return ContentTypes.parse(value);
     } catch (RuntimeException e) {
-      throw new FetchFailure(FetchErrorKind.INVALID_REQUEST, "invalid Content-Type '" + value + "'", 0);
+      throw new FetchFailure(
+          FetchErrorKind.INVALID_REQUEST, "invalid Content-Type '" + value + "'", 0);
     }
   }
 
@@ -216,55 +237,84 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
    * on a new connection, not a kept-alive one (the retry of a request a kept-alive one lost).
    */
   private void send(Attempt attempt, TargetUrl target, HttpRequest http, int hops, boolean fresh) {
-    connections.acquire(target, fresh).whenComplete((connection, error) -> {
-      if (error != null) {
-        attempt.fail(ClientErrors.classify(error, attempt.number, settings.maxBody()));
-        return;
-      }
-      Exchange exchange = attempt.begin(connection);
-      if (exchange == null) {
-        return; // the attempt ended while the connection was being made; it went back unused
-      }
-      if (hops > 0 || fresh) {
-        // A redirect hop is no new attempt, and a request sent again on a new connection has
-        // passed the gate already: neither counts against the rates again.
-        write(attempt, exchange, target, http, hops, fresh);
-        return;
-      }
-      // Connection ready, request not yet written: the gate's point (see SendGate), so the time
-      // a connection takes to open never bunches requests up at the server.
-      gate.acquire(target.hostKey()).whenComplete((pass, closed) -> {
-        if (closed != null) {
-          exchange.finish(true);
-          attempt.fail(ClientErrors.classify(closed, attempt.number, settings.maxBody()));
-          return;
-        }
-        attempt.pass = pass;
-        if (attempt.isOver()) {
-          pass.answered(); // timed out or cancelled while waiting; the connection goes back unused
-          exchange.finish(true);
-        } else {
-          write(attempt, exchange, target, http, hops, fresh);
-        }
-      });
-    });
+    connections
+        .acquire(target, fresh)
+        .whenComplete(
+            (connection, error) -> {
+              if (error != null) {
+                attempt.fail(ClientErrors.classify(error, attempt.number, settings.maxBody()));
+                return;
+              }
+              Exchange exchange = attempt.begin(connection);
+              if (exchange == null) {
+                return; // the attempt ended while the connection was being made; it went back
+                // unused
+              }
+              if (hops > 0 || fresh) {
+                // A redirect hop is no new attempt, and a request sent again on a new connection
+                // has
+                // passed the gate already: neither counts against the rates again.
+                write(attempt, exchange, target, http, hops, fresh);
+                return;
+              }
+              // Connection ready, request not yet written: the gate's point (see SendGate), so the
+              // time
+              // a connection takes to open never bunches requests up at the server.
+              gate.acquire(target.hostKey())
+                  .whenComplete(
+                      (pass, closed) -> {
+                        if (closed != null) {
+                          exchange.finish(true);
+                          attempt.fail(
+                              ClientErrors.classify(closed, attempt.number, settings.maxBody()));
+                          return;
+                        }
+                        attempt.pass = pass;
+                        if (attempt.isOver()) {
+                          pass.answered(); // timed out or cancelled while waiting; the connection
+                          // goes back unused
+                          exchange.finish(true);
+                        } else {
+                          write(attempt, exchange, target, http, hops, fresh);
+                        }
+                      });
+            });
   }
 
-  private void write(Attempt attempt, Exchange exchange, TargetUrl target, HttpRequest http, int hops,
+  private void write(
+      Attempt attempt,
+      Exchange exchange,
+      TargetUrl target,
+      HttpRequest http,
+      int hops,
       boolean fresh) {
-    exchange.send(http).whenCompleteAsync(
-        (response, failed) -> onSent(attempt, exchange, target, http, hops, fresh, response, failed), executor);
+    exchange
+        .send(http)
+        .whenCompleteAsync(
+            (response, failed) ->
+                onSent(attempt, exchange, target, http, hops, fresh, response, failed),
+            executor);
   }
 
-  private void onSent(Attempt attempt, Exchange exchange, TargetUrl target, HttpRequest http, int hops,
-      boolean fresh, HttpResponse response, Throwable error) {
+  private void onSent(
+      Attempt attempt,
+      Exchange exchange,
+      TargetUrl target,
+      HttpRequest http,
+      int hops,
+      boolean fresh,
+      HttpResponse response,
+      Throwable error) {
     if (error == null) {
       attempt.answered();
       onResponse(attempt, exchange, target, http, hops, response);
       return;
     }
     exchange.finish(false);
-    if (!fresh && exchange.connection.reused() && !attempt.isOver() && http.method().isIdempotent()) {
+    if (!fresh
+        && exchange.connection.reused()
+        && !attempt.isOver()
+        && http.method().isIdempotent()) {
       send(attempt, target, http, hops, true); // a kept-alive connection the server had closed
     } else {
       attempt.answered();
@@ -272,7 +322,12 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     }
   }
 
-  private void onResponse(Attempt attempt, Exchange exchange, TargetUrl target, HttpRequest sent, int hops,
+  private void onResponse(
+      Attempt attempt,
+      Exchange exchange,
+      TargetUrl target,
+      HttpRequest sent,
+      int hops,
       HttpResponse response) {
     if (attempt.isOver()) {
       discard(response, exchange); // late: the attempt timed out or was cancelled
@@ -286,29 +341,37 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     }
     Instant arrived = Instant.now();
     if (gate.listens()) {
-      gate.heard(target.hostKey(), HttpHostPolicy.feedback(status, new ReceivedHeaders(response), arrived));
+      gate.heard(
+          target.hostKey(),
+          HttpHostPolicy.feedback(status, new ReceivedHeaders(response), arrived));
     }
     CompletionStage<BodyReader.Read> reading;
     try {
-      reading = attempt.probe
-          ? bodies.readPrefix(decoded(response).entity(), RobotsTxt.MAX_BYTES, attempt.abort)
-          : bodies.read(decoded(response).entity(), attempt.readAs, attempt.abort);
+      reading =
+          attempt.probe
+              ? bodies.readPrefix(decoded(response).entity(), RobotsTxt.MAX_BYTES, attempt.abort)
+              : bodies.read(decoded(response).entity(), attempt.readAs, attempt.abort);
     } catch (RuntimeException e) {
       discard(response, exchange);
       attempt.fail(ClientErrors.classify(e, attempt.number, settings.maxBody()));
       return;
     }
-    reading.whenCompleteAsync((read, error) -> {
-      exchange.finish(error == null && keepsAlive(response));
-      if (error != null) {
-        attempt.fail(ClientErrors.classify(error, attempt.number, settings.maxBody()));
-      } else {
-        finish(attempt, target, hops, response, read, arrived);
-      }
-    }, executor);
+    reading.whenCompleteAsync(
+        (read, error) -> {
+          exchange.finish(error == null && keepsAlive(response));
+          if (error != null) {
+            attempt.fail(ClientErrors.classify(error, attempt.number, settings.maxBody()));
+          } else {
+            finish(attempt, target, hops, response, read, arrived);
+          }
+        },
+        executor);
   }
 
-  /** Whether the server keeps the connection open after this response (HTTP/1.1 unless it says close). */
+  /**
+   * Whether the server keeps the connection open after this response (HTTP/1.1 unless it says
+   * close).
+   */
   private static boolean keepsAlive(HttpResponse response) {
     Optional<Connection> connection = response.getHeader(Connection.class);
     boolean http11 = response.protocol().equals(HttpProtocols.HTTP_1_1);
@@ -342,33 +405,47 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
       exchange.finish(keepsAlive(response));
       return;
     }
-    response.discardEntityBytes(materializer).completionStage()
+    response
+        .discardEntityBytes(materializer)
+        .completionStage()
         .whenComplete((done, error) -> exchange.finish(error == null && keepsAlive(response)));
   }
 
-  private void followRedirect(Attempt attempt, TargetUrl from, HttpRequest sent, int hops, HttpResponse response) {
+  private void followRedirect(
+      Attempt attempt, TargetUrl from, HttpRequest sent, int hops, HttpResponse response) {
     if (hops >= settings.maxRedirects()) {
-      attempt.fail(new FetchFailure(FetchErrorKind.TOO_MANY_REDIRECTS,
-          "more than " + settings.maxRedirects() + " redirects", attempt.number));
+      attempt.fail(
+          new FetchFailure(
+              FetchErrorKind.TOO_MANY_REDIRECTS,
+              "more than " + settings.maxRedirects() + " redirects",
+              attempt.number));
       return;
     }
     int status = response.status().intValue();
     String location = response.getHeader("Location").map(HttpHeader::value).orElse(null);
     if (location == null) {
-      attempt.fail(new FetchFailure(FetchErrorKind.IO, "redirect " + status + " without a Location header",
-          attempt.number));
+      attempt.fail(
+          new FetchFailure(
+              FetchErrorKind.IO,
+              "redirect " + status + " without a Location header",
+              attempt.number));
       return;
     }
     TargetUrl next;
     try {
       next = from.resolve(location);
     } catch (FetchFailure invalid) {
-      attempt.fail(new FetchFailure(FetchErrorKind.INVALID_URL, "redirect to an invalid URL: " + invalid.getMessage(),
-          attempt.number));
+      attempt.fail(
+          new FetchFailure(
+              FetchErrorKind.INVALID_URL,
+              "redirect to an invalid URL: " + invalid.getMessage(),
+              attempt.number));
       return;
     }
     // As browsers do: 303, and 301/302 after a POST, become a GET without a body.
-    boolean toGet = status == 303 || ((status == 301 || status == 302) && sent.method().equals(HttpMethods.POST));
+    boolean toGet =
+        status == 303
+            || ((status == 301 || status == 302) && sent.method().equals(HttpMethods.POST));
     HttpRequest hop = sent.withUri(Uri.create(next.pathAndQuery()));
     if (toGet) {
       hop = hop.withMethod(HttpMethods.GET).withEntity(HttpEntities.EMPTY);
@@ -376,25 +453,42 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     send(attempt, next, hop, hops + 1, false);
   }
 
-  private void finish(Attempt attempt, TargetUrl target, int hops, HttpResponse response, BodyReader.Read read,
+  private void finish(
+      Attempt attempt,
+      TargetUrl target,
+      int hops,
+      HttpResponse response,
+      BodyReader.Read read,
       Instant arrived) {
     int status = response.status().intValue();
-    FetchResponse result = new FetchResponse(status, new ReceivedHeaders(response), contentType(response),
-        hops > 0 ? target.href() : null, attempt.number, read.bytes(), read.sha256(), read.body());
+    FetchResponse result =
+        new FetchResponse(
+            status,
+            new ReceivedHeaders(response),
+            contentType(response),
+            hops > 0 ? target.href() : null,
+            attempt.number,
+            read.bytes(),
+            read.sha256(),
+            read.body());
     if (attempt.probe) {
       // The host's robots.txt: its Crawl-delay spaces the host's requests as they leave, too.
       gate.crawlDelay(target.hostKey(), HttpHostPolicy.rules(result).crawlDelay());
     }
     boolean hostFailed = status >= 500;
     boolean raised = settings.raiseForStatus() && status >= 400;
-    FetchFailure statusError = raised
-        ? new FetchFailure(FetchErrorKind.HTTP_STATUS, "status " + status, attempt.number, result, null)
-        : null;
+    FetchFailure statusError =
+        raised
+            ? new FetchFailure(
+                FetchErrorKind.HTTP_STATUS, "status " + status, attempt.number, result, null)
+            : null;
     if (settings.retryStatuses().contains(status)) {
       Duration wait = status == 429 || status == 503 ? RetryAfter.of(response, arrived) : null;
-      attempt.settle(raised
-          ? RetryableFailure.failing(statusError, wait)
-          : RetryableFailure.succeeding(result, "status " + status, wait), hostFailed);
+      attempt.settle(
+          raised
+              ? RetryableFailure.failing(statusError, wait)
+              : RetryableFailure.succeeding(result, "status " + status, wait),
+          hostFailed);
     } else if (raised) {
       attempt.settle(statusError, hostFailed);
     } else {
@@ -407,9 +501,13 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     return type.equals(ContentTypes.NO_CONTENT_TYPE) ? null : type.toString();
   }
 
-  /** Connect, timeout and io errors may go away on their own: worth a retry, and the host's fault. */
+  /**
+   * Connect, timeout and io errors may go away on their own: worth a retry, and the host's fault.
+   */
   private static boolean transientError(ErrorKind kind) {
-    return kind.equals(FetchErrorKind.CONNECT) || kind.equals(ErrorKind.TIMEOUT) || kind.equals(FetchErrorKind.IO);
+    return kind.equals(FetchErrorKind.CONNECT)
+        || kind.equals(ErrorKind.TIMEOUT)
+        || kind.equals(FetchErrorKind.IO);
   }
 
   /**
@@ -428,10 +526,13 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
       this.connection = connection;
     }
 
-    /** Writes the request, unless the exchange was finished before (the attempt ended at the gate). */
+    /**
+     * Writes the request, unless the exchange was finished before (the attempt ended at the gate).
+     */
     CompletionStage<HttpResponse> send(HttpRequest request) {
       if (!state.compareAndSet(READY, SENT)) {
-        return CompletableFuture.failedFuture(new IllegalStateException("attempt over before the request was sent"));
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("attempt over before the request was sent"));
       }
       return connection.send(request);
     }
@@ -487,7 +588,8 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     Exchange begin(ConnectionLayer.Connection connection) {
       Exchange started = new Exchange(connection);
       exchange = started;
-      if (isOver()) { // checked after publishing: cancelled() then sees the exchange or this sees the end
+      if (isOver()) { // checked after publishing: cancelled() then sees the exchange or this sees
+        // the end
         started.finish(false);
         return null;
       }
@@ -511,8 +613,8 @@ public final class HttpFetchHandler implements JobHandler<FetchRequest, FetchRes
     }
 
     /**
-     * The job timed out or was cancelled: stop reading, close the connection if a request is
-     * under way on it, and tell the breaker whether the host is to blame.
+     * The job timed out or was cancelled: stop reading, close the connection if a request is under
+     * way on it, and tell the breaker whether the host is to blame.
      */
     void cancelled() {
       answered();

@@ -23,9 +23,9 @@ import java.util.List;
  * What a fetch pool's router learns from fetches, per host (scheme, host and port): a response's
  * status, {@code Retry-After} and rate-limit headers ({@link RateLimitHeaders}), a timeout or a
  * connect failure; and, when robots.txt is obeyed, each host's robots.txt, fetched as the host's
- * probe (a request marked with {@link #ROBOTS_PROBE_ID}, whose body the handler reads up to
- * {@link RobotsTxt#MAX_BYTES}). Everything is read from the outcomes themselves, so it works the
- * same whichever node fetched.
+ * probe (a request marked with {@link #ROBOTS_PROBE_ID}, whose body the handler reads up to {@link
+ * RobotsTxt#MAX_BYTES}). Everything is read from the outcomes themselves, so it works the same
+ * whichever node fetched.
  */
 @InternalApi
 public final class HttpHostPolicy implements HostPolicy {
@@ -70,7 +70,9 @@ public final class HttpHostPolicy implements HostPolicy {
         }
       }
     }
-    return new HostFeedback(throttled ? HostFeedback.Signal.THROTTLED : HostFeedback.Signal.ANSWERED, pause,
+    return new HostFeedback(
+        throttled ? HostFeedback.Signal.THROTTLED : HostFeedback.Signal.ANSWERED,
+        pause,
         RateLimitHeaders.read(headers, now));
   }
 
@@ -101,7 +103,8 @@ public final class HttpHostPolicy implements HostPolicy {
 
   @Override
   public Object probe(Object key) {
-    return new FetchRequest(key + "/robots.txt", "GET", List.of(), null, ROBOTS_PROBE_ID, ReadAs.text());
+    return new FetchRequest(
+        key + "/robots.txt", "GET", List.of(), null, ROBOTS_PROBE_ID, ReadAs.text());
   }
 
   /** Whether {@code request} is a robots.txt probe. */
@@ -113,9 +116,12 @@ public final class HttpHostPolicy implements HostPolicy {
   public HostRules rules(Outcome<?> probeOutcome) {
     FetchResponse response = responseOf(probeOutcome);
     if (response == null) {
-      return RobotsRules.disallowAll("robots.txt could not be fetched ("
-          + (probeOutcome instanceof Outcome.Failure<?> failure ? failure.kind() + ": " + failure.message() : "no answer")
-          + "): everything is disallowed");
+      return RobotsRules.disallowAll(
+          "robots.txt could not be fetched ("
+              + (probeOutcome instanceof Outcome.Failure<?> failure
+                  ? failure.kind() + ": " + failure.message()
+                  : "no answer")
+              + "): everything is disallowed");
     }
     return rules(response);
   }
@@ -124,13 +130,16 @@ public final class HttpHostPolicy implements HostPolicy {
   static RobotsRules rules(FetchResponse response) {
     int status = response.status();
     if (status >= 200 && status < 300) {
-      return response.body() instanceof ResponseBody.Text text ? RobotsTxt.parse(text.text()) : RobotsRules.allowAll();
+      return response.body() instanceof ResponseBody.Text text
+          ? RobotsTxt.parse(text.text())
+          : RobotsRules.allowAll();
     }
     if (status >= 400 && status < 500) {
       return RobotsRules.allowAll();
     }
     if (status >= 300 && status < 400) {
-      return RobotsRules.allowAll(); // a redirect not followed: the file is unavailable, as for a 4xx
+      return RobotsRules
+          .allowAll(); // a redirect not followed: the file is unavailable, as for a 4xx
     }
     return RobotsRules.disallowAll("robots.txt answered " + status + ": everything is disallowed");
   }

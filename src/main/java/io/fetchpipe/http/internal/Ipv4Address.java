@@ -2,9 +2,9 @@ package io.fetchpipe.http.internal;
 
 /**
  * IPv4 hosts as the WHATWG URL Standard reads them: one to four dot-separated numbers, each
- * decimal, octal (leading {@code 0}) or hex ({@code 0x}), the last one filling the remaining
- * bytes. So {@code 0x7f.1} and {@code 2130706433} are both {@code 127.0.0.1}, as in browsers and
- * {@code inet_aton}.
+ * decimal, octal (leading {@code 0}) or hex ({@code 0x}), the last one filling the remaining bytes.
+ * So {@code 0x7f.1} and {@code 2130706433} are both {@code 127.0.0.1}, as in browsers and {@code
+ * inet_aton}.
  */
 final class Ipv4Address {
   private static final long FAILURE = -1;
@@ -14,8 +14,8 @@ final class Ipv4Address {
   private Ipv4Address() {}
 
   /**
-   * The standard's "ends in a number" test: true when the last label (ignoring one trailing dot)
-   * is all digits or a valid IPv4 number, in which case the host must parse as IPv4.
+   * The standard's "ends in a number" test: true when the last label (ignoring one trailing dot) is
+   * all digits or a valid IPv4 number, in which case the host must parse as IPv4.
    */
   static boolean endsInNumber(String domain) {
     String[] parts = domain.split("\\.", -1);
@@ -54,8 +54,13 @@ final class Ipv4Address {
     for (int i = 0; i < count - 1; i++) {
       address += numbers[i] << (8 * (3 - i));
     }
-    return (address >> 24) + "." + (address >> 16 & 0xFF) + "."
-        + (address >> 8 & 0xFF) + "." + (address & 0xFF);
+    return (address >> 24)
+        + "."
+        + (address >> 16 & 0xFF)
+        + "."
+        + (address >> 8 & 0xFF)
+        + "."
+        + (address & 0xFF);
   }
 
   /** One IPv4 number, or {@link #FAILURE}; values from 2^32 up all read as {@link #TOO_LARGE}. */

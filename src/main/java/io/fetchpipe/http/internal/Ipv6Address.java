@@ -2,9 +2,9 @@ package io.fetchpipe.http.internal;
 
 /**
  * IPv6 literals as the WHATWG URL Standard reads and writes them: eight 16-bit pieces, {@code ::}
- * for one run of zeros, an optional dotted IPv4 tail; written back in lowercase hex with the
- * first longest run of two or more zero pieces compressed (RFC 5952), so one address has one
- * spelling and one per-host key. Zone identifiers ({@code %eth0}) are not accepted, as in browsers.
+ * for one run of zeros, an optional dotted IPv4 tail; written back in lowercase hex with the first
+ * longest run of two or more zero pieces compressed (RFC 5952), so one address has one spelling and
+ * one per-host key. Zone identifiers ({@code %eth0}) are not accepted, as in browsers.
  */
 final class Ipv6Address {
   private static final int EOF = -1;

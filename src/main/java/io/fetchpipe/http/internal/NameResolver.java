@@ -16,11 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * Host names to addresses, the way the system resolves them ({@code /etc/hosts}, DNS, whatever
- * the system is set up with), without blocking the caller: the JDK's resolver blocks, so lookups
- * run on a few threads of their own, never on an actor's or a stream's. Answers are kept for
- * {@code ttl}, failures for {@code failureTtl}; concurrent lookups of one name share one. IP
- * literals need no lookup and are answered at once.
+ * Host names to addresses, the way the system resolves them ({@code /etc/hosts}, DNS, whatever the
+ * system is set up with), without blocking the caller: the JDK's resolver blocks, so lookups run on
+ * a few threads of their own, never on an actor's or a stream's. Answers are kept for {@code ttl},
+ * failures for {@code failureTtl}; concurrent lookups of one name share one. IP literals need no
+ * lookup and are answered at once.
  *
  * <p>A name that does not resolve fails with an {@link UnknownHostException} whose message starts
  * with the name (kind {@code connect}). Expired answers are dropped by {@link #sweep()}, so memory
@@ -65,20 +65,28 @@ public final class NameResolver {
   }
 
   /** A resolver asking {@code lookup}, telling time by {@code clock} (nanoseconds): for tests. */
-  public NameResolver(Lookup lookup, LongSupplier clock, Duration ttl, Duration failureTtl, int threads) {
+  public NameResolver(
+      Lookup lookup, LongSupplier clock, Duration ttl, Duration failureTtl, int threads) {
     this.lookup = lookup;
     this.clock = clock;
     this.ttlNanos = ttl.toNanos();
     this.failureTtlNanos = failureTtl.toNanos();
     String prefix = "fetchpipe-names-" + RESOLVERS.incrementAndGet() + "-";
     AtomicInteger count = new AtomicInteger();
-    ThreadFactory factory = task -> {
-      Thread thread = new Thread(task, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-    this.lookups = new ThreadPoolExecutor(threads, threads, THREAD_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS,
-        new LinkedBlockingQueue<>(), factory);
+    ThreadFactory factory =
+        task -> {
+          Thread thread = new Thread(task, prefix + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        };
+    this.lookups =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            THREAD_KEEP_ALIVE.toMillis(),
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            factory);
     lookups.allowCoreThreadTimeOut(true);
   }
 
@@ -93,8 +101,10 @@ public final class NameResolver {
       return answer.address;
     }
     Answer fresh = new Answer();
-    Answer existing = answer == null ? answers.putIfAbsent(host, fresh)
-        : answers.replace(host, answer, fresh) ? null : answers.get(host);
+    Answer existing =
+        answer == null
+            ? answers.putIfAbsent(host, fresh)
+            : answers.replace(host, answer, fresh) ? null : answers.get(host);
     if (existing != null) {
       return existing.address; // another caller started the lookup first
     }
@@ -137,8 +147,10 @@ public final class NameResolver {
   /** The JDK's message names the host only sometimes; this one always starts with it. */
   private static UnknownHostException unknown(String host, Exception cause) {
     String reason = cause.getMessage();
-    String message = reason == null || reason.isBlank() || reason.equals(host) ? host
-        : reason.startsWith(host) ? reason : host + ": " + reason;
+    String message =
+        reason == null || reason.isBlank() || reason.equals(host)
+            ? host
+            : reason.startsWith(host) ? reason : host + ": " + reason;
     UnknownHostException unknown = new UnknownHostException(message);
     unknown.initCause(cause);
     return unknown;
@@ -159,7 +171,8 @@ public final class NameResolver {
 
   private static CompletionStage<InetAddress> literal(String host) {
     try {
-      return CompletableFuture.completedFuture(InetAddress.getByName(host)); // a literal: parsed, not looked up
+      return CompletableFuture.completedFuture(
+          InetAddress.getByName(host)); // a literal: parsed, not looked up
     } catch (UnknownHostException e) {
       return CompletableFuture.failedFuture(unknown(host, e));
     }
@@ -176,7 +189,9 @@ public final class NameResolver {
     return answers.size();
   }
 
-  /** Stops the lookup threads: lookups under way finish on their own, waiting and later ones fail. */
+  /**
+   * Stops the lookup threads: lookups under way finish on their own, waiting and later ones fail.
+   */
   public void close() {
     for (Runnable waiting : lookups.shutdownNow()) {
       Pending pending = (Pending) waiting;

@@ -11,11 +11,11 @@ import java.util.Locale;
 import javax.net.ssl.SSLException;
 
 /**
- * Names what failed on the way to a server: a proxy ({@code proxy}: unreachable, or it refused
- * the tunnel or the request) or the TLS handshake ({@code tls}: an untrusted, expired or not yet
- * valid certificate, a host name the certificate does not name, no protocol both sides speak, a
- * client certificate refused or missing, a server that answers in plain text). Anything else is
- * left to {@link ClientErrors}.
+ * Names what failed on the way to a server: a proxy ({@code proxy}: unreachable, or it refused the
+ * tunnel or the request) or the TLS handshake ({@code tls}: an untrusted, expired or not yet valid
+ * certificate, a host name the certificate does not name, no protocol both sides speak, a client
+ * certificate refused or missing, a server that answers in plain text). Anything else is left to
+ * {@link ClientErrors}.
  */
 @InternalApi
 public final class NetworkErrors {
@@ -57,13 +57,18 @@ public final class NetworkErrors {
     if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
       return "host name mismatch: " + message;
     }
-    if (lower.contains("no appropriate protocol") || lower.contains("protocol_version")
-        || lower.contains("handshake_failure") || lower.contains("no cipher suites in common")
-        || lower.contains("insufficient_security") || lower.contains("not supported by the server")) {
+    if (lower.contains("no appropriate protocol")
+        || lower.contains("protocol_version")
+        || lower.contains("handshake_failure")
+        || lower.contains("no cipher suites in common")
+        || lower.contains("insufficient_security")
+        || lower.contains("not supported by the server")) {
       return "no common protocol: " + message;
     }
-    if (lower.contains("certificate_required") || lower.contains("bad_certificate")
-        || lower.contains("unknown_ca") || lower.contains("certificate_unknown")) {
+    if (lower.contains("certificate_required")
+        || lower.contains("bad_certificate")
+        || lower.contains("unknown_ca")
+        || lower.contains("certificate_unknown")) {
       return "client certificate refused or missing: " + message;
     }
     if (lower.contains("plaintext connection") || lower.contains("unrecognized ssl message")) {

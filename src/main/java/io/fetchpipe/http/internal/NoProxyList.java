@@ -85,7 +85,10 @@ public final class NoProxyList {
       h = h.substring(0, h.length() - 1);
     }
     for (String name : names) {
-      if (h.equals(name) || (!isAddress(name) && h.endsWith(name) && h.charAt(h.length() - name.length() - 1) == '.')) {
+      if (h.equals(name)
+          || (!isAddress(name)
+              && h.endsWith(name)
+              && h.charAt(h.length() - name.length() - 1) == '.')) {
         return true;
       }
     }
@@ -100,14 +103,18 @@ public final class NoProxyList {
     return false;
   }
 
-  /** The host as a URL would carry it: lowercase, punycode, IPv4 dotted, IPv6 compressed in brackets. */
+  /**
+   * The host as a URL would carry it: lowercase, punycode, IPv4 dotted, IPv6 compressed in
+   * brackets.
+   */
   private static String canonicalHost(String entry, String raw) {
     String host = entry.indexOf(':') >= 0 && !entry.startsWith("[") ? "[" + entry + "]" : entry;
     try {
       String canonical = TargetUrl.parse("http://" + host + "/").host();
       return canonical.endsWith(".") ? canonical.substring(0, canonical.length() - 1) : canonical;
     } catch (FetchFailure e) {
-      throw new IllegalArgumentException("not a host name or address in the no-proxy list: '" + raw + "'");
+      throw new IllegalArgumentException(
+          "not a host name or address in the no-proxy list: '" + raw + "'");
     }
   }
 
@@ -130,12 +137,14 @@ public final class NoProxyList {
     static Range parse(String address, String prefix, String raw) {
       String host = canonicalHost(address, raw);
       if (!isAddress(host) || !prefix.matches("[0-9]{1,3}")) {
-        throw new IllegalArgumentException("not an address range in the no-proxy list: '" + raw + "'");
+        throw new IllegalArgumentException(
+            "not an address range in the no-proxy list: '" + raw + "'");
       }
       byte[] network = literal(host);
       int bits = Integer.parseInt(prefix);
       if (bits > network.length * 8) {
-        throw new IllegalArgumentException("prefix longer than the address in the no-proxy list: '" + raw + "'");
+        throw new IllegalArgumentException(
+            "prefix longer than the address in the no-proxy list: '" + raw + "'");
       }
       return new Range(network, bits);
     }
@@ -145,7 +154,9 @@ public final class NoProxyList {
         return false;
       }
       int shift = network.length * 8 - bits;
-      return new BigInteger(1, address).shiftRight(shift).equals(new BigInteger(1, network).shiftRight(shift));
+      return new BigInteger(1, address)
+          .shiftRight(shift)
+          .equals(new BigInteger(1, network).shiftRight(shift));
     }
   }
 }

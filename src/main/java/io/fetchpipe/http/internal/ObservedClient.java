@@ -10,7 +10,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
 public final class ObservedClient {
   private ObservedClient() {}
 
-  /** Registers {@code client}'s connections under {@code name}; close the part when the client closes. */
+  /**
+   * Registers {@code client}'s connections under {@code name}; close the part when the client
+   * closes.
+   */
   public static Part register(ActorSystem<?> system, String name, FetchClient client) {
     Part part = Parts.get(system).register(Part.Kind.CONNECTIONS, name, client::openConnections);
     client.onBreakerOpen(part::breakerOpened);

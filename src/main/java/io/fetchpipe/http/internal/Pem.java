@@ -26,23 +26,25 @@ import org.apache.pekko.pki.pem.PEMDecoder;
 import org.apache.pekko.pki.pem.PEMLoadingException;
 
 /**
- * PEM text in and out: certificates (one or a chain, any text around them ignored, as OpenSSL
- * does) and private keys. A PEM block is decoded by Pekko's {@code pekko-pki} ({@link
- * PEMDecoder}), which also reads PKCS#1 RSA keys ({@code BEGIN RSA PRIVATE KEY}); its PKCS#8
- * loader knows RSA only, so PKCS#8 keys ({@code BEGIN PRIVATE KEY}) are read here for any
- * algorithm the JDK knows (RSA, EC, Ed25519, ...). Encrypted keys are refused with the command
- * that decrypts them. Errors are {@link IllegalArgumentException}s with a one-line reason.
+ * PEM text in and out: certificates (one or a chain, any text around them ignored, as OpenSSL does)
+ * and private keys. A PEM block is decoded by Pekko's {@code pekko-pki} ({@link PEMDecoder}), which
+ * also reads PKCS#1 RSA keys ({@code BEGIN RSA PRIVATE KEY}); its PKCS#8 loader knows RSA only, so
+ * PKCS#8 keys ({@code BEGIN PRIVATE KEY}) are read here for any algorithm the JDK knows (RSA, EC,
+ * Ed25519, ...). Encrypted keys are refused with the command that decrypts them. Errors are {@link
+ * IllegalArgumentException}s with a one-line reason.
  */
 @InternalApi
 public final class Pem {
-  private static final Pattern BLOCK = Pattern.compile(
-      "-----BEGIN ([A-Z0-9 ]+)-----\\r?\\n.*?-----END \\1-----", Pattern.DOTALL);
-  private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS", "DSA",
-      "X25519", "X448");
+  private static final Pattern BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\r?\\n.*?-----END \\1-----", Pattern.DOTALL);
+  private static final List<String> KEY_ALGORITHMS =
+      List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS", "DSA", "X25519", "X448");
 
   private Pem() {}
 
-  /** One decoded block: its label ({@code CERTIFICATE}, {@code PRIVATE KEY}, ...) and its DER bytes. */
+  /**
+   * One decoded block: its label ({@code CERTIFICATE}, {@code PRIVATE KEY}, ...) and its DER bytes.
+   */
   private record Block(String label, byte[] der) {}
 
   /**
@@ -65,8 +67,13 @@ public final class Pem {
     } catch (AccessDeniedException e) {
       throw new IllegalArgumentException("cannot read " + file + ": permission denied");
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + file + ": " + (Files.isDirectory(file)
-          ? "it is a directory" : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+      throw new IllegalArgumentException(
+          "cannot read "
+              + file
+              + ": "
+              + (Files.isDirectory(file)
+                  ? "it is a directory"
+                  : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
     }
   }
 
@@ -78,7 +85,8 @@ public final class Pem {
         PEMDecoder.DERData data = PEMDecoder.decode(block.group());
         blocks.add(new Block(data.label(), data.bytes()));
       } catch (PEMLoadingException | IllegalArgumentException e) {
-        throw new IllegalArgumentException("a " + block.group(1) + " block is not valid PEM (" + oneLine(e) + ")");
+        throw new IllegalArgumentException(
+            "a " + block.group(1) + " block is not valid PEM (" + oneLine(e) + ")");
       }
     }
     return blocks;
@@ -97,17 +105,20 @@ public final class Pem {
       }
     }
     if (certificates.isEmpty()) {
-      throw new IllegalArgumentException("no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)");
+      throw new IllegalArgumentException(
+          "no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)");
     }
     return certificates;
   }
 
   private static X509Certificate certificate(byte[] der) {
     try {
-      return (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(der));
+      return (X509Certificate)
+          CertificateFactory.getInstance("X.509")
+              .generateCertificate(new ByteArrayInputStream(der));
     } catch (CertificateException e) {
-      throw new IllegalArgumentException("a CERTIFICATE block is not an X.509 certificate (" + oneLine(e) + ")");
+      throw new IllegalArgumentException(
+          "a CERTIFICATE block is not an X.509 certificate (" + oneLine(e) + ")");
     }
   }
 
@@ -123,9 +134,11 @@ public final class Pem {
           return Optional.of(pkcs8(block.der()));
         case "RSA PRIVATE KEY":
           try {
-            return Optional.of(DERPrivateKeyLoader.load(new PEMDecoder.DERData(block.label(), block.der())));
+            return Optional.of(
+                DERPrivateKeyLoader.load(new PEMDecoder.DERData(block.label(), block.der())));
           } catch (RuntimeException e) {
-            throw new IllegalArgumentException("the RSA PRIVATE KEY block cannot be read (" + oneLine(e) + ")");
+            throw new IllegalArgumentException(
+                "the RSA PRIVATE KEY block cannot be read (" + oneLine(e) + ")");
           }
         case "ENCRYPTED PRIVATE KEY":
           throw new IllegalArgumentException(
@@ -150,12 +163,14 @@ public final class Pem {
         // not this algorithm's key (or the algorithm is missing here): try the next
       }
     }
-    throw new IllegalArgumentException("the PRIVATE KEY block is no PKCS#8 key of an algorithm this JVM knows");
+    throw new IllegalArgumentException(
+        "the PRIVATE KEY block is no PKCS#8 key of an algorithm this JVM knows");
   }
 
   /** {@code der} as a PEM block with {@code label}, lines of 64 characters. */
   public static String encode(String label, byte[] der) {
-    String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    String base64 =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
     return "-----BEGIN " + label + "-----\n" + base64 + "\n-----END " + label + "-----\n";
   }
 
@@ -166,7 +181,8 @@ public final class Pem {
       try {
         pem.append(encode("CERTIFICATE", certificate.getEncoded()));
       } catch (CertificateException e) {
-        throw new IllegalStateException("cannot encode " + certificate.getSubjectX500Principal(), e);
+        throw new IllegalStateException(
+            "cannot encode " + certificate.getSubjectX500Principal(), e);
       }
     }
     return pem.toString();
@@ -175,7 +191,8 @@ public final class Pem {
   /** The key as an unencrypted PKCS#8 PEM block ({@code BEGIN PRIVATE KEY}). */
   public static String privateKey(PrivateKey key) {
     if (!"PKCS#8".equals(key.getFormat())) {
-      throw new IllegalArgumentException("the key cannot be exported as PKCS#8: its format is " + key.getFormat());
+      throw new IllegalArgumentException(
+          "the key cannot be exported as PKCS#8: its format is " + key.getFormat());
     }
     return encode("PRIVATE KEY", key.getEncoded());
   }

@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The percent-encode sets of the WHATWG URL Standard for the parts of an http(s) URL, widened
- * where Pekko HTTP's URI parser would reject or rewrite a character the standard leaves raw, and
+ * The percent-encode sets of the WHATWG URL Standard for the parts of an http(s) URL, widened where
+ * Pekko HTTP's URI parser would reject or rewrite a character the standard leaves raw, and
  * percent-decoding.
  */
 final class PercentEncoding {
@@ -58,8 +58,10 @@ final class PercentEncoding {
 
   /** True when {@code in[i]} is a {@code %} followed by two hex digits. */
   static boolean isEscapeAt(int[] in, int i) {
-    return i + 2 < in.length && in[i] == '%'
-        && hexValue(in[i + 1]) >= 0 && hexValue(in[i + 2]) >= 0;
+    return i + 2 < in.length
+        && in[i] == '%'
+        && hexValue(in[i + 1]) >= 0
+        && hexValue(in[i + 2]) >= 0;
   }
 
   private static void appendUtf8(StringBuilder out, int c) {

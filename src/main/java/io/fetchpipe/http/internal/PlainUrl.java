@@ -4,24 +4,28 @@ import java.util.Locale;
 
 /**
  * The URLs nearly every input line holds, read without the standard's state machine: {@code
- * http://} or {@code https://}, a host of ASCII letters, digits, '-' and '.', perhaps a port, and
- * a path and query made only of characters that {@link WebUrlParser} passes on unchanged. For
- * such a string the full parser's result is the string itself (the host lowercased and an IPv4
- * address made canonical, as {@link HostParser} does), so it is built directly, at a fraction of
- * the cost, once per request. Anything else (credentials, a fragment, a default or odd port, dot
- * segments, a character to encode, whitespace) is left to the full parser: {@link #readOrNull}
- * answers null. {@code PlainUrlTest} checks that both agree on every URL this one reads.
+ * http://} or {@code https://}, a host of ASCII letters, digits, '-' and '.', perhaps a port, and a
+ * path and query made only of characters that {@link WebUrlParser} passes on unchanged. For such a
+ * string the full parser's result is the string itself (the host lowercased and an IPv4 address
+ * made canonical, as {@link HostParser} does), so it is built directly, at a fraction of the cost,
+ * once per request. Anything else (credentials, a fragment, a default or odd port, dot segments, a
+ * character to encode, whitespace) is left to the full parser: {@link #readOrNull} answers null.
+ * {@code PlainUrlTest} checks that both agree on every URL this one reads.
  */
 final class PlainUrl {
   /** Characters kept as they are in a path (besides letters, digits and a valid escape). */
   private static final String PATH_CHARS = "-._~!$&'()*+,;=:@/";
+
   /** In a query: those of a path but the apostrophe (encoded in http(s) queries), and '?'. */
   private static final String QUERY_CHARS = "-._~!$&()*+,;=:@/?";
+
   private static final int MAX_PORT = 65_535;
 
   private PlainUrl() {}
 
-  /** {@code input} read as {@link WebUrl#parse} would read it, or null when it is not that simple. */
+  /**
+   * {@code input} read as {@link WebUrl#parse} would read it, or null when it is not that simple.
+   */
   static WebUrl readOrNull(String input) {
     String scheme;
     int hostStart;
@@ -47,7 +51,9 @@ final class PlainUrl {
     if (pathStart < length && input.charAt(pathStart) == ':') {
       pathStart++;
       int digitsStart = pathStart;
-      while (pathStart < length && isDigit(input.charAt(pathStart)) && pathStart - digitsStart < 6) {
+      while (pathStart < length
+          && isDigit(input.charAt(pathStart))
+          && pathStart - digitsStart < 6) {
         pathStart++;
       }
       port = portOrMinusOne(input, digitsStart, pathStart, scheme);
@@ -64,7 +70,8 @@ final class PlainUrl {
     } else {
       int queryStart = input.indexOf('?', pathStart);
       int pathEnd = queryStart < 0 ? length : queryStart;
-      if (!allMatch(input, pathStart, pathEnd, PATH_CHARS) || hasDotSegment(input, pathStart, pathEnd)) {
+      if (!allMatch(input, pathStart, pathEnd, PATH_CHARS)
+          || hasDotSegment(input, pathStart, pathEnd)) {
         return null;
       }
       if (queryStart >= 0 && !allMatch(input, queryStart + 1, length, QUERY_CHARS)) {
@@ -81,9 +88,9 @@ final class PlainUrl {
   }
 
   /**
-   * The host (lowercase ASCII letters, digits, '-' and '.') as the full parser serializes it.
-   * Only a last label starting with a digit can make it an IPv4 address; one already in dotted
-   * decimal stays as it is.
+   * The host (lowercase ASCII letters, digits, '-' and '.') as the full parser serializes it. Only
+   * a last label starting with a digit can make it an IPv4 address; one already in dotted decimal
+   * stays as it is.
    */
   private static String host(String lower) {
     if (lower.endsWith(".")) {
@@ -155,8 +162,8 @@ final class PlainUrl {
   }
 
   /**
-   * Whether a segment might be a dot segment, plain or encoded: any segment starting with '.',
-   * and any {@code %2e}. Harmless names such as {@code /.well-known} go the long way too.
+   * Whether a segment might be a dot segment, plain or encoded: any segment starting with '.', and
+   * any {@code %2e}. Harmless names such as {@code /.well-known} go the long way too.
    */
   private static boolean hasDotSegment(String input, int from, int to) {
     for (int i = from; i < to; i++) {
@@ -164,7 +171,9 @@ final class PlainUrl {
       if (c == '.' && input.charAt(i - 1) == '/') {
         return true;
       }
-      if (c == '%' && input.charAt(i + 1) == '2' && (input.charAt(i + 2) == 'e' || input.charAt(i + 2) == 'E')) {
+      if (c == '%'
+          && input.charAt(i + 1) == '2'
+          && (input.charAt(i + 2) == 'e' || input.charAt(i + 2) == 'E')) {
         return true;
       }
     }

@@ -15,11 +15,11 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
 
 /**
- * A transport through a proxy whose own failures (it cannot be reached, it refuses the tunnel)
- * fail as a {@link Failure} naming the proxy, so they are reported as kind {@code proxy}
- * rather than as a {@code connect} failure of the URL's host. Failures once the way through
- * stands (the target's TLS, a reset) pass unchanged. A {@link TunnelGate} makes sure that these
- * failures reach the connection pool as the connection attempt's, with their reason.
+ * A transport through a proxy whose own failures (it cannot be reached, it refuses the tunnel) fail
+ * as a {@link Failure} naming the proxy, so they are reported as kind {@code proxy} rather than as
+ * a {@code connect} failure of the URL's host. Failures once the way through stands (the target's
+ * TLS, a reset) pass unchanged. A {@link TunnelGate} makes sure that these failures reach the
+ * connection pool as the connection attempt's, with their reason.
  */
 @InternalApi
 public final class ProxyTransport extends ClientTransport {
@@ -33,20 +33,29 @@ public final class ProxyTransport extends ClientTransport {
   }
 
   @Override
-  public Flow<ByteString, ByteString, CompletionStage<OutgoingConnection>> connectTo(String host, int port,
-      ClientConnectionSettings settings, ActorSystem system) {
-    TunnelGate gate = new TunnelGate(error -> named(error, host, port),
-        "closed the connection before the way to " + host + ":" + port + " was open");
-    return delegate.connectTo(host, port, settings, system)
-        .joinMat(BidiFlow.fromGraph(gate).reversed(), (connected, opened) -> connected
-            .handle((connection, error) -> {
-              if (error != null) {
-                boolean wrapped = error instanceof CompletionException && error.getCause() != null;
-                throw new CompletionException(named(wrapped ? error.getCause() : error, host, port));
-              }
-              return connection;
-            })
-            .thenCombine(opened, (connection, open) -> connection));
+  public Flow<ByteString, ByteString, CompletionStage<OutgoingConnection>> connectTo(
+      String host, int port, ClientConnectionSettings settings, ActorSystem system) {
+    TunnelGate gate =
+        new TunnelGate(
+            error -> named(error, host, port),
+            "closed the connection before the way to " + host + ":" + port + " was open");
+    return delegate
+        .connectTo(host, port, settings, system)
+        .joinMat(
+            BidiFlow.fromGraph(gate).reversed(),
+            (connected, opened) ->
+                connected
+                    .handle(
+                        (connection, error) -> {
+                          if (error != null) {
+                            boolean wrapped =
+                                error instanceof CompletionException && error.getCause() != null;
+                            throw new CompletionException(
+                                named(wrapped ? error.getCause() : error, host, port));
+                          }
+                          return connection;
+                        })
+                    .thenCombine(opened, (connection, open) -> connection));
   }
 
   /** {@code error} as the proxy's failure when it is one, else unchanged. */
@@ -57,19 +66,31 @@ public final class ProxyTransport extends ClientTransport {
     if (error instanceof ProxyConnectionFailedException refused) {
       String message = String.valueOf(refused.getMessage());
       int status = message.lastIndexOf("status code: ");
-      return new Failure("proxy " + proxy + " refused the tunnel to " + host + ":" + port + ": "
-          + (status < 0 ? message : message.substring(status + "status code: ".length())), error);
+      return new Failure(
+          "proxy "
+              + proxy
+              + " refused the tunnel to "
+              + host
+              + ":"
+              + port
+              + ": "
+              + (status < 0 ? message : message.substring(status + "status code: ".length())),
+          error);
     }
     if (error instanceof Refusal refusal) {
       return new Failure("proxy " + proxy + " " + refusal.getMessage(), error);
     }
-    if (error instanceof StreamTcpException && String.valueOf(error.getMessage()).contains("Connect(")) {
+    if (error instanceof StreamTcpException
+        && String.valueOf(error.getMessage()).contains("Connect(")) {
       return new Failure("proxy " + proxy + " unreachable: " + reason(error), error);
     }
     return error;
   }
 
-  /** The end of Pekko's "Tcp command [Connect(...)] failed because of java.net.ConnectException: reason". */
+  /**
+   * The end of Pekko's "Tcp command [Connect(...)] failed because of java.net.ConnectException:
+   * reason".
+   */
   private static String reason(Throwable error) {
     Throwable cause = error.getCause() != null ? error.getCause() : error;
     String message = cause.getMessage();
@@ -99,7 +120,10 @@ public final class ProxyTransport extends ClientTransport {
   public static final class Refusal extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** A refusal saying what happened, e.g. {@code refused the tunnel to host:port: connection refused}. */
+    /**
+     * A refusal saying what happened, e.g. {@code refused the tunnel to host:port: connection
+     * refused}.
+     */
     public Refusal(String message) {
       super(message);
     }

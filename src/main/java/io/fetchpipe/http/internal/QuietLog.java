@@ -8,8 +8,8 @@ import org.apache.pekko.event.LoggingAdapter;
 /**
  * A logging adapter for Pekko HTTP's pools and servers that logs what fetchpipe causes on purpose
  * at debug: a fetcher's own close dropping the requests still on the wire (their outcomes are
- * already out), the test server cutting a connection as its fault route promises. Everything
- * else goes to the underlying adapter unchanged.
+ * already out), the test server cutting a connection as its fault route promises. Everything else
+ * goes to the underlying adapter unchanged.
  */
 @InternalApi
 public final class QuietLog implements LoggingAdapter {

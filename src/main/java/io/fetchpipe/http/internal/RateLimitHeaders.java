@@ -10,15 +10,15 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Reads a server's rate-limit window from its response headers, in three forms, the first
- * present winning:
+ * Reads a server's rate-limit window from its response headers, in three forms, the first present
+ * winning:
  *
  * <ol>
  *   <li>{@code RateLimit: "policy";r=R;t=T} (draft-ietf-httpapi-ratelimit-headers): R requests
  *       remain, the window resets in T seconds (the first list member with both parameters);
  *   <li>{@code RateLimit-Remaining: R} with {@code RateLimit-Reset: T} (seconds);
- *   <li>{@code X-RateLimit-Remaining: R} with {@code X-RateLimit-Reset: T}: seconds, or a Unix
- *       time when T is above {@value #UNIX_TIME_ABOVE} (as GitHub and others send it).
+ *   <li>{@code X-RateLimit-Remaining: R} with {@code X-RateLimit-Reset: T}: seconds, or a Unix time
+ *       when T is above {@value #UNIX_TIME_ABOVE} (as GitHub and others send it).
  * </ol>
  *
  * A form whose values cannot be read counts as absent. Seconds may have decimals.
@@ -30,14 +30,17 @@ public final class RateLimitHeaders {
 
   private RateLimitHeaders() {}
 
-  /** The window the headers tell, or null when they tell none; {@code now} reads a Unix-time reset. */
+  /**
+   * The window the headers tell, or null when they tell none; {@code now} reads a Unix-time reset.
+   */
   public static HostFeedback.Pacing read(List<Header> headers, Instant now) {
     HostFeedback.Pacing pacing = structured(value(headers, "RateLimit"));
     if (pacing == null) {
       pacing = pair(value(headers, "RateLimit-Remaining"), value(headers, "RateLimit-Reset"), null);
     }
     if (pacing == null) {
-      pacing = pair(value(headers, "X-RateLimit-Remaining"), value(headers, "X-RateLimit-Reset"), now);
+      pacing =
+          pair(value(headers, "X-RateLimit-Remaining"), value(headers, "X-RateLimit-Reset"), now);
     }
     return pacing;
   }
@@ -93,7 +96,10 @@ public final class RateLimitHeaders {
           seconds = BigDecimal.ZERO; // the window has reset already
         }
       }
-      return new HostFeedback.Pacing(left, Duration.ofNanos(seconds.movePointRight(9).setScale(0, RoundingMode.CEILING).longValueExact()));
+      return new HostFeedback.Pacing(
+          left,
+          Duration.ofNanos(
+              seconds.movePointRight(9).setScale(0, RoundingMode.CEILING).longValueExact()));
     } catch (NumberFormatException | ArithmeticException unreadable) {
       return null;
     }

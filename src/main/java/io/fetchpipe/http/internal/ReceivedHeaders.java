@@ -27,8 +27,10 @@ public final class ReceivedHeaders extends AbstractList<Header> implements Rando
   /** The headers of {@code response}; Pekko keeps Content-Type and Content-Length on its entity. */
   public ReceivedHeaders(HttpResponse response) {
     var entity = response.entity();
-    this.contentType = entity.getContentType().equals(ContentTypes.NO_CONTENT_TYPE)
-        ? null : entity.getContentType().toString();
+    this.contentType =
+        entity.getContentType().equals(ContentTypes.NO_CONTENT_TYPE)
+            ? null
+            : entity.getContentType().toString();
     this.contentLength = entity.getContentLengthOption().orElse(-1L);
     this.received = response.getHeaders();
   }

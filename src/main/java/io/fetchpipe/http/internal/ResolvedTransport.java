@@ -16,8 +16,8 @@ import scala.concurrent.duration.FiniteDuration;
 
 /**
  * A TCP connection to an address already known (looked up or pinned), whatever host the request
- * names: Pekko HTTP's own TCP transport, minus its name lookup, which would otherwise run again
- * for every connection inside Pekko's I/O actors.
+ * names: Pekko HTTP's own TCP transport, minus its name lookup, which would otherwise run again for
+ * every connection inside Pekko's I/O actors.
  */
 @InternalApi
 public final class ResolvedTransport extends ClientTransport {
@@ -34,15 +34,24 @@ public final class ResolvedTransport extends ClientTransport {
   }
 
   @Override
-  public Flow<ByteString, ByteString, CompletionStage<OutgoingConnection>> connectTo(String host, int port,
-      ClientConnectionSettings settings, ActorSystem system) {
+  public Flow<ByteString, ByteString, CompletionStage<OutgoingConnection>> connectTo(
+      String host, int port, ClientConnectionSettings settings, ActorSystem system) {
     FiniteDuration connecting = settings.getConnectingTimeout();
     scala.concurrent.duration.Duration idle = settings.getIdleTimeout();
     return Tcp.get(system)
-        .outgoingConnection(address, settings.getLocalAddress(), settings.getSocketOptions(), true,
+        .outgoingConnection(
+            address,
+            settings.getLocalAddress(),
+            settings.getSocketOptions(),
+            true,
             Optional.of(Duration.ofNanos(connecting.toNanos())),
             idle.isFinite() ? Optional.of(Duration.ofNanos(idle.toNanos())) : Optional.empty())
-        .mapMaterializedValue(connected -> connected.thenApply(tcp -> new OutgoingConnection(
-            new org.apache.pekko.http.scaladsl.Http.OutgoingConnection(tcp.localAddress(), tcp.remoteAddress()))));
+        .mapMaterializedValue(
+            connected ->
+                connected.thenApply(
+                    tcp ->
+                        new OutgoingConnection(
+                            new org.apache.pekko.http.scaladsl.Http.OutgoingConnection(
+                                tcp.localAddress(), tcp.remoteAddress()))));
   }
 }

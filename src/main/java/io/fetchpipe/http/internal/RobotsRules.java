@@ -10,24 +10,26 @@ import java.util.List;
 
 /**
  * What a host's robots.txt allows fetchpipe: its {@code Allow} and {@code Disallow} rules, the
- * longest matching pattern deciding (an {@code Allow} winning a tie, as RFC 9309 says) and no
- * match allowing; {@code /robots.txt} itself is always allowed. Or, when the file could not be
- * had, everything ({@link #allowAll()}, a 4xx answer) or nothing ({@link #disallowAll}, a 5xx
- * answer or no answer at all).
+ * longest matching pattern deciding (an {@code Allow} winning a tie, as RFC 9309 says) and no match
+ * allowing; {@code /robots.txt} itself is always allowed. Or, when the file could not be had,
+ * everything ({@link #allowAll()}, a 4xx answer) or nothing ({@link #disallowAll}, a 5xx answer or
+ * no answer at all).
  *
  * @param rules the rules of the groups chosen for fetchpipe, patterns percent-encoded as sent
  * @param crawlDelay the least time between two starts to the host ({@link Duration#ZERO}: none)
  * @param disallowedBecause why everything is disallowed, or null when the rules decide
  */
 @InternalApi
-public record RobotsRules(List<Rule> rules, Duration crawlDelay, String disallowedBecause) implements HostRules {
+public record RobotsRules(List<Rule> rules, Duration crawlDelay, String disallowedBecause)
+    implements HostRules {
   private static final RobotsRules ALLOW_ALL = new RobotsRules(List.of(), Duration.ZERO, null);
 
   /**
    * One rule.
    *
    * @param allow whether it allows (else it disallows)
-   * @param pattern the path pattern, with {@code *} for any characters and a final {@code $} for the end
+   * @param pattern the path pattern, with {@code *} for any characters and a final {@code $} for
+   *     the end
    */
   public record Rule(boolean allow, String pattern) {}
 
@@ -68,8 +70,10 @@ public record RobotsRules(List<Rule> rules, Duration crawlDelay, String disallow
     String path = RobotsTxt.encoded(pathAndQuery);
     Rule best = null;
     for (Rule rule : rules) {
-      if (matches(rule.pattern(), path) && (best == null || rule.pattern().length() > best.pattern().length()
-          || (rule.pattern().length() == best.pattern().length() && rule.allow()))) {
+      if (matches(rule.pattern(), path)
+          && (best == null
+              || rule.pattern().length() > best.pattern().length()
+              || (rule.pattern().length() == best.pattern().length() && rule.allow()))) {
         best = rule;
       }
     }
@@ -78,7 +82,8 @@ public record RobotsRules(List<Rule> rules, Duration crawlDelay, String disallow
 
   @Override
   public Throwable refusal(Object request) {
-    String why = disallowedBecause != null ? disallowedBecause : "disallowed by the host's robots.txt";
+    String why =
+        disallowedBecause != null ? disallowedBecause : "disallowed by the host's robots.txt";
     return new FetchFailure(FetchErrorKind.ROBOTS, why, 0);
   }
 
@@ -91,7 +96,9 @@ public record RobotsRules(List<Rule> rules, Duration crawlDelay, String disallow
     return wildcard(anchored ? pattern.substring(0, pattern.length() - 1) : pattern + "*", path);
   }
 
-  /** Whether the whole of {@code text} matches {@code pattern}, in linear time for common patterns. */
+  /**
+   * Whether the whole of {@code text} matches {@code pattern}, in linear time for common patterns.
+   */
   private static boolean wildcard(String pattern, String text) {
     int p = 0;
     int t = 0;

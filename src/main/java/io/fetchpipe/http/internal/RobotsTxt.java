@@ -11,12 +11,12 @@ import java.util.Locale;
 
 /**
  * Reads a robots.txt (RFC 9309) for one product token: the groups are split at user-agent lines
- * that follow rules; the groups naming the token (case-insensitively; {@code fetchpipe/0.1}
- * names {@code fetchpipe}) are combined, or, when none does, the {@code *} groups; no group at
- * all allows everything. {@code Allow} and {@code Disallow} patterns keep their {@code *} and
- * {@code $} and are percent-encoded the way URLs are sent, so they compare with a request's path
- * and query as sent. The non-standard {@code Crawl-delay} (seconds, decimals allowed) of the
- * chosen groups is kept too. Lines that are not records are skipped, as the RFC asks.
+ * that follow rules; the groups naming the token (case-insensitively; {@code fetchpipe/0.1} names
+ * {@code fetchpipe}) are combined, or, when none does, the {@code *} groups; no group at all allows
+ * everything. {@code Allow} and {@code Disallow} patterns keep their {@code *} and {@code $} and
+ * are percent-encoded the way URLs are sent, so they compare with a request's path and query as
+ * sent. The non-standard {@code Crawl-delay} (seconds, decimals allowed) of the chosen groups is
+ * kept too. Lines that are not records are skipped, as the RFC asks.
  */
 @InternalApi
 public final class RobotsTxt {
@@ -63,7 +63,9 @@ public final class RobotsTxt {
   private static boolean names(Group group, String token) {
     for (String agent : group.agents) {
       int end = 0;
-      while (end < agent.length() && agent.charAt(end) != '/' && !Character.isWhitespace(agent.charAt(end))) {
+      while (end < agent.length()
+          && agent.charAt(end) != '/'
+          && !Character.isWhitespace(agent.charAt(end))) {
         end++;
       }
       if (agent.substring(0, end).equalsIgnoreCase(token)) {
@@ -114,7 +116,7 @@ public final class RobotsTxt {
             }
           }
         }
-        default -> { } // sitemap and the rest: not part of any group
+        default -> {} // sitemap and the rest: not part of any group
       }
     }
     return groups;
@@ -125,7 +127,8 @@ public final class RobotsTxt {
       BigDecimal seconds = new BigDecimal(value);
       return seconds.signum() < 0
           ? null
-          : Duration.ofNanos(seconds.movePointRight(9).setScale(0, RoundingMode.CEILING).longValueExact());
+          : Duration.ofNanos(
+              seconds.movePointRight(9).setScale(0, RoundingMode.CEILING).longValueExact());
     } catch (NumberFormatException | ArithmeticException unreadable) {
       return null;
     }
@@ -133,10 +136,10 @@ public final class RobotsTxt {
 
   /**
    * {@code text} as fetchpipe sends a path and query ({@link PercentEncoding}): what a URL may not
-   * hold as it is (controls, spaces, quotes, angle brackets, brackets, non-ASCII, a {@code %}
-   * that starts no escape...) percent-encoded as UTF-8, and the hex digits of every escape in
-   * upper case, so two spellings of one path compare equal. Applied to a path already sent, it
-   * only changes the case of escapes.
+   * hold as it is (controls, spaces, quotes, angle brackets, brackets, non-ASCII, a {@code %} that
+   * starts no escape...) percent-encoded as UTF-8, and the hex digits of every escape in upper
+   * case, so two spellings of one path compare equal. Applied to a path already sent, it only
+   * changes the case of escapes.
    */
   static String encoded(String text) {
     StringBuilder out = new StringBuilder(text.length());
@@ -144,7 +147,9 @@ public final class RobotsTxt {
     for (int i = 0; i < bytes.length; i++) {
       int b = bytes[i] & 0xFF;
       if (b == '%' && i + 2 < bytes.length && hex(bytes[i + 1]) && hex(bytes[i + 2])) {
-        out.append('%').append(Character.toUpperCase((char) bytes[i + 1])).append(Character.toUpperCase((char) bytes[i + 2]));
+        out.append('%')
+            .append(Character.toUpperCase((char) bytes[i + 1]))
+            .append(Character.toUpperCase((char) bytes[i + 2]));
         i += 2;
       } else if (b <= 0x20 || b >= 0x7F || b == '%' || "\"<>`{}[]|\\^".indexOf(b) >= 0) {
         out.append('%').append(HEX.charAt(b >> 4)).append(HEX.charAt(b & 0xF));

@@ -44,26 +44,37 @@ public final class Socks5Transport extends ClientTransport {
   }
 
   @Override
-  public Flow<ByteString, ByteString, CompletionStage<OutgoingConnection>> connectTo(String host, int port,
-      ClientConnectionSettings settings, ActorSystem system) {
+  public Flow<ByteString, ByteString, CompletionStage<OutgoingConnection>> connectTo(
+      String host, int port, ClientConnectionSettings settings, ActorSystem system) {
     Flow<ByteString, ByteString, CompletionStage<OutgoingConnection>> toProxy =
-        ClientTransport.TCP().connectTo(proxyAddress.getHostString(), proxyAddress.getPort(), settings, system);
+        ClientTransport.TCP()
+            .connectTo(proxyAddress.getHostString(), proxyAddress.getPort(), settings, system);
     // The handshake's top faces HTTP; reversed, its top faces the proxy's connection it closes off.
-    return toProxy.joinMat(BidiFlow.fromGraph(new Handshake(host, port, proxy)).reversed(), Keep.left());
+    return toProxy.joinMat(
+        BidiFlow.fromGraph(new Handshake(host, port, proxy)).reversed(), Keep.left());
   }
 
   /**
    * The SOCKS5 handshake between HTTP above and the proxy's TCP connection below: top-in and
-   * bottom-out carry the client's bytes down, bottom-in and top-out the proxy's up. Nothing of
-   * the client's passes before the proxy has connected to the target.
+   * bottom-out carry the client's bytes down, bottom-in and top-out the proxy's up. Nothing of the
+   * client's passes before the proxy has connected to the target.
    */
-  private static final class Handshake extends GraphStage<BidiShape<ByteString, ByteString, ByteString, ByteString>> {
+  private static final class Handshake
+      extends GraphStage<BidiShape<ByteString, ByteString, ByteString, ByteString>> {
     private static final byte VERSION = 5;
     private static final byte NO_AUTHENTICATION = 0;
     private static final byte USER_PASSWORD = 2;
-    private static final String[] REPLIES = {"succeeded", "general SOCKS server failure",
-        "connection not allowed by ruleset", "network unreachable", "host unreachable", "connection refused",
-        "TTL expired", "command not supported", "address type not supported"};
+    private static final String[] REPLIES = {
+      "succeeded",
+      "general SOCKS server failure",
+      "connection not allowed by ruleset",
+      "network unreachable",
+      "host unreachable",
+      "connection refused",
+      "TTL expired",
+      "command not supported",
+      "address type not supported"
+    };
 
     private final Inlet<ByteString> fromClient = Inlet.create("Socks5.fromClient");
     private final Outlet<ByteString> toProxy = Outlet.create("Socks5.toProxy");
@@ -86,7 +97,12 @@ public final class Socks5Transport extends ClientTransport {
       return shape;
     }
 
-    private enum State { METHOD, AUTHENTICATION, CONNECT, OPEN }
+    private enum State {
+      METHOD,
+      AUTHENTICATION,
+      CONNECT,
+      OPEN
+    }
 
     @Override
     public GraphStageLogic createLogic(Attributes attributes) {
@@ -96,65 +112,76 @@ public final class Socks5Transport extends ClientTransport {
 
         @Override
         public void preStart() {
-          byte[] greeting = proxy.hasCredentials()
-              ? new byte[] {VERSION, 2, NO_AUTHENTICATION, USER_PASSWORD}
-              : new byte[] {VERSION, 1, NO_AUTHENTICATION};
+          byte[] greeting =
+              proxy.hasCredentials()
+                  ? new byte[] {VERSION, 2, NO_AUTHENTICATION, USER_PASSWORD}
+                  : new byte[] {VERSION, 1, NO_AUTHENTICATION};
           emit(toProxy, ByteString.fromArray(greeting));
           pull(fromProxy);
         }
 
         {
-          setHandler(fromClient, new AbstractInHandler() {
-            @Override
-            public void onPush() {
-              push(toProxy, grab(fromClient)); // pulled only once open
-            }
+          setHandler(
+              fromClient,
+              new AbstractInHandler() {
+                @Override
+                public void onPush() {
+                  push(toProxy, grab(fromClient)); // pulled only once open
+                }
 
-            @Override
-            public void onUpstreamFinish() {
-              if (state == State.OPEN) {
-                complete(toProxy);
-              } else {
-                completeStage();
-              }
-            }
-          });
-          setHandler(toProxy, new AbstractOutHandler() {
-            @Override
-            public void onPull() {
-              if (state == State.OPEN && !hasBeenPulled(fromClient)) {
-                pull(fromClient);
-              }
-            }
-          });
-          setHandler(fromProxy, new AbstractInHandler() {
-            @Override
-            public void onPush() {
-              if (state == State.OPEN) {
-                push(toClient, grab(fromProxy));
-                return;
-              }
-              received = received.concat(grab(fromProxy));
-              handshake();
-            }
+                @Override
+                public void onUpstreamFinish() {
+                  if (state == State.OPEN) {
+                    complete(toProxy);
+                  } else {
+                    completeStage();
+                  }
+                }
+              });
+          setHandler(
+              toProxy,
+              new AbstractOutHandler() {
+                @Override
+                public void onPull() {
+                  if (state == State.OPEN && !hasBeenPulled(fromClient)) {
+                    pull(fromClient);
+                  }
+                }
+              });
+          setHandler(
+              fromProxy,
+              new AbstractInHandler() {
+                @Override
+                public void onPush() {
+                  if (state == State.OPEN) {
+                    push(toClient, grab(fromProxy));
+                    return;
+                  }
+                  received = received.concat(grab(fromProxy));
+                  handshake();
+                }
 
-            @Override
-            public void onUpstreamFinish() {
-              if (state == State.OPEN) {
-                complete(toClient);
-              } else {
-                failStage(new ProxyTransport.Refusal("closed the connection during the SOCKS5 handshake"));
-              }
-            }
-          });
-          setHandler(toClient, new AbstractOutHandler() {
-            @Override
-            public void onPull() {
-              if (state == State.OPEN && !hasBeenPulled(fromProxy) && !isClosed(fromProxy)) {
-                pull(fromProxy);
-              }
-            }
-          });
+                @Override
+                public void onUpstreamFinish() {
+                  if (state == State.OPEN) {
+                    complete(toClient);
+                  } else {
+                    failStage(
+                        new ProxyTransport.Refusal(
+                            "closed the connection during the SOCKS5 handshake"));
+                  }
+                }
+              });
+          setHandler(
+              toClient,
+              new AbstractOutHandler() {
+                @Override
+                public void onPull() {
+                  if (state == State.OPEN && !hasBeenPulled(fromProxy) && !isClosed(fromProxy)) {
+                    pull(fromProxy);
+                  }
+                }
+              });
         }
 
         /** Reads the proxy's next answer once it has arrived whole, and sends what follows it. */
@@ -174,8 +201,12 @@ public final class Socks5Transport extends ClientTransport {
                 emit(toProxy, connectRequest());
                 state = State.CONNECT;
               } else {
-                failStage(new ProxyTransport.Refusal("accepts none of the offered authentication methods"
-                    + (proxy.hasCredentials() ? "" : " (does it want a user name and password?)")));
+                failStage(
+                    new ProxyTransport.Refusal(
+                        "accepts none of the offered authentication methods"
+                            + (proxy.hasCredentials()
+                                ? ""
+                                : " (does it want a user name and password?)")));
                 return;
               }
             }
@@ -201,8 +232,9 @@ public final class Socks5Transport extends ClientTransport {
               int reply = received.apply(1) & 0xff;
               if (reply != 0) {
                 String reason = reply < REPLIES.length ? REPLIES[reply] : "reply " + reply;
-                failStage(new ProxyTransport.Refusal(
-                    "refused the tunnel to " + host + ":" + port + ": " + reason));
+                failStage(
+                    new ProxyTransport.Refusal(
+                        "refused the tunnel to " + host + ":" + port + ": " + reason));
                 return;
               }
               ByteString early = received.drop(length);
@@ -230,8 +262,10 @@ public final class Socks5Transport extends ClientTransport {
 
         private void expectVersion(byte version) {
           if (received.apply(0) != version) {
-            throw new ProxyTransport.Refusal("does not speak SOCKS5 (it answered with version "
-                + (received.apply(0) & 0xff) + ")");
+            throw new ProxyTransport.Refusal(
+                "does not speak SOCKS5 (it answered with version "
+                    + (received.apply(0) & 0xff)
+                    + ")");
           }
         }
 
@@ -257,13 +291,19 @@ public final class Socks5Transport extends ClientTransport {
       if (user.length > 255 || password.length > 255) {
         throw new ProxyTransport.Refusal("takes user names and passwords of at most 255 bytes");
       }
-      return new ByteStringBuilder().putByte((byte) 1).putByte((byte) user.length).putBytes(user)
-          .putByte((byte) password.length).putBytes(password).result();
+      return new ByteStringBuilder()
+          .putByte((byte) 1)
+          .putByte((byte) user.length)
+          .putBytes(user)
+          .putByte((byte) password.length)
+          .putBytes(password)
+          .result();
     }
 
     /** CONNECT to the target: an IP address as such, a name as a name for the proxy to resolve. */
     private ByteString connectRequest() {
-      ByteStringBuilder request = new ByteStringBuilder().putByte(VERSION).putByte((byte) 1).putByte((byte) 0);
+      ByteStringBuilder request =
+          new ByteStringBuilder().putByte(VERSION).putByte((byte) 1).putByte((byte) 0);
       String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
       if (bare.matches("[0-9]+(\\.[0-9]+){3}") || bare.indexOf(':') >= 0) {
         byte[] address = literal(bare);

@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A URL checked for fetching, read the way a browser reads it ({@link WebUrl}): scheme http or
- * https, with a host. Its {@link #hostKey()} (scheme, host and port) is what per-host limits
- * count and what a kept-alive connection serves. What no browser would fetch fails as {@code
+ * https, with a host. Its {@link #hostKey()} (scheme, host and port) is what per-host limits count
+ * and what a kept-alive connection serves. What no browser would fetch fails as {@code
  * invalid-url}.
  *
  * @param url the parsed URL

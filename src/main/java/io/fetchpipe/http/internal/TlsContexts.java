@@ -26,9 +26,9 @@ import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 /**
  * Builds a fetcher's TLS context from its {@link TlsSettings}: trust (the JDK's store, the given CA
  * certificates, or anything with {@code insecure}), the client certificate offered, and host-name
- * checking (on unless insecure). A fetcher builds one and uses it for every connection: Pekko
- * HTTP keys its pools by their connection context, so a context made per request would start a
- * pool per request.
+ * checking (on unless insecure). A fetcher builds one and uses it for every connection: Pekko HTTP
+ * keys its pools by their connection context, so a context made per request would start a pool per
+ * request.
  */
 @InternalApi
 public final class TlsContexts {
@@ -42,22 +42,28 @@ public final class TlsContexts {
     if (!settings.insecure()) {
       return ConnectionContext.httpsClient(context); // Pekko turns on the "https" host-name check
     }
-    return ConnectionContext.httpsClient((host, port) -> {
-      SSLEngine engine = context.createSSLEngine(host, port); // the host still goes out as SNI
-      engine.setUseClientMode(true);
-      return engine;
-    });
+    return ConnectionContext.httpsClient(
+        (host, port) -> {
+          SSLEngine engine = context.createSSLEngine(host, port); // the host still goes out as SNI
+          engine.setUseClientMode(true);
+          return engine;
+        });
   }
 
   /** A TLS context with the trust and client certificate of {@code settings}. */
   public static SSLContext sslContext(TlsSettings settings) {
     try {
-      TrustManager[] trust = settings.insecure() ? new TrustManager[] {new TrustingAnything()}
-          : settings.trustedCertificates().isEmpty() ? null
-          : trustManagers(settings.trustedCertificates());
-      KeyManager[] keys = settings.clientKey()
-          .map(key -> new KeyManager[] {new OneClientKey(key, settings.clientCertificates())})
-          .orElse(null);
+      TrustManager[] trust =
+          settings.insecure()
+              ? new TrustManager[] {new TrustingAnything()}
+              : settings.trustedCertificates().isEmpty()
+                  ? null
+                  : trustManagers(settings.trustedCertificates());
+      KeyManager[] keys =
+          settings
+              .clientKey()
+              .map(key -> new KeyManager[] {new OneClientKey(key, settings.clientCertificates())})
+              .orElse(null);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keys, trust, new SecureRandom());
       return context;
@@ -67,7 +73,8 @@ public final class TlsContexts {
   }
 
   /** Trust managers that trust exactly these certificates as anchors. */
-  public static TrustManager[] trustManagers(List<X509Certificate> anchors) throws GeneralSecurityException {
+  public static TrustManager[] trustManagers(List<X509Certificate> anchors)
+      throws GeneralSecurityException {
     KeyStore store = KeyStore.getInstance("PKCS12");
     try {
       store.load(null, null);
@@ -77,7 +84,8 @@ public final class TlsContexts {
     for (int i = 0; i < anchors.size(); i++) {
       store.setCertificateEntry("ca-" + i, anchors.get(i));
     }
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(store);
     return factory.getTrustManagers();
   }
@@ -89,13 +97,14 @@ public final class TlsContexts {
    * @throws IllegalArgumentException when it is not
    */
   public static void checkKeyMatches(X509Certificate certificate, PrivateKey key) {
-    String algorithm = switch (key.getAlgorithm()) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC" -> "SHA256withECDSA";
-      case "DSA" -> "SHA256withDSA";
-      case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
-      default -> null; // e.g. RSASSA-PSS needs parameters: left to the handshake
-    };
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          case "DSA" -> "SHA256withDSA";
+          case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
+          default -> null; // e.g. RSASSA-PSS needs parameters: left to the handshake
+        };
     if (algorithm == null) {
       return;
     }
@@ -114,8 +123,9 @@ public final class TlsContexts {
       matches = false;
     }
     if (!matches) {
-      throw new IllegalArgumentException("the private key does not belong to the certificate "
-          + certificate.getSubjectX500Principal().getName());
+      throw new IllegalArgumentException(
+          "the private key does not belong to the certificate "
+              + certificate.getSubjectX500Principal().getName());
     }
   }
 
@@ -135,7 +145,8 @@ public final class TlsContexts {
 
     private String alias(String[] keyTypes) {
       for (String keyType : keyTypes) {
-        if (keyType.equals(key.getAlgorithm()) || (keyType.equals("EdDSA") && key.getAlgorithm().startsWith("Ed"))) {
+        if (keyType.equals(key.getAlgorithm())
+            || (keyType.equals("EdDSA") && key.getAlgorithm().startsWith("Ed"))) {
           return CLIENT_ALIAS;
         }
       }
@@ -143,7 +154,8 @@ public final class TlsContexts {
     }
 
     @Override
-    public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+    public String chooseEngineClientAlias(
+        String[] keyTypes, Principal[] issuers, SSLEngine engine) {
       return alias(keyTypes);
     }
 

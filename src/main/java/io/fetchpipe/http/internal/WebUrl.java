@@ -13,14 +13,14 @@ import java.util.Objects;
  * <p>Deliberate differences from the standard, each because of what this URL is for:
  *
  * <ul>
- *   <li>a control character (U+0000 to U+001F other than tab, LF and CR, or U+007F) inside the
- *       URL is an error, where browsers would percent-encode it; leading and trailing ones are
- *       stripped and tab, LF and CR removed, as the standard says;
+ *   <li>a control character (U+0000 to U+001F other than tab, LF and CR, or U+007F) inside the URL
+ *       is an error, where browsers would percent-encode it; leading and trailing ones are stripped
+ *       and tab, LF and CR removed, as the standard says;
  *   <li>characters the standard leaves raw but Pekko HTTP's URI parser rejects or rewrites are
  *       percent-encoded: a {@code %} without two hex digits after it, {@code [ ] |} in the path,
  *       {@code [ ] | \ ^ ` { }} in the query; a host with {@code " ` { }} is an error;
- *   <li>international domain names are converted with IDNA2003 ({@link java.net.IDN}), not UTS
- *       #46, and labels starting {@code xn--} are passed on without checking their punycode;
+ *   <li>international domain names are converted with IDNA2003 ({@link java.net.IDN}), not UTS #46,
+ *       and labels starting {@code xn--} are passed on without checking their punycode;
  *   <li>the fragment is dropped; only http and https are accepted.
  * </ul>
  */
@@ -43,14 +43,27 @@ public final class WebUrl {
    * @param explicitPort the port, or -1 when it is the scheme's default
    * @param query the query without its {@code ?}, or null when there is none
    */
-  WebUrl(String scheme, String username, String password, String host, int explicitPort,
-      String path, String query) {
+  WebUrl(
+      String scheme,
+      String username,
+      String password,
+      String host,
+      int explicitPort,
+      String path,
+      String query) {
     this(scheme, username, password, host, explicitPort, path, query, null);
   }
 
   /** As above, with the href when the caller has it already (null: assembled from the parts). */
-  WebUrl(String scheme, String username, String password, String host, int explicitPort,
-      String path, String query, String href) {
+  WebUrl(
+      String scheme,
+      String username,
+      String password,
+      String host,
+      int explicitPort,
+      String path,
+      String query,
+      String href) {
     this.scheme = scheme;
     this.username = username;
     this.password = password;
@@ -58,15 +71,17 @@ public final class WebUrl {
     this.explicitPort = explicitPort;
     this.path = path;
     this.query = query;
-    this.href = href != null ? href
-        : scheme + "://" + host + (explicitPort < 0 ? "" : ":" + explicitPort) + pathAndQuery();
+    this.href =
+        href != null
+            ? href
+            : scheme + "://" + host + (explicitPort < 0 ? "" : ":" + explicitPort) + pathAndQuery();
   }
 
   /**
    * Reads {@code input} as a browser reads an address: an absolute http or https URL.
    *
-   * @throws InvalidUrlException when no browser would fetch it: no scheme, another scheme, no
-   *     host, a bad port or IP address, a forbidden character in the host, a control character
+   * @throws InvalidUrlException when no browser would fetch it: no scheme, another scheme, no host,
+   *     a bad port or IP address, a forbidden character in the host, a control character
    */
   public static WebUrl parse(String input) {
     WebUrl plain = PlainUrl.readOrNull(Objects.requireNonNull(input, "input"));
@@ -74,9 +89,9 @@ public final class WebUrl {
   }
 
   /**
-   * Resolves {@code reference} (a redirect's {@code Location}, say) against this URL, as a
-   * browser follows a link: absolute, scheme-relative ({@code //host/p}), absolute-path,
-   * relative-path with dot segments, query-only or empty.
+   * Resolves {@code reference} (a redirect's {@code Location}, say) against this URL, as a browser
+   * follows a link: absolute, scheme-relative ({@code //host/p}), absolute-path, relative-path with
+   * dot segments, query-only or empty.
    *
    * @throws InvalidUrlException when the result is not a URL {@link #parse} would accept
    */
@@ -90,8 +105,8 @@ public final class WebUrl {
   }
 
   /**
-   * The host in ASCII: a lowercase (punycode) domain, an IPv4 address in dotted decimal, or an
-   * IPv6 address in brackets, compressed.
+   * The host in ASCII: a lowercase (punycode) domain, an IPv4 address in dotted decimal, or an IPv6
+   * address in brackets, compressed.
    */
   public String host() {
     return host;

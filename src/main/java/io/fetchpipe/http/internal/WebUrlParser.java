@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * The WHATWG URL Standard's basic URL parser, cut down to the special schemes http and https: a
- * state machine that reads each code point once (the authority twice), so its time is linear in
- * the input. State and step names follow the standard's so the two can be read side by side. One
+ * state machine that reads each code point once (the authority twice), so its time is linear in the
+ * input. State and step names follow the standard's so the two can be read side by side. One
  * instance parses one input.
  */
 final class WebUrlParser {
@@ -67,9 +67,9 @@ final class WebUrlParser {
   }
 
   /**
-   * Strips leading and trailing C0 controls and spaces and removes tab, LF and CR anywhere, as
-   * the standard does; any other control character left is an error (a browser would
-   * percent-encode it, but in a list of URLs it means a broken line, not an address).
+   * Strips leading and trailing C0 controls and spaces and removes tab, LF and CR anywhere, as the
+   * standard does; any other control character left is an error (a browser would percent-encode it,
+   * but in a list of URLs it means a broken line, not an address).
    */
   private static int[] prepare(String input) {
     int begin = 0;
@@ -107,8 +107,14 @@ final class WebUrlParser {
     for (String s : path) {
       serializedPath.append('/').append(s);
     }
-    return new WebUrl(scheme, username.toString(), password.toString(), host, port,
-        serializedPath.toString(), query == null ? null : query.toString());
+    return new WebUrl(
+        scheme,
+        username.toString(),
+        password.toString(),
+        host,
+        port,
+        serializedPath.toString(),
+        query == null ? null : query.toString());
   }
 
   private void step(int c) {
@@ -156,9 +162,10 @@ final class WebUrlParser {
           "unsupported scheme " + WebUrl.InvalidUrlException.quoted(scheme));
     }
     // "http:foo" against an http base is relative; against anything else it names host "foo".
-    state = base != null && base.scheme().equals(scheme)
-        ? State.SPECIAL_RELATIVE_OR_AUTHORITY
-        : State.SPECIAL_AUTHORITY_SLASHES;
+    state =
+        base != null && base.scheme().equals(scheme)
+            ? State.SPECIAL_RELATIVE_OR_AUTHORITY
+            : State.SPECIAL_AUTHORITY_SLASHES;
   }
 
   private void noScheme() {
@@ -391,15 +398,16 @@ final class WebUrlParser {
   private static boolean isDoubleDot(CharSequence s) {
     return switch (s.length()) {
       case 2 -> s.charAt(0) == '.' && s.charAt(1) == '.';
-      case 4 -> (s.charAt(0) == '.' && isEncodedDot(s, 1))
-          || (isEncodedDot(s, 0) && s.charAt(3) == '.');
+      case 4 ->
+          (s.charAt(0) == '.' && isEncodedDot(s, 1)) || (isEncodedDot(s, 0) && s.charAt(3) == '.');
       case 6 -> isEncodedDot(s, 0) && isEncodedDot(s, 3);
       default -> false;
     };
   }
 
   private static boolean isEncodedDot(CharSequence s, int i) {
-    return s.charAt(i) == '%' && s.charAt(i + 1) == '2'
+    return s.charAt(i) == '%'
+        && s.charAt(i + 1) == '2'
         && (s.charAt(i + 2) == 'e' || s.charAt(i + 2) == 'E');
   }
 }

@@ -24,12 +24,12 @@ import java.util.List;
 /**
  * Writes X.509 v3 certificates (RFC 5280) for test servers and test clients: a subject with a
  * common name, a validity, subject alternative names (DNS names and IP addresses), basic
- * constraints, key usage, signed with ECDSA over SHA-256 by the issuer's EC key. The DER is
- * written here, a few dozen lines, and the JDK's {@link CertificateFactory} reads the result back,
- * so what comes out is a certificate the JDK itself parsed; signing is the JDK's {@link Signature}.
- * The JDK has no public API to build certificates, and the alternative, BouncyCastle's {@code
- * bcpkix} with {@code bcprov}, is about 10 MB that the command line's jar and every test class
- * path would carry for this alone.
+ * constraints, key usage, signed with ECDSA over SHA-256 by the issuer's EC key. The DER is written
+ * here, a few dozen lines, and the JDK's {@link CertificateFactory} reads the result back, so what
+ * comes out is a certificate the JDK itself parsed; signing is the JDK's {@link Signature}. The JDK
+ * has no public API to build certificates, and the alternative, BouncyCastle's {@code bcpkix} with
+ * {@code bcprov}, is about 10 MB that the command line's jar and every test class path would carry
+ * for this alone.
  */
 @InternalApi
 public final class X509Maker {
@@ -40,7 +40,8 @@ public final class X509Maker {
   private static final int[] BASIC_CONSTRAINTS = {2, 5, 29, 19};
   private static final int[] KEY_USAGE = {2, 5, 29, 15};
   private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'");
-  private static final DateTimeFormatter GENERALIZED_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'");
+  private static final DateTimeFormatter GENERALIZED_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private X509Maker() {}
@@ -55,32 +56,49 @@ public final class X509Maker {
    * @param issuer the issuer's common name (the subject's for a self-signed certificate)
    * @param issuerKey the key that signs, an EC key
    */
-  public static X509Certificate make(String subject, List<String> names, Instant notBefore, Instant notAfter,
-      boolean authority, PublicKey publicKey, String issuer, PrivateKey issuerKey) {
+  public static X509Certificate make(
+      String subject,
+      List<String> names,
+      Instant notBefore,
+      Instant notAfter,
+      boolean authority,
+      PublicKey publicKey,
+      String issuer,
+      PrivateKey issuerKey) {
     byte[] algorithm = sequence(oid(ECDSA_WITH_SHA256));
     List<byte[]> extensions = new ArrayList<>();
-    extensions.add(extension(BASIC_CONSTRAINTS, true, authority ? sequence(tlv(0x01, new byte[] {(byte) 0xff}))
-        : sequence()));
+    extensions.add(
+        extension(
+            BASIC_CONSTRAINTS,
+            true,
+            authority ? sequence(tlv(0x01, new byte[] {(byte) 0xff})) : sequence()));
     // digitalSignature for TLS; with keyCertSign and cRLSign for an authority. A BIT STRING: the
     // first byte counts the unused bits of the last.
-    extensions.add(extension(KEY_USAGE, true, authority ? tlv(0x03, new byte[] {1, (byte) 0x86})
-        : tlv(0x03, new byte[] {7, (byte) 0x80})));
+    extensions.add(
+        extension(
+            KEY_USAGE,
+            true,
+            authority
+                ? tlv(0x03, new byte[] {1, (byte) 0x86})
+                : tlv(0x03, new byte[] {7, (byte) 0x80})));
     if (!names.isEmpty()) {
       List<byte[]> generalNames = new ArrayList<>();
       for (String name : names) {
         generalNames.add(generalName(name));
       }
-      extensions.add(extension(SUBJECT_ALT_NAME, false, sequence(generalNames.toArray(byte[][]::new))));
+      extensions.add(
+          extension(SUBJECT_ALT_NAME, false, sequence(generalNames.toArray(byte[][]::new))));
     }
-    byte[] tbs = sequence(
-        tlv(0xa0, integer(BigInteger.TWO)), // version: v3
-        integer(new BigInteger(63, RANDOM).add(BigInteger.ONE)),
-        algorithm,
-        name(issuer),
-        sequence(time(notBefore), time(notAfter)),
-        name(subject),
-        publicKey.getEncoded(), // SubjectPublicKeyInfo, DER already
-        tlv(0xa3, sequence(extensions.toArray(byte[][]::new))));
+    byte[] tbs =
+        sequence(
+            tlv(0xa0, integer(BigInteger.TWO)), // version: v3
+            integer(new BigInteger(63, RANDOM).add(BigInteger.ONE)),
+            algorithm,
+            name(issuer),
+            sequence(time(notBefore), time(notAfter)),
+            name(subject),
+            publicKey.getEncoded(), // SubjectPublicKeyInfo, DER already
+            tlv(0xa3, sequence(extensions.toArray(byte[][]::new))));
     try {
       Signature signer = Signature.getInstance(SIGNATURE);
       signer.initSign(issuerKey);
@@ -89,10 +107,12 @@ public final class X509Maker {
       byte[] bits = new byte[signature.length + 1]; // no unused bits
       System.arraycopy(signature, 0, bits, 1, signature.length);
       byte[] der = sequence(tbs, algorithm, tlv(0x03, bits));
-      return (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(der));
+      return (X509Certificate)
+          CertificateFactory.getInstance("X.509")
+              .generateCertificate(new ByteArrayInputStream(der));
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot make a certificate for " + subject + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot make a certificate for " + subject + ": " + e.getMessage(), e);
     }
   }
 
@@ -117,7 +137,8 @@ public final class X509Maker {
 
   /** A Name of one relative name: the common name, as a UTF8String. */
   private static byte[] name(String commonName) {
-    byte[] attribute = sequence(oid(COMMON_NAME), tlv(0x0c, commonName.getBytes(StandardCharsets.UTF_8)));
+    byte[] attribute =
+        sequence(oid(COMMON_NAME), tlv(0x0c, commonName.getBytes(StandardCharsets.UTF_8)));
     return sequence(tlv(0x31, attribute));
   }
 

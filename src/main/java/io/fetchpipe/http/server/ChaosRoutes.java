@@ -26,9 +26,9 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * {@code GET /chaos/{key}/{size}}: a body of {@code size} bytes that is the same on every
- * answer for the same key ({@link #body}: the key and a space, repeated), or, at random, one of
- * the faults a long job meets on the way to it. Each request draws once:
+ * {@code GET /chaos/{key}/{size}}: a body of {@code size} bytes that is the same on every answer
+ * for the same key ({@link #body}: the key and a space, repeated), or, at random, one of the faults
+ * a long job meets on the way to it. Each request draws once:
  *
  * <ul>
  *   <li>{@code reset}: the connection is aborted without an answer (Pekko HTTP sends the headers
@@ -36,8 +36,8 @@ import org.apache.pekko.util.ByteString;
  *   <li>{@code unavailable}: 503 with {@code Retry-After: retry-after} seconds;
  *   <li>{@code slow}: the whole body, in eight pieces spread over {@code slow-ms} milliseconds;
  *   <li>{@code cut}: the headers (with the full Content-Length) and half the body, then 200 ms
- *       later the connection is aborted (on a machine so loaded that the half body has not left
- *       by then, nothing arrives, as with a reset);
+ *       later the connection is aborted (on a machine so loaded that the half body has not left by
+ *       then, nothing arrives, as with a reset);
  *   <li>otherwise the whole body at once.
  * </ul>
  *
@@ -48,7 +48,11 @@ import org.apache.pekko.util.ByteString;
  */
 final class ChaosRoutes {
   private enum Fault {
-    RESET, UNAVAILABLE, SLOW, CUT, NONE
+    RESET,
+    UNAVAILABLE,
+    SLOW,
+    CUT,
+    NONE
   }
 
   private static final double DEFAULT_CHANCE = 0.05;
@@ -68,11 +72,19 @@ final class ChaosRoutes {
 
   /** The route: {@code /chaos/{key}/{size}}, GET only; anything else is not its business. */
   Route route() {
-    return get(() -> pathPrefix("chaos", () -> path(segment().slash(segment()),
-        (key, size) -> parameterMap(parameters -> chaos(key, size, parameters)))));
+    return get(
+        () ->
+            pathPrefix(
+                "chaos",
+                () ->
+                    path(
+                        segment().slash(segment()),
+                        (key, size) -> parameterMap(parameters -> chaos(key, size, parameters)))));
   }
 
-  /** The body of {@code /chaos/{key}/{size}}: {@code key + " "} repeated, cut at {@code size} bytes. */
+  /**
+   * The body of {@code /chaos/{key}/{size}}: {@code key + " "} repeated, cut at {@code size} bytes.
+   */
   static ByteString body(String key, int size) {
     byte[] unit = (key + " ").getBytes(StandardCharsets.UTF_8);
     byte[] body = new byte[size];
@@ -96,7 +108,8 @@ final class ChaosRoutes {
       unavailable = chance(parameters, "unavailable");
       slow = chance(parameters, "slow");
       cut = chance(parameters, "cut");
-      retryAfter = whole(parameters.getOrDefault("retry-after", "1"), "retry-after", MAX_RETRY_AFTER);
+      retryAfter =
+          whole(parameters.getOrDefault("retry-after", "1"), "retry-after", MAX_RETRY_AFTER);
       slowMs = whole(parameters.getOrDefault("slow-ms", "500"), "slow-ms", MAX_SLOW_MS);
     } catch (IllegalArgumentException e) {
       return complete(StatusCodes.BAD_REQUEST, e.getMessage() + "\n");
@@ -105,32 +118,46 @@ final class ChaosRoutes {
       return complete(StatusCodes.BAD_REQUEST, "the chances add up to more than 1\n");
     }
     double draw = ThreadLocalRandom.current().nextDouble();
-    Fault fault = draw < reset ? Fault.RESET
-        : draw < reset + unavailable ? Fault.UNAVAILABLE
-        : draw < reset + unavailable + slow ? Fault.SLOW
-        : draw < reset + unavailable + slow + cut ? Fault.CUT
-        : Fault.NONE;
+    Fault fault =
+        draw < reset
+            ? Fault.RESET
+            : draw < reset + unavailable
+                ? Fault.UNAVAILABLE
+                : draw < reset + unavailable + slow
+                    ? Fault.SLOW
+                    : draw < reset + unavailable + slow + cut ? Fault.CUT : Fault.NONE;
     ByteString body = body(key, size);
     return switch (fault) {
       case RESET -> complete(withBody(size, Source.failed(aborted())));
-      case UNAVAILABLE -> complete(HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE)
-          .addHeader(RawHeader.create("Retry-After", Long.toString(retryAfter)))
-          .withEntity("unavailable, on purpose\n"));
-      case SLOW -> complete(withBody(size, Source.from(pieces(body))
-          .throttle(1, Duration.ofMillis(Math.max(1, slowMs / SLOW_PIECES)))));
-      case CUT -> complete(withBody(size, Source.single(body.take(size / 2)).concat(abortedLater())));
-      case NONE -> complete(HttpResponse.create().withEntity(ContentTypes.APPLICATION_OCTET_STREAM, body));
+      case UNAVAILABLE ->
+          complete(
+              HttpResponse.create()
+                  .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
+                  .addHeader(RawHeader.create("Retry-After", Long.toString(retryAfter)))
+                  .withEntity("unavailable, on purpose\n"));
+      case SLOW ->
+          complete(
+              withBody(
+                  size,
+                  Source.from(pieces(body))
+                      .throttle(1, Duration.ofMillis(Math.max(1, slowMs / SLOW_PIECES)))));
+      case CUT ->
+          complete(withBody(size, Source.single(body.take(size / 2)).concat(abortedLater())));
+      case NONE ->
+          complete(HttpResponse.create().withEntity(ContentTypes.APPLICATION_OCTET_STREAM, body));
     };
   }
 
   /**
-   * A response promising {@code size} bytes, whatever {@code bytes} delivers. Pekko HTTP streams
-   * no entity of length 0, so an empty body goes chunked (and still aborts, or ends, as told).
+   * A response promising {@code size} bytes, whatever {@code bytes} delivers. Pekko HTTP streams no
+   * entity of length 0, so an empty body goes chunked (and still aborts, or ends, as told).
    */
   private static HttpResponse withBody(int size, Source<ByteString, ?> bytes) {
-    return HttpResponse.create().withEntity(size == 0
-        ? HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, bytes)
-        : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, size, bytes));
+    return HttpResponse.create()
+        .withEntity(
+            size == 0
+                ? HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, bytes)
+                : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, size, bytes));
   }
 
   /** A body's failure: the server aborts the connection. */
@@ -140,8 +167,9 @@ final class ChaosRoutes {
 
   /** A body's failure a moment from now, once the bytes before it have been sent. */
   private Source<ByteString, ?> abortedLater() {
-    return Source.completionStage(Delay.sleep(system, BEFORE_ABORT)
-        .<ByteString>thenCompose(slept -> CompletableFuture.failedFuture(aborted())));
+    return Source.completionStage(
+        Delay.sleep(system, BEFORE_ABORT)
+            .<ByteString>thenCompose(slept -> CompletableFuture.failedFuture(aborted())));
   }
 
   private static List<ByteString> pieces(ByteString body) {
@@ -165,7 +193,8 @@ final class ChaosRoutes {
       value = -1;
     }
     if (!(value >= 0 && value <= 1)) {
-      throw new IllegalArgumentException(name + " must be a chance between 0 and 1, got '" + text + "'");
+      throw new IllegalArgumentException(
+          name + " must be a chance between 0 and 1, got '" + text + "'");
     }
     return value;
   }
@@ -178,7 +207,8 @@ final class ChaosRoutes {
       value = -1;
     }
     if (value < 0 || value > max) {
-      throw new IllegalArgumentException(name + " must be a whole number between 0 and " + max + ", got '" + text + "'");
+      throw new IllegalArgumentException(
+          name + " must be a whole number between 0 and " + max + ", got '" + text + "'");
     }
     return value;
   }

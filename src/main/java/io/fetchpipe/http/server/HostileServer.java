@@ -13,18 +13,18 @@ import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.UniformFanOutShape;
 import org.apache.pekko.stream.javadsl.Broadcast;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.GraphDSL;
 import org.apache.pekko.stream.javadsl.Framing;
 import org.apache.pekko.stream.javadsl.FramingTruncation;
+import org.apache.pekko.stream.javadsl.GraphDSL;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 
 /**
- * A peer that misbehaves below what an HTTP server library lets one write, for testing how a
- * client copes: a raw TCP listener on 127.0.0.1 that reads each connection's request head and
- * answers by the request line's path, one request per connection.
+ * A peer that misbehaves below what an HTTP server library lets one write, for testing how a client
+ * copes: a raw TCP listener on 127.0.0.1 that reads each connection's request head and answers by
+ * the request line's path, one request per connection.
  *
  * <ul>
  *   <li>{@code /garbage}: a line that is not HTTP (an SSH banner), then the connection closes;
@@ -64,7 +64,8 @@ public final class HostileServer {
   public static CompletionStage<HostileServer> start(ActorSystem<?> system) {
     SharedKillSwitch connections = KillSwitches.shared("hostile-server-connections");
     Flow<ByteString, ByteString, NotUsed> handler = connection().via(connections.flow());
-    return Tcp.get(system).bind(HOST, 0)
+    return Tcp.get(system)
+        .bind(HOST, 0)
         .to(Sink.foreach(incoming -> incoming.handleWith(handler, system)))
         .run(system)
         .thenApply(binding -> new HostileServer(binding, connections));
@@ -88,26 +89,30 @@ public final class HostileServer {
   }
 
   /**
-   * One connection: waits for the end of the request head (or of the input), answers by the
-   * request line's path, and closes when the answer is complete. Beside that, the input is read
-   * to its end: cancelling a TCP connection's input would close the whole connection (which is
-   * also why this is a broadcast that does not cancel eagerly, not {@code alsoTo}, which does).
+   * One connection: waits for the end of the request head (or of the input), answers by the request
+   * line's path, and closes when the answer is complete. Beside that, the input is read to its end:
+   * cancelling a TCP connection's input would close the whole connection (which is also why this is
+   * a broadcast that does not cancel eagerly, not {@code alsoTo}, which does).
    */
   private static Flow<ByteString, ByteString, NotUsed> connection() {
-    Flow<ByteString, ByteString, NotUsed> respond = Flow.of(ByteString.class)
-        .via(Framing.delimiter(CRLF, MAX_LINE, FramingTruncation.ALLOW))
-        .map(ByteString::utf8String)
-        .takeWhile(line -> !line.isEmpty())
-        .take(MAX_HEAD_LINES)
-        .fold("", (requestLine, line) -> requestLine.isEmpty() ? line : requestLine)
-        .flatMapConcat(requestLine -> answer(pathOf(requestLine)));
-    return Flow.fromGraph(GraphDSL.create(builder -> {
-      UniformFanOutShape<ByteString, ByteString> input = builder.add(Broadcast.create(2, false));
-      FlowShape<ByteString, ByteString> answer = builder.add(respond);
-      builder.from(input.out(0)).to(builder.add(Sink.ignore()));
-      builder.from(input.out(1)).toInlet(answer.in());
-      return FlowShape.of(input.in(), answer.out());
-    }));
+    Flow<ByteString, ByteString, NotUsed> respond =
+        Flow.of(ByteString.class)
+            .via(Framing.delimiter(CRLF, MAX_LINE, FramingTruncation.ALLOW))
+            .map(ByteString::utf8String)
+            .takeWhile(line -> !line.isEmpty())
+            .take(MAX_HEAD_LINES)
+            .fold("", (requestLine, line) -> requestLine.isEmpty() ? line : requestLine)
+            .flatMapConcat(requestLine -> answer(pathOf(requestLine)));
+    return Flow.fromGraph(
+        GraphDSL.create(
+            builder -> {
+              UniformFanOutShape<ByteString, ByteString> input =
+                  builder.add(Broadcast.create(2, false));
+              FlowShape<ByteString, ByteString> answer = builder.add(respond);
+              builder.from(input.out(0)).to(builder.add(Sink.ignore()));
+              builder.from(input.out(1)).toInlet(answer.in());
+              return FlowShape.of(input.in(), answer.out());
+            }));
   }
 
   /** The path of a request line such as {@code GET /trickle?x=1 HTTP/1.1}; empty if none. */
@@ -135,28 +140,40 @@ public final class HostileServer {
   }
 
   private static ByteString oversizedHeader() {
-    return ByteString.fromString("HTTP/1.1 200 OK\r\nX-Oversized: " + "x".repeat(OVERSIZED_HEADER) + "\r\n"
-        + "Content-Type: text/plain\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n");
+    return ByteString.fromString(
+        "HTTP/1.1 200 OK\r\nX-Oversized: "
+            + "x".repeat(OVERSIZED_HEADER)
+            + "\r\n"
+            + "Content-Type: text/plain\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n");
   }
 
   private static Source<ByteString, ?> trickle() {
     return Source.single(ByteString.fromString("HTTP/1.1 200 OK\r\n"))
-        .concat(Source.tick(INTERVAL, INTERVAL, NotUsed.getInstance())
-            .zipWithIndex()
-            .map(tick -> ByteString.fromString("X-Trickle-" + (tick.second() + 1) + ": x\r\n")));
+        .concat(
+            Source.tick(INTERVAL, INTERVAL, NotUsed.getInstance())
+                .zipWithIndex()
+                .map(
+                    tick -> ByteString.fromString("X-Trickle-" + (tick.second() + 1) + ": x\r\n")));
   }
 
   private static Source<ByteString, ?> slowBody() {
     ByteString oneByte = ByteString.fromString("x");
-    return Source.single(ByteString.fromString("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
-            + "Content-Length: " + SLOW_BODY + "\r\nConnection: close\r\n\r\n"))
+    return Source.single(
+            ByteString.fromString(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: "
+                    + SLOW_BODY
+                    + "\r\nConnection: close\r\n\r\n"))
         .concat(Source.tick(INTERVAL, INTERVAL, oneByte).take(SLOW_BODY));
   }
 
   private static ByteString notFound(String path) {
     byte[] body = ("no hostile behaviour at '" + path + "'\n").getBytes(StandardCharsets.UTF_8);
-    return ByteString.fromString("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\n"
-            + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+    return ByteString.fromString(
+            "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: "
+                + body.length
+                + "\r\nConnection: close\r\n\r\n")
         .concat(ByteString.fromArray(body));
   }
 }

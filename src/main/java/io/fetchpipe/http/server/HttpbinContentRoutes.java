@@ -45,8 +45,8 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * httpbin's routes that answer with content: bytes, streams, drips and ranges, compressed bodies,
- * documents (JSON, HTML, XML, texts, images), links pages, base64 decoding and response headers
- * of the client's choosing, each with httpbin's status, content type, headers and shape of body.
+ * documents (JSON, HTML, XML, texts, images), links pages, base64 decoding and response headers of
+ * the client's choosing, each with httpbin's status, content type, headers and shape of body.
  * Answers GET (and HEAD).
  */
 final class HttpbinContentRoutes {
@@ -84,22 +84,52 @@ final class HttpbinContentRoutes {
         path("gzip", () -> read(() -> encoded(Coder.Gzip, "gzipped"))),
         path("deflate", () -> read(() -> encoded(Coder.Deflate, "deflated"))),
         path("json", () -> read(() -> complete(json(SLIDESHOW)))),
-        path("html", () -> read(() -> complete(text(ContentTypes.TEXT_HTML_UTF8, HttpbinPages.HTML)))),
+        path(
+            "html",
+            () -> read(() -> complete(text(ContentTypes.TEXT_HTML_UTF8, HttpbinPages.HTML)))),
         path("xml", () -> read(() -> complete(text(type("application/xml"), HttpbinPages.XML)))),
-        path("robots.txt", () -> read(() -> complete(text(type("text/plain"), HttpbinPages.ROBOTS)))),
+        path(
+            "robots.txt",
+            () -> read(() -> complete(text(type("text/plain"), HttpbinPages.ROBOTS)))),
         path("deny", () -> read(() -> complete(text(type("text/plain"), HttpbinPages.DENIED)))),
-        path(segment("encoding").slash("utf8"), () -> read(() -> complete(text(ContentTypes.TEXT_HTML_UTF8,
-            TestServer.UTF8_SAMPLE)))),
+        path(
+            segment("encoding").slash("utf8"),
+            () -> read(() -> complete(text(ContentTypes.TEXT_HTML_UTF8, TestServer.UTF8_SAMPLE)))),
         pathPrefix("base64", () -> path(segment(), value -> read(() -> base64(value)))),
-        pathPrefix("links", () -> concat(
-            path(segment().slash(segment()), (n, offset) -> read(() -> links(n, offset))),
-            path(segment(), n -> read(() -> complete(HttpbinRoutes.redirectPage("/links/" + n + "/0")))))),
-        pathPrefix("image", () -> concat(
-            path("png", () -> read(() -> complete(image("image/png", HttpbinPages.png())))),
-            path("jpeg", () -> read(() -> complete(image("image/jpeg", HttpbinPages.jpeg())))),
-            path("svg", () -> read(() -> complete(image("image/svg+xml", ByteString.fromString(HttpbinPages.SVG))))))),
-        path("response-headers", () -> concat(read(() -> parameterList(this::responseHeaders)),
-            Directives.post(() -> parameterList(this::responseHeaders)))));
+        pathPrefix(
+            "links",
+            () ->
+                concat(
+                    path(segment().slash(segment()), (n, offset) -> read(() -> links(n, offset))),
+                    path(
+                        segment(),
+                        n ->
+                            read(
+                                () ->
+                                    complete(HttpbinRoutes.redirectPage("/links/" + n + "/0")))))),
+        pathPrefix(
+            "image",
+            () ->
+                concat(
+                    path("png", () -> read(() -> complete(image("image/png", HttpbinPages.png())))),
+                    path(
+                        "jpeg",
+                        () -> read(() -> complete(image("image/jpeg", HttpbinPages.jpeg())))),
+                    path(
+                        "svg",
+                        () ->
+                            read(
+                                () ->
+                                    complete(
+                                        image(
+                                            "image/svg+xml",
+                                            ByteString.fromString(HttpbinPages.SVG))))))),
+        path(
+            "response-headers",
+            () ->
+                concat(
+                    read(() -> parameterList(this::responseHeaders)),
+                    Directives.post(() -> parameterList(this::responseHeaders)))));
   }
 
   private static Route read(Supplier<Route> inner) {
@@ -113,13 +143,15 @@ final class HttpbinContentRoutes {
   }
 
   static HttpResponse json(ByteString body) {
-    return HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
+    return HttpResponse.create()
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
   }
 
   /** JSON text ending with a line feed, as httpbin writes it. */
   static ByteString serialize(JsonNode body) {
     try {
-      return ByteString.fromArrayUnsafe(MAPPER.writeValueAsBytes(body)).concat(ByteString.fromString("\n"));
+      return ByteString.fromArrayUnsafe(MAPPER.writeValueAsBytes(body))
+          .concat(ByteString.fromString("\n"));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a tree of plain nodes always serialises", e);
     }
@@ -144,10 +176,14 @@ final class HttpbinContentRoutes {
   private Route bytes(String count) {
     long n = TestRoutes.parseLongOr(count, -1);
     if (n < 0 || n > settings.maxBytes()) {
-      return TestRoutes.badRequest("bytes must be between 0 and " + settings.maxBytes() + ", got '" + count + "'");
+      return TestRoutes.badRequest(
+          "bytes must be between 0 and " + settings.maxBytes() + ", got '" + count + "'");
     }
-    return complete(HttpResponse.create()
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, n, TestRoutes.repeated(n, NOISE))));
+    return complete(
+        HttpResponse.create()
+            .withEntity(
+                HttpEntities.create(
+                    ContentTypes.APPLICATION_OCTET_STREAM, n, TestRoutes.repeated(n, NOISE))));
   }
 
   /** n JSON lines (at most 100), each the request described with its line number as {@code id}. */
@@ -156,13 +192,25 @@ final class HttpbinContentRoutes {
     if (n < 0) {
       return TestRoutes.badRequest("lines must be a whole number, got '" + count + "'");
     }
-    return extractClientIP(client -> extractRequest(request -> {
-      ObjectNode line = new RequestEcho(request, ByteString.emptyByteString(), null, client.getAddress().orElse(null))
-          .describe(Key.URL, Key.ARGS, Key.HEADERS, Key.ORIGIN);
-      Source<ByteString, ?> lines = Source.range(0, Math.min(n, MAX_STREAM_LINES) - 1)
-          .map(id -> serialize(line.deepCopy().put("id", id)));
-      return complete(HttpResponse.create().withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, lines)));
-    }));
+    return extractClientIP(
+        client ->
+            extractRequest(
+                request -> {
+                  ObjectNode line =
+                      new RequestEcho(
+                              request,
+                              ByteString.emptyByteString(),
+                              null,
+                              client.getAddress().orElse(null))
+                          .describe(Key.URL, Key.ARGS, Key.HEADERS, Key.ORIGIN);
+                  Source<ByteString, ?> lines =
+                      Source.range(0, Math.min(n, MAX_STREAM_LINES) - 1)
+                          .map(id -> serialize(line.deepCopy().put("id", id)));
+                  return complete(
+                      HttpResponse.create()
+                          .withEntity(
+                              HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, lines)));
+                }));
   }
 
   /**
@@ -176,14 +224,22 @@ final class HttpbinContentRoutes {
     long numbytes = Math.min((long) number(parameters, "numbytes", 10), MAX_DRIP);
     int code = (int) number(parameters, "code", 200);
     if (numbytes <= 0) {
-      return complete(HttpResponse.create().withStatus(StatusCodes.BAD_REQUEST)
-          .withEntity(ContentTypes.TEXT_HTML_UTF8, "number of bytes must be positive"));
+      return complete(
+          HttpResponse.create()
+              .withStatus(StatusCodes.BAD_REQUEST)
+              .withEntity(ContentTypes.TEXT_HTML_UTF8, "number of bytes must be positive"));
     }
     long maxSeconds = settings.maxDelay().toSeconds();
-    if (!(duration >= 0) || !(delay >= 0) || duration > maxSeconds || delay > maxSeconds
-        || code < HttpbinStatuses.LOWEST || code > HttpbinStatuses.HIGHEST) {
-      return TestRoutes.badRequest("duration and delay must be between 0 and " + maxSeconds
-          + " seconds, code between 200 and 599");
+    if (!(duration >= 0)
+        || !(delay >= 0)
+        || duration > maxSeconds
+        || delay > maxSeconds
+        || code < HttpbinStatuses.LOWEST
+        || code > HttpbinStatuses.HIGHEST) {
+      return TestRoutes.badRequest(
+          "duration and delay must be between 0 and "
+              + maxSeconds
+              + " seconds, code between 200 and 599");
     }
     Source<ByteString, ?> stars = Source.repeat(STAR).take(numbytes);
     if (duration > 0) {
@@ -192,11 +248,15 @@ final class HttpbinContentRoutes {
     if (delay > 0) {
       stars = stars.initialDelay(Duration.ofNanos((long) (delay * 1e9)));
     }
-    return complete(HttpResponse.create().withStatus(code)
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, numbytes, stars)));
+    return complete(
+        HttpResponse.create()
+            .withStatus(code)
+            .withEntity(
+                HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, numbytes, stars)));
   }
 
-  private static double number(List<Map.Entry<String, String>> parameters, String name, double fallback) {
+  private static double number(
+      List<Map.Entry<String, String>> parameters, String name, double fallback) {
     for (Map.Entry<String, String> parameter : parameters) {
       if (parameter.getKey().equalsIgnoreCase(name)) {
         try {
@@ -210,36 +270,53 @@ final class HttpbinContentRoutes {
   }
 
   /**
-   * A resource of n bytes (at most 100 KiB), {@code abc...z} repeated, answering one byte range
-   * of a Range header with 206 and an unsatisfiable one with 416.
+   * A resource of n bytes (at most 100 KiB), {@code abc...z} repeated, answering one byte range of
+   * a Range header with 206 and an unsatisfiable one with 416.
    */
   private Route range(String count) {
     int n = TestRoutes.parseIntOr(count, -1);
-    List<HttpHeader> headers = List.of(RawHeader.create("ETag", "range" + Math.max(n, 0)),
-        RawHeader.create("Accept-Ranges", "bytes"));
+    List<HttpHeader> headers =
+        List.of(
+            RawHeader.create("ETag", "range" + Math.max(n, 0)),
+            RawHeader.create("Accept-Ranges", "bytes"));
     if (n <= 0 || n > MAX_RANGE) {
-      return complete(HttpResponse.create().withStatus(StatusCodes.NOT_FOUND).withHeaders(headers)
-          .withEntity(ContentTypes.TEXT_HTML_UTF8, "number of bytes must be in the range (0, " + MAX_RANGE + "]"));
+      return complete(
+          HttpResponse.create()
+              .withStatus(StatusCodes.NOT_FOUND)
+              .withHeaders(headers)
+              .withEntity(
+                  ContentTypes.TEXT_HTML_UTF8,
+                  "number of bytes must be in the range (0, " + MAX_RANGE + "]"));
     }
-    return extractRequest(request -> {
-      long[] span = span(request.getHeader("Range").map(HttpHeader::value), n);
-      List<HttpHeader> answered = new ArrayList<>(headers);
-      if (span == null) {
-        answered.add(RawHeader.create("Content-Range", "bytes */" + n));
-        return complete(HttpResponse.create().withStatus(StatusCodes.RANGE_NOT_SATISFIABLE).withHeaders(answered));
-      }
-      byte[] bytes = new byte[(int) (span[1] - span[0] + 1)];
-      for (int i = 0; i < bytes.length; i++) {
-        bytes[i] = (byte) ('a' + (span[0] + i) % 26);
-      }
-      answered.add(RawHeader.create("Content-Range", "bytes " + span[0] + "-" + span[1] + "/" + n));
-      boolean whole = span[0] == 0 && span[1] == n - 1;
-      return complete(HttpResponse.create().withStatus(whole ? StatusCodes.OK : StatusCodes.PARTIAL_CONTENT)
-          .withHeaders(answered).withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, bytes)));
-    });
+    return extractRequest(
+        request -> {
+          long[] span = span(request.getHeader("Range").map(HttpHeader::value), n);
+          List<HttpHeader> answered = new ArrayList<>(headers);
+          if (span == null) {
+            answered.add(RawHeader.create("Content-Range", "bytes */" + n));
+            return complete(
+                HttpResponse.create()
+                    .withStatus(StatusCodes.RANGE_NOT_SATISFIABLE)
+                    .withHeaders(answered));
+          }
+          byte[] bytes = new byte[(int) (span[1] - span[0] + 1)];
+          for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) ('a' + (span[0] + i) % 26);
+          }
+          answered.add(
+              RawHeader.create("Content-Range", "bytes " + span[0] + "-" + span[1] + "/" + n));
+          boolean whole = span[0] == 0 && span[1] == n - 1;
+          return complete(
+              HttpResponse.create()
+                  .withStatus(whole ? StatusCodes.OK : StatusCodes.PARTIAL_CONTENT)
+                  .withHeaders(answered)
+                  .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, bytes)));
+        });
   }
 
-  /** The first and last byte a Range header asks for of n bytes (all of them without one), or null. */
+  /**
+   * The first and last byte a Range header asks for of n bytes (all of them without one), or null.
+   */
   private static long[] span(Optional<String> header, long n) {
     if (header.isEmpty()) {
       return new long[] {0, n - 1};
@@ -264,12 +341,20 @@ final class HttpbinContentRoutes {
 
   /** The request's headers, method and origin as JSON, always sent with that encoding. */
   private static Route encoded(Coder coder, String flag) {
-    return extractClientIP(client -> extractRequest(request -> {
-      ObjectNode body = new RequestEcho(request, ByteString.emptyByteString(), null, client.getAddress().orElse(null))
-          .describe(Key.ORIGIN, Key.HEADERS, Key.METHOD)
-          .put(flag, true);
-      return complete(coder.encodeMessage(json(body)));
-    }));
+    return extractClientIP(
+        client ->
+            extractRequest(
+                request -> {
+                  ObjectNode body =
+                      new RequestEcho(
+                              request,
+                              ByteString.emptyByteString(),
+                              null,
+                              client.getAddress().orElse(null))
+                          .describe(Key.ORIGIN, Key.HEADERS, Key.METHOD)
+                          .put(flag, true);
+                  return complete(coder.encodeMessage(json(body)));
+                }));
   }
 
   /** The decoded bytes of a base64 value (URL-safe or standard alphabet, padding optional). */
@@ -281,14 +366,18 @@ final class HttpbinContentRoutes {
       return TestRoutes.badRequest("not base64: '" + value + "'");
     }
     // Text as httpbin answers it; bytes that are no UTF-8 (on which httpbin fails) as bytes.
-    ContentType type = isUtf8(decoded) ? ContentTypes.TEXT_HTML_UTF8 : ContentTypes.APPLICATION_OCTET_STREAM;
+    ContentType type =
+        isUtf8(decoded) ? ContentTypes.TEXT_HTML_UTF8 : ContentTypes.APPLICATION_OCTET_STREAM;
     return complete(HttpResponse.create().withEntity(HttpEntities.create(type, decoded)));
   }
 
   private static boolean isUtf8(byte[] bytes) {
     try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
       return true;
     } catch (CharacterCodingException e) {
       return false;
@@ -299,16 +388,20 @@ final class HttpbinContentRoutes {
     int n = TestRoutes.parseIntOr(count, -1);
     int offset = TestRoutes.parseIntOr(current, -1);
     if (n < 0 || offset < 0) {
-      return TestRoutes.badRequest("links need two whole numbers, got '" + count + "/" + current + "'");
+      return TestRoutes.badRequest(
+          "links need two whole numbers, got '" + count + "/" + current + "'");
     }
-    return complete(text(ContentTypes.TEXT_HTML_UTF8, HttpbinPages.links(Math.min(Math.max(1, n), MAX_LINKS), offset)));
+    return complete(
+        text(
+            ContentTypes.TEXT_HTML_UTF8,
+            HttpbinPages.links(Math.min(Math.max(1, n), MAX_LINKS), offset)));
   }
 
   /**
    * Each query parameter becomes a response header, in order (a repeated name gives repeated
    * headers); Content-Type sets the entity's type. The body is the response's headers as a JSON
-   * object, its own Content-Type and Content-Length included, as httpbin answers; a repeated
-   * name's values as an array.
+   * object, its own Content-Type and Content-Length included, as httpbin answers; a repeated name's
+   * values as an array.
    */
   private Route responseHeaders(List<Map.Entry<String, String>> parameters) {
     List<HttpHeader> headers = new ArrayList<>();
@@ -337,12 +430,16 @@ final class HttpbinContentRoutes {
       }
     }
     ByteString body = describedWithLength(named, type);
-    return complete(HttpResponse.create().withHeaders(headers).withEntity(HttpEntities.create(type, body)));
+    return complete(
+        HttpResponse.create().withHeaders(headers).withEntity(HttpEntities.create(type, body)));
   }
 
-  /** The headers with the response's own Content-Type and Content-Length, whose value counts itself. */
+  /**
+   * The headers with the response's own Content-Type and Content-Length, whose value counts itself.
+   */
   private static ByteString describedWithLength(ObjectNode named, ContentType type) {
-    ObjectNode described = MAPPER.createObjectNode().put("Content-Type", type.toString().toLowerCase(Locale.ROOT));
+    ObjectNode described =
+        MAPPER.createObjectNode().put("Content-Type", type.toString().toLowerCase(Locale.ROOT));
     described.setAll(named);
     ByteString body = ByteString.emptyByteString();
     // A length's digits change the length at most twice before it stands still.
@@ -379,11 +476,19 @@ final class HttpbinContentRoutes {
   private static ByteString slideshow() {
     ObjectNode document = MAPPER.createObjectNode();
     ObjectNode slideshow = document.putObject("slideshow");
-    slideshow.put("author", "The Harbour Office").put("date", "date of publication").put("title", "Ferry Timetables");
+    slideshow
+        .put("author", "The Harbour Office")
+        .put("date", "date of publication")
+        .put("title", "Ferry Timetables");
     ArrayNode slides = slideshow.putArray("slides");
     slides.addObject().put("title", "Welcome aboard").put("type", "all");
-    slides.addObject().put("title", "Crossings").put("type", "all").putArray("items")
-        .add("Why the <em>Morning Star</em> leaves early").add("Who <em>rides</em> the last ferry");
+    slides
+        .addObject()
+        .put("title", "Crossings")
+        .put("type", "all")
+        .putArray("items")
+        .add("Why the <em>Morning Star</em> leaves early")
+        .add("Who <em>rides</em> the last ferry");
     return serialize(document);
   }
 }

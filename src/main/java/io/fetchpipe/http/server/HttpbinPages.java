@@ -10,12 +10,13 @@ import javax.imageio.ImageIO;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The fixed documents of the httpbin-compatible routes: fetchpipe's own texts in the shapes
- * httpbin answers with (an HTML page, an XML document, plain texts, images of each type).
+ * The fixed documents of the httpbin-compatible routes: fetchpipe's own texts in the shapes httpbin
+ * answers with (an HTML page, an XML document, plain texts, images of each type).
  */
 final class HttpbinPages {
   /** {@code /html}: a page with a heading and a few paragraphs. */
-  static final String HTML = """
+  static final String HTML =
+      """
       <!DOCTYPE html>
       <html>
         <head>
@@ -34,7 +35,8 @@ final class HttpbinPages {
       """;
 
   /** {@code /xml}: a small document. */
-  static final String XML = """
+  static final String XML =
+      """
       <?xml version='1.0' encoding='us-ascii'?>
 
       <!--  A small sample of XML  -->
@@ -54,7 +56,8 @@ final class HttpbinPages {
   static final String ROBOTS = "User-agent: *\nDisallow: /deny\n";
 
   /** {@code /deny}: what a crawler that ignored robots.txt finds. */
-  static final String DENIED = """
+  static final String DENIED =
+      """
 
            ___________
           |  NO ENTRY |
@@ -66,7 +69,8 @@ final class HttpbinPages {
       """;
 
   /** {@code /status/418}: a small teapot. */
-  static final String TEAPOT = """
+  static final String TEAPOT =
+      """
 
           [ a teapot ]
              ____
@@ -76,7 +80,8 @@ final class HttpbinPages {
       """;
 
   /** {@code /image/svg}: a simple drawing. */
-  static final String SVG = """
+  static final String SVG =
+      """
       <?xml version="1.0" encoding="UTF-8"?>
       <svg xmlns="http://www.w3.org/2000/svg" width="100" height="100" viewBox="0 0 100 100">
         <rect width="100" height="100" fill="#1d3557"/>
@@ -125,14 +130,23 @@ final class HttpbinPages {
     return ByteString.fromArrayUnsafe(bytes.toByteArray());
   }
 
-  /** {@code /links/{n}/{offset}}: n links to the other pages of the set, the current one as plain text. */
+  /**
+   * {@code /links/{n}/{offset}}: n links to the other pages of the set, the current one as plain
+   * text.
+   */
   static String links(int n, int offset) {
     StringBuilder page = new StringBuilder("<html><head><title>Links</title></head><body>");
     for (int i = 0; i < n; i++) {
       if (i == offset) {
         page.append(i).append(' ');
       } else {
-        page.append("<a href='/links/").append(n).append('/').append(i).append("'>").append(i).append("</a> ");
+        page.append("<a href='/links/")
+            .append(n)
+            .append('/')
+            .append(i)
+            .append("'>")
+            .append(i)
+            .append("</a> ");
       }
     }
     return page.append("</body></html>").toString();

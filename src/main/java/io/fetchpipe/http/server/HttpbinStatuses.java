@@ -18,6 +18,7 @@ import org.apache.pekko.util.ByteString;
 final class HttpbinStatuses {
   /** Lowest status answered. */
   static final int LOWEST = 200;
+
   /** Highest status answered. */
   static final int HIGHEST = 599;
 
@@ -62,23 +63,39 @@ final class HttpbinStatuses {
   static HttpResponse response(int code) {
     HttpResponse response = HttpResponse.create().withStatus(code);
     return switch (code) {
-      case 301, 302, 303, 305, 307 -> response.addHeader(RawHeader.create("Location", "/redirect/1"));
-      case 401 -> response.addHeader(RawHeader.create("WWW-Authenticate", "Basic realm=\"Fake Realm\""));
-      case 407 -> response.addHeader(RawHeader.create("Proxy-Authenticate", "Basic realm=\"Fake Realm\""));
-      case 406 -> response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, notAcceptable()));
-      case 418 -> response.addHeader(RawHeader.create("X-More-Info", "http://tools.ietf.org/html/rfc2324"))
-          .withEntity(HttpEntities.create(ContentTypes.NO_CONTENT_TYPE, ByteString.fromString(HttpbinPages.TEAPOT)));
+      case 301, 302, 303, 305, 307 ->
+          response.addHeader(RawHeader.create("Location", "/redirect/1"));
+      case 401 ->
+          response.addHeader(RawHeader.create("WWW-Authenticate", "Basic realm=\"Fake Realm\""));
+      case 407 ->
+          response.addHeader(RawHeader.create("Proxy-Authenticate", "Basic realm=\"Fake Realm\""));
+      case 406 ->
+          response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, notAcceptable()));
+      case 418 ->
+          response
+              .addHeader(RawHeader.create("X-More-Info", "http://tools.ietf.org/html/rfc2324"))
+              .withEntity(
+                  HttpEntities.create(
+                      ContentTypes.NO_CONTENT_TYPE, ByteString.fromString(HttpbinPages.TEAPOT)));
       // 204 and 304 must not carry a body (Pekko HTTP would answer 500 instead).
-      default -> response.status().allowsEntity()
-          ? response.withEntity(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, ""))
-          : response;
+      default ->
+          response.status().allowsEntity()
+              ? response.withEntity(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, ""))
+              : response;
     };
   }
 
   private static String notAcceptable() {
-    ObjectNode body = HttpbinContentRoutes.MAPPER.createObjectNode()
-        .put("message", "Client did not request a supported media type.");
-    body.putArray("accept").add("image/webp").add("image/svg+xml").add("image/jpeg").add("image/png").add("image/*");
+    ObjectNode body =
+        HttpbinContentRoutes.MAPPER
+            .createObjectNode()
+            .put("message", "Client did not request a supported media type.");
+    body.putArray("accept")
+        .add("image/webp")
+        .add("image/svg+xml")
+        .add("image/jpeg")
+        .add("image/png")
+        .add("image/*");
     return body.toString();
   }
 }

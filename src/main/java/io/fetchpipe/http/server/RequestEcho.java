@@ -33,28 +33,53 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * A request as httpbin describes it in its answers: {@code url} (as the client sent it), {@code
- * args} (the query), {@code form} and {@code files} (a form body), {@code data} (the body as
- * text, or a {@code data:} URL of its base64 when it is not UTF-8; empty for a form), {@code
- * json} (the body parsed, or null), {@code origin} (the client's address), {@code headers} (names
- * capitalised as httpbin's server shows them, repeated ones joined with a comma) and {@code
- * method}. A name given more than once maps to an array of its values.
+ * args} (the query), {@code form} and {@code files} (a form body), {@code data} (the body as text,
+ * or a {@code data:} URL of its base64 when it is not UTF-8; empty for a form), {@code json} (the
+ * body parsed, or null), {@code origin} (the client's address), {@code headers} (names capitalised
+ * as httpbin's server shows them, repeated ones joined with a comma) and {@code method}. A name
+ * given more than once maps to an array of its values.
  *
  * @param request the request, its entity not read
  * @param body its body, read whole
  * @param form the parts of a form body, when it is one
  * @param clientAddress the client's address, or null when unknown
  */
-record RequestEcho(HttpRequest request, ByteString body, Multipart.FormData.Strict form, InetAddress clientAddress) {
+record RequestEcho(
+    HttpRequest request,
+    ByteString body,
+    Multipart.FormData.Strict form,
+    InetAddress clientAddress) {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   // Headers a proxy in front of httpbin adds; httpbin leaves them out of what it shows.
-  private static final Set<String> PROXY_HEADERS = Set.of("x-varnish", "x-request-start", "x-heroku-queue-depth",
-      "x-real-ip", "x-forwarded-proto", "x-forwarded-protocol", "x-forwarded-ssl", "x-heroku-queue-wait-time",
-      "x-forwarded-for", "x-heroku-dynos-in-use", "x-forwarded-port", "x-request-id", "via", "total-route-time",
-      "connect-time");
+  private static final Set<String> PROXY_HEADERS =
+      Set.of(
+          "x-varnish",
+          "x-request-start",
+          "x-heroku-queue-depth",
+          "x-real-ip",
+          "x-forwarded-proto",
+          "x-forwarded-protocol",
+          "x-forwarded-ssl",
+          "x-heroku-queue-wait-time",
+          "x-forwarded-for",
+          "x-heroku-dynos-in-use",
+          "x-forwarded-port",
+          "x-request-id",
+          "via",
+          "total-route-time",
+          "connect-time");
 
   /** The keys of httpbin's request descriptions. */
   enum Key {
-    URL, ARGS, FORM, DATA, ORIGIN, HEADERS, FILES, JSON, METHOD
+    URL,
+    ARGS,
+    FORM,
+    DATA,
+    ORIGIN,
+    HEADERS,
+    FILES,
+    JSON,
+    METHOD
   }
 
   /** The description of the request under the given keys, in their order. */
@@ -71,7 +96,10 @@ record RequestEcho(HttpRequest request, ByteString body, Multipart.FormData.Stri
       case URL -> MAPPER.getNodeFactory().textNode(url());
       case ARGS -> grouped(request.getUri().query().toList());
       case FORM -> grouped(formFields());
-      case DATA -> MAPPER.getNodeFactory().textNode(isForm() ? "" : jsonSafe(body, "application/octet-stream"));
+      case DATA ->
+          MAPPER
+              .getNodeFactory()
+              .textNode(isForm() ? "" : jsonSafe(body, "application/octet-stream"));
       case ORIGIN -> MAPPER.getNodeFactory().textNode(origin());
       case HEADERS -> headers();
       case FILES -> files();
@@ -81,8 +109,8 @@ record RequestEcho(HttpRequest request, ByteString body, Multipart.FormData.Stri
   }
 
   /**
-   * The request target as the client sent it (the server adds it as the synthetic
-   * Raw-Request-URI header; see {@link TestServer}), made absolute with the Host header as sent.
+   * The request target as the client sent it (the server adds it as the synthetic Raw-Request-URI
+   * header; see {@link TestServer}), made absolute with the Host header as sent.
    */
   String url() {
     var raw = request.getHeader(RawRequestURI.class);
@@ -91,19 +119,23 @@ record RequestEcho(HttpRequest request, ByteString body, Multipart.FormData.Stri
       return request.getUri().toString();
     }
     String target = raw.get().value();
-    return target.startsWith("/") ? request.getUri().getScheme() + "://" + host.get().value() + target : target;
+    return target.startsWith("/")
+        ? request.getUri().getScheme() + "://" + host.get().value() + target
+        : target;
   }
 
   private String origin() {
-    return request.getHeader("X-Forwarded-For").map(HttpHeader::value)
+    return request
+        .getHeader("X-Forwarded-For")
+        .map(HttpHeader::value)
         .orElse(clientAddress == null ? "" : clientAddress.getHostAddress());
   }
 
   /**
-   * The request's headers as httpbin's server shows them: names capitalised word by word,
-   * repeated ones joined with a comma. Pekko HTTP keeps the framing headers in the entity, so
-   * Content-Type and Content-Length or Transfer-Encoding are restated from it; the headers it
-   * adds itself (Timeout-Access, Raw-Request-URI) are left out.
+   * The request's headers as httpbin's server shows them: names capitalised word by word, repeated
+   * ones joined with a comma. Pekko HTTP keeps the framing headers in the entity, so Content-Type
+   * and Content-Length or Transfer-Encoding are restated from it; the headers it adds itself
+   * (Timeout-Access, Raw-Request-URI) are left out.
    */
   ObjectNode headers() {
     Map<String, String> joined = new LinkedHashMap<>();
@@ -124,7 +156,9 @@ record RequestEcho(HttpRequest request, ByteString body, Multipart.FormData.Stri
     if (entity.isChunked()) {
       joined.put("Transfer-Encoding", "chunked");
     } else if (!entity.isKnownEmpty()) {
-      entity.getContentLengthOption().ifPresent(length -> joined.put("Content-Length", Long.toString(length)));
+      entity
+          .getContentLengthOption()
+          .ifPresent(length -> joined.put("Content-Length", Long.toString(length)));
     }
     ObjectNode headers = MAPPER.createObjectNode();
     joined.forEach(headers::put);
@@ -134,11 +168,18 @@ record RequestEcho(HttpRequest request, ByteString body, Multipart.FormData.Stri
   /** A content type as clients usually send it: Pekko HTTP writes the charset in capitals. */
   private static String asSent(ContentType type) {
     String written = type.toString();
-    return type.getCharsetOption().map(charset -> written.replace("charset=" + charset.value(),
-        "charset=" + charset.value().toLowerCase(Locale.ROOT))).orElse(written);
+    return type.getCharsetOption()
+        .map(
+            charset ->
+                written.replace(
+                    "charset=" + charset.value(),
+                    "charset=" + charset.value().toLowerCase(Locale.ROOT)))
+        .orElse(written);
   }
 
-  /** {@code x-custom-thing} as {@code X-Custom-Thing}: each letter after a non-letter upper case. */
+  /**
+   * {@code x-custom-thing} as {@code X-Custom-Thing}: each letter after a non-letter upper case.
+   */
   static String capitalised(String lowercaseName) {
     StringBuilder name = new StringBuilder(lowercaseName.length());
     boolean wordStart = true;
@@ -162,7 +203,9 @@ record RequestEcho(HttpRequest request, ByteString body, Multipart.FormData.Stri
     return type.mediaType().isMultipart() && type.mediaType().subType().equals("form-data");
   }
 
-  /** The fields of a form body: url-encoded, or the parts of a multipart form without a file name. */
+  /**
+   * The fields of a form body: url-encoded, or the parts of a multipart form without a file name.
+   */
   private List<Pair<String, String>> formFields() {
     List<Pair<String, String>> fields = new ArrayList<>();
     if (form != null) {
@@ -175,8 +218,10 @@ record RequestEcho(HttpRequest request, ByteString body, Multipart.FormData.Stri
       for (String field : body.utf8String().split("&")) {
         if (!field.isEmpty()) {
           int equals = field.indexOf('=');
-          fields.add(Pair.create(decode(equals < 0 ? field : field.substring(0, equals)),
-              equals < 0 ? "" : decode(field.substring(equals + 1))));
+          fields.add(
+              Pair.create(
+                  decode(equals < 0 ? field : field.substring(0, equals)),
+                  equals < 0 ? "" : decode(field.substring(equals + 1))));
         }
       }
     }
@@ -197,8 +242,14 @@ record RequestEcho(HttpRequest request, ByteString body, Multipart.FormData.Stri
       for (Multipart.FormData.BodyPart.Strict part : form.getStrictParts()) {
         if (part.getFilename().isPresent()) {
           ContentType type = part.getEntity().getContentType();
-          files.add(Pair.create(part.getName(), jsonSafe(part.getEntity().getData(),
-              type.equals(ContentTypes.NO_CONTENT_TYPE) ? "application/octet-stream" : type.mediaType().toString())));
+          files.add(
+              Pair.create(
+                  part.getName(),
+                  jsonSafe(
+                      part.getEntity().getData(),
+                      type.equals(ContentTypes.NO_CONTENT_TYPE)
+                          ? "application/octet-stream"
+                          : type.mediaType().toString())));
         }
       }
     }
@@ -236,13 +287,17 @@ record RequestEcho(HttpRequest request, ByteString body, Multipart.FormData.Stri
   /** The bytes as text when they are UTF-8, else as a {@code data:} URL of their base64. */
   static String jsonSafe(ByteString bytes, String contentType) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes.toArray()))
           .toString();
     } catch (CharacterCodingException notText) {
-      return "data:" + contentType + ";base64," + Base64.getEncoder().encodeToString(bytes.toArray());
+      return "data:"
+          + contentType
+          + ";base64,"
+          + Base64.getEncoder().encodeToString(bytes.toArray());
     }
   }
 }

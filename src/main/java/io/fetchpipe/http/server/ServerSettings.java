@@ -17,7 +17,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * @param timerTick scheduler tick of the actor system {@code fetchpipe serve} creates: delays end
  *     on a tick, so it bounds how late a {@code /delay} answer can be
  */
-public record ServerSettings(Duration maxDelay, long maxBytes, long maxRequestBody, Duration timerTick) {
+public record ServerSettings(
+    Duration maxDelay, long maxBytes, long maxRequestBody, Duration timerTick) {
   private static final SettingKey<ServerSettings, Duration> MAX_DELAY =
       SettingKey.ofDuration("max-delay", ServerSettings::maxDelay);
   private static final SettingKey<ServerSettings, Long> MAX_BYTES =
@@ -26,9 +27,16 @@ public record ServerSettings(Duration maxDelay, long maxBytes, long maxRequestBo
       SettingKey.ofBytes("max-request-body", ServerSettings::maxRequestBody);
   private static final SettingKey<ServerSettings, Duration> TIMER_TICK =
       SettingKey.ofDuration("timer-tick", ServerSettings::timerTick);
-  private static final SettingsTable<ServerSettings> KEYS = SettingsTable.of("fetchpipe.server",
-      v -> new ServerSettings(v.get(MAX_DELAY), v.get(MAX_BYTES), v.get(MAX_REQUEST_BODY), v.get(TIMER_TICK)),
-      MAX_DELAY, MAX_BYTES, MAX_REQUEST_BODY, TIMER_TICK);
+  private static final SettingsTable<ServerSettings> KEYS =
+      SettingsTable.of(
+          "fetchpipe.server",
+          v ->
+              new ServerSettings(
+                  v.get(MAX_DELAY), v.get(MAX_BYTES), v.get(MAX_REQUEST_BODY), v.get(TIMER_TICK)),
+          MAX_DELAY,
+          MAX_BYTES,
+          MAX_REQUEST_BODY,
+          TIMER_TICK);
 
   /** Validates the values. */
   public ServerSettings {
@@ -37,7 +45,8 @@ public record ServerSettings(Duration maxDelay, long maxBytes, long maxRequestBo
       throw new IllegalArgumentException("max-bytes must not be negative, got " + maxBytes);
     }
     if (maxRequestBody < 0) {
-      throw new IllegalArgumentException("max-request-body must not be negative, got " + maxRequestBody);
+      throw new IllegalArgumentException(
+          "max-request-body must not be negative, got " + maxRequestBody);
     }
     ConfigDurations.positive(timerTick, "timer-tick");
   }
@@ -75,12 +84,16 @@ public record ServerSettings(Duration maxDelay, long maxBytes, long maxRequestBo
     return KEYS.with(this, MAX_DELAY, value);
   }
 
-  /** A copy accepting {@code /bytes/{n}} and {@code /gzip-bytes/{n}} up to another size, in bytes. */
+  /**
+   * A copy accepting {@code /bytes/{n}} and {@code /gzip-bytes/{n}} up to another size, in bytes.
+   */
   public ServerSettings withMaxBytes(long value) {
     return KEYS.with(this, MAX_BYTES, value);
   }
 
-  /** A copy reading and echoing request bodies of {@code /anything} up to another size, in bytes. */
+  /**
+   * A copy reading and echoing request bodies of {@code /anything} up to another size, in bytes.
+   */
   public ServerSettings withMaxRequestBody(long value) {
     return KEYS.with(this, MAX_REQUEST_BODY, value);
   }

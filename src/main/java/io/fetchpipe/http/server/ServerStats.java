@@ -12,8 +12,8 @@ import org.apache.pekko.http.javadsl.server.RouteResult;
 /**
  * Live counters of the test server, for tests that check a client's behaviour from the server's
  * side: requests so far, in flight now, and the most in flight at once. A request counts as in
- * flight from routing until its response is ready. On request ({@link #recordArrivals()}) it
- * also notes when each request arrived and for which host, to check rates per host.
+ * flight from routing until its response is ready. On request ({@link #recordArrivals()}) it also
+ * notes when each request arrived and for which host, to check rates per host.
  */
 public final class ServerStats {
   /**
@@ -72,7 +72,9 @@ public final class ServerStats {
     return List.copyOf(arrivals);
   }
 
-  /** Starts counting afresh (the in-flight count itself is live and stays); stops noting arrivals. */
+  /**
+   * Starts counting afresh (the in-flight count itself is live and stays); stops noting arrivals.
+   */
   public void reset() {
     requests.set(0);
     maxInFlight.set(inFlight.get());

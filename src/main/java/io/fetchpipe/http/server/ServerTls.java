@@ -52,17 +52,20 @@ public record ServerTls(TlsIdentity identity, List<X509Certificate> clientAuthor
     SSLContext context;
     try {
       context = SSLContext.getInstance("TLS");
-      context.init(identity.keyManagers(),
-          clientCertificatesRequired() ? TlsContexts.trustManagers(clientAuthorities) : null, new SecureRandom());
+      context.init(
+          identity.keyManagers(),
+          clientCertificatesRequired() ? TlsContexts.trustManagers(clientAuthorities) : null,
+          new SecureRandom());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot make the server's TLS context: " + e.getMessage(), e);
     }
     boolean needClientAuth = clientCertificatesRequired();
-    return ConnectionContext.httpsServer(() -> {
-      SSLEngine engine = context.createSSLEngine();
-      engine.setUseClientMode(false);
-      engine.setNeedClientAuth(needClientAuth);
-      return engine;
-    });
+    return ConnectionContext.httpsServer(
+        () -> {
+          SSLEngine engine = context.createSSLEngine();
+          engine.setUseClientMode(false);
+          engine.setNeedClientAuth(needClientAuth);
+          return engine;
+        });
   }
 }

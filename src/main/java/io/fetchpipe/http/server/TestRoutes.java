@@ -43,9 +43,9 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * The route tree of {@link TestServer}: httpbin's routes ({@link HttpbinRoutes}, {@link
- * HttpbinContentRoutes}) and fetchpipe's own fault routes beside them; counts requests in flight
- * as they pass through. Every answer carries httpbin's CORS headers, and an unknown path or a
- * method a route does not take is answered with a small HTML page, as from httpbin.
+ * HttpbinContentRoutes}) and fetchpipe's own fault routes beside them; counts requests in flight as
+ * they pass through. Every answer carries httpbin's CORS headers, and an unknown path or a method a
+ * route does not take is answered with a small HTML page, as from httpbin.
  */
 final class TestRoutes {
   private static final ByteString JSON_OK = ByteString.fromString("{\"ok\":true}");
@@ -54,8 +54,8 @@ final class TestRoutes {
   // bytes on the wire.
   private static final int BOMB_CHUNK = 64 * 1024;
   private static final ByteString BOMB_FILLER = ByteString.fromArray(new byte[BOMB_CHUNK]);
-  private static final RejectionHandler HTML_REJECTIONS = RejectionHandler.defaultHandler()
-      .mapRejectionResponse(TestRoutes::asHtmlPage);
+  private static final RejectionHandler HTML_REJECTIONS =
+      RejectionHandler.defaultHandler().mapRejectionResponse(TestRoutes::asHtmlPage);
 
   private final ServerStats stats;
   private final HttpbinRoutes httpbin;
@@ -71,13 +71,19 @@ final class TestRoutes {
   }
 
   Route route() {
-    return extractRequest(request -> mapRouteResultFuture(
-        response -> stats.track(request.getHeader("Host").map(HttpHeader::value).orElse(""), response),
-        () -> respondWithDefaultHeaders(cors(request.getHeader("Origin").map(HttpHeader::value).orElse("*")),
-            () -> handleRejections(HTML_REJECTIONS, () -> concat(
-                httpbin.route(),
-                content.route(),
-                faultRoutes())))));
+    return extractRequest(
+        request ->
+            mapRouteResultFuture(
+                response ->
+                    stats.track(
+                        request.getHeader("Host").map(HttpHeader::value).orElse(""), response),
+                () ->
+                    respondWithDefaultHeaders(
+                        cors(request.getHeader("Origin").map(HttpHeader::value).orElse("*")),
+                        () ->
+                            handleRejections(
+                                HTML_REJECTIONS,
+                                () -> concat(httpbin.route(), content.route(), faultRoutes())))));
   }
 
   /**
@@ -91,29 +97,42 @@ final class TestRoutes {
 
   /** httpbin's CORS headers: any origin may read the answers, with credentials. */
   private static List<HttpHeader> cors(String origin) {
-    return List.of(RawHeader.create("Access-Control-Allow-Origin", origin),
+    return List.of(
+        RawHeader.create("Access-Control-Allow-Origin", origin),
         RawHeader.create("Access-Control-Allow-Credentials", "true"));
   }
 
   /** Pekko HTTP's answer to a rejection, its text made into a small HTML page as httpbin's are. */
   private static HttpResponse asHtmlPage(HttpResponse rejected) {
     int status = rejected.status().intValue();
-    if (status != StatusCodes.NOT_FOUND.intValue() && status != StatusCodes.METHOD_NOT_ALLOWED.intValue()) {
+    if (status != StatusCodes.NOT_FOUND.intValue()
+        && status != StatusCodes.METHOD_NOT_ALLOWED.intValue()) {
       return rejected;
     }
     String reason = rejected.status().reason();
-    String page = "<!doctype html>\n<html lang=en>\n<title>" + status + " " + reason + "</title>\n<h1>" + reason
-        + "</h1>\n<p>" + (status == StatusCodes.NOT_FOUND.intValue()
-            ? "The requested URL was not found on the server."
-            : "The method is not allowed for the requested URL.") + "</p>\n";
+    String page =
+        "<!doctype html>\n<html lang=en>\n<title>"
+            + status
+            + " "
+            + reason
+            + "</title>\n<h1>"
+            + reason
+            + "</h1>\n<p>"
+            + (status == StatusCodes.NOT_FOUND.intValue()
+                ? "The requested URL was not found on the server."
+                : "The method is not allowed for the requested URL.")
+            + "</p>\n";
     return rejected.withEntity(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, page));
   }
 
   /** fetchpipe's own routes: faults a client must cope with, and bodies to test its decoding. */
   private Route faultRoutes() {
     return concat(
-        pathPrefix("flaky", () -> path(segment().slash(segment()), (key, n) -> read(() -> flaky(key, n)))),
-        pathPrefix("retry-after", () -> path(segment().slash(segment()), (key, s) -> read(() -> retryAfter(key, s)))),
+        pathPrefix(
+            "flaky", () -> path(segment().slash(segment()), (key, n) -> read(() -> flaky(key, n)))),
+        pathPrefix(
+            "retry-after",
+            () -> path(segment().slash(segment()), (key, s) -> read(() -> retryAfter(key, s)))),
         path("reset", () -> read(this::reset)),
         path("hang", () -> read(this::hang)),
         pathPrefix("gzip-bytes", () -> path(segment(), count -> read(() -> gzipBytes(count)))),
@@ -131,7 +150,8 @@ final class TestRoutes {
   }
 
   private static HttpResponse ok() {
-    return HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, JSON_OK));
+    return HttpResponse.create()
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, JSON_OK));
   }
 
   private Route flaky(String key, String failures) {
@@ -142,8 +162,12 @@ final class TestRoutes {
     int seen = counter("flaky/" + key).getAndIncrement();
     return seen < n
         ? complete(StatusCodes.SERVICE_UNAVAILABLE, "failure " + (seen + 1) + " of " + n + "\n")
-        : complete(HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON,
-            "{\"ok\":true,\"after_failures\":" + n + "}")));
+        : complete(
+            HttpResponse.create()
+                .withEntity(
+                    HttpEntities.create(
+                        ContentTypes.APPLICATION_JSON,
+                        "{\"ok\":true,\"after_failures\":" + n + "}")));
   }
 
   private Route retryAfter(String key, String seconds) {
@@ -152,18 +176,24 @@ final class TestRoutes {
       return badRequest("seconds must be a whole number, got '" + seconds + "'");
     }
     if (counter("retry-after/" + key).getAndIncrement() == 0) {
-      return complete(HttpResponse.create().withStatus(StatusCodes.TOO_MANY_REQUESTS)
-          .addHeader(RawHeader.create("Retry-After", Integer.toString(wait)))
-          .withEntity("slow down\n"));
+      return complete(
+          HttpResponse.create()
+              .withStatus(StatusCodes.TOO_MANY_REQUESTS)
+              .addHeader(RawHeader.create("Retry-After", Integer.toString(wait)))
+              .withEntity("slow down\n"));
     }
     return complete(ok());
   }
 
   /** Sends the headers, then cuts the connection in the middle of the body. */
   private Route reset() {
-    Source<ByteString, ?> broken = Source.single(FILLER).concat(Source.failed(new IntendedFault("connection reset on purpose")));
-    return complete(HttpResponse.create()
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, 1_000_000, broken)));
+    Source<ByteString, ?> broken =
+        Source.single(FILLER)
+            .concat(Source.failed(new IntendedFault("connection reset on purpose")));
+    return complete(
+        HttpResponse.create()
+            .withEntity(
+                HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, 1_000_000, broken)));
   }
 
   /** Never answers (until the server's own request timeout, or shutdown). */
@@ -180,12 +210,15 @@ final class TestRoutes {
     // The encoder flow itself: Coder.encodeMessage leaves alone types it deems incompressible,
     // application/octet-stream among them.
     Source<ByteString, ?> gzipped = repeated(n, BOMB_FILLER).via(Coders.Gzip().encoderFlow());
-    return complete(HttpResponse.create()
-        .addHeader(ContentEncoding.create(HttpEncodings.GZIP))
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, gzipped)));
+    return complete(
+        HttpResponse.create()
+            .addHeader(ContentEncoding.create(HttpEncodings.GZIP))
+            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, gzipped)));
   }
 
-  /** {@link TestServer#CHARSET_SAMPLE} encoded in the named charset, and labelled with that name. */
+  /**
+   * {@link TestServer#CHARSET_SAMPLE} encoded in the named charset, and labelled with that name.
+   */
   private Route charset(String name) {
     Charset charset;
     try {
@@ -195,7 +228,9 @@ final class TestRoutes {
     }
     ByteString body;
     try {
-      body = ByteString.fromByteBuffer(charset.newEncoder().encode(CharBuffer.wrap(TestServer.CHARSET_SAMPLE)));
+      body =
+          ByteString.fromByteBuffer(
+              charset.newEncoder().encode(CharBuffer.wrap(TestServer.CHARSET_SAMPLE)));
     } catch (CharacterCodingException | UnsupportedOperationException e) {
       return badRequest("charset '" + name + "' cannot encode the sample text");
     }
@@ -208,8 +243,8 @@ final class TestRoutes {
   }
 
   /**
-   * Whether {@code error} is one of the faults the routes cause on purpose (the server logs
-   * those at debug: they are what a test asked for).
+   * Whether {@code error} is one of the faults the routes cause on purpose (the server logs those
+   * at debug: they are what a test asked for).
    */
   static boolean isIntended(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
@@ -220,7 +255,9 @@ final class TestRoutes {
     return false;
   }
 
-  /** A failure a fault route causes on purpose; it carries no stack trace, having no bug to locate. */
+  /**
+   * A failure a fault route causes on purpose; it carries no stack trace, having no bug to locate.
+   */
   private static final class IntendedFault extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -1,11 +1,11 @@
 package io.fetchpipe.http.server;
 
+import io.fetchpipe.http.internal.QuietLog;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
-import io.fetchpipe.http.internal.QuietLog;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.event.Logging;
 import org.apache.pekko.event.LoggingAdapter;
@@ -15,8 +15,8 @@ import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * An httpbin-compatible server to fetch from offline, for tests (the server HTTP clients' own
- * test suites run against). Binds to loopback unless told otherwise.
+ * An httpbin-compatible server to fetch from offline, for tests (the server HTTP clients' own test
+ * suites run against). Binds to loopback unless told otherwise.
  *
  * <ul>
  *   <li>httpbin's routes, answering with httpbin's status, content type, headers and body shape:
@@ -42,16 +42,17 @@ import org.apache.pekko.http.javadsl.server.Route;
  *       reset, a 503 with Retry-After, a slow body or a body cut short).
  * </ul>
  *
- * <p>Beside it runs a {@link HostileServer} on 127.0.0.1, for the misbehaviour below HTTP that
- * this server cannot produce ({@link #hostile()}). What the fault routes do on purpose is logged
- * at debug. Started with a {@link ServerTls}, it speaks HTTPS (with a certificate of the test's
- * own, and for mutual TLS requiring client certificates); the hostile peer stays plain TCP.
- * Outside JUnit, start one with {@link #start(ActorSystem)} and stop it with {@link
- * #stop(Duration)}; the JUnit 5 extension is the test kit's {@code EmbeddedServerExtension}.
+ * <p>Beside it runs a {@link HostileServer} on 127.0.0.1, for the misbehaviour below HTTP that this
+ * server cannot produce ({@link #hostile()}). What the fault routes do on purpose is logged at
+ * debug. Started with a {@link ServerTls}, it speaks HTTPS (with a certificate of the test's own,
+ * and for mutual TLS requiring client certificates); the hostile peer stays plain TCP. Outside
+ * JUnit, start one with {@link #start(ActorSystem)} and stop it with {@link #stop(Duration)}; the
+ * JUnit 5 extension is the test kit's {@code EmbeddedServerExtension}.
  */
 public final class TestServer {
   /** The text of {@code /encoding/utf8}: accents, Greek, Cyrillic, CJK and an emoji. */
-  public static final String UTF8_SAMPLE = """
+  public static final String UTF8_SAMPLE =
+      """
       Crème brûlée, jalapeño, smörgåsbord, Ærøskøbing.
       Ελληνικά: καλημέρα κόσμε.
       Русский: съешь же ещё этих мягких булок.
@@ -68,7 +69,11 @@ public final class TestServer {
   private final TestRoutes routes;
   private final ServerTls tls; // null: plain HTTP
 
-  private TestServer(ServerBinding binding, HostileServer hostile, ServerStats stats, TestRoutes routes,
+  private TestServer(
+      ServerBinding binding,
+      HostileServer hostile,
+      ServerStats stats,
+      TestRoutes routes,
       ServerTls tls) {
     this.tls = tls;
     this.binding = binding;
@@ -93,32 +98,40 @@ public final class TestServer {
   }
 
   /**
-   * Starts a server speaking HTTPS as {@code tls} says (plain HTTP when null), and its hostile
-   * peer (plain TCP) on {@code 127.0.0.1} at a free port.
+   * Starts a server speaking HTTPS as {@code tls} says (plain HTTP when null), and its hostile peer
+   * (plain TCP) on {@code 127.0.0.1} at a free port.
    *
    * @param host interface to bind, e.g. {@code 127.0.0.1}
    * @param port port to bind, or 0 for a free one
    */
-  public static CompletionStage<TestServer> start(ActorSystem<?> system, String host, int port, ServerTls tls) {
+  public static CompletionStage<TestServer> start(
+      ActorSystem<?> system, String host, int port, ServerTls tls) {
     ServerStats stats = new ServerStats(system.executionContext());
     TestRoutes routes = new TestRoutes(system, ServerSettings.create(system), stats);
     // The request target as sent, for the echoes' url; the client's address, for their origin.
-    var http = org.apache.pekko.http.javadsl.settings.ServerSettings.create(system.settings().config())
-        .withRawRequestUriHeader(true)
-        .withRemoteAddressAttribute(true);
+    var http =
+        org.apache.pekko.http.javadsl.settings.ServerSettings.create(system.settings().config())
+            .withRawRequestUriHeader(true)
+            .withRemoteAddressAttribute(true);
     // What the fault routes do on purpose (a connection cut mid-body) is logged at debug.
-    LoggingAdapter log = QuietLog.intendedFailures(Logging.getLogger(system.classicSystem(), TestServer.class),
-        TestRoutes::isIntended);
+    LoggingAdapter log =
+        QuietLog.intendedFailures(
+            Logging.getLogger(system.classicSystem(), TestServer.class), TestRoutes::isIntended);
     Route route = Directives.concat(new ChaosRoutes(system).route(), routes.route());
     var serverAt = Http.get(system).newServerAt(host, port).withSettings(http).logTo(log);
-    return (tls == null ? serverAt : serverAt.enableHttps(tls.connectionContext())).bind(route)
-        .thenCompose(binding -> HostileServer.start(system)
-            .thenApply(hostile -> new TestServer(binding, hostile, stats, routes, tls))
-            .exceptionallyCompose(error -> unbindAndFail(binding, error)));
+    return (tls == null ? serverAt : serverAt.enableHttps(tls.connectionContext()))
+        .bind(route)
+        .thenCompose(
+            binding ->
+                HostileServer.start(system)
+                    .thenApply(hostile -> new TestServer(binding, hostile, stats, routes, tls))
+                    .exceptionallyCompose(error -> unbindAndFail(binding, error)));
   }
 
   private static CompletionStage<TestServer> unbindAndFail(ServerBinding binding, Throwable error) {
-    return binding.unbind().handle((unbound, ignored) -> null)
+    return binding
+        .unbind()
+        .handle((unbound, ignored) -> null)
         .thenCompose(unbound -> CompletableFuture.failedStage(error));
   }
 
@@ -129,7 +142,10 @@ public final class TestServer {
 
   /** The base URL, e.g. {@code http://127.0.0.1:8080} ({@code https://} when it speaks HTTPS). */
   public String address() {
-    return (tls == null ? "http://" : "https://") + binding.localAddress().getHostString() + ":" + port();
+    return (tls == null ? "http://" : "https://")
+        + binding.localAddress().getHostString()
+        + ":"
+        + port();
   }
 
   /** How the server speaks HTTPS, or empty when it speaks plain HTTP. */
@@ -158,6 +174,8 @@ public final class TestServer {
    * connections end at once.
    */
   public CompletionStage<Done> stop(Duration grace) {
-    return binding.terminate(grace).thenCombine(hostile.stop(), (terminated, stopped) -> Done.getInstance());
+    return binding
+        .terminate(grace)
+        .thenCombine(hostile.stop(), (terminated, stopped) -> Done.getInstance());
   }
 }

@@ -47,16 +47,24 @@ public final class TlsIdentity {
   }
 
   /**
-   * A self-signed certificate for {@code names} (e.g. {@code localhost}, {@code 127.0.0.1}),
-   * valid from a minute ago for 30 days. It may also sign (it is its own authority), so clients
-   * that insist on trusting only authorities (OpenSSL's) trust it too.
+   * A self-signed certificate for {@code names} (e.g. {@code localhost}, {@code 127.0.0.1}), valid
+   * from a minute ago for 30 days. It may also sign (it is its own authority), so clients that
+   * insist on trusting only authorities (OpenSSL's) trust it too.
    */
   public static TlsIdentity selfSigned(String... names) {
     KeyPair keys = newKeyPair();
     Instant now = Instant.now();
     String subject = names.length > 0 ? names[0] : "fetchpipe test";
-    X509Certificate certificate = X509Maker.make(subject, List.of(names), now.minus(Duration.ofMinutes(1)),
-        now.plus(DEFAULT_VALIDITY), true, keys.getPublic(), subject, keys.getPrivate());
+    X509Certificate certificate =
+        X509Maker.make(
+            subject,
+            List.of(names),
+            now.minus(Duration.ofMinutes(1)),
+            now.plus(DEFAULT_VALIDITY),
+            true,
+            keys.getPublic(),
+            subject,
+            keys.getPrivate());
     return new TlsIdentity(keys.getPrivate(), List.of(certificate), subject);
   }
 
@@ -64,14 +72,22 @@ public final class TlsIdentity {
   public static TlsIdentity authority(String commonName) {
     KeyPair keys = newKeyPair();
     Instant now = Instant.now();
-    X509Certificate certificate = X509Maker.make(commonName, List.of(), now.minus(Duration.ofMinutes(1)),
-        now.plus(DEFAULT_VALIDITY), true, keys.getPublic(), commonName, keys.getPrivate());
+    X509Certificate certificate =
+        X509Maker.make(
+            commonName,
+            List.of(),
+            now.minus(Duration.ofMinutes(1)),
+            now.plus(DEFAULT_VALIDITY),
+            true,
+            keys.getPublic(),
+            commonName,
+            keys.getPrivate());
     return new TlsIdentity(keys.getPrivate(), List.of(certificate), commonName);
   }
 
   /**
-   * A certificate for {@code names} issued by this authority, valid from a minute ago for 30
-   * days; its chain is the new certificate, then this one's.
+   * A certificate for {@code names} issued by this authority, valid from a minute ago for 30 days;
+   * its chain is the new certificate, then this one's.
    */
   public TlsIdentity issue(String... names) {
     Instant now = Instant.now();
@@ -85,8 +101,16 @@ public final class TlsIdentity {
   public TlsIdentity issue(Instant notBefore, Instant notAfter, String... names) {
     KeyPair keys = newKeyPair();
     String subject = names.length > 0 ? names[0] : "fetchpipe test";
-    X509Certificate certificate = X509Maker.make(subject, List.of(names), notBefore, notAfter, false,
-        keys.getPublic(), commonName, privateKey);
+    X509Certificate certificate =
+        X509Maker.make(
+            subject,
+            List.of(names),
+            notBefore,
+            notAfter,
+            false,
+            keys.getPublic(),
+            commonName,
+            privateKey);
     List<X509Certificate> issued = new ArrayList<>();
     issued.add(certificate);
     issued.addAll(chain);
@@ -118,7 +142,10 @@ public final class TlsIdentity {
     return privateKey;
   }
 
-  /** The certificate as PEM: what a client trusts ({@code fetch --cacert}) when this is self-signed or a CA. */
+  /**
+   * The certificate as PEM: what a client trusts ({@code fetch --cacert}) when this is self-signed
+   * or a CA.
+   */
   public String certificatePem() {
     return Pem.certificates(List.of(certificate()));
   }
@@ -145,11 +172,13 @@ public final class TlsIdentity {
       store.load(null, null);
       char[] password = "fetchpipe".toCharArray();
       store.setKeyEntry("identity", privateKey, password, chain.toArray(X509Certificate[]::new));
-      KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory factory =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       factory.init(store, password);
       return factory.getKeyManagers();
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot hold the key of " + commonName + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot hold the key of " + commonName + ": " + e.getMessage(), e);
     }
   }
 

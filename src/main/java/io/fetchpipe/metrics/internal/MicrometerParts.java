@@ -21,8 +21,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Makes the meters of each {@link Part} in one registry: gauges that read the part, counters and
- * a timer that its listener feeds, all tagged with the part's name; removed when the part goes.
+ * Makes the meters of each {@link Part} in one registry: gauges that read the part, counters and a
+ * timer that its listener feeds, all tagged with the part's name; removed when the part goes.
  */
 @InternalApi
 public final class MicrometerParts implements PartObserver {
@@ -65,8 +65,12 @@ public final class MicrometerParts implements PartObserver {
     }
 
     void gauge(String meter, String description, ToDoubleFunction<Part> value) {
-      keep(Gauge.builder(name(part, meter), part, value).tags(tags).description(description).strongReference(true)
-          .register(registry));
+      keep(
+          Gauge.builder(name(part, meter), part, value)
+              .tags(tags)
+              .description(description)
+              .strongReference(true)
+              .register(registry));
     }
 
     @Override
@@ -97,11 +101,19 @@ public final class MicrometerParts implements PartObserver {
       if (part.kind().queues()) {
         gauge("queued", "jobs waiting to start", Part::queued);
       }
-      started = keep(Counter.builder(name(part, "started")).tags(tags)
-          .description("attempts started, retries included").register(registry));
-      latency = keep(Timer.builder(name(part, "latency")).tags(tags)
-          .description("from a job's first start to its outcome")
-          .publishPercentileHistogram(settings.latencyHistogram()).register(registry));
+      started =
+          keep(
+              Counter.builder(name(part, "started"))
+                  .tags(tags)
+                  .description("attempts started, retries included")
+                  .register(registry));
+      latency =
+          keep(
+              Timer.builder(name(part, "latency"))
+                  .tags(tags)
+                  .description("from a job's first start to its outcome")
+                  .publishPercentileHistogram(settings.latencyHistogram())
+                  .register(registry));
     }
 
     @Override
@@ -111,11 +123,18 @@ public final class MicrometerParts implements PartObserver {
 
     @Override
     public void finished(Outcome<?> outcome) {
-      String kind = outcome instanceof Outcome.Failure<?> failure ? failure.kind().wireName() : "ok";
+      String kind =
+          outcome instanceof Outcome.Failure<?> failure ? failure.kind().wireName() : "ok";
       String status = statusClass(outcome);
-      outcomes.computeIfAbsent(kind + " " + status, key -> keep(Counter.builder(name(part, "outcomes"))
-              .tags(tags.and("kind", kind, "status", status)).description("outcomes by kind and status class")
-              .register(registry)))
+      outcomes
+          .computeIfAbsent(
+              kind + " " + status,
+              key ->
+                  keep(
+                      Counter.builder(name(part, "outcomes"))
+                          .tags(tags.and("kind", kind, "status", status))
+                          .description("outcomes by kind and status class")
+                          .register(registry)))
           .increment();
       if (!outcome.startedAt().equals(outcome.finishedAt())) {
         latency.record(outcome.elapsed());
@@ -123,11 +142,20 @@ public final class MicrometerParts implements PartObserver {
     }
   }
 
-  /** The status class of a response, {@code 2xx} to {@code 5xx}, or {@code none} when no response arrived. */
+  /**
+   * The status class of a response, {@code 2xx} to {@code 5xx}, or {@code none} when no response
+   * arrived.
+   */
   static String statusClass(Outcome<?> outcome) {
-    Object response = outcome instanceof Outcome.Success<?> success ? success.value()
-        : ((Outcome.Failure<?>) outcome).cause() instanceof FetchFailure failure ? failure.response() : null;
-    if (response instanceof FetchResponse fetched && fetched.status() >= 100 && fetched.status() < 600) {
+    Object response =
+        outcome instanceof Outcome.Success<?> success
+            ? success.value()
+            : ((Outcome.Failure<?>) outcome).cause() instanceof FetchFailure failure
+                ? failure.response()
+                : null;
+    if (response instanceof FetchResponse fetched
+        && fetched.status() >= 100
+        && fetched.status() < 600) {
       return fetched.status() / 100 + "xx";
     }
     return "none";
@@ -139,15 +167,28 @@ public final class MicrometerParts implements PartObserver {
 
     Connections(Part part) {
       super(part);
-      gauge("connections.open", "open connections to hosts (in use, idle or being set up)", Part::openConnections);
+      gauge(
+          "connections.open",
+          "open connections to hosts (in use, idle or being set up)",
+          Part::openConnections);
     }
 
     @Override
     public void breakerOpened(String host) {
-      String tag = breakerHosts.contains(host)
-          || (breakerHosts.size() < settings.breakerHosts() && breakerHosts.add(host)) ? host : OTHER_HOST;
-      opens.computeIfAbsent(tag, key -> keep(Counter.builder(name(part, "breaker.opens"))
-              .tags(tags.and("host", key)).description("circuit breaker openings per host").register(registry)))
+      String tag =
+          breakerHosts.contains(host)
+                  || (breakerHosts.size() < settings.breakerHosts() && breakerHosts.add(host))
+              ? host
+              : OTHER_HOST;
+      opens
+          .computeIfAbsent(
+              tag,
+              key ->
+                  keep(
+                      Counter.builder(name(part, "breaker.opens"))
+                          .tags(tags.and("host", key))
+                          .description("circuit breaker openings per host")
+                          .register(registry)))
           .increment();
     }
   }

@@ -33,8 +33,8 @@ import org.apache.pekko.stream.typed.javadsl.ActorSink;
 /**
  * Runs one pipeline: spawns the producer and the consumers (each with the bounded mailbox of the
  * settings; consumers restart when their logic throws), gives the producer each consumer's first
- * demand, feeds the input into the producer with acknowledgements, and completes the summary
- * (the producer's tally) once the producer and every consumer are done.
+ * demand, feeds the input into the producer with acknowledgements, and completes the summary (the
+ * producer's tally) once the producer and every consumer are done.
  */
 @InternalApi
 public final class PipelineSupervisor extends AbstractBehavior<PipelineSupervisor.Command> {
@@ -48,34 +48,41 @@ public final class PipelineSupervisor extends AbstractBehavior<PipelineSuperviso
   /** The producer sent every sentinel and stopped; this is how the run went. */
   record ProducerDone(PipelineSummary summary) implements Command {}
 
-
   private final CompletableFuture<PipelineSummary> result;
   private int consumersRunning;
   private ProducerDone producerDone;
 
-  private PipelineSupervisor(ActorContext<Command> context, int consumers, CompletableFuture<PipelineSummary> result) {
+  private PipelineSupervisor(
+      ActorContext<Command> context, int consumers, CompletableFuture<PipelineSummary> result) {
     super(context);
     this.consumersRunning = consumers;
     this.result = result;
   }
 
   /**
-   * Starts one run under fetchpipe's guardian; the stage completes with its summary when every
-   * item is consumed and every actor of the run has stopped.
+   * Starts one run under fetchpipe's guardian; the stage completes with its summary when every item
+   * is consumed and every actor of the run has stopped.
    */
-  public static CompletionStage<PipelineSummary> start(ActorSystem<?> system, PipelineSettings settings,
-      Source<?, ?> input, JobHandler<?, ?> logic, Consumer<Outcome<?>> onOutcome) {
+  public static CompletionStage<PipelineSummary> start(
+      ActorSystem<?> system,
+      PipelineSettings settings,
+      Source<?, ?> input,
+      JobHandler<?, ?> logic,
+      Consumer<Outcome<?>> onOutcome) {
     CompletableFuture<PipelineSummary> result = new CompletableFuture<>();
     String name = UniqueNames.next("pipeline");
     Part part = Parts.get(system).register(Part.Kind.PIPELINE, name);
     FetchpipeExtension.get(system)
-        .spawn(create(settings, input, logic, onOutcome, result, part), name,
+        .spawn(
+            create(settings, input, logic, onOutcome, result, part),
+            name,
             DispatcherChoice.props(settings.dispatcher()))
-        .whenComplete((started, error) -> {
-          if (error != null) {
-            result.completeExceptionally(error);
-          }
-        });
+        .whenComplete(
+            (started, error) -> {
+              if (error != null) {
+                result.completeExceptionally(error);
+              }
+            });
     // The run's metrics go with it, before its caller hears it is over.
     return result.whenComplete((summary, error) -> part.close());
   }
@@ -85,40 +92,62 @@ public final class PipelineSupervisor extends AbstractBehavior<PipelineSuperviso
     return DispatcherChoice.on(settings.mailbox(), settings.dispatcher());
   }
 
-  private static Behavior<Command> create(PipelineSettings settings, Source<?, ?> input, JobHandler<?, ?> logic,
-      Consumer<Outcome<?>> onOutcome, CompletableFuture<PipelineSummary> result, Part part) {
-    return Behaviors.setup(context -> {
-      List<String> names = IntStream.rangeClosed(1, settings.consumers()).mapToObj(i -> "consumer-" + i).toList();
-      ActorRef<QueueProducer.Command> producer = context.spawn(
-          QueueProducer.create(settings, context.getSelf(), names, onOutcome, part), "producer", actorProps(settings));
-      for (String name : names) {
-        Behavior<QueueConsumer.Command> consumer = Behaviors.supervise(QueueConsumer.create(name, producer, context.getSelf(), logic))
-            .onFailure(Exception.class, SupervisorStrategy.restart().withLoggingEnabled(false));
-        producer.tell(new QueueProducer.Demand(context.spawn(consumer, name, actorProps(settings))));
-      }
-      feed(input, producer, settings, Materializer.createMaterializer(context));
-      return new PipelineSupervisor(context, settings.consumers(), result);
-    });
+  private static Behavior<Command> create(
+      PipelineSettings settings,
+      Source<?, ?> input,
+      JobHandler<?, ?> logic,
+      Consumer<Outcome<?>> onOutcome,
+      CompletableFuture<PipelineSummary> result,
+      Part part) {
+    return Behaviors.setup(
+        context -> {
+          List<String> names =
+              IntStream.rangeClosed(1, settings.consumers())
+                  .mapToObj(i -> "consumer-" + i)
+                  .toList();
+          ActorRef<QueueProducer.Command> producer =
+              context.spawn(
+                  QueueProducer.create(settings, context.getSelf(), names, onOutcome, part),
+                  "producer",
+                  actorProps(settings));
+          for (String name : names) {
+            Behavior<QueueConsumer.Command> consumer =
+                Behaviors.supervise(QueueConsumer.create(name, producer, context.getSelf(), logic))
+                    .onFailure(
+                        Exception.class, SupervisorStrategy.restart().withLoggingEnabled(false));
+            producer.tell(
+                new QueueProducer.Demand(context.spawn(consumer, name, actorProps(settings))));
+          }
+          feed(input, producer, settings, Materializer.createMaterializer(context));
+          return new PipelineSupervisor(context, settings.consumers(), result);
+        });
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void feed(Source<?, ?> input, ActorRef<QueueProducer.Command> producer, PipelineSettings settings,
+  private static void feed(
+      Source<?, ?> input,
+      ActorRef<QueueProducer.Command> producer,
+      PipelineSettings settings,
       Materializer materializer) {
     // The input stream runs beside the actors it feeds: on one dispatcher, handing an element
     // over costs no thread wake-up.
     Attributes placement = DispatcherChoice.attributes(settings.dispatcher());
-    ((Source) input).zipWithIndex()
-        .map(pair -> new Item<>(Math.toIntExact((Long) ((Pair) pair).second()),
-            ((Pair) pair).first()))
-        .to(ActorSink.<Item<?>, QueueProducer.Command, QueueProducer.Ack>actorRefWithBackpressure(
-            producer,
-            QueueProducer.Offer::new,
-            QueueProducer.InputStarted::new,
-            QueueProducer.Ack.INSTANCE,
-            QueueProducer.InputDone.INSTANCE,
-            QueueProducer.InputFailed::new)
-            // The sink would otherwise read 16 elements ahead: the queue is the buffer, not the stream.
-            .withAttributes(Attributes.inputBuffer(1, 1)))
+    ((Source) input)
+        .zipWithIndex()
+        .map(
+            pair ->
+                new Item<>(Math.toIntExact((Long) ((Pair) pair).second()), ((Pair) pair).first()))
+        .to(
+            ActorSink.<Item<?>, QueueProducer.Command, QueueProducer.Ack>actorRefWithBackpressure(
+                    producer,
+                    QueueProducer.Offer::new,
+                    QueueProducer.InputStarted::new,
+                    QueueProducer.Ack.INSTANCE,
+                    QueueProducer.InputDone.INSTANCE,
+                    QueueProducer.InputFailed::new)
+                // The sink would otherwise read 16 elements ahead: the queue is the buffer, not the
+                // stream.
+                .withAttributes(Attributes.inputBuffer(1, 1)))
         .withAttributes(placement)
         .run(materializer);
   }

@@ -17,14 +17,14 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Takes one item at a time from the producer and runs the consumer logic on it. Its first demand
- * is sent by the supervisor that spawns it; each item's outcome goes back to the producer as the
- * consumer's next demand ({@link QueueProducer.Done}), straight from the thread that completes
- * the logic's stage: the consumer has nothing left to do for an item once its logic has
- * returned. A logic that throws crashes the consumer on purpose: its restart signal reports the
- * item as a failure, which is its demand too, and the fresh instance gets the next item. On the
- * end-of-input sentinel (which only comes in answer to its own demand, so no item is in
- * progress) the consumer says so and stops.
+ * Takes one item at a time from the producer and runs the consumer logic on it. Its first demand is
+ * sent by the supervisor that spawns it; each item's outcome goes back to the producer as the
+ * consumer's next demand ({@link QueueProducer.Done}), straight from the thread that completes the
+ * logic's stage: the consumer has nothing left to do for an item once its logic has returned. A
+ * logic that throws crashes the consumer on purpose: its restart signal reports the item as a
+ * failure, which is its demand too, and the fresh instance gets the next item. On the end-of-input
+ * sentinel (which only comes in answer to its own demand, so no item is in progress) the consumer
+ * says so and stops.
  */
 @InternalApi
 final class QueueConsumer extends AbstractBehavior<QueueConsumer.Command> {
@@ -48,8 +48,12 @@ final class QueueConsumer extends AbstractBehavior<QueueConsumer.Command> {
   private Instant startedAt;
   private Throwable crash;
 
-  private QueueConsumer(ActorContext<Command> context, String name, ActorRef<QueueProducer.Command> producer,
-      ActorRef<PipelineSupervisor.Command> supervisor, JobHandler<Object, Object> logic) {
+  private QueueConsumer(
+      ActorContext<Command> context,
+      String name,
+      ActorRef<QueueProducer.Command> producer,
+      ActorRef<PipelineSupervisor.Command> supervisor,
+      JobHandler<Object, Object> logic) {
     super(context);
     this.name = name;
     this.producer = producer;
@@ -58,10 +62,14 @@ final class QueueConsumer extends AbstractBehavior<QueueConsumer.Command> {
   }
 
   @SuppressWarnings("unchecked")
-  static Behavior<Command> create(String name, ActorRef<QueueProducer.Command> producer,
-      ActorRef<PipelineSupervisor.Command> supervisor, JobHandler<?, ?> logic) {
+  static Behavior<Command> create(
+      String name,
+      ActorRef<QueueProducer.Command> producer,
+      ActorRef<PipelineSupervisor.Command> supervisor,
+      JobHandler<?, ?> logic) {
     JobHandler<Object, Object> erased = (JobHandler<Object, Object>) logic;
-    return Behaviors.setup(context -> new QueueConsumer(context, name, producer, supervisor, erased));
+    return Behaviors.setup(
+        context -> new QueueConsumer(context, name, producer, supervisor, erased));
   }
 
   @Override
@@ -85,9 +93,12 @@ final class QueueConsumer extends AbstractBehavior<QueueConsumer.Command> {
       crash = e;
       throw e; // restart; the PreRestart signal reports the item
     }
-    Completion completion = new Completion(getContext().getSelf(), name, producer, item.index(), startedAt);
+    Completion completion =
+        new Completion(getContext().getSelf(), name, producer, item.index(), startedAt);
     if (running == null) {
-      completion.accept(null, new IllegalStateException("consumer logic returned null instead of a CompletionStage"));
+      completion.accept(
+          null,
+          new IllegalStateException("consumer logic returned null instead of a CompletionStage"));
     } else {
       running.whenComplete(completion);
     }
@@ -96,23 +107,34 @@ final class QueueConsumer extends AbstractBehavior<QueueConsumer.Command> {
   }
 
   /** An item's end: its outcome goes to the producer, which answers with the next item. */
-  private record Completion(ActorRef<Command> consumer, String name, ActorRef<QueueProducer.Command> producer,
-      int index, Instant startedAt) implements BiConsumer<Object, Throwable> {
+  private record Completion(
+      ActorRef<Command> consumer,
+      String name,
+      ActorRef<QueueProducer.Command> producer,
+      int index,
+      Instant startedAt)
+      implements BiConsumer<Object, Throwable> {
     @Override
     public void accept(Object value, Throwable error) {
       Instant now = Instant.now();
-      producer.tell(new QueueProducer.Done(consumer, name, error == null
-          ? Outcome.success(index, value, startedAt, now)
-          : Outcome.failure(index, error, startedAt, now)));
+      producer.tell(
+          new QueueProducer.Done(
+              consumer,
+              name,
+              error == null
+                  ? Outcome.success(index, value, startedAt, now)
+                  : Outcome.failure(index, error, startedAt, now)));
     }
   }
 
   private Behavior<Command> onCrash() {
     if (current != null) {
       Instant now = Instant.now();
-      report(crash != null
-          ? Outcome.failure(current.index(), crash, startedAt, now)
-          : Outcome.failure(current.index(), ErrorKind.CRASHED, "consumer crashed", null, startedAt, now));
+      report(
+          crash != null
+              ? Outcome.failure(current.index(), crash, startedAt, now)
+              : Outcome.failure(
+                  current.index(), ErrorKind.CRASHED, "consumer crashed", null, startedAt, now));
     }
     return this;
   }

@@ -19,14 +19,14 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Holds the queue: items arrive from the input stream one at a time and are acknowledged only
- * while the queue has room, so a full queue backpressures the input exactly like {@code await
- * queue.put(...)}. Consumers pull: each {@link Demand} gets one item, or, once the input has
- * ended and the queue is empty, the end-of-input sentinel. A consumer's first demand comes from
- * the supervisor that spawns it; after that, each {@link Done} is a finished item's outcome and
- * the consumer's next demand in one message. The producer keeps the tally (per consumer, failed)
- * and passes each outcome on; it stops when every consumer has had its sentinel, and reports the
- * tally to the supervisor.
+ * Holds the queue: items arrive from the input stream one at a time and are acknowledged only while
+ * the queue has room, so a full queue backpressures the input exactly like {@code await
+ * queue.put(...)}. Consumers pull: each {@link Demand} gets one item, or, once the input has ended
+ * and the queue is empty, the end-of-input sentinel. A consumer's first demand comes from the
+ * supervisor that spawns it; after that, each {@link Done} is a finished item's outcome and the
+ * consumer's next demand in one message. The producer keeps the tally (per consumer, failed) and
+ * passes each outcome on; it stops when every consumer has had its sentinel, and reports the tally
+ * to the supervisor.
  */
 @InternalApi
 final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
@@ -55,7 +55,8 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
    * A consumer finished an item with this outcome (a crashed consumer reports its item as a
    * failure) and is ready for the next one.
    */
-  record Done(ActorRef<QueueConsumer.Command> consumer, String name, Outcome<?> outcome) implements Command {}
+  record Done(ActorRef<QueueConsumer.Command> consumer, String name, Outcome<?> outcome)
+      implements Command {}
 
   /** The acknowledgement the input stream waits for. */
   enum Ack {
@@ -79,8 +80,12 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
   private final Part part;
   private int working; // items handed to consumers and not yet done
 
-  private QueueProducer(ActorContext<Command> context, PipelineSettings settings,
-      ActorRef<PipelineSupervisor.Command> supervisor, List<String> consumerNames, Consumer<Outcome<?>> onOutcome,
+  private QueueProducer(
+      ActorContext<Command> context,
+      PipelineSettings settings,
+      ActorRef<PipelineSupervisor.Command> supervisor,
+      List<String> consumerNames,
+      Consumer<Outcome<?>> onOutcome,
       Part part) {
     super(context);
     this.part = part;
@@ -92,9 +97,15 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
   }
 
   /** A producer for consumers of these names, passing every outcome to {@code onOutcome}. */
-  static Behavior<Command> create(PipelineSettings settings, ActorRef<PipelineSupervisor.Command> supervisor,
-      List<String> consumerNames, Consumer<Outcome<?>> onOutcome, Part part) {
-    return Behaviors.setup(context -> new QueueProducer(context, settings, supervisor, consumerNames, onOutcome, part));
+  static Behavior<Command> create(
+      PipelineSettings settings,
+      ActorRef<PipelineSupervisor.Command> supervisor,
+      List<String> consumerNames,
+      Consumer<Outcome<?>> onOutcome,
+      Part part) {
+    return Behaviors.setup(
+        context ->
+            new QueueProducer(context, settings, supervisor, consumerNames, onOutcome, part));
   }
 
   /** Hands {@code item} to {@code consumer} and tells the run's part. */
@@ -179,8 +190,13 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
   }
 
   private Behavior<Command> onInputFailed(InputFailed failed) {
-    inputError = failed.error().getMessage() == null ? failed.error().toString() : failed.error().getMessage();
-    getContext().getLog().warn("pipeline input failed; consuming what was produced: {}", inputError);
+    inputError =
+        failed.error().getMessage() == null
+            ? failed.error().toString()
+            : failed.error().getMessage();
+    getContext()
+        .getLog()
+        .warn("pipeline input failed; consuming what was produced: {}", inputError);
     return onInputDone();
   }
 
@@ -190,8 +206,10 @@ final class QueueProducer extends AbstractBehavior<QueueProducer.Command> {
     if (++sentinelsSent < consumers) {
       return this;
     }
-    supervisor.tell(new PipelineSupervisor.ProducerDone(
-        new PipelineSummary(produced, Collections.unmodifiableMap(consumed), failed, maxBacklog, inputError)));
+    supervisor.tell(
+        new PipelineSupervisor.ProducerDone(
+            new PipelineSummary(
+                produced, Collections.unmodifiableMap(consumed), failed, maxBacklog, inputError)));
     return Behaviors.stopped();
   }
 }

@@ -12,9 +12,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Whether an actor system is quiet: no task waiting or running on any of its watched dispatchers
- * ({@link WatchedExecutor} counts them as they are handed over), so no message is left in a
- * mailbox there and nothing those dispatchers run is under way. Work outside the dispatchers that
- * the system will hear back from (a request on the wire) is counted apart ({@link
+ * ({@link WatchedExecutor} counts them as they are handed over), so no message is left in a mailbox
+ * there and nothing those dispatchers run is under way. Work outside the dispatchers that the
+ * system will hear back from (a request on the wire) is counted apart ({@link
  * #externalWorkBegins()}): while some is pending, the system is quiet only once the latest of it
  * began a grace period of real time ago, for its answer to arrive. Work that has had its grace and
  * is still pending (a server that never answers) holds nothing up any more.
@@ -59,11 +59,12 @@ public final class Quiet {
   Runnable externalWorkBegins() {
     latestExternalBegin = System.nanoTime();
     external.incrementAndGet();
-    return ExternalWork.once(() -> {
-      if (external.decrementAndGet() == 0) {
-        signal();
-      }
-    });
+    return ExternalWork.once(
+        () -> {
+          if (external.decrementAndGet() == 0) {
+            signal();
+          }
+        });
   }
 
   /** Whether no watched dispatcher has work now. */
@@ -72,8 +73,8 @@ public final class Quiet {
   }
 
   /**
-   * Waits until the system is quiet: its dispatchers idle and, while outside work is pending,
-   * idle still once the latest of it began {@code grace} of real time ago (or it is over).
+   * Waits until the system is quiet: its dispatchers idle and, while outside work is pending, idle
+   * still once the latest of it began {@code grace} of real time ago (or it is over).
    *
    * @throws AssertionError if the dispatchers are not idle within {@code patience}
    */
@@ -91,8 +92,11 @@ public final class Quiet {
 
   private void awaitIdle(long deadline, Duration patience) {
     if (!waitForChange(deadline, this::isIdle)) {
-      throw new AssertionError("the actor system was not quiet after " + patience + ": tasks still running on "
-          + busyDispatchers());
+      throw new AssertionError(
+          "the actor system was not quiet after "
+              + patience
+              + ": tasks still running on "
+              + busyDispatchers());
     }
   }
 
@@ -123,11 +127,12 @@ public final class Quiet {
 
   private Map<String, Long> busyDispatchers() {
     Map<String, Long> busyOnes = new TreeMap<>();
-    busyByDispatcher.forEach((name, count) -> {
-      if (count.get() > 0) {
-        busyOnes.put(name, count.get());
-      }
-    });
+    busyByDispatcher.forEach(
+        (name, count) -> {
+          if (count.get() > 0) {
+            busyOnes.put(name, count.get());
+          }
+        });
     return busyOnes;
   }
 }

@@ -17,19 +17,20 @@ import scala.concurrent.duration.FiniteDuration;
 /**
  * An actor system's scheduler in virtual time: timers fire only when a test moves the clock, and
  * the clock jumps from one due timer to the next instead of creeping in fixed steps. Before each
- * jump it waits until the system is quiet ({@link Quiet}): no work left on its watched
- * dispatchers, so everything the last timers set off has happened and every timer that work
- * schedules counts from the exact instant it was scheduled at. No real time passes for nothing.
+ * jump it waits until the system is quiet ({@link Quiet}): no work left on its watched dispatchers,
+ * so everything the last timers set off has happened and every timer that work schedules counts
+ * from the exact instant it was scheduled at. No real time passes for nothing.
  *
  * <p>A subclass of Pekko's ManualTime scheduler, so {@code ManualTime.get(system)} still works on
- * such a system; its {@code timePasses} moves the clock the same way, with default patience.
- * Timers due at a jump run on the calling (test) thread, in the order they are due, as Pekko's
- * ManualTime runs them; a timer with no delay goes to its executor at once.
+ * such a system; its {@code timePasses} moves the clock the same way, with default patience. Timers
+ * due at a jump run on the calling (test) thread, in the order they are due, as Pekko's ManualTime
+ * runs them; a timer with no delay goes to its executor at once.
  */
 @InternalApi
 public final class VirtualScheduler extends ExplicitlyTriggeredScheduler implements ExternalWork {
   /** How long a move of the clock waits for the system to be quiet, by default. */
   public static final Duration DEFAULT_PATIENCE = Duration.ofSeconds(10);
+
   /** How long work outside the system (a request on the wire) may take to answer, by default. */
   public static final Duration DEFAULT_GRACE = Duration.ofMillis(200);
 
@@ -72,24 +73,29 @@ public final class VirtualScheduler extends ExplicitlyTriggeredScheduler impleme
   }
 
   @Override
-  public Cancellable scheduleOnce(FiniteDuration delay, Runnable runnable, ExecutionContext executor) {
+  public Cancellable scheduleOnce(
+      FiniteDuration delay, Runnable runnable, ExecutionContext executor) {
     return add(delay.toNanos(), 0, runnable, executor);
   }
 
   /** Pekko's periodic timers at a fixed rate (its {@code scheduleAtFixedRate} comes here). */
   @Override
   @Deprecated
-  public Cancellable schedule(FiniteDuration initialDelay, FiniteDuration interval, Runnable runnable,
+  public Cancellable schedule(
+      FiniteDuration initialDelay,
+      FiniteDuration interval,
+      Runnable runnable,
       ExecutionContext executor) {
     if (interval.toNanos() <= 0) {
-      throw new IllegalArgumentException("a periodic timer needs a positive interval, got " + interval);
+      throw new IllegalArgumentException(
+          "a periodic timer needs a positive interval, got " + interval);
     }
     return add(initialDelay.toNanos(), interval.toNanos(), runnable, executor);
   }
 
   /**
-   * ManualTime's {@code timePasses}: moves the clock by {@code amount}, jumping from timer to
-   * timer and waiting for quiet before each jump, with the default patience and grace.
+   * ManualTime's {@code timePasses}: moves the clock by {@code amount}, jumping from timer to timer
+   * and waiting for quiet before each jump, with the default patience and grace.
    */
   @Override
   public void timePasses(FiniteDuration amount) {
@@ -177,7 +183,9 @@ public final class VirtualScheduler extends ExplicitlyTriggeredScheduler impleme
     }
   }
 
-  /** The earliest timer still waiting; cancelled ones met on the way are dropped. Under the lock. */
+  /**
+   * The earliest timer still waiting; cancelled ones met on the way are dropped. Under the lock.
+   */
   private Timer firstLive() {
     Timer first;
     while ((first = timers.peek()) != null && !first.isWaiting()) {
@@ -194,7 +202,8 @@ public final class VirtualScheduler extends ExplicitlyTriggeredScheduler impleme
     }
   }
 
-  private Cancellable add(long delayNanos, long intervalNanos, Runnable runnable, ExecutionContext executor) {
+  private Cancellable add(
+      long delayNanos, long intervalNanos, Runnable runnable, ExecutionContext executor) {
     Timer timer;
     synchronized (lock) {
       timer = new Timer(sequence++, now + Math.max(0, delayNanos), intervalNanos, runnable);
@@ -209,12 +218,17 @@ public final class VirtualScheduler extends ExplicitlyTriggeredScheduler impleme
   }
 
   /** How a move of the clock behaves. */
-  public record Moves(Duration patience, Duration grace, Duration step,
-      Consumer<BooleanSupplier> awaitReady) {
+  public record Moves(
+      Duration patience, Duration grace, Duration step, Consumer<BooleanSupplier> awaitReady) {
     /** Ten seconds of patience, 200 ms of grace for outside work, jumps of any length. */
-    public static final Moves DEFAULT = new Moves(DEFAULT_PATIENCE, DEFAULT_GRACE, null, ready -> {
-      throw new AssertionError("not ready to move virtual time");
-    });
+    public static final Moves DEFAULT =
+        new Moves(
+            DEFAULT_PATIENCE,
+            DEFAULT_GRACE,
+            null,
+            ready -> {
+              throw new AssertionError("not ready to move virtual time");
+            });
 
     long stepNanos() {
       return step == null ? Long.MAX_VALUE / 4 : step.toNanos();

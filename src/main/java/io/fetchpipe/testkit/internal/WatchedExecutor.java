@@ -34,17 +34,28 @@ public final class WatchedExecutor extends ExecutorServiceConfigurator {
   public WatchedExecutor(Config config, DispatcherPrerequisites prerequisites) {
     super(config, prerequisites);
     String kind = config.getString(WRAPPED);
-    this.wrapped = switch (kind) {
-      case "fork-join-executor" -> new ForkJoinExecutorConfigurator(config.getConfig(kind), prerequisites);
-      case "thread-pool-executor" -> new ThreadPoolExecutorConfigurator(config.getConfig(kind), prerequisites);
-      default -> throw new IllegalArgumentException("virtual time watches fork-join-executor or "
-          + "thread-pool-executor dispatchers, not " + kind + " (" + config.getString("id") + ")");
-    };
-    this.quiet = prerequisites.scheduler() instanceof VirtualScheduler scheduler ? scheduler.quiet() : null;
+    this.wrapped =
+        switch (kind) {
+          case "fork-join-executor" ->
+              new ForkJoinExecutorConfigurator(config.getConfig(kind), prerequisites);
+          case "thread-pool-executor" ->
+              new ThreadPoolExecutorConfigurator(config.getConfig(kind), prerequisites);
+          default ->
+              throw new IllegalArgumentException(
+                  "virtual time watches fork-join-executor or "
+                      + "thread-pool-executor dispatchers, not "
+                      + kind
+                      + " ("
+                      + config.getString("id")
+                      + ")");
+        };
+    this.quiet =
+        prerequisites.scheduler() instanceof VirtualScheduler scheduler ? scheduler.quiet() : null;
   }
 
   @Override
-  public ExecutorServiceFactory createExecutorServiceFactory(String id, ThreadFactory threadFactory) {
+  public ExecutorServiceFactory createExecutorServiceFactory(
+      String id, ThreadFactory threadFactory) {
     ExecutorServiceFactory factory = wrapped.createExecutorServiceFactory(id, threadFactory);
     if (quiet == null) {
       return factory;
@@ -67,13 +78,14 @@ public final class WatchedExecutor extends ExecutorServiceConfigurator {
     public void execute(Runnable task) {
       counter.taskHandedOver();
       try {
-        executor.execute(() -> {
-          try {
-            task.run();
-          } finally {
-            counter.taskFinished();
-          }
-        });
+        executor.execute(
+            () -> {
+              try {
+                task.run();
+              } finally {
+                counter.taskFinished();
+              }
+            });
       } catch (RejectedExecutionException e) {
         counter.taskFinished();
         throw e;

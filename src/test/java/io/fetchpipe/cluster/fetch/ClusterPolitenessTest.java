@@ -40,13 +40,16 @@ class ClusterPolitenessTest {
   private final List<ActorTestKit> kits = new ArrayList<>();
 
   private ActorSystem<?> node() {
-    Config config = ConfigFactory.parseString(String.join("\n",
-            "pekko.actor.provider = cluster",
-            "pekko.remote.artery.canonical.hostname = 127.0.0.1",
-            "pekko.remote.artery.canonical.port = 0",
-            "pekko.cluster.jmx.enabled = off",
-            "pekko.loglevel = WARNING"))
-        .withFallback(ActorTestKit.applicationTestConfig());
+    Config config =
+        ConfigFactory.parseString(
+                String.join(
+                    "\n",
+                    "pekko.actor.provider = cluster",
+                    "pekko.remote.artery.canonical.hostname = 127.0.0.1",
+                    "pekko.remote.artery.canonical.port = 0",
+                    "pekko.cluster.jmx.enabled = off",
+                    "pekko.loglevel = WARNING"))
+            .withFallback(ActorTestKit.applicationTestConfig());
     ActorTestKit kit = ActorTestKit.create("fetchpipe-cluster", config);
     kits.add(kit);
     return kit.system();
@@ -58,35 +61,49 @@ class ClusterPolitenessTest {
     kits.clear();
   }
 
-  /** robots.txt disallows /private; the first request to /page/0 is answered 429, Retry-After: 1. */
+  /**
+   * robots.txt disallows /private; the first request to /page/0 is answered 429, Retry-After: 1.
+   */
   private static PoliteServer.Policy robotsAndOneRefusal() {
     AtomicBoolean refused = new AtomicBoolean();
     PoliteServer.Policy robots = PoliteServer.robots(200, "User-agent: *\nDisallow: /private\n");
-    return (host, path, nanos) -> path.equals("/page/0") && refused.compareAndSet(false, true)
-        ? CompletableFuture.completedFuture(HttpResponse.create().withStatus(429)
-            .addHeader(RawHeader.create("Retry-After", "1")))
-        : robots.answer(host, path, nanos);
+    return (host, path, nanos) ->
+        path.equals("/page/0") && refused.compareAndSet(false, true)
+            ? CompletableFuture.completedFuture(
+                HttpResponse.create()
+                    .withStatus(429)
+                    .addHeader(RawHeader.create("Retry-After", "1")))
+            : robots.answer(host, path, nanos);
   }
 
   @Test
   void robotsAndPausesHoldForTheWholeClusterWhereverTheFetchRan() throws Exception {
     ActorSystem<?> coordinator = node();
     ActorSystem<?> fetching = node();
-    Cluster.get(coordinator).manager().tell(Join.create(Cluster.get(coordinator).selfMember().address()));
-    Cluster.get(fetching).manager().tell(Join.create(Cluster.get(coordinator).selfMember().address()));
+    Cluster.get(coordinator)
+        .manager()
+        .tell(Join.create(Cluster.get(coordinator).selfMember().address()));
+    Cluster.get(fetching)
+        .manager()
+        .tell(Join.create(Cluster.get(coordinator).selfMember().address()));
     ActorTestKit servers = ActorTestKit.create("servers", ActorTestKit.applicationTestConfig());
     kits.add(servers);
-    servers.createTestProbe().awaitAssert(WAIT, () -> {
-      assertEquals(MemberStatus.up(), Cluster.get(fetching).selfMember().status());
-      return null;
-    });
+    servers
+        .createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              assertEquals(MemberStatus.up(), Cluster.get(fetching).selfMember().status());
+              return null;
+            });
 
     try (PoliteServer server = PoliteServer.start(servers.system(), robotsAndOneRefusal())) {
       ClusterFetch.offerWorkers(fetching, 4);
       // One request at a time to the host: the 429 is known before the next start is decided.
       PoolSettings adaptive = PoolSettings.create(coordinator).withAdaptive(true).withMaxPerKey(1);
-      ClusterPool<FetchRequest, FetchResponse> pool = ClusterFetch.pool(coordinator, adaptive,
-          FetchSettings.create(coordinator).withRobots(true));
+      ClusterPool<FetchRequest, FetchResponse> pool =
+          ClusterFetch.pool(
+              coordinator, adaptive, FetchSettings.create(coordinator).withRobots(true));
       assertTrue(pool.awaitOtherNodes(1, WAIT), "the fetching node joined");
       List<String> urls = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
@@ -94,21 +111,31 @@ class ClusterPolitenessTest {
         urls.add(server.url("/private/" + i));
       }
 
-      List<Outcome<FetchResponse>> outcomes = pool.gather(urls.stream().map(FetchRequest::get).toList())
-          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      List<Outcome<FetchResponse>> outcomes =
+          pool.gather(urls.stream().map(FetchRequest::get).toList())
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
       pool.close();
 
       for (int i = 0; i < urls.size(); i += 2) {
         assertEquals(200, outcomes.get(i).getOrThrow().status(), urls.get(i));
-        Outcome.Failure<FetchResponse> refused = (Outcome.Failure<FetchResponse>) outcomes.get(i + 1);
+        Outcome.Failure<FetchResponse> refused =
+            (Outcome.Failure<FetchResponse>) outcomes.get(i + 1);
         assertEquals(FetchErrorKind.ROBOTS, refused.kind());
       }
       List<PoliteServer.Arrival> arrivals = server.arrivals();
-      assertEquals(1, arrivals.stream().filter(arrival -> arrival.path().equals("/robots.txt")).count(), "" + arrivals);
-      assertTrue(arrivals.stream().noneMatch(arrival -> arrival.path().startsWith("/private")), "" + arrivals);
-      PoliteServer.Arrival throttled = arrivals.stream().filter(arrival -> arrival.status() == 429).findFirst().orElseThrow();
+      assertEquals(
+          1,
+          arrivals.stream().filter(arrival -> arrival.path().equals("/robots.txt")).count(),
+          "" + arrivals);
+      assertTrue(
+          arrivals.stream().noneMatch(arrival -> arrival.path().startsWith("/private")),
+          "" + arrivals);
+      PoliteServer.Arrival throttled =
+          arrivals.stream().filter(arrival -> arrival.status() == 429).findFirst().orElseThrow();
       PoliteServer.Arrival next = arrivals.get(arrivals.indexOf(throttled) + 1);
-      assertTrue(next.nanos() - throttled.nanos() >= TimeUnit.SECONDS.toNanos(1),
+      assertTrue(
+          next.nanos() - throttled.nanos() >= TimeUnit.SECONDS.toNanos(1),
           "nothing reached the host in the second it asked for: " + arrivals);
     }
   }

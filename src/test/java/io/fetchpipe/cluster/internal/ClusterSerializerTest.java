@@ -30,15 +30,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterSerializerTest {
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private Object roundTrip(Object message) {
     return roundTrip(testKit.system(), message);
   }
 
   private static Object roundTrip(ActorSystem<?> system, Object message) {
-    ClusterSerializer serializer = new ClusterSerializer((ExtendedActorSystem) Adapter.toClassic(system));
+    ClusterSerializer serializer =
+        new ClusterSerializer((ExtendedActorSystem) Adapter.toClassic(system));
     return serializer.fromBinary(serializer.toBinary(message), serializer.manifest(message));
   }
 
@@ -49,7 +49,9 @@ class ClusterSerializerTest {
   void aJobCrossesWithItsAttemptAndReruns() {
     TestProbe<ThrottlingRouter.Reply> gather = testKit.createTestProbe();
     Instant first = Instant.parse("2026-01-02T03:04:05.123456789Z");
-    Job<String> job = new Job<>(new Batch(5, Duration.ofSeconds(2), gather.ref(), true), 7, "request", 3, 1, first);
+    Job<String> job =
+        new Job<>(
+            new Batch(5, Duration.ofSeconds(2), gather.ref(), true), 7, "request", 3, 1, first);
 
     Worker.Run run = assertInstanceOf(Worker.Run.class, roundTrip(new Worker.Run(job)));
     assertEquals(job, run.job());
@@ -62,7 +64,8 @@ class ClusterSerializerTest {
     ThrottlingRouter.WorkerDone done =
         new ThrottlingRouter.WorkerDone(worker.ref(), 5, 4, Outcome.success(7, "value", now, now));
 
-    ThrottlingRouter.WorkerDone read = assertInstanceOf(ThrottlingRouter.WorkerDone.class, roundTrip(done));
+    ThrottlingRouter.WorkerDone read =
+        assertInstanceOf(ThrottlingRouter.WorkerDone.class, roundTrip(done));
     assertEquals(worker.ref(), read.worker());
     assertEquals(5, read.batchId());
     assertEquals(4, read.attempt());
@@ -72,13 +75,17 @@ class ClusterSerializerTest {
 
   @Test
   void aPayloadTypeIsKnownOnlyToTheActorSystemItIsRegisteredWith() {
-    ActorTestKit other = ActorTestKit.create("other-payloads", ActorTestKit.applicationTestConfig());
+    ActorTestKit other =
+        ActorTestKit.create("other-payloads", ActorTestKit.applicationTestConfig());
     try {
       ClusterPayloads.get(testKit.system()).register(Point.class, PayloadCodec.json(Point.class));
 
-      Worker.Run run = assertInstanceOf(Worker.Run.class, roundTrip(new Worker.Run(pointJob(testKit))));
+      Worker.Run run =
+          assertInstanceOf(Worker.Run.class, roundTrip(new Worker.Run(pointJob(testKit))));
       assertEquals(new Point(3, 4), run.job().request());
-      Exception unknown = assertThrows(Exception.class, () -> roundTrip(other.system(), new Worker.Run(pointJob(other))));
+      Exception unknown =
+          assertThrows(
+              Exception.class, () -> roundTrip(other.system(), new Worker.Run(pointJob(other))));
       assertInstanceOf(NotSerializableException.class, unknown.getCause(), unknown.toString());
     } finally {
       other.shutdownTestKit();
@@ -87,6 +94,7 @@ class ClusterSerializerTest {
 
   private static Job<Point> pointJob(ActorTestKit kit) {
     TestProbe<ThrottlingRouter.Reply> gather = kit.createTestProbe();
-    return new Job<>(new Batch(5, Duration.ofSeconds(2), gather.ref(), true), 7, new Point(3, 4), 1, 0, null);
+    return new Job<>(
+        new Batch(5, Duration.ofSeconds(2), gather.ref(), true), 7, new Point(3, 4), 1, 0, null);
   }
 }

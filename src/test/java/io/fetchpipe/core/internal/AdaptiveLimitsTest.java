@@ -104,7 +104,8 @@ class AdaptiveLimitsTest {
 
     succeed(limits, "a", 6);
     assertEquals(4, limits.limit("a"), "the ceiling");
-    assertEquals(Duration.ZERO, limits.spacing("a"), "back at the configured 5/s: its own rate is dropped");
+    assertEquals(
+        Duration.ZERO, limits.spacing("a"), "back at the configured 5/s: its own rate is dropped");
     succeed(limits, "a", 30);
     assertEquals(4, limits.limit("a"));
   }
@@ -126,14 +127,16 @@ class AdaptiveLimitsTest {
 
   @Test
   void withoutAConfiguredRateAKeysOwnRateIsDroppedOnceTimersCannotSpaceIt() {
-    AdaptiveLimits limits = new AdaptiveLimits(8, RateLimit.unlimited(), 1, 100, Duration.ofMillis(250));
+    AdaptiveLimits limits =
+        new AdaptiveLimits(8, RateLimit.unlimited(), 1, 100, Duration.ofMillis(250));
     start(limits, "a", 4);
     limits.ended("a", true, 0); // 4 starts a second -> 2
 
     succeed(limits, "a", 1);
     assertEquals(3.0, perSecond(limits.spacing("a")), 0.01);
     succeed(limits, "a", 1);
-    assertEquals(Duration.ZERO, limits.spacing("a"), "4 a second is the most 250 ms timers keep apart");
+    assertEquals(
+        Duration.ZERO, limits.spacing("a"), "4 a second is the most 250 ms timers keep apart");
   }
 
   @Test
@@ -147,7 +150,8 @@ class AdaptiveLimitsTest {
 
     limits.ended("a", true, 0);
 
-    assertEquals(3.0, perSecond(limits.spacing("a")), 0.01, "the 30 starts of a second ago are forgotten");
+    assertEquals(
+        3.0, perSecond(limits.spacing("a")), 0.01, "the 30 starts of a second ago are forgotten");
   }
 
   @Test

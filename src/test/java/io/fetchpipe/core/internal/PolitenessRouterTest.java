@@ -31,10 +31,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The router's limits that follow what servers say, in virtual time, with workers the test
- * answers itself: requests are {@code "host/path"}, and an outcome's value tells what the host
- * said ({@code "429"}: slow down, after two seconds; {@code "empty"}: no requests left in this
- * window, which resets in three seconds; anything else: fine).
+ * The router's limits that follow what servers say, in virtual time, with workers the test answers
+ * itself: requests are {@code "host/path"}, and an outcome's value tells what the host said ({@code
+ * "429"}: slow down, after two seconds; {@code "empty"}: no requests left in this window, which
+ * resets in three seconds; anything else: fine).
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -44,11 +44,15 @@ class PolitenessRouterTest {
   private static final ErrorKind ROBOTS = ErrorKind.of("robots");
 
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder()
-      .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
-      .build();
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
+          .build();
 
-  /** Hosts as keys; feedback from outcome values; with probes, "host/robots.txt" and rules that refuse /private. */
+  /**
+   * Hosts as keys; feedback from outcome values; with probes, "host/robots.txt" and rules that
+   * refuse /private.
+   */
   private record TestPolicy(boolean probes) implements HostPolicy {
     @Override
     public boolean firstStartAlone() {
@@ -63,13 +67,18 @@ class PolitenessRouterTest {
 
     @Override
     public HostFeedback feedback(Outcome<?> outcome) {
-      Object said = outcome instanceof Outcome.Success<?> success ? success.value()
-          : ((Outcome.Failure<?>) outcome).cause() instanceof RetryableFailure retryable ? retryable.finalValue() : null;
+      Object said =
+          outcome instanceof Outcome.Success<?> success
+              ? success.value()
+              : ((Outcome.Failure<?>) outcome).cause() instanceof RetryableFailure retryable
+                  ? retryable.finalValue()
+                  : null;
       if ("429".equals(said)) {
         return new HostFeedback(HostFeedback.Signal.THROTTLED, Duration.ofSeconds(2), null);
       }
       if ("empty".equals(said)) {
-        return new HostFeedback(HostFeedback.Signal.ANSWERED, null, new HostFeedback.Pacing(0, Duration.ofSeconds(3)));
+        return new HostFeedback(
+            HostFeedback.Signal.ANSWERED, null, new HostFeedback.Pacing(0, Duration.ofSeconds(3)));
       }
       return new HostFeedback(HostFeedback.Signal.ANSWERED, null, null);
     }
@@ -108,25 +117,31 @@ class PolitenessRouterTest {
   }
 
   private static Behavior<Worker.Command> forwardingWorker(ActorRef<Told> probe) {
-    return Behaviors.setup(context -> Behaviors.receiveMessage(message -> {
-      if (message instanceof Worker.Run run) {
-        probe.tell(new Told(context.getSelf(), run.job()));
-      }
-      return Behaviors.same();
-    }));
+    return Behaviors.setup(
+        context ->
+            Behaviors.receiveMessage(
+                message -> {
+                  if (message instanceof Worker.Run run) {
+                    probe.tell(new Told(context.getSelf(), run.job()));
+                  }
+                  return Behaviors.same();
+                }));
   }
 
   /** A router of {@code settings} and {@code policy} with workers that tell {@code workers}. */
-  private ActorRef<ThrottlingRouter.Command> router(PoolSettings settings, HostPolicy policy, TestProbe<Told> workers) {
-    return testKit.spawn(ThrottlingRouter.create(self -> forwardingWorker(workers.ref()), policy, settings,
-        new CompletableFuture<>()));
+  private ActorRef<ThrottlingRouter.Command> router(
+      PoolSettings settings, HostPolicy policy, TestProbe<Told> workers) {
+    return testKit.spawn(
+        ThrottlingRouter.create(
+            self -> forwardingWorker(workers.ref()), policy, settings, new CompletableFuture<>()));
   }
 
   private PoolSettings adaptive() {
     return PoolSettings.create(testKit.system()).withMaxConcurrency(10).withAdaptive(true);
   }
 
-  private static void submit(ActorRef<ThrottlingRouter.Command> router, Batch batch, int from, String... requests) {
+  private static void submit(
+      ActorRef<ThrottlingRouter.Command> router, Batch batch, int from, String... requests) {
     List<Job<?>> jobs = new ArrayList<>();
     for (int i = 0; i < requests.length; i++) {
       jobs.add(new Job<>(batch, from + i, requests[i]));
@@ -136,8 +151,12 @@ class PolitenessRouterTest {
 
   private static void answer(ActorRef<ThrottlingRouter.Command> router, Told told, Object value) {
     Instant now = Instant.now();
-    router.tell(new ThrottlingRouter.WorkerDone(told.worker(), told.job().batch().id(), told.job().attempt(),
-        Outcome.success(told.job().index(), value, now, now)));
+    router.tell(
+        new ThrottlingRouter.WorkerDone(
+            told.worker(),
+            told.job().batch().id(),
+            told.job().attempt(),
+            Outcome.success(told.job().index(), value, now, now)));
   }
 
   private static Set<String> requests(TestProbe<Told> workers, int count) {
@@ -173,7 +192,9 @@ class PolitenessRouterTest {
     submit(router, batch, 0, "a/1", "a/2", "a/3", "b/1", "b/2");
 
     List<Told> first = workers.receiveSeveralMessages(2, WAIT);
-    assertEquals(Set.of("a/1", "b/1"), Set.of(first.get(0).request(), first.get(1).request()),
+    assertEquals(
+        Set.of("a/1", "b/1"),
+        Set.of(first.get(0).request(), first.get(1).request()),
         "each host's first request goes alone");
     workers.expectNoMessage(QUIET);
     Told a1 = first.get(0).request().equals("a/1") ? first.get(0) : first.get(1);
@@ -196,21 +217,29 @@ class PolitenessRouterTest {
     TestProbe<Told> workers = testKit.createTestProbe();
     TestProbe<ThrottlingRouter.Reply> gather = testKit.createTestProbe();
     ActorRef<ThrottlingRouter.Command> router =
-        router(PoolSettings.create(testKit.system()).withMaxConcurrency(10), new TestPolicy(true), workers);
+        router(
+            PoolSettings.create(testKit.system()).withMaxConcurrency(10),
+            new TestPolicy(true),
+            workers);
     Batch batch = new Batch(1, null, gather.ref(), false);
     submit(router, batch, 0, "a/private", "a/open", "b/x");
 
     List<Told> probes = workers.receiveSeveralMessages(2, WAIT);
-    assertEquals(Set.of("a/robots.txt", "b/robots.txt"), Set.of(probes.get(0).request(), probes.get(1).request()));
-    assertTrue(probes.stream().allMatch(told -> told.job().batch().id() == Politeness.PROBE_BATCH_ID));
+    assertEquals(
+        Set.of("a/robots.txt", "b/robots.txt"),
+        Set.of(probes.get(0).request(), probes.get(1).request()));
+    assertTrue(
+        probes.stream().allMatch(told -> told.job().batch().id() == Politeness.PROBE_BATCH_ID));
     submit(router, batch, 3, "a/more");
-    workers.expectNoMessage(QUIET); // no second probe while the first is out, and no request before it
+    workers.expectNoMessage(
+        QUIET); // no second probe while the first is out, and no request before it
 
     Told probeOfA = probes.get(0).request().startsWith("a/") ? probes.get(0) : probes.get(1);
     answer(router, probeOfA, "User-agent: *");
 
     assertEquals(Set.of("a/open", "a/more"), requests(workers, 2));
-    Outcome.Failure<?> refused = assertInstanceOf(Outcome.Failure.class, outcomes(gather, 1).get(0));
+    Outcome.Failure<?> refused =
+        assertInstanceOf(Outcome.Failure.class, outcomes(gather, 1).get(0));
     assertEquals(0, refused.index());
     assertEquals(ROBOTS, refused.kind());
     assertEquals(refused.startedAt(), refused.finishedAt(), "never started");
@@ -230,8 +259,16 @@ class PolitenessRouterTest {
       Told told = workers.receiveMessage(WAIT);
       assertEquals(attempt, told.job().attempt());
       Instant now = Instant.now();
-      router.tell(new ThrottlingRouter.WorkerDone(told.worker(), 1, told.job().attempt(), Outcome.failure(0,
-          RetryableFailure.succeeding("429", "status 429", Duration.ofSeconds(1)), now, now)));
+      router.tell(
+          new ThrottlingRouter.WorkerDone(
+              told.worker(),
+              1,
+              told.job().attempt(),
+              Outcome.failure(
+                  0,
+                  RetryableFailure.succeeding("429", "status 429", Duration.ofSeconds(1)),
+                  now,
+                  now)));
       if (attempt < 3) {
         workers.expectNoMessage(QUIET); // waits for the pause; nothing is reported yet
         gather.expectNoMessage(Duration.ZERO);
@@ -265,9 +302,12 @@ class PolitenessRouterTest {
   void withARateThePoolsFirstStartGoesAloneAndTheNextComesOneSpacingAfterItsOutcome() {
     TestProbe<Told> workers = testKit.createTestProbe();
     TestProbe<ThrottlingRouter.Reply> gather = testKit.createTestProbe();
-    PoolSettings tenPerSecond = PoolSettings.create(testKit.system()).withMaxConcurrency(10)
-        .withRate(RateLimit.parse("10/s"));
-    ActorRef<ThrottlingRouter.Command> router = router(tenPerSecond, new TestPolicy(false), workers);
+    PoolSettings tenPerSecond =
+        PoolSettings.create(testKit.system())
+            .withMaxConcurrency(10)
+            .withRate(RateLimit.parse("10/s"));
+    ActorRef<ThrottlingRouter.Command> router =
+        router(tenPerSecond, new TestPolicy(false), workers);
     Batch batch = new Batch(1, null, gather.ref(), false);
     submit(router, batch, 0, "a/1", "b/1", "c/1");
 
@@ -282,6 +322,7 @@ class PolitenessRouterTest {
     passTime(Duration.ofMillis(1));
     assertEquals(1, requests(workers, 1).size());
     passTime(Duration.ofMillis(100));
-    assertEquals(1, requests(workers, 1).size(), "then one a spacing, without waiting for outcomes");
+    assertEquals(
+        1, requests(workers, 1).size(), "then one a spacing, without waiting for outcomes");
   }
 }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The send gate in virtual time: nothing moves unless the test moves the clock. Nothing is due
- * between two steps of the clock that the test does not advance past, so a stage not done after
- * a step stays not done.
+ * between two steps of the clock that the test does not advance past, so a stage not done after a
+ * step stays not done.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -30,13 +30,18 @@ class SendGateTest {
   private static final long WAIT_SECONDS = 5;
 
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder()
-      .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
-      .build();
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
+          .build();
 
   private SendGate gate(RateLimit rate, RateLimit perKey) {
-    return SendGate.create(testKit.system(), PoolSettings.create(testKit.system())
-        .withRate(rate).withMaxRatePerKey(perKey).withAdaptive(true));
+    return SendGate.create(
+        testKit.system(),
+        PoolSettings.create(testKit.system())
+            .withRate(rate)
+            .withMaxRatePerKey(perKey)
+            .withAdaptive(true));
   }
 
   private void passTime(long millis) {
@@ -61,7 +66,8 @@ class SendGateTest {
     SendGate gate = gate(RateLimit.parse("10/s"), RateLimit.unlimited());
     SendGate.Pass previous = passed(gate.acquire("a").toCompletableFuture());
     for (int i = 1; i < SendGate.WARM_UP; i++) {
-      CompletableFuture<SendGate.Pass> next = gate.acquire(i % 2 == 0 ? "a" : "b").toCompletableFuture();
+      CompletableFuture<SendGate.Pass> next =
+          gate.acquire(i % 2 == 0 ? "a" : "b").toCompletableFuture();
       passTime(2000);
       assertFalse(next.isDone(), "however long the previous one waits for its answer");
 
@@ -122,8 +128,10 @@ class SendGateTest {
   @Test
   void aRateLimitWindowSpreadsTheRequestsLeftOverTheTimeLeft() throws Exception {
     SendGate gate = gate(RateLimit.unlimited(), RateLimit.unlimited());
-    gate.heard("h", new HostFeedback(HostFeedback.Signal.ANSWERED, null,
-        new HostFeedback.Pacing(4, Duration.ofSeconds(2))));
+    gate.heard(
+        "h",
+        new HostFeedback(
+            HostFeedback.Signal.ANSWERED, null, new HostFeedback.Pacing(4, Duration.ofSeconds(2))));
     passed(gate.acquire("h").toCompletableFuture()).answered();
     CompletableFuture<SendGate.Pass> next = gate.acquire("h").toCompletableFuture();
 
@@ -133,7 +141,8 @@ class SendGateTest {
     passed(next);
     passTime(2000);
     passed(gate.acquire("h").toCompletableFuture());
-    assertTrue(gate.acquire("h").toCompletableFuture().isDone(), "the window has reset: no more spacing");
+    assertTrue(
+        gate.acquire("h").toCompletableFuture().isDone(), "the window has reset: no more spacing");
     gate.close();
   }
 
@@ -145,7 +154,8 @@ class SendGateTest {
 
     gate.close();
 
-    ExecutionException failed = assertThrows(ExecutionException.class, () -> waiting.get(WAIT_SECONDS, TimeUnit.SECONDS));
+    ExecutionException failed =
+        assertThrows(ExecutionException.class, () -> waiting.get(WAIT_SECONDS, TimeUnit.SECONDS));
     assertTrue(failed.getCause() instanceof IllegalStateException, failed.toString());
     assertTrue(gate.acquire("b").toCompletableFuture().isCompletedExceptionally());
   }

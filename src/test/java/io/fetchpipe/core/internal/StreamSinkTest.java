@@ -21,8 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StreamSinkTest {
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   @Test
   void completingAStreamCancelledDownstreamIsNoFailure() {
@@ -31,10 +30,15 @@ class StreamSinkTest {
     BoundedSourceQueue<Object> queue = Source.queue(4).to(Sink.cancelled()).run(testKit.system());
     StreamSink sink = new StreamSink(queue);
     Instant now = Instant.now();
-    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
-      assertFalse(sink.accept(Outcome.success(0, "late", now, now)), "the stream takes no more");
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () -> {
+              assertFalse(
+                  sink.accept(Outcome.success(0, "late", now, now)), "the stream takes no more");
+              return null;
+            });
 
     assertDoesNotThrow(sink::complete);
   }

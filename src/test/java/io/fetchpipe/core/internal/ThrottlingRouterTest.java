@@ -38,8 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ThrottlingRouterTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private static List<Job<?>> jobs(Batch batch, int from, int count) {
     List<Job<?>> jobs = new ArrayList<>();
@@ -62,20 +61,31 @@ class ThrottlingRouterTest {
 
   /** Workers that forward what they are told to one probe, and never finish on their own. */
   private static Behavior<Worker.Command> forwardingWorker(ActorRef<Told> probe) {
-    return Behaviors.setup(context -> Behaviors.receiveMessage(message -> {
-      probe.tell(new Told(context.getSelf(), message));
-      return Behaviors.same();
-    }));
+    return Behaviors.setup(
+        context ->
+            Behaviors.receiveMessage(
+                message -> {
+                  probe.tell(new Told(context.getSelf(), message));
+                  return Behaviors.same();
+                }));
   }
 
   @Test
   void aSubmitThatDoesNotFitWaitsUnansweredUntilThereIsRoom() {
     TestProbe<Told> workers = testKit.createTestProbe();
     TestProbe<ThrottlingRouter.Reply> gather = testKit.createTestProbe();
-    PoolSettings settings = PoolSettings.create(testKit.system())
-        .withMaxConcurrency(1).withQueueCapacity(3).withSubmitBatch(2);
+    PoolSettings settings =
+        PoolSettings.create(testKit.system())
+            .withMaxConcurrency(1)
+            .withQueueCapacity(3)
+            .withSubmitBatch(2);
     ActorRef<ThrottlingRouter.Command> router =
-        testKit.spawn(ThrottlingRouter.create(self -> forwardingWorker(workers.ref()), request -> null, settings, new CompletableFuture<>()));
+        testKit.spawn(
+            ThrottlingRouter.create(
+                self -> forwardingWorker(workers.ref()),
+                request -> null,
+                settings,
+                new CompletableFuture<>()));
     Batch batch = new Batch(1, null, gather.ref(), false);
 
     router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, 0, 2), gather.ref()));
@@ -93,7 +103,8 @@ class ThrottlingRouterTest {
     assertEquals(List.of(0), indexes(gather, 1));
     Told second = workers.receiveMessage(WAIT);
     assertEquals(1, second.index());
-    gather.expectNoMessage(Duration.ofMillis(100)); // queued: 2, 3; one free place, the parked submit needs two
+    gather.expectNoMessage(
+        Duration.ofMillis(100)); // queued: 2, 3; one free place, the parked submit needs two
 
     router.tell(new ThrottlingRouter.WorkerDone(second.worker(), 1, 1, done(1)));
     assertEquals(List.of(1), indexes(gather, 1));
@@ -107,7 +118,12 @@ class ThrottlingRouterTest {
     TestProbe<ThrottlingRouter.Reply> gather = testKit.createTestProbe();
     PoolSettings settings = PoolSettings.create(testKit.system()).withMaxConcurrency(1);
     ActorRef<ThrottlingRouter.Command> router =
-        testKit.spawn(ThrottlingRouter.create(self -> forwardingWorker(workers.ref()), request -> null, settings, new CompletableFuture<>()));
+        testKit.spawn(
+            ThrottlingRouter.create(
+                self -> forwardingWorker(workers.ref()),
+                request -> null,
+                settings,
+                new CompletableFuture<>()));
     Batch batch = new Batch(3, null, gather.ref(), false);
     router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, 0, 1), gather.ref()));
     gather.expectMessageClass(ThrottlingRouter.Accepted.class, WAIT);
@@ -144,10 +160,16 @@ class ThrottlingRouterTest {
     AtomicInteger spawned = new AtomicInteger();
     PoolSettings settings = PoolSettings.create(testKit.system()).withMaxConcurrency(1);
     // Every worker stops on the first job it is given.
-    ActorRef<ThrottlingRouter.Command> router = testKit.spawn(ThrottlingRouter.create(self -> {
-      spawned.incrementAndGet();
-      return Behaviors.<Worker.Command>receiveMessage(message -> Behaviors.stopped());
-    }, request -> null, settings, new CompletableFuture<>()));
+    ActorRef<ThrottlingRouter.Command> router =
+        testKit.spawn(
+            ThrottlingRouter.create(
+                self -> {
+                  spawned.incrementAndGet();
+                  return Behaviors.<Worker.Command>receiveMessage(message -> Behaviors.stopped());
+                },
+                request -> null,
+                settings,
+                new CompletableFuture<>()));
     Batch batch = new Batch(7, null, gather.ref(), false);
 
     router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, 0, 3), gather.ref()));
@@ -163,27 +185,37 @@ class ThrottlingRouterTest {
     assertEquals(3, spawned.get(), "each stopped worker is replaced");
   }
 
-  /** Workers offered from outside, as a cluster's nodes offer theirs: never spawned, handed back when lost. */
-  private static final WorkerSupply OFFERED = new WorkerSupply() {
-    @Override
-    public ActorRef<Worker.Command> spawn(ActorContext<ThrottlingRouter.Command> router, long number) {
-      return null;
-    }
+  /**
+   * Workers offered from outside, as a cluster's nodes offer theirs: never spawned, handed back
+   * when lost.
+   */
+  private static final WorkerSupply OFFERED =
+      new WorkerSupply() {
+        @Override
+        public ActorRef<Worker.Command> spawn(
+            ActorContext<ThrottlingRouter.Command> router, long number) {
+          return null;
+        }
 
-    @Override
-    public boolean rerunLostJobs() {
-      return true;
-    }
-  };
+        @Override
+        public boolean rerunLostJobs() {
+          return true;
+        }
+      };
 
   /** A router of offered workers, as a cluster pool's (no concurrency cap of its own). */
-  private ActorRef<ThrottlingRouter.Command> offeredRouter(PoolSettings settings, Function<Object, Object> keyOf) {
-    return testKit.spawn(ThrottlingRouter.create(OFFERED, keyOf, settings.withMaxConcurrency(Integer.MAX_VALUE),
-        new CompletableFuture<>()));
+  private ActorRef<ThrottlingRouter.Command> offeredRouter(
+      PoolSettings settings, Function<Object, Object> keyOf) {
+    return testKit.spawn(
+        ThrottlingRouter.create(
+            OFFERED,
+            keyOf,
+            settings.withMaxConcurrency(Integer.MAX_VALUE),
+            new CompletableFuture<>()));
   }
 
-  private List<ActorRef<Worker.Command>> offer(ActorRef<ThrottlingRouter.Command> router, TestProbe<Told> probe,
-      int count) {
+  private List<ActorRef<Worker.Command>> offer(
+      ActorRef<ThrottlingRouter.Command> router, TestProbe<Told> probe, int count) {
     List<ActorRef<Worker.Command>> workers = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       workers.add(testKit.spawn(forwardingWorker(probe.ref())));
@@ -192,9 +224,16 @@ class ThrottlingRouterTest {
     return workers;
   }
 
-  /** Submits items {@code from} to {@code from + count - 1} of {@code batch}, and waits until they are queued. */
-  private static void submit(ActorRef<ThrottlingRouter.Command> router, TestProbe<ThrottlingRouter.Reply> gather,
-      Batch batch, int from, int count) {
+  /**
+   * Submits items {@code from} to {@code from + count - 1} of {@code batch}, and waits until they
+   * are queued.
+   */
+  private static void submit(
+      ActorRef<ThrottlingRouter.Command> router,
+      TestProbe<ThrottlingRouter.Reply> gather,
+      Batch batch,
+      int from,
+      int count) {
     router.tell(new ThrottlingRouter.Submit(batch, jobs(batch, from, count), gather.ref()));
     gather.expectMessageClass(ThrottlingRouter.Accepted.class, WAIT);
   }
@@ -208,7 +247,8 @@ class ThrottlingRouterTest {
   void aLostWorkersJobRunsAgainOnAnotherAtOnceAndItsLateReportIsDropped() {
     TestProbe<Told> workers = testKit.createTestProbe();
     TestProbe<ThrottlingRouter.Reply> gather = testKit.createTestProbe();
-    ActorRef<ThrottlingRouter.Command> router = offeredRouter(PoolSettings.create(testKit.system()), request -> null);
+    ActorRef<ThrottlingRouter.Command> router =
+        offeredRouter(PoolSettings.create(testKit.system()), request -> null);
     List<ActorRef<Worker.Command>> offered = offer(router, workers, 3);
     Batch batch = new Batch(11, null, gather.ref(), false);
     submit(router, gather, batch, 0, 2);
@@ -219,17 +259,25 @@ class ThrottlingRouterTest {
     Instant lostAt = Instant.now();
     router.tell(new ThrottlingRouter.WorkersLost(List.of(first.worker())));
     Told again = workers.receiveMessage(WAIT);
-    assertEquals(offered.get(2), again.worker(), "the idle worker takes the lost run, without waiting for removal");
+    assertEquals(
+        offered.get(2),
+        again.worker(),
+        "the idle worker takes the lost run, without waiting for removal");
     assertEquals(first.index(), again.index());
     assertEquals(2, again.job().attempt(), "every start counts");
     assertEquals(1, again.job().reruns());
-    assertTrue(again.job().firstStartedAt().isBefore(lostAt), "its time counts from the lost run's start");
+    assertTrue(
+        again.job().firstStartedAt().isBefore(lostAt), "its time counts from the lost run's start");
 
-    router.tell(new ThrottlingRouter.WorkerDone(first.worker(), 11, 1, done(first.index(), "late")));
-    router.tell(new ThrottlingRouter.WorkerDone(second.worker(), 11, 1, done(second.index(), "second")));
-    router.tell(new ThrottlingRouter.WorkerDone(again.worker(), 11, 2, done(again.index(), "again")));
+    router.tell(
+        new ThrottlingRouter.WorkerDone(first.worker(), 11, 1, done(first.index(), "late")));
+    router.tell(
+        new ThrottlingRouter.WorkerDone(second.worker(), 11, 1, done(second.index(), "second")));
+    router.tell(
+        new ThrottlingRouter.WorkerDone(again.worker(), 11, 2, done(again.index(), "again")));
     List<Outcome<?>> outcomes = outcomes(gather, 2);
-    assertEquals(List.of(second.index(), again.index()), outcomes.stream().map(Outcome::index).toList());
+    assertEquals(
+        List.of(second.index(), again.index()), outcomes.stream().map(Outcome::index).toList());
     assertEquals(List.of("second", "again"), outcomes.stream().map(Outcome::getOrThrow).toList());
     gather.expectNoMessage(Duration.ofMillis(200)); // the late report made no second outcome
     workers.expectNoMessage(Duration.ofMillis(10)); // and the lost worker got no new job
@@ -239,7 +287,8 @@ class ThrottlingRouterTest {
   void aLostWorkerThatComesBackCancelsTheRunItLostAndServesAgain() {
     TestProbe<Told> workers = testKit.createTestProbe();
     TestProbe<ThrottlingRouter.Reply> gather = testKit.createTestProbe();
-    ActorRef<ThrottlingRouter.Command> router = offeredRouter(PoolSettings.create(testKit.system()), request -> null);
+    ActorRef<ThrottlingRouter.Command> router =
+        offeredRouter(PoolSettings.create(testKit.system()), request -> null);
     List<ActorRef<Worker.Command>> offered = offer(router, workers, 2);
     ActorRef<Worker.Command> lost = offered.get(0);
     Batch batch = new Batch(12, null, gather.ref(), false);
@@ -262,8 +311,13 @@ class ThrottlingRouterTest {
     assertEquals(1, next.index());
 
     Instant now = Instant.now();
-    router.tell(new ThrottlingRouter.WorkerDone(lost, 12, 1,
-        Outcome.failure(0, ErrorKind.CANCELLED, "cancelled: run again elsewhere", null, now, now)));
+    router.tell(
+        new ThrottlingRouter.WorkerDone(
+            lost,
+            12,
+            1,
+            Outcome.failure(
+                0, ErrorKind.CANCELLED, "cancelled: run again elsewhere", null, now, now)));
     router.tell(new ThrottlingRouter.WorkerDone(rerun.worker(), 12, 2, done(0, "rerun")));
     router.tell(new ThrottlingRouter.WorkerDone(lost, 12, 1, done(1, "next")));
     List<Outcome<?>> outcomes = outcomes(gather, 2);
@@ -277,8 +331,9 @@ class ThrottlingRouterTest {
     TestProbe<Told> workers = testKit.createTestProbe();
     TestProbe<ThrottlingRouter.Reply> gather = testKit.createTestProbe();
     // One per key: the lost run must give its key's place back, or its rerun could never start.
-    ActorRef<ThrottlingRouter.Command> router = offeredRouter(
-        PoolSettings.create(testKit.system()).withMaxPerKey(1), request -> "one host");
+    ActorRef<ThrottlingRouter.Command> router =
+        offeredRouter(
+            PoolSettings.create(testKit.system()).withMaxPerKey(1), request -> "one host");
     ActorRef<Worker.Command> only = offer(router, workers, 1).get(0);
     Batch batch = new Batch(13, null, gather.ref(), false);
     submit(router, gather, batch, 0, 1);
@@ -288,11 +343,13 @@ class ThrottlingRouterTest {
     assertInstanceOf(Worker.Cancel.class, workers.receiveMessage(WAIT).message());
     assertEquals(2, workers.receiveMessage(WAIT).job().attempt());
 
-    // The first attempt finished before the cancel reached it: same worker, same item, older attempt.
+    // The first attempt finished before the cancel reached it: same worker, same item, older
+    // attempt.
     router.tell(new ThrottlingRouter.WorkerDone(only, 13, 1, done(0, "first attempt")));
     gather.expectNoMessage(Duration.ofMillis(200));
     router.tell(new ThrottlingRouter.WorkerDone(only, 13, 2, done(0, "second attempt")));
-    assertEquals(List.of("second attempt"), outcomes(gather, 1).stream().map(Outcome::getOrThrow).toList());
+    assertEquals(
+        List.of("second attempt"), outcomes(gather, 1).stream().map(Outcome::getOrThrow).toList());
   }
 
   @Test
@@ -300,8 +357,8 @@ class ThrottlingRouterTest {
     TestProbe<Told> workers = testKit.createTestProbe();
     TestProbe<ThrottlingRouter.Reply> gather = testKit.createTestProbe();
     PoolSettings settings = PoolSettings.create(testKit.system());
-    ActorRef<ThrottlingRouter.Command> router = offeredRouter(
-        settings.withRetry(settings.retry().withMaxRetries(1)), request -> null);
+    ActorRef<ThrottlingRouter.Command> router =
+        offeredRouter(settings.withRetry(settings.retry().withMaxRetries(1)), request -> null);
     List<ActorRef<Worker.Command>> offered = offer(router, workers, 2);
     Batch batch = new Batch(14, null, gather.ref(), false);
     submit(router, gather, batch, 0, 1);
@@ -311,11 +368,15 @@ class ThrottlingRouterTest {
     assertEquals(2, rerun.job().attempt());
 
     Instant now = Instant.now();
-    RetryableFailure busy = RetryableFailure.failing(new TaskFailure(ErrorKind.of("busy"), "busy"), Duration.ofMillis(1));
-    router.tell(new ThrottlingRouter.WorkerDone(rerun.worker(), 14, 2, Outcome.failure(0, busy, now, now)));
+    RetryableFailure busy =
+        RetryableFailure.failing(
+            new TaskFailure(ErrorKind.of("busy"), "busy"), Duration.ofMillis(1));
+    router.tell(
+        new ThrottlingRouter.WorkerDone(rerun.worker(), 14, 2, Outcome.failure(0, busy, now, now)));
     Told retry = workers.receiveMessage(WAIT);
     assertEquals(3, retry.job().attempt(), "the one retry is still there after the rerun");
-    router.tell(new ThrottlingRouter.WorkerDone(retry.worker(), 14, 3, Outcome.failure(0, busy, now, now)));
+    router.tell(
+        new ThrottlingRouter.WorkerDone(retry.worker(), 14, 3, Outcome.failure(0, busy, now, now)));
     Outcome.Failure<?> failed = assertInstanceOf(Outcome.Failure.class, outcomes(gather, 1).get(0));
     assertEquals("busy", failed.kind().wireName(), "and then no more");
     workers.expectNoMessage(Duration.ofMillis(200));

@@ -47,20 +47,19 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The connection cache's own behaviour, against raw servers on 127.0.0.1 that see every
- * connection ({@link CountingServer}): reuse of a kept-alive connection, the newest first, the
- * limits per host and overall, the idle cap, a server that closes an idle connection, a
- * connection that dies mid-body or is abandoned mid-body, {@code close()} with requests in flight,
- * names that do not resolve, and the gate between a ready connection and the request. Nothing
- * here depends on timing: every wait is for something the server or the client reports.
+ * The connection cache's own behaviour, against raw servers on 127.0.0.1 that see every connection
+ * ({@link CountingServer}): reuse of a kept-alive connection, the newest first, the limits per host
+ * and overall, the idle cap, a server that closes an idle connection, a connection that dies
+ * mid-body or is abandoned mid-body, {@code close()} with requests in flight, names that do not
+ * resolve, and the gate between a ready connection and the request. Nothing here depends on timing:
+ * every wait is for something the server or the client reports.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConnectionCacheTest {
   private static final long WAIT = 20;
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private Materializer materializer;
@@ -69,8 +68,13 @@ class ConnectionCacheTest {
   @BeforeEach
   void start() {
     materializer = Materializer.createMaterializer(testKit.system());
-    names = new NameResolver(ConnectionCacheTest::knownNames, System::nanoTime, Duration.ofMinutes(1),
-        Duration.ofMinutes(1), 2);
+    names =
+        new NameResolver(
+            ConnectionCacheTest::knownNames,
+            System::nanoTime,
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(1),
+            2);
   }
 
   @AfterEach
@@ -83,7 +87,10 @@ class ConnectionCacheTest {
     materializer.shutdown();
   }
 
-  /** The names these tests know: {@code known.test} and its subdomains are 127.0.0.1; no other name is. */
+  /**
+   * The names these tests know: {@code known.test} and its subdomains are 127.0.0.1; no other name
+   * is.
+   */
   private static InetAddress knownNames(String host) throws UnknownHostException {
     if (host.equals("known.test") || host.endsWith(".known.test")) {
       return InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1});
@@ -98,18 +105,36 @@ class ConnectionCacheTest {
   }
 
   private ConnectionCache cache(int maxConnections, int maxPerHost, int maxIdle) {
-    ConnectionCache cache = new ConnectionCache(testKit.system(), materializer, testKit.system().executionContext(),
-        ClientConnectionSettings.create(testKit.system().classicSystem()),
-        Network.direct(names, Http.get(testKit.system()).defaultClientHttpsContext(), materializer),
-        maxConnections, maxPerHost, maxIdle);
-    toClose.add(() -> cache.shutdown(Duration.ofMillis(100)).toCompletableFuture().get(WAIT, TimeUnit.SECONDS));
+    ConnectionCache cache =
+        new ConnectionCache(
+            testKit.system(),
+            materializer,
+            testKit.system().executionContext(),
+            ClientConnectionSettings.create(testKit.system().classicSystem()),
+            Network.direct(
+                names, Http.get(testKit.system()).defaultClientHttpsContext(), materializer),
+            maxConnections,
+            maxPerHost,
+            maxIdle);
+    toClose.add(
+        () ->
+            cache
+                .shutdown(Duration.ofMillis(100))
+                .toCompletableFuture()
+                .get(WAIT, TimeUnit.SECONDS));
     return cache;
   }
 
-  private HttpFetchHandler handler(ConnectionLayer connections, FetchSettings settings, SendGate gate) {
-    return new HttpFetchHandler(settings, connections,
-        new HostBreakers(testKit.system().classicSystem().scheduler(), 0, Duration.ofSeconds(1)), gate, materializer,
-        testKit.system().executionContext(), ExternalWork.NONE);
+  private HttpFetchHandler handler(
+      ConnectionLayer connections, FetchSettings settings, SendGate gate) {
+    return new HttpFetchHandler(
+        settings,
+        connections,
+        new HostBreakers(testKit.system().classicSystem().scheduler(), 0, Duration.ofSeconds(1)),
+        gate,
+        materializer,
+        testKit.system().executionContext(),
+        ExternalWork.NONE);
   }
 
   private HttpFetchHandler handler(ConnectionLayer connections) {
@@ -307,7 +332,8 @@ class ConnectionCacheTest {
     for (int round = 1; round <= 10; round++) {
       server.closeIdleConnections();
       int expected = round;
-      server.await("the idle connection closed", () -> server.open() == 0 && server.accepted() == expected);
+      server.await(
+          "the idle connection closed", () -> server.open() == 0 && server.accepted() == expected);
       assertEquals(200, get(fetch(handler, server.url("/ok"))).status(), "round " + round);
     }
     assertEquals(11, server.accepted());
@@ -343,8 +369,10 @@ class ConnectionCacheTest {
     HttpFetchHandler handler = handler(cache);
     TaskContext context = TaskContext.firstAttempt(0);
     CompletableFuture<Runnable> cancel = new CompletableFuture<>();
-    CompletionStage<FetchResponse> stalled = handler.handle(FetchRequest.get(server.url("/stall-mid-body")),
-        new CancellableContext(context, cancel));
+    CompletionStage<FetchResponse> stalled =
+        handler.handle(
+            FetchRequest.get(server.url("/stall-mid-body")),
+            new CancellableContext(context, cancel));
     server.await("the request", () -> server.answering() == 1);
     cancel.get(WAIT, TimeUnit.SECONDS).run(); // as the attempt's timeout does
     server.await("the abandoned connection closed", () -> server.open() == 0);
@@ -365,22 +393,32 @@ class ConnectionCacheTest {
       hanging.add(fetch(handler, server.url("/hang")));
     }
     server.await("three hanging requests", () -> server.answering() == 3);
-    CompletionStage<FetchResponse> waiting = fetch(handler, server.url("/ok")); // past the limit of 3
+    CompletionStage<FetchResponse> waiting =
+        fetch(handler, server.url("/ok")); // past the limit of 3
     get(cache.shutdown(Duration.ofMillis(100)));
     for (CompletionStage<FetchResponse> request : hanging) {
       assertEquals(FetchErrorKind.IO, failure(request).kind());
     }
-    assertTrue(failure(waiting).getMessage().contains("closed"), "the waiting request fails: closed");
+    assertTrue(
+        failure(waiting).getMessage().contains("closed"), "the waiting request fails: closed");
     server.await("every connection closed", () -> server.open() == 0);
     assertEquals(0, cache.openConnections());
-    assertTrue(cache.acquire(server.target("/ok"), false).toCompletableFuture().isCompletedExceptionally());
+    assertTrue(
+        cache
+            .acquire(server.target("/ok"), false)
+            .toCompletableFuture()
+            .isCompletedExceptionally());
   }
 
   @Test
-  void closingAFetcherGivesEveryRequestInFlightItsOutcomeAndClosesEveryConnection() throws Exception {
+  void closingAFetcherGivesEveryRequestInFlightItsOutcomeAndClosesEveryConnection()
+      throws Exception {
     CountingServer server = server();
-    Fetcher fetcher = Fetcher.create(testKit.system(), PoolSettings.create(testKit.system()).withMaxConcurrency(4),
-        settings().withCloseGrace(Duration.ofMillis(100)));
+    Fetcher fetcher =
+        Fetcher.create(
+            testKit.system(),
+            PoolSettings.create(testKit.system()).withMaxConcurrency(4),
+            settings().withCloseGrace(Duration.ofMillis(100)));
     assertEquals(200, get(fetcher.fetch(server.url("/ok"))).status()); // one idle connection
     List<CompletionStage<FetchResponse>> inFlight = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -389,10 +427,11 @@ class ConnectionCacheTest {
     server.await("four requests in flight", () -> server.answering() == 4);
     fetcher.close();
     for (CompletionStage<FetchResponse> request : inFlight) {
-      ExecutionException ended = assertThrows(ExecutionException.class,
-          () -> get(request));
-      assertTrue(ended.getCause() instanceof GatherFailedException, String.valueOf(ended.getCause()));
-      assertEquals(ErrorKind.CANCELLED, ((GatherFailedException) ended.getCause()).failure().kind());
+      ExecutionException ended = assertThrows(ExecutionException.class, () -> get(request));
+      assertTrue(
+          ended.getCause() instanceof GatherFailedException, String.valueOf(ended.getCause()));
+      assertEquals(
+          ErrorKind.CANCELLED, ((GatherFailedException) ended.getCause()).failure().kind());
     }
     server.await("every connection closed", () -> server.open() == 0);
     assertEquals(0, fetcher.openConnections());
@@ -419,7 +458,8 @@ class ConnectionCacheTest {
     CountingServer server = server();
     ConnectionCache cache = cache(4, 4, 0); // no idle connection kept: each request opens one
     SendGate gate = SendGate.unlimited(testKit.system());
-    // The host's requests leave an hour apart: the first goes at once, the second waits at the gate.
+    // The host's requests leave an hour apart: the first goes at once, the second waits at the
+    // gate.
     gate.crawlDelay(TargetUrl.parse(server.url("/ok")).hostKey(), Duration.ofHours(1));
     HttpFetchHandler handler = handler(cache, settings(), gate);
     assertEquals(200, get(fetch(handler, server.url("/ok"))).status());
@@ -434,7 +474,8 @@ class ConnectionCacheTest {
   }
 
   /** A first attempt whose cancellation the test triggers: the hook it registers is handed over. */
-  private record CancellableContext(TaskContext first, CompletableFuture<Runnable> hook) implements TaskContext {
+  private record CancellableContext(TaskContext first, CompletableFuture<Runnable> hook)
+      implements TaskContext {
     @Override
     public int index() {
       return first.index();

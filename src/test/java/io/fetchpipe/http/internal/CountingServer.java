@@ -17,9 +17,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A raw HTTP/1.1 server on 127.0.0.1 for the connection layer's tests: it sees each connection the
- * client opens, counts the requests on it and notices when the client closes it, keeps
- * connections alive, and misbehaves on request. One thread accepts, one thread per connection
- * reads; {@link #close()} ends them all. Paths:
+ * client opens, counts the requests on it and notices when the client closes it, keeps connections
+ * alive, and misbehaves on request. One thread accepts, one thread per connection reads; {@link
+ * #close()} ends them all. Paths:
  *
  * <ul>
  *   <li>{@code /ok}: {@code 200}, body {@code ok}, the connection kept open;
@@ -126,8 +126,16 @@ final class CountingServer implements AutoCloseable {
     while (!condition.getAsBoolean()) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new AssertionError("the server did not see " + what + " within " + AWAIT.toSeconds() + " s; it saw "
-            + peers.size() + " connections, " + open() + " open");
+        throw new AssertionError(
+            "the server did not see "
+                + what
+                + " within "
+                + AWAIT.toSeconds()
+                + " s; it saw "
+                + peers.size()
+                + " connections, "
+                + open()
+                + " open");
       }
       wait(Math.max(1, left / 1_000_000));
     }
@@ -183,7 +191,8 @@ final class CountingServer implements AutoCloseable {
   }
 
   /** Answers one request; false when the connection is to end. */
-  private boolean answer(String path, Peer peer, OutputStream out) throws IOException, InterruptedException {
+  private boolean answer(String path, Peer peer, OutputStream out)
+      throws IOException, InterruptedException {
     switch (path) {
       case "/ok" -> respond(peer, out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
       case "/close" -> {
@@ -246,7 +255,9 @@ final class CountingServer implements AutoCloseable {
     out.flush();
   }
 
-  /** A request's path, its head read (bodies are not expected); null at the end of the connection. */
+  /**
+   * A request's path, its head read (bodies are not expected); null at the end of the connection.
+   */
   private static String readRequest(InputStream in) throws IOException {
     String requestLine = readLine(in);
     if (requestLine == null) {

@@ -29,7 +29,14 @@ class HttpHostPolicyTest {
       new HttpHostPolicy(FetchSettings.create(ConfigFactory.load()).withRobots(true));
 
   private static FetchResponse response(int status, String body, Header... headers) {
-    return new FetchResponse(status, List.of(headers), null, null, 1, body.length(), null,
+    return new FetchResponse(
+        status,
+        List.of(headers),
+        null,
+        null,
+        1,
+        body.length(),
+        null,
         new ResponseBody.Text(body, "UTF-8"));
   }
 
@@ -49,37 +56,50 @@ class HttpHostPolicyTest {
 
   @Test
   void a429Or503IsThrottlingWithItsRetryAfter() {
-    HostFeedback throttled = POLICY.feedback(answered(response(429, "", new Header("Retry-After", "7"))));
+    HostFeedback throttled =
+        POLICY.feedback(answered(response(429, "", new Header("Retry-After", "7"))));
     assertEquals(HostFeedback.Signal.THROTTLED, throttled.signal());
     assertEquals(Duration.ofSeconds(7), throttled.pause());
 
     // A throttled answer kept for a retry, as the router gets it.
-    HostFeedback kept = POLICY.feedback(failed(RetryableFailure.succeeding(response(503, ""), "status 503", null)));
+    HostFeedback kept =
+        POLICY.feedback(failed(RetryableFailure.succeeding(response(503, ""), "status 503", null)));
     assertEquals(HostFeedback.Signal.THROTTLED, kept.signal());
     assertNull(kept.pause());
   }
 
   @Test
   void anyOtherAnswerIsAnAnswerWithItsRateLimitWindow() {
-    HostFeedback feedback = POLICY.feedback(answered(response(404, "", new Header("RateLimit", "\"p\";r=2;t=9"))));
+    HostFeedback feedback =
+        POLICY.feedback(answered(response(404, "", new Header("RateLimit", "\"p\";r=2;t=9"))));
     assertEquals(HostFeedback.Signal.ANSWERED, feedback.signal());
     assertEquals(new HostFeedback.Pacing(2, Duration.ofSeconds(9)), feedback.pacing());
     assertNull(feedback.pause(), "Retry-After counts on 429 and 503 only");
 
-    FetchFailure raised = new FetchFailure(FetchErrorKind.HTTP_STATUS, "status 500", 1, response(500, ""), null);
+    FetchFailure raised =
+        new FetchFailure(FetchErrorKind.HTTP_STATUS, "status 500", 1, response(500, ""), null);
     assertEquals(HostFeedback.Signal.ANSWERED, POLICY.feedback(failed(raised)).signal());
   }
 
   @Test
   void timeoutsAndConnectFailuresAreUnreachedAndTheRestSaysNothing() {
     FetchFailure timeout = new FetchFailure(ErrorKind.TIMEOUT, "timed out after 1s", 1);
-    assertEquals(HostFeedback.Signal.UNREACHED, POLICY.feedback(failed(RetryableFailure.failing(timeout, null))).signal());
+    assertEquals(
+        HostFeedback.Signal.UNREACHED,
+        POLICY.feedback(failed(RetryableFailure.failing(timeout, null))).signal());
     FetchFailure connect = new FetchFailure(FetchErrorKind.CONNECT, "refused", 1);
-    assertEquals(HostFeedback.Signal.UNREACHED, POLICY.feedback(failed(RetryableFailure.failing(connect, null))).signal());
+    assertEquals(
+        HostFeedback.Signal.UNREACHED,
+        POLICY.feedback(failed(RetryableFailure.failing(connect, null))).signal());
     FetchFailure io = new FetchFailure(FetchErrorKind.IO, "reset", 1);
-    assertEquals(HostFeedback.Signal.NONE, POLICY.feedback(failed(RetryableFailure.failing(io, null))).signal());
-    assertEquals(HostFeedback.Signal.NONE,
-        POLICY.feedback(Outcome.failure(0, ErrorKind.CANCELLED, "cancelled", null, NOW, NOW)).signal());
+    assertEquals(
+        HostFeedback.Signal.NONE,
+        POLICY.feedback(failed(RetryableFailure.failing(io, null))).signal());
+    assertEquals(
+        HostFeedback.Signal.NONE,
+        POLICY
+            .feedback(Outcome.failure(0, ErrorKind.CANCELLED, "cancelled", null, NOW, NOW))
+            .signal());
   }
 
   @Test
@@ -92,14 +112,24 @@ class HttpHostPolicyTest {
 
   @Test
   void robotsTxtRulesFollowTheAnswer() {
-    assertFalse(POLICY.rules(answered(response(200, "User-agent: *\nDisallow: /x\n"))).allows(FetchRequest.get("http://h/x")));
-    assertTrue(POLICY.rules(answered(response(404, "User-agent: *\nDisallow: /\n"))).allows(FetchRequest.get("http://h/x")));
+    assertFalse(
+        POLICY
+            .rules(answered(response(200, "User-agent: *\nDisallow: /x\n")))
+            .allows(FetchRequest.get("http://h/x")));
+    assertTrue(
+        POLICY
+            .rules(answered(response(404, "User-agent: *\nDisallow: /\n")))
+            .allows(FetchRequest.get("http://h/x")));
     assertTrue(POLICY.rules(answered(response(301, ""))).allows(FetchRequest.get("http://h/x")));
     assertFalse(POLICY.rules(answered(response(503, ""))).allows(FetchRequest.get("http://h/x")));
-    assertFalse(POLICY.rules(failed(new FetchFailure(FetchErrorKind.CONNECT, "refused", 1)))
-        .allows(FetchRequest.get("http://h/x")));
+    assertFalse(
+        POLICY
+            .rules(failed(new FetchFailure(FetchErrorKind.CONNECT, "refused", 1)))
+            .allows(FetchRequest.get("http://h/x")));
     // A retried 5xx keeps its answer in the failure: still a 5xx.
-    assertFalse(POLICY.rules(failed(RetryableFailure.succeeding(response(503, ""), "status 503", null)))
-        .allows(FetchRequest.get("http://h/x")));
+    assertFalse(
+        POLICY
+            .rules(failed(RetryableFailure.succeeding(response(503, ""), "status 503", null)))
+            .allows(FetchRequest.get("http://h/x")));
   }
 }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Name lookups off the caller's thread: answers and failures kept for their time to live (on a
- * clock the test moves), one lookup shared by concurrent callers, literals never looked up, and
- * a failure that names the host.
+ * clock the test moves), one lookup shared by concurrent callers, literals never looked up, and a
+ * failure that names the host.
  */
 class NameResolverTest {
   private static final Duration TTL = Duration.ofSeconds(30);
@@ -39,10 +39,16 @@ class NameResolverTest {
   }
 
   private NameResolver resolver(NameResolver.Lookup lookup) {
-    resolver = new NameResolver(host -> {
-      lookedUp.add(host);
-      return lookup.addressOf(host);
-    }, now::get, TTL, FAILURE_TTL, 2);
+    resolver =
+        new NameResolver(
+            host -> {
+              lookedUp.add(host);
+              return lookup.addressOf(host);
+            },
+            now::get,
+            TTL,
+            FAILURE_TTL,
+            2);
     return resolver;
   }
 
@@ -68,10 +74,12 @@ class NameResolverTest {
 
   @Test
   void aFailedLookupNamesTheHostAndIsKeptForTheFailureTimeToLive() throws Exception {
-    resolver(host -> {
-      throw new UnknownHostException("Name or service not known");
-    });
-    ExecutionException failed = assertThrows(ExecutionException.class, () -> get(resolver.resolve("nowhere.test")));
+    resolver(
+        host -> {
+          throw new UnknownHostException("Name or service not known");
+        });
+    ExecutionException failed =
+        assertThrows(ExecutionException.class, () -> get(resolver.resolve("nowhere.test")));
     assertTrue(failed.getCause() instanceof UnknownHostException);
     assertEquals("nowhere.test: Name or service not known", failed.getCause().getMessage());
     assertThrows(ExecutionException.class, () -> get(resolver.resolve("nowhere.test")));
@@ -84,18 +92,20 @@ class NameResolverTest {
   @Test
   void concurrentCallersShareOneLookup() throws Exception {
     CountDownLatch answer = new CountDownLatch(1);
-    resolver(host -> {
-      try {
-        answer.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return loopback(host);
-    });
+    resolver(
+        host -> {
+          try {
+            answer.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return loopback(host);
+        });
     CompletionStage<InetAddress> first = resolver.resolve("slow.test");
     CompletionStage<InetAddress> second = resolver.resolve("slow.test");
     assertSame(first, second);
-    assertFalse(first.toCompletableFuture().isDone(), "the caller is not blocked: the answer comes later");
+    assertFalse(
+        first.toCompletableFuture().isDone(), "the caller is not blocked: the answer comes later");
     answer.countDown();
     get(first);
     assertEquals(List.of("slow.test"), lookedUp);
@@ -126,22 +136,24 @@ class NameResolverTest {
   void closingFailsTheLookupsStillWaitingForAThread() throws Exception {
     CountDownLatch answer = new CountDownLatch(1);
     CompletableFuture<Void> busy = new CompletableFuture<>();
-    resolver(host -> {
-      busy.complete(null);
-      try {
-        answer.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return loopback(host);
-    });
+    resolver(
+        host -> {
+          busy.complete(null);
+          try {
+            answer.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return loopback(host);
+        });
     resolver.resolve("one.test");
     resolver.resolve("two.test"); // both threads busy
     get(busy);
     CompletionStage<InetAddress> queued = resolver.resolve("three.test");
     resolver.close();
     ExecutionException failed = assertThrows(ExecutionException.class, () -> get(queued));
-    assertTrue(failed.getCause().getMessage().startsWith("three.test"), failed.getCause().getMessage());
+    assertTrue(
+        failed.getCause().getMessage().startsWith("three.test"), failed.getCause().getMessage());
     answer.countDown();
   }
 }

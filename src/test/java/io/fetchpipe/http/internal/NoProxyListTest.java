@@ -10,7 +10,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The no-proxy list's matching rules: names and their subdomains, addresses, ranges, {@code *}. */
 class NoProxyListTest {
   @ParameterizedTest(name = "[{index}] {0} vs {1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       example.com            | example.com          | true
       example.com            | a.example.com        | true
       example.com            | a.b.example.com      | true

@@ -12,7 +12,9 @@ class RobotsTxtTest {
 
   @Test
   void theGroupNamingFetchpipeWinsOverTheWildcardWhateverItsCaseAndVersion() {
-    RobotsRules rules = RobotsTxt.parse("""
+    RobotsRules rules =
+        RobotsTxt.parse(
+            """
         User-agent: *
         Disallow: /
 
@@ -27,7 +29,9 @@ class RobotsTxtTest {
 
   @Test
   void groupsNamingFetchpipeAreCombinedAndSoAreWildcardGroups() {
-    RobotsRules own = RobotsTxt.parse("""
+    RobotsRules own =
+        RobotsTxt.parse(
+            """
         User-agent: fetchpipe
         Disallow: /a
         User-agent: *
@@ -39,7 +43,8 @@ class RobotsTxtTest {
     assertFalse(own.allowsPath("/b"));
     assertTrue(own.allowsPath("/c"), "the wildcard group is not ours when ours exists");
 
-    RobotsRules wildcard = RobotsTxt.parse("User-agent: *\nDisallow: /a\n\nUser-agent: *\nDisallow: /b\n");
+    RobotsRules wildcard =
+        RobotsTxt.parse("User-agent: *\nDisallow: /a\n\nUser-agent: *\nDisallow: /b\n");
     assertFalse(wildcard.allowsPath("/a"));
     assertFalse(wildcard.allowsPath("/b"));
   }
@@ -48,12 +53,16 @@ class RobotsTxtTest {
   void noGroupForUsAllowsEverything() {
     assertTrue(RobotsTxt.parse("User-agent: otherbot\nDisallow: /\n").allowsPath("/anything"));
     assertTrue(RobotsTxt.parse("").allowsPath("/anything"));
-    assertTrue(RobotsTxt.parse("Disallow: /\n").allowsPath("/anything"), "rules before any user-agent belong to no group");
+    assertTrue(
+        RobotsTxt.parse("Disallow: /\n").allowsPath("/anything"),
+        "rules before any user-agent belong to no group");
   }
 
   @Test
   void theLongestMatchDecidesAndAllowWinsATie() {
-    RobotsRules rules = RobotsTxt.parse("""
+    RobotsRules rules =
+        RobotsTxt.parse(
+            """
         User-agent: *
         Disallow: /shop
         Allow: /shop/public
@@ -71,7 +80,9 @@ class RobotsTxtTest {
 
   @Test
   void wildcardsAndEndAnchorsMatchAsTheRfcSays() {
-    RobotsRules rules = RobotsTxt.parse("""
+    RobotsRules rules =
+        RobotsTxt.parse(
+            """
         User-agent: *
         Disallow: /*.pdf$
         Disallow: /search*q=
@@ -99,8 +110,10 @@ class RobotsTxtTest {
 
   @Test
   void commentsOtherRecordsLineEndsAndAByteOrderMarkAreNoObstacle() {
-    RobotsRules rules = RobotsTxt.parse("\uFEFFUser-agent: * # everyone\r\nSitemap: https://h/s.xml\r\n"
-        + "Disallow: /tmp # scratch\r\nnonsense line\r\nDISALLOW : /old\r\n");
+    RobotsRules rules =
+        RobotsTxt.parse(
+            "\uFEFFUser-agent: * # everyone\r\nSitemap: https://h/s.xml\r\n"
+                + "Disallow: /tmp # scratch\r\nnonsense line\r\nDISALLOW : /old\r\n");
 
     assertFalse(rules.allowsPath("/tmp/x"));
     assertFalse(rules.allowsPath("/old/x"));
@@ -109,10 +122,15 @@ class RobotsTxtTest {
 
   @Test
   void patternsAndPathsCompareAsSent() {
-    RobotsRules rules = RobotsTxt.parse("User-agent: *\nDisallow: /café\nDisallow: /a%2fb\nDisallow: /with space\n");
+    RobotsRules rules =
+        RobotsTxt.parse(
+            "User-agent: *\nDisallow: /café\nDisallow: /a%2fb\nDisallow: /with space\n");
 
-    assertFalse(rules.allowsPath("/caf%C3%A9/menu"), "a non-ASCII pattern matches the path's UTF-8 escapes");
-    assertFalse(rules.allowsPath("/caf%c3%a9"), "escapes compare whatever the case of their hex digits");
+    assertFalse(
+        rules.allowsPath("/caf%C3%A9/menu"),
+        "a non-ASCII pattern matches the path's UTF-8 escapes");
+    assertFalse(
+        rules.allowsPath("/caf%c3%a9"), "escapes compare whatever the case of their hex digits");
     assertFalse(rules.allowsPath("/a%2Fb"));
     assertFalse(rules.allowsPath("/with%20space"));
     assertTrue(rules.allowsPath("/cafe"));
@@ -120,22 +138,29 @@ class RobotsTxtTest {
 
   @Test
   void crawlDelayComesFromTheChosenGroup() {
-    assertEquals(Duration.ofMillis(2500), RobotsTxt.parse("""
+    assertEquals(
+        Duration.ofMillis(2500),
+        RobotsTxt.parse(
+                """
         User-agent: *
         Crawl-delay: 10
 
         User-agent: fetchpipe
         Crawl-delay: 2.5
         Disallow: /x
-        """).crawlDelay());
-    assertEquals(Duration.ofSeconds(10), RobotsTxt.parse("User-agent: *\nCrawl-delay: 10\n").crawlDelay());
+        """)
+            .crawlDelay());
+    assertEquals(
+        Duration.ofSeconds(10), RobotsTxt.parse("User-agent: *\nCrawl-delay: 10\n").crawlDelay());
     assertEquals(Duration.ZERO, RobotsTxt.parse("User-agent: *\nCrawl-delay: soon\n").crawlDelay());
     assertEquals(Duration.ZERO, RobotsTxt.parse("User-agent: *\nCrawl-delay: -3\n").crawlDelay());
   }
 
   @Test
   void aUserAgentLineAfterRulesStartsANewGroup() {
-    RobotsRules rules = RobotsTxt.parse("""
+    RobotsRules rules =
+        RobotsTxt.parse(
+            """
         User-agent: fetchpipe
         Disallow: /mine
         User-agent: otherbot

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * URLs as found in the wild, read the way browsers read them, and every accepted one read the
- * same way by Pekko HTTP's URI parser, which will carry it on the wire.
+ * URLs as found in the wild, read the way browsers read them, and every accepted one read the same
+ * way by Pekko HTTP's URI parser, which will carry it on the wire.
  */
 class WebUrlTest {
   private static final String BASE = "http://h.example/a/b/c?q=1";
@@ -32,12 +32,16 @@ class WebUrlTest {
   static Stream<Arguments> accepted() {
     return Stream.of(
         // International domain names become punycode, whatever their case.
-        ok("http://bücher.example/", "http://xn--bcher-kva.example/",
+        ok(
+            "http://bücher.example/",
+            "http://xn--bcher-kva.example/",
             "http://xn--bcher-kva.example:80"),
         ok("https://пример.рф/путь", "https://xn--e1afmkfd.xn--p1ai/%D0%BF%D1%83%D1%82%D1%8C"),
         ok("http://例え.テスト/", "http://xn--r8jz45g.xn--zckzah/"),
         ok("http://BÜCHER.Example/", "http://xn--bcher-kva.example/"),
-        ok("http://sub.bücher.example:8443/", "http://sub.xn--bcher-kva.example:8443/",
+        ok(
+            "http://sub.bücher.example:8443/",
+            "http://sub.xn--bcher-kva.example:8443/",
             "http://sub.xn--bcher-kva.example:8443"),
         ok("http://example。com/", "http://example.com/"),
         ok("http://ＥＸＡＭＰＬＥ.com/", "http://example.com/"),
@@ -66,7 +70,9 @@ class WebUrlTest {
         ok("http://h/%zz%4", "http://h/%25zz%254"),
         ok("http://h/a%2Fb%20c?x=%41%c3%a9", "http://h/a%2Fb%20c?x=%41%c3%a9"),
         // Spaces, and tab, LF and CR removed wherever they are.
-        ok("http://127.0.0.1:8080/ok?q=a b", "http://127.0.0.1:8080/ok?q=a%20b",
+        ok(
+            "http://127.0.0.1:8080/ok?q=a b",
+            "http://127.0.0.1:8080/ok?q=a%20b",
             "http://127.0.0.1:8080"),
         ok("http://h/a b/", "http://h/a%20b/"),
         ok("http://ex\tample.com/a\nb\r", "http://example.com/ab"),
@@ -283,8 +289,10 @@ class WebUrlTest {
 
   @Test
   void equalUrlsReadFromDifferentSpellings() {
-    assertEquals(WebUrl.parse("http://example.com/a/b"), WebUrl.parse("HTTP://Example.COM:80/a/./b"));
-    assertEquals(WebUrl.parse("http://127.0.0.1/").hostKey(),
+    assertEquals(
+        WebUrl.parse("http://example.com/a/b"), WebUrl.parse("HTTP://Example.COM:80/a/./b"));
+    assertEquals(
+        WebUrl.parse("http://127.0.0.1/").hostKey(),
         WebUrl.parse("http://0x7f.0.0.1:80").hostKey());
   }
 
@@ -302,21 +310,25 @@ class WebUrlTest {
   void longAdversarialInputsAreReadInOnePass() {
     // Shapes that make backtracking or rescanning parsers quadratic; each is 100 000+ characters.
     assertEquals("http://h/x", WebUrl.parse("http://h/" + "a/../".repeat(20_000) + "x").href());
-    assertEquals("a" + "@a".repeat(49_999),
-        WebUrl.parse("http://" + "a@".repeat(50_000) + "h/").userInfo());
-    assertEquals("http://h/" + "%25".repeat(100_000),
+    assertEquals(
+        "a" + "@a".repeat(49_999), WebUrl.parse("http://" + "a@".repeat(50_000) + "h/").userInfo());
+    assertEquals(
+        "http://h/" + "%25".repeat(100_000),
         WebUrl.parse("http://h/" + "%".repeat(100_000)).href());
-    assertEquals("invalid port '1" + "0".repeat(63) + "...'",
-        assertThrows(WebUrl.InvalidUrlException.class,
-            () -> WebUrl.parse("http://h:1" + "0".repeat(100_000) + "/")).getMessage());
+    assertEquals(
+        "invalid port '1" + "0".repeat(63) + "...'",
+        assertThrows(
+                WebUrl.InvalidUrlException.class,
+                () -> WebUrl.parse("http://h:1" + "0".repeat(100_000) + "/"))
+            .getMessage());
     String label = "a".repeat(100_000);
     assertEquals(label, WebUrl.parse("http://" + label + "/").host());
   }
 
   /**
-   * Pekko HTTP reads the href to the same host, port, path and query. Its path model keeps
-   * segments decoded, so an escaped character that may stand raw in a path segment (unreserved,
-   * sub-delims, ':' and '@') comes back raw, and other escapes come back in uppercase hex
+   * Pekko HTTP reads the href to the same host, port, path and query. Its path model keeps segments
+   * decoded, so an escaped character that may stand raw in a path segment (unreserved, sub-delims,
+   * ':' and '@') comes back raw, and other escapes come back in uppercase hex
    * (apache/pekko-http#1273); the query is kept as written.
    */
   private static void assertPekkoReadsTheSame(WebUrl url) {
@@ -328,7 +340,8 @@ class WebUrlTest {
     int q = pathAndQuery.indexOf('?');
     String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
     String query = q < 0 ? "" : pathAndQuery.substring(q);
-    assertEquals(asPekkoRendersPath(path) + query,
+    assertEquals(
+        asPekkoRendersPath(path) + query,
         uri.path() + uri.rawQueryString().map(raw -> "?" + raw).orElse(""));
   }
 
@@ -341,8 +354,11 @@ class WebUrlTest {
         continue;
       }
       int decoded = Integer.parseInt(path.substring(i + 1, i + 3), 16);
-      boolean pchar = (decoded >= 'a' && decoded <= 'z') || (decoded >= 'A' && decoded <= 'Z')
-          || (decoded >= '0' && decoded <= '9') || "-._~!$&'()*+,;=:@".indexOf(decoded) >= 0;
+      boolean pchar =
+          (decoded >= 'a' && decoded <= 'z')
+              || (decoded >= 'A' && decoded <= 'Z')
+              || (decoded >= '0' && decoded <= '9')
+              || "-._~!$&'()*+,;=:@".indexOf(decoded) >= 0;
       String escape = path.substring(i, i + 3).toUpperCase(Locale.ROOT);
       out.append(pchar ? String.valueOf((char) decoded) : escape);
       i += 2;

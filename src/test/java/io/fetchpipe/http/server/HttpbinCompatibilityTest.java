@@ -41,22 +41,21 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The test server beside httpbin itself: {@code src/test/resources/httpbin/record.py} sent a
- * fixed set of raw requests to httpbin (Debian's python3-httpbin) and recorded what a client's
- * test looks at in each answer ({@code answers.json}): the status, the content type (of a body
- * that is not empty), some response headers, and the body's shape (its JSON, or its kind of
- * text, image or bytes). This test sends the same bytes to the test server and reads its answers
- * the same way. A route matches when every recorded request of it does.
+ * The test server beside httpbin itself: {@code src/test/resources/httpbin/record.py} sent a fixed
+ * set of raw requests to httpbin (Debian's python3-httpbin) and recorded what a client's test looks
+ * at in each answer ({@code answers.json}): the status, the content type (of a body that is not
+ * empty), some response headers, and the body's shape (its JSON, or its kind of text, image or
+ * bytes). This test sends the same bytes to the test server and reads its answers the same way. A
+ * route matches when every recorded request of it does.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpbinCompatibilityTest {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final double REQUIRED_SHARE = 0.9;
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private TestServer server;
 
@@ -79,36 +78,57 @@ class HttpbinCompatibilityTest {
     String address = "127.0.0.1:" + server.port();
     Map<String, List<String>> differencesByRoute = new TreeMap<>();
     for (JsonNode expected : recorded.get("answers")) {
-      byte[] request = new String(Base64.getDecoder().decode(expected.get("request_base64").asText()),
-          StandardCharsets.ISO_8859_1).replace("{host}", address).getBytes(StandardCharsets.ISO_8859_1);
+      byte[] request =
+          new String(
+                  Base64.getDecoder().decode(expected.get("request_base64").asText()),
+                  StandardCharsets.ISO_8859_1)
+              .replace("{host}", address)
+              .getBytes(StandardCharsets.ISO_8859_1);
       JsonNode actual = summary(exchange(request), address, expected.get("vary"));
       List<String> routeDifferences =
-          differencesByRoute.computeIfAbsent(expected.get("route").asText(), route -> new ArrayList<>());
+          differencesByRoute.computeIfAbsent(
+              expected.get("route").asText(), route -> new ArrayList<>());
       for (String field : List.of("status", "content_type", "headers", "body")) {
-        if (field.equals("content_type") && expected.get("body").get("kind").asText().equals("empty")) {
+        if (field.equals("content_type")
+            && expected.get("body").get("kind").asText().equals("empty")) {
           continue; // the type of no content says nothing
         }
         if (!expected.get(field).equals(actual.get(field))) {
-          routeDifferences.add(expected.get("name").asText() + " " + field + ": httpbin " + expected.get(field)
-              + ", here " + actual.get(field));
+          routeDifferences.add(
+              expected.get("name").asText()
+                  + " "
+                  + field
+                  + ": httpbin "
+                  + expected.get(field)
+                  + ", here "
+                  + actual.get(field));
         }
       }
     }
     long matching = differencesByRoute.values().stream().filter(List::isEmpty).count();
     double share = (double) matching / differencesByRoute.size();
-    System.out.printf("httpbin %s: %d of %d routes answer as httpbin does (%.0f %%)%n",
+    System.out.printf(
+        "httpbin %s: %d of %d routes answer as httpbin does (%.0f %%)%n",
         recorded.get("httpbin").asText(), matching, differencesByRoute.size(), share * 100);
-    differencesByRoute.forEach((route, differences) -> differences.forEach(d -> System.out.println("  " + route + ": " + d)));
-    assertTrue(share >= REQUIRED_SHARE, matching + " of " + differencesByRoute.size() + " routes match: "
-        + differencesByRoute);
+    differencesByRoute.forEach(
+        (route, differences) ->
+            differences.forEach(d -> System.out.println("  " + route + ": " + d)));
+    assertTrue(
+        share >= REQUIRED_SHARE,
+        matching + " of " + differencesByRoute.size() + " routes match: " + differencesByRoute);
     // All of them do today: a route that stops matching is a regression, whatever the share.
-    differencesByRoute.forEach((route, differences) -> assertTrue(differences.isEmpty(), route + ": " + differences));
+    differencesByRoute.forEach(
+        (route, differences) -> assertTrue(differences.isEmpty(), route + ": " + differences));
   }
 
   /** One answer: status, headers (names lowercase, in order) and body. */
   private record Answer(int status, List<Map.Entry<String, String>> headers, byte[] body) {
     String header(String name) {
-      return headers.stream().filter(h -> h.getKey().equals(name)).map(Map.Entry::getValue).findFirst().orElse(null);
+      return headers.stream()
+          .filter(h -> h.getKey().equals(name))
+          .map(Map.Entry::getValue)
+          .findFirst()
+          .orElse(null);
     }
   }
 
@@ -119,7 +139,8 @@ class HttpbinCompatibilityTest {
       out.write(request);
       out.flush();
       socket.shutdownOutput(); // nothing more to send: the server need not wait for it
-      byte[] answer = socket.getInputStream().readAllBytes(); // every request says Connection: close
+      byte[] answer =
+          socket.getInputStream().readAllBytes(); // every request says Connection: close
       return parse(answer);
     }
   }
@@ -132,7 +153,10 @@ class HttpbinCompatibilityTest {
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     for (String line : Arrays.asList(lines).subList(1, lines.length)) {
       int colon = line.indexOf(':');
-      headers.add(Map.entry(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip()));
+      headers.add(
+          Map.entry(
+              line.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+              line.substring(colon + 1).strip()));
     }
     byte[] body = Arrays.copyOfRange(answer, end + 4, answer.length);
     Answer parsed = new Answer(status, headers, body);
@@ -147,7 +171,10 @@ class HttpbinCompatibilityTest {
     int at = 0;
     while (at < body.length) {
       int lineEnd = indexOf(body, at);
-      int size = Integer.parseInt(new String(body, at, lineEnd - at, StandardCharsets.US_ASCII).split(";")[0].strip(), 16);
+      int size =
+          Integer.parseInt(
+              new String(body, at, lineEnd - at, StandardCharsets.US_ASCII).split(";")[0].strip(),
+              16);
       if (size == 0) {
         break;
       }
@@ -171,13 +198,15 @@ class HttpbinCompatibilityTest {
     ObjectNode summary = JSON.createObjectNode();
     summary.put("status", answer.status());
     String type = answer.header("content-type");
-    summary.set("content_type", type == null ? JSON.nullNode() : TextNode.valueOf(contentType(type)));
+    summary.set(
+        "content_type", type == null ? JSON.nullNode() : TextNode.valueOf(contentType(type)));
     Map<String, String> kept = new LinkedHashMap<>();
     for (Map.Entry<String, String> header : answer.headers()) {
       if (KEPT_HEADERS.contains(header.getKey())) {
-        String value = vary.toString().contains("\"header:" + header.getKey() + "\"")
-            ? "<string>"
-            : header.getValue().replace(address, "{host}");
+        String value =
+            vary.toString().contains("\"header:" + header.getKey() + "\"")
+                ? "<string>"
+                : header.getValue().replace(address, "{host}");
         kept.merge(header.getKey(), value, (first, next) -> first + "\n" + next);
       }
     }
@@ -187,9 +216,20 @@ class HttpbinCompatibilityTest {
     return summary;
   }
 
-  private static final List<String> KEPT_HEADERS = List.of("location", "www-authenticate", "content-encoding", "etag",
-      "accept-ranges", "content-range", "set-cookie", "cache-control", "last-modified", "x-more-info",
-      "access-control-allow-origin", "access-control-allow-credentials");
+  private static final List<String> KEPT_HEADERS =
+      List.of(
+          "location",
+          "www-authenticate",
+          "content-encoding",
+          "etag",
+          "accept-ranges",
+          "content-range",
+          "set-cookie",
+          "cache-control",
+          "last-modified",
+          "x-more-info",
+          "access-control-allow-origin",
+          "access-control-allow-credentials");
 
   private static String contentType(String value) {
     String[] parts = value.split(";");
@@ -220,7 +260,11 @@ class HttpbinCompatibilityTest {
     if (body.length == 0) {
       return shape.put("kind", "empty");
     }
-    if (body.length >= 4 && (body[0] & 0xff) == 0x89 && body[1] == 'P' && body[2] == 'N' && body[3] == 'G') {
+    if (body.length >= 4
+        && (body[0] & 0xff) == 0x89
+        && body[1] == 'P'
+        && body[2] == 'N'
+        && body[3] == 'G') {
       return shape.put("kind", "png");
     }
     if (body.length >= 2 && (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xd8) {
@@ -228,8 +272,13 @@ class HttpbinCompatibilityTest {
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(body))
+              .toString();
     } catch (CharacterCodingException notText) {
       return shape.put("kind", "bytes").put("length", body.length);
     }
@@ -240,7 +289,8 @@ class HttpbinCompatibilityTest {
     if (value != null) {
       JsonNode normalized = normalize(value, address);
       for (JsonNode pointer : vary) {
-        if (pointer.asText().startsWith("/") && normalized instanceof ObjectNode object
+        if (pointer.asText().startsWith("/")
+            && normalized instanceof ObjectNode object
             && object.has(pointer.asText().substring(1))) {
           String key = pointer.asText().substring(1);
           object.put(key, "<" + typeName(object.get(key)) + ">");

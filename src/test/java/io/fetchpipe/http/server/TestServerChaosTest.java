@@ -23,10 +23,12 @@ import org.junit.jupiter.api.Test;
 class TestServerChaosTest extends WithEmbeddedServer {
   private static final String NO_FAULT = "reset=0&unavailable=0&slow=0&cut=0";
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private HttpResponse<byte[]> get(String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).build(),
+    return client.send(
+        HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
@@ -34,8 +36,11 @@ class TestServerChaosTest extends WithEmbeddedServer {
   private byte[] raw(String path) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       ByteArrayOutputStream received = new ByteArrayOutputStream();
       InputStream in = socket.getInputStream();
       byte[] buffer = new byte[8192];
@@ -66,12 +71,15 @@ class TestServerChaosTest extends WithEmbeddedServer {
     assertArrayEquals(ChaosRoutes.body("7", 1000).toArray(), first.body());
     assertEquals("7 7 7 ", new String(Arrays.copyOf(first.body(), 6), StandardCharsets.UTF_8));
     assertArrayEquals(first.body(), get("/chaos/7/1000?" + NO_FAULT).body());
-    assertFalse(Arrays.equals(first.body(), get("/chaos/8/1000?" + NO_FAULT).body()), "another key, another body");
+    assertFalse(
+        Arrays.equals(first.body(), get("/chaos/8/1000?" + NO_FAULT).body()),
+        "another key, another body");
   }
 
   @Test
   void aSlowBodyArrivesWholeEvenWhenEmpty() throws Exception {
-    HttpResponse<byte[]> slow = get("/chaos/slow/5000?reset=0&unavailable=0&cut=0&slow=1&slow-ms=80");
+    HttpResponse<byte[]> slow =
+        get("/chaos/slow/5000?reset=0&unavailable=0&cut=0&slow=1&slow-ms=80");
     assertEquals(200, slow.statusCode());
     assertArrayEquals(ChaosRoutes.body("slow", 5000).toArray(), slow.body());
     HttpResponse<byte[]> empty = get("/chaos/slow/0?reset=0&unavailable=0&cut=0&slow=1&slow-ms=80");
@@ -81,7 +89,8 @@ class TestServerChaosTest extends WithEmbeddedServer {
 
   @Test
   void unavailableIsA503WithRetryAfter() throws Exception {
-    HttpResponse<byte[]> busy = get("/chaos/busy/100?reset=0&slow=0&cut=0&unavailable=1&retry-after=3");
+    HttpResponse<byte[]> busy =
+        get("/chaos/busy/100?reset=0&slow=0&cut=0&unavailable=1&retry-after=3");
     assertEquals(503, busy.statusCode());
     assertEquals("3", busy.headers().firstValue("Retry-After").orElseThrow());
   }
@@ -90,10 +99,16 @@ class TestServerChaosTest extends WithEmbeddedServer {
   void aResetEndsTheConnectionWithoutAnAnswerAndACutOneHalfwayThroughTheBody() throws Exception {
     for (int i = 0; i < 10; i++) {
       byte[] reset = raw("/chaos/r/1000?unavailable=0&slow=0&cut=0&reset=1");
-      assertEquals("", new String(reset, StandardCharsets.ISO_8859_1), "no answer at all: headers go with the first body bytes");
+      assertEquals(
+          "",
+          new String(reset, StandardCharsets.ISO_8859_1),
+          "no answer at all: headers go with the first body bytes");
     }
 
-    assertEquals("", new String(raw("/chaos/r/0?unavailable=0&slow=0&cut=0&reset=1"), StandardCharsets.ISO_8859_1),
+    assertEquals(
+        "",
+        new String(
+            raw("/chaos/r/0?unavailable=0&slow=0&cut=0&reset=1"), StandardCharsets.ISO_8859_1),
         "an empty body too");
     // An abort drops what the server has not written yet: on a loaded machine a cut may look
     // like a reset. Whatever arrives is the headers and half the body; in ten tries it arrives.

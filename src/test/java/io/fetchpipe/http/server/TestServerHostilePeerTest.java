@@ -43,14 +43,16 @@ class TestServerHostilePeerTest {
   // Lines a trickle connection may still deliver after stop() before the test calls it open.
   private static final int LINES_AFTER_STOP = 20;
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private TestServer server;
 
   @BeforeAll
   void start() throws Exception {
-    server = TestServer.start(testKit.system()).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    server =
+        TestServer.start(testKit.system())
+            .toCompletableFuture()
+            .get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   @AfterAll
@@ -67,8 +69,12 @@ class TestServerHostilePeerTest {
       socket = new Socket(InetAddress.getLoopbackAddress(), peer.port());
       socket.setSoTimeout(READ_TIMEOUT_MS);
       in = new BufferedInputStream(socket.getInputStream());
-      String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + peer.port()
-          + "\r\nUser-Agent: hostile-test\r\n\r\n";
+      String request =
+          "GET "
+              + path
+              + " HTTP/1.1\r\nHost: 127.0.0.1:"
+              + peer.port()
+              + "\r\nUser-Agent: hostile-test\r\n\r\n";
       socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
     }
@@ -124,7 +130,8 @@ class TestServerHostilePeerTest {
     try (Connection connection = new Connection(server.hostile(), "/oversized-header")) {
       List<String> head = connection.readHead();
       assertEquals("HTTP/1.1 200 OK", head.get(0));
-      String big = head.stream().filter(line -> line.startsWith("X-Oversized: ")).findFirst().orElseThrow();
+      String big =
+          head.stream().filter(line -> line.startsWith("X-Oversized: ")).findFirst().orElseThrow();
       assertTrue(big.length() >= 200 * 1024, "header of " + big.length() + " characters");
       assertEquals("ok\n", new String(connection.readToEnd(), StandardCharsets.US_ASCII));
     }
@@ -136,7 +143,8 @@ class TestServerHostilePeerTest {
       assertEquals("HTTP/1.1 200 OK", connection.readLine());
       for (int n = 1; n <= 3; n++) {
         String line = connection.readLine();
-        assertEquals("X-Trickle-" + n + ": x", line, "line " + n + " of a header block that never ends");
+        assertEquals(
+            "X-Trickle-" + n + ": x", line, "line " + n + " of a header block that never ends");
       }
     }
   }
@@ -159,16 +167,23 @@ class TestServerHostilePeerTest {
       List<String> head = connection.readHead();
       assertEquals("HTTP/1.1 404 Not Found", head.get(0));
       String body = new String(connection.readToEnd(), StandardCharsets.UTF_8);
-      assertTrue(head.contains("Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length), head.toString());
+      assertTrue(
+          head.contains("Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length),
+          head.toString());
       assertTrue(body.contains("/elsewhere"), body);
     }
-    assertEquals("http://127.0.0.1:" + server.hostile().port() + "/trickle", server.hostile().url("/trickle"));
+    assertEquals(
+        "http://127.0.0.1:" + server.hostile().port() + "/trickle",
+        server.hostile().url("/trickle"));
     assertNotEquals(server.port(), server.hostile().port());
   }
 
   @Test
   void stopClosesAnOpenTrickleConnectionAndUnbinds() throws Exception {
-    HostileServer peer = HostileServer.start(testKit.system()).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    HostileServer peer =
+        HostileServer.start(testKit.system())
+            .toCompletableFuture()
+            .get(WAIT_SECONDS, TimeUnit.SECONDS);
     try (Connection connection = new Connection(peer, "/trickle")) {
       assertEquals("HTTP/1.1 200 OK", connection.readLine());
       assertEquals("X-Trickle-1: x", connection.readLine());
@@ -176,15 +191,24 @@ class TestServerHostilePeerTest {
       assertConnectionEnds(connection);
     }
     peer.stop().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
-    assertThrows(ConnectException.class, () -> new Connection(peer, "/trickle").close(), "no longer listening");
+    assertThrows(
+        ConnectException.class,
+        () -> new Connection(peer, "/trickle").close(),
+        "no longer listening");
   }
 
   @Test
   void stoppingTheTestServerStopsItsHostilePeerToo() throws Exception {
-    TestServer another = TestServer.start(testKit.system()).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    TestServer another =
+        TestServer.start(testKit.system())
+            .toCompletableFuture()
+            .get(WAIT_SECONDS, TimeUnit.SECONDS);
     try (Connection connection = new Connection(another.hostile(), "/trickle")) {
       assertEquals("HTTP/1.1 200 OK", connection.readLine());
-      another.stop(Duration.ofMillis(200)).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+      another
+          .stop(Duration.ofMillis(200))
+          .toCompletableFuture()
+          .get(WAIT_SECONDS, TimeUnit.SECONDS);
       assertConnectionEnds(connection);
     }
   }
@@ -200,7 +224,8 @@ class TestServerHostilePeerTest {
       fail("the connection still delivers lines after stop");
     } catch (IOException closed) {
       // A reset or a read timeout; a timeout means the peer neither closed nor sent anything.
-      assertFalse(closed instanceof SocketTimeoutException, "the connection stayed open: " + closed);
+      assertFalse(
+          closed instanceof SocketTimeoutException, "the connection stayed open: " + closed);
     }
   }
 }

@@ -30,11 +30,13 @@ class TestServerInVirtualTimeTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder()
-      .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
-      .build();
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withCustomConfig(ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()))
+          .build();
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private ManualTime manualTime;
   private TestServer server;
 
@@ -52,15 +54,20 @@ class TestServerInVirtualTimeTest {
   @Test
   void delayAnswersOnceItsDecimalSecondsHavePassedAndNotBefore() throws Exception {
     server.resetFaults();
-    CompletableFuture<HttpResponse<String>> answer = client.sendAsync(
-        HttpRequest.newBuilder(URI.create(server.address() + "/delay/0.25")).timeout(WAIT).build(),
-        HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> answer =
+        client.sendAsync(
+            HttpRequest.newBuilder(URI.create(server.address() + "/delay/0.25"))
+                .timeout(WAIT)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     // The route schedules its wait before the request is counted.
     TestProbe<Object> probe = testKit.createTestProbe();
-    probe.awaitAssert(WAIT, () -> {
-      assertEquals(1, server.stats().requests());
-      return null;
-    });
+    probe.awaitAssert(
+        WAIT,
+        () -> {
+          assertEquals(1, server.stats().requests());
+          return null;
+        });
 
     manualTime.timePasses(Duration.ofMillis(249));
     assertEquals(1, server.stats().inFlight(), "still waiting at 249 ms");
@@ -68,6 +75,8 @@ class TestServerInVirtualTimeTest {
     manualTime.timePasses(Duration.ofMillis(1));
     HttpResponse<String> response = answer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertEquals(200, response.statusCode());
-    assertTrue(response.body().contains("\"url\":\"" + server.address() + "/delay/0.25\""), response.body());
+    assertTrue(
+        response.body().contains("\"url\":\"" + server.address() + "/delay/0.25\""),
+        response.body());
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fetchpipe.testing.HttpbinEcho;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
-import io.fetchpipe.testing.HttpbinEcho;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -44,26 +44,33 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The embedded server's httpbin-compatible routes in detail, checked with Pekko HTTP's own client. */
+/**
+ * The embedded server's httpbin-compatible routes in detail, checked with Pekko HTTP's own client.
+ */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestServerResponseRoutesTest {
   private static final long WAIT_SECONDS = 10;
   // Jackson reads strings of up to 20 MB by default; /anything's base64 of a 16 MiB body is longer.
-  private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 * 1024 * 1024).build())
-      .build());
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder().maxStringLength(64 * 1024 * 1024).build())
+              .build());
   // Largest answer read: /anything echoes a body of up to 16 MiB twice (as text and as base64).
   private static final long MAX_ANSWER = 64L * 1024 * 1024;
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private TestServer server;
 
   @BeforeAll
   void start() throws Exception {
-    server = TestServer.start(testKit.system()).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    server =
+        TestServer.start(testKit.system())
+            .toCompletableFuture()
+            .get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   @AfterAll
@@ -104,10 +111,18 @@ class TestServerResponseRoutesTest {
   }
 
   private Answer send(HttpRequest request) throws Exception {
-    HttpResponse response = Http.get(testKit.system()).singleRequest(request)
-        .toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
-    ByteString body = response.entity().toStrict(TimeUnit.SECONDS.toMillis(WAIT_SECONDS), MAX_ANSWER, testKit.system())
-        .toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS).getData();
+    HttpResponse response =
+        Http.get(testKit.system())
+            .singleRequest(request)
+            .toCompletableFuture()
+            .get(WAIT_SECONDS, TimeUnit.SECONDS);
+    ByteString body =
+        response
+            .entity()
+            .toStrict(TimeUnit.SECONDS.toMillis(WAIT_SECONDS), MAX_ANSWER, testKit.system())
+            .toCompletableFuture()
+            .get(WAIT_SECONDS, TimeUnit.SECONDS)
+            .getData();
     return new Answer(response, body);
   }
 
@@ -116,8 +131,10 @@ class TestServerResponseRoutesTest {
   }
 
   private ByteString decode(Coder coder, ByteString encoded) throws Exception {
-    return coder.decode(encoded, Materializer.matFromSystem(testKit.system()))
-        .toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    return coder
+        .decode(encoded, Materializer.matFromSystem(testKit.system()))
+        .toCompletableFuture()
+        .get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   @Test
@@ -127,10 +144,15 @@ class TestServerResponseRoutesTest {
       binary[i] = (byte) i;
     }
     String url = server.address() + "/anything/deep/path?q=1&q=two";
-    Answer answer = send(HttpRequest.POST(url)
-        .withHeaders(List.of(RawHeader.create("X-Repeated", "one"), RawHeader.create("X-Single", "value"),
-            RawHeader.create("x-repeated", "two")))
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, binary)));
+    Answer answer =
+        send(
+            HttpRequest.POST(url)
+                .withHeaders(
+                    List.of(
+                        RawHeader.create("X-Repeated", "one"),
+                        RawHeader.create("X-Single", "value"),
+                        RawHeader.create("x-repeated", "two")))
+                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, binary)));
 
     assertEquals(200, answer.status());
     assertEquals("application/json", answer.contentType());
@@ -143,14 +165,19 @@ class TestServerResponseRoutesTest {
     assertEquals("application/octet-stream", headers.get("Content-Type").asText());
     assertEquals("256", headers.get("Content-Length").asText());
     assertArrayEquals(binary, HttpbinEcho.data(echo));
-    assertTrue(echo.get("data").asText().startsWith("data:application/octet-stream;base64,"), "not UTF-8: a data URL");
+    assertTrue(
+        echo.get("data").asText().startsWith("data:application/octet-stream;base64,"),
+        "not UTF-8: a data URL");
   }
 
   @Test
   void anythingDecodesATextBodyAsUtf8() throws Exception {
     String text = "héllo, wörld ☃ 🚀";
-    Answer answer = send(HttpRequest.PUT(server.address() + "/anything")
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, "\"" + text + "\"")));
+    Answer answer =
+        send(
+            HttpRequest.PUT(server.address() + "/anything")
+                .withEntity(
+                    HttpEntities.create(ContentTypes.APPLICATION_JSON, "\"" + text + "\"")));
 
     JsonNode echo = answer.json();
     assertEquals("PUT", echo.get("method").asText());
@@ -164,35 +191,47 @@ class TestServerResponseRoutesTest {
     long limit = ServerSettings.create(testKit.system()).maxRequestBody();
     byte[] atTheLimit = new byte[Math.toIntExact(limit)];
     Arrays.fill(atTheLimit, (byte) 'a');
-    Answer accepted = send(HttpRequest.POST(server.address() + "/anything")
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, atTheLimit)));
+    Answer accepted =
+        send(
+            HttpRequest.POST(server.address() + "/anything")
+                .withEntity(
+                    HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, atTheLimit)));
     assertEquals(200, accepted.status());
-    assertEquals(Long.toString(limit), accepted.json().get("headers").get("Content-Length").asText());
+    assertEquals(
+        Long.toString(limit), accepted.json().get("headers").get("Content-Length").asText());
 
     // Refused on the declared length, before any of the body is read; a plain socket, because
     // Pekko HTTP's client fails on the write it is still doing instead of reading such an answer.
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
       socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-      String head = "POST /anything HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + (limit + 1) + "\r\n\r\n";
+      String head =
+          "POST /anything HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
+              + (limit + 1)
+              + "\r\n\r\n";
       socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-      String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-          .readLine();
+      String statusLine =
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine();
       assertTrue(statusLine.startsWith("HTTP/1.1 413 "), statusLine);
     }
   }
 
   @Test
   void anythingAnswersEveryMethodAndSaysWhichItWas() throws Exception {
-    for (var method : List.of(HttpMethods.GET, HttpMethods.PATCH, HttpMethods.DELETE, HttpMethods.OPTIONS)) {
+    for (var method :
+        List.of(HttpMethods.GET, HttpMethods.PATCH, HttpMethods.DELETE, HttpMethods.OPTIONS)) {
       Answer answer = send(HttpRequest.create(server.address() + "/anything/x").withMethod(method));
       assertEquals(200, answer.status(), method.value());
       JsonNode echo = answer.json();
       assertEquals(method.value(), echo.get("method").asText());
       assertEquals("", echo.get("data").asText());
       assertTrue(echo.get("json").isNull());
-      assertFalse(echo.get("headers").has("Content-Type"), "no body, no type: " + echo.get("headers"));
+      assertFalse(
+          echo.get("headers").has("Content-Type"), "no body, no type: " + echo.get("headers"));
     }
-    Answer head = send(HttpRequest.create(server.address() + "/anything").withMethod(HttpMethods.HEAD));
+    Answer head =
+        send(HttpRequest.create(server.address() + "/anything").withMethod(HttpMethods.HEAD));
     assertEquals(200, head.status());
     assertEquals(0, head.body().size());
   }
@@ -207,8 +246,10 @@ class TestServerResponseRoutesTest {
 
   @Test
   void gzipAndDeflateAreEncodedWhateverTheClientAccepts() throws Exception {
-    Answer gzip = send(HttpRequest.GET(server.address() + "/gzip")
-        .addHeader(RawHeader.create("Accept-Encoding", "identity")));
+    Answer gzip =
+        send(
+            HttpRequest.GET(server.address() + "/gzip")
+                .addHeader(RawHeader.create("Accept-Encoding", "identity")));
     assertEquals(200, gzip.status());
     assertEquals("gzip", gzip.header("Content-Encoding"));
     assertEquals("application/json", gzip.contentType());
@@ -218,7 +259,11 @@ class TestServerResponseRoutesTest {
 
     Answer deflate = get("/deflate");
     assertEquals("deflate", deflate.header("Content-Encoding"));
-    assertTrue(MAPPER.readTree(decode(Coder.Deflate, deflate.body()).toArray()).get("deflated").asBoolean());
+    assertTrue(
+        MAPPER
+            .readTree(decode(Coder.Deflate, deflate.body()).toArray())
+            .get("deflated")
+            .asBoolean());
   }
 
   @Test
@@ -234,7 +279,8 @@ class TestServerResponseRoutesTest {
 
     assertEquals(0, decode(Coder.Gzip, get("/gzip-bytes/0").body()).size());
     assertEquals(400, get("/gzip-bytes/-1").status());
-    assertEquals(400, get("/gzip-bytes/2147483648").status(), "capped by fetchpipe.server.max-bytes");
+    assertEquals(
+        400, get("/gzip-bytes/2147483648").status(), "capped by fetchpipe.server.max-bytes");
   }
 
   @Test
@@ -251,8 +297,10 @@ class TestServerResponseRoutesTest {
     Answer answer = get("/encoding/utf8");
     assertEquals("text/html; charset=UTF-8", answer.contentType(), "as httpbin labels it");
     assertEquals(TestServer.UTF8_SAMPLE, answer.text(StandardCharsets.UTF_8));
-    assertTrue(TestServer.UTF8_SAMPLE.codePoints().anyMatch(c -> c > 0xFFFF), "an emoji beyond the BMP");
-    assertTrue(TestServer.UTF8_SAMPLE.contains("καλημέρα") && TestServer.UTF8_SAMPLE.contains("東京"));
+    assertTrue(
+        TestServer.UTF8_SAMPLE.codePoints().anyMatch(c -> c > 0xFFFF), "an emoji beyond the BMP");
+    assertTrue(
+        TestServer.UTF8_SAMPLE.contains("καλημέρα") && TestServer.UTF8_SAMPLE.contains("東京"));
   }
 
   @Test
@@ -260,12 +308,16 @@ class TestServerResponseRoutesTest {
     Answer latin1 = get("/charset/iso-8859-1");
     assertEquals(200, latin1.status());
     assertEquals("text/plain; charset=iso-8859-1", latin1.contentType().toLowerCase(Locale.ROOT));
-    assertArrayEquals(TestServer.CHARSET_SAMPLE.getBytes(StandardCharsets.ISO_8859_1), latin1.body().toArray());
+    assertArrayEquals(
+        TestServer.CHARSET_SAMPLE.getBytes(StandardCharsets.ISO_8859_1), latin1.body().toArray());
 
     for (String name : List.of("windows-1252", "utf-16", "utf-8", "UTF-16LE")) {
       Answer answer = get("/charset/" + name);
-      assertEquals(("text/plain; charset=" + name).toLowerCase(Locale.ROOT), answer.contentType().toLowerCase(Locale.ROOT));
-      assertArrayEquals(TestServer.CHARSET_SAMPLE.getBytes(Charset.forName(name)), answer.body().toArray(), name);
+      assertEquals(
+          ("text/plain; charset=" + name).toLowerCase(Locale.ROOT),
+          answer.contentType().toLowerCase(Locale.ROOT));
+      assertArrayEquals(
+          TestServer.CHARSET_SAMPLE.getBytes(Charset.forName(name)), answer.body().toArray(), name);
     }
     assertEquals(400, get("/charset/no-such-charset").status());
     assertEquals(400, get("/charset/us-ascii").status(), "cannot hold ü");
@@ -273,8 +325,10 @@ class TestServerResponseRoutesTest {
 
   @Test
   void responseHeadersSetsEachParameterAsAHeader() throws Exception {
-    Answer answer = get("/response-headers?X-One=1&X-Two=a&X-Two=b&Cache-Control=no-store"
-        + "&Content-Type=text/plain;%20charset%3Dutf-8");
+    Answer answer =
+        get(
+            "/response-headers?X-One=1&X-Two=a&X-Two=b&Cache-Control=no-store"
+                + "&Content-Type=text/plain;%20charset%3Dutf-8");
     assertEquals(200, answer.status());
     assertEquals("1", answer.header("X-One"));
     assertEquals(List.of("a", "b"), answer.headers("X-Two"));
@@ -302,8 +356,10 @@ class TestServerResponseRoutesTest {
     byte[] awkward = {(byte) 0xfb, (byte) 0xff, (byte) 0xbf, 0x00};
     Answer bytes = get("/base64/" + Base64.getUrlEncoder().encodeToString(awkward));
     assertArrayEquals(awkward, bytes.body().toArray());
-    assertEquals("application/octet-stream", bytes.contentType(), "bytes that are no text, as bytes");
-    String standard = Base64.getEncoder().encodeToString(awkward).replace("/", "%2F").replace("+", "%2B");
+    assertEquals(
+        "application/octet-stream", bytes.contentType(), "bytes that are no text, as bytes");
+    String standard =
+        Base64.getEncoder().encodeToString(awkward).replace("/", "%2F").replace("+", "%2B");
     assertArrayEquals(awkward, get("/base64/" + standard).body().toArray());
 
     assertEquals(400, get("/base64/not*base64").status());

@@ -23,12 +23,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestServerTest {
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private TestServer server;
-  private final HttpClient client = HttpClient.newBuilder()
-      .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   @BeforeAll
   void start() throws Exception {
@@ -41,7 +43,10 @@ class TestServerTest {
   }
 
   private HttpResponse<byte[]> get(String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create(server.address() + path)).timeout(Duration.ofSeconds(10)).build(),
+    return client.send(
+        HttpRequest.newBuilder(URI.create(server.address() + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
@@ -76,8 +81,12 @@ class TestServerTest {
   void redirectsChainDownToGet() throws Exception {
     HttpResponse<byte[]> hop = get("/redirect/2");
     assertEquals(302, hop.statusCode());
-    assertEquals("/relative-redirect/1", hop.headers().firstValue("Location").orElseThrow(), "as httpbin's chain");
-    assertEquals("/get", get("/relative-redirect/1").headers().firstValue("Location").orElseThrow());
+    assertEquals(
+        "/relative-redirect/1",
+        hop.headers().firstValue("Location").orElseThrow(),
+        "as httpbin's chain");
+    assertEquals(
+        "/get", get("/relative-redirect/1").headers().firstValue("Location").orElseThrow());
     assertEquals("/get", get("/redirect/1").headers().firstValue("Location").orElseThrow());
   }
 

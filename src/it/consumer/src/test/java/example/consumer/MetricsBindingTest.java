@@ -42,20 +42,38 @@ class MetricsBindingTest {
       TaskPool pool = TaskPool.create(system);
       String name = pool.name();
       try {
-        List<Outcome<String>> outcomes = pool.gather(
-                Task.of(() -> CompletableFuture.completedFuture("first")),
-                Task.of(() -> CompletableFuture.<String>failedFuture(new IllegalStateException("second"))))
-            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        List<Outcome<String>> outcomes =
+            pool.gather(
+                    Task.of(() -> CompletableFuture.completedFuture("first")),
+                    Task.of(
+                        () ->
+                            CompletableFuture.<String>failedFuture(
+                                new IllegalStateException("second"))))
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
         assertEquals(2, outcomes.size());
-        assertEquals(1.0, registry.get("fetchpipe.pool.outcomes").tags("pool", name, "kind", "ok").counter().count());
-        assertEquals(1.0,
-            registry.get("fetchpipe.pool.outcomes").tags("pool", name, "kind", "exception").counter().count());
+        assertEquals(
+            1.0,
+            registry
+                .get("fetchpipe.pool.outcomes")
+                .tags("pool", name, "kind", "ok")
+                .counter()
+                .count());
+        assertEquals(
+            1.0,
+            registry
+                .get("fetchpipe.pool.outcomes")
+                .tags("pool", name, "kind", "exception")
+                .counter()
+                .count());
         assertEquals(2, registry.get("fetchpipe.pool.latency").tag("pool", name).timer().count());
         assertEquals(0.0, registry.get("fetchpipe.pool.queued").tag("pool", name).gauge().value());
       } finally {
         pool.closeAsync().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
-      assertNull(registry.find("fetchpipe.pool.outcomes").tag("pool", name).counter(), "a closed pool's meters go");
+      assertNull(
+          registry.find("fetchpipe.pool.outcomes").tag("pool", name).counter(),
+          "a closed pool's meters go");
     }
   }
 }

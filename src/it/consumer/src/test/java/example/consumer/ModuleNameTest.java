@@ -14,10 +14,11 @@ class ModuleNameTest {
   @Test
   void theLibraryJarNamesItsModuleIoFetchpipe() throws Exception {
     Path jar = Path.of(TaskPool.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    List<String> names = ModuleFinder.of(jar).findAll().stream()
-        .map(ModuleReference::descriptor)
-        .map(descriptor -> descriptor.name())
-        .toList();
+    List<String> names =
+        ModuleFinder.of(jar).findAll().stream()
+            .map(ModuleReference::descriptor)
+            .map(descriptor -> descriptor.name())
+            .toList();
     assertEquals(List.of("io.fetchpipe"), names, jar.toString());
   }
 }

@@ -15,8 +15,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The application: fetches a file of URLs, one per line, into a file of JSON results, one per
- * URL, with a Fetcher in an actor system of its own.
+ * The application: fetches a file of URLs, one per line, into a file of JSON results, one per URL,
+ * with a Fetcher in an actor system of its own.
  */
 public final class UrlJob implements AutoCloseable {
   private final ActorSystem<Void> system;
@@ -25,8 +25,11 @@ public final class UrlJob implements AutoCloseable {
   /** A job that fetches at most {@code concurrency} URLs at once. */
   public UrlJob(int concurrency) {
     system = ActorSystem.create(Behaviors.empty(), "url-job");
-    fetcher = Fetcher.create(system, PoolSettings.create(system).withMaxConcurrency(concurrency),
-        FetchSettings.create(system));
+    fetcher =
+        Fetcher.create(
+            system,
+            PoolSettings.create(system).withMaxConcurrency(concurrency),
+            FetchSettings.create(system));
   }
 
   /** Fetches every URL of {@code urls}; the results go to {@code results}, in input order. */

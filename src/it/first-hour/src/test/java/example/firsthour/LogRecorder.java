@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Keeps what the test run logs that it should not: anything at WARN or above, and anything with
- * a stack trace. {@code logback-test.xml} attaches it to the root logger; {@link QuietLogTest}
- * reads it last.
+ * Keeps what the test run logs that it should not: anything at WARN or above, and anything with a
+ * stack trace. {@code logback-test.xml} attaches it to the root logger; {@link QuietLogTest} reads
+ * it last.
  */
 public final class LogRecorder extends AppenderBase<ILoggingEvent> {
   static final List<String> LOUD = new CopyOnWriteArrayList<>();
@@ -17,7 +17,8 @@ public final class LogRecorder extends AppenderBase<ILoggingEvent> {
   @Override
   protected void append(ILoggingEvent event) {
     if (event.getLevel().isGreaterOrEqual(Level.WARN) || event.getThrowableProxy() != null) {
-      LOUD.add(event.getLevel() + " " + event.getLoggerName() + " - " + event.getFormattedMessage());
+      LOUD.add(
+          event.getLevel() + " " + event.getLoggerName() + " - " + event.getFormattedMessage());
     }
   }
 }

@@ -31,11 +31,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineOfFetchesTest {
-  @RegisterExtension
-  static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
+  @RegisterExtension static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   @Test
   void consumersFetchEveryItemOnce() throws Exception {
@@ -45,16 +43,20 @@ class PipelineOfFetchesTest {
     }
     List<Outcome<FetchResponse>> outcomes = Collections.synchronizedList(new ArrayList<>());
     PoolSettings threeAtOnce = PoolSettings.create(testKit.system()).withMaxConcurrency(3);
-    try (Fetcher fetcher = Fetcher.create(testKit.system(), threeAtOnce, FetchSettings.create(testKit.system()))) {
-      PipelineSummary summary = Pipeline.create(testKit.system(), new PipelineSettings(5, 4, 64))
-          .run(Source.from(items), fetcher.asHandler(), outcomes::add)
-          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+    try (Fetcher fetcher =
+        Fetcher.create(testKit.system(), threeAtOnce, FetchSettings.create(testKit.system()))) {
+      PipelineSummary summary =
+          Pipeline.create(testKit.system(), new PipelineSettings(5, 4, 64))
+              .run(Source.from(items), fetcher.asHandler(), outcomes::add)
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
 
       assertEquals(30, summary.consumed());
       assertEquals(0, summary.failed());
       assertTrue(outcomes.stream().allMatch(outcome -> outcome.getOrThrow().status() == 200));
       assertEquals(30, server.stats().requests());
-      assertTrue(server.stats().maxInFlight() <= 3, "the fetcher's cap: " + server.stats().maxInFlight());
+      assertTrue(
+          server.stats().maxInFlight() <= 3, "the fetcher's cap: " + server.stats().maxInFlight());
     }
   }
 }

@@ -28,11 +28,16 @@ class RetriesInVirtualTimeTest {
   @Test
   void threeRetriesTenSecondsApartSucceedAtThirtySeconds() throws Exception {
     VirtualTime time = VirtualTime.of(testKit.system());
-    Task<Integer> busyThrice = context -> context.attempt() <= 3
-        ? CompletableFuture.failedFuture(RetryableFailure.after(Duration.ofSeconds(10), new IllegalStateException("busy")))
-        : CompletableFuture.completedFuture(context.attempt());
+    Task<Integer> busyThrice =
+        context ->
+            context.attempt() <= 3
+                ? CompletableFuture.failedFuture(
+                    RetryableFailure.after(
+                        Duration.ofSeconds(10), new IllegalStateException("busy")))
+                : CompletableFuture.completedFuture(context.attempt());
     PoolSettings settings = PoolSettings.create(testKit.system());
-    try (TaskPool pool = TaskPool.create(testKit.system(), settings.withRetry(settings.retry().withMaxRetries(3)))) {
+    try (TaskPool pool =
+        TaskPool.create(testKit.system(), settings.withRetry(settings.retry().withMaxRetries(3)))) {
       CompletableFuture<Integer> done = pool.start(busyThrice).toCompletableFuture();
 
       Duration took = time.advanceUntil(done::isDone, Duration.ofMinutes(1));

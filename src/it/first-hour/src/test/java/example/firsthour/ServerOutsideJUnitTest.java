@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fetchpipe.core.Outcome;
+import io.fetchpipe.core.PoolSettings;
 import io.fetchpipe.http.FetchErrorKind;
 import io.fetchpipe.http.FetchResponse;
 import io.fetchpipe.http.FetchSettings;
 import io.fetchpipe.http.Fetcher;
-import io.fetchpipe.core.PoolSettings;
 import io.fetchpipe.http.server.TestServer;
 import java.time.Duration;
 import java.util.List;
@@ -18,8 +18,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The test server started by hand, as a program outside JUnit would: its faults are outcomes,
- * and once it and the fetcher are stopped nothing of theirs keeps running.
+ * The test server started by hand, as a program outside JUnit would: its faults are outcomes, and
+ * once it and the fetcher are stopped nothing of theirs keeps running.
  */
 class ServerOutsideJUnitTest {
   @Test
@@ -29,11 +29,18 @@ class ServerOutsideJUnitTest {
       TestServer server = TestServer.start(system).toCompletableFuture().get(10, TimeUnit.SECONDS);
       FetchSettings quick = FetchSettings.create(system).withTimeout(Duration.ofSeconds(1));
       try (Fetcher fetcher = Fetcher.create(system, PoolSettings.create(system), quick)) {
-        List<Outcome<FetchResponse>> outcomes = fetcher.fetchAll(List.of(
-                server.address() + "/reset", server.address() + "/hang", server.address() + "/get"))
-            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        List<Outcome<FetchResponse>> outcomes =
+            fetcher
+                .fetchAll(
+                    List.of(
+                        server.address() + "/reset",
+                        server.address() + "/hang",
+                        server.address() + "/get"))
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
         assertEquals(FetchErrorKind.IO, ((Outcome.Failure<FetchResponse>) outcomes.get(0)).kind());
-        assertEquals("timeout", ((Outcome.Failure<FetchResponse>) outcomes.get(1)).kind().wireName());
+        assertEquals(
+            "timeout", ((Outcome.Failure<FetchResponse>) outcomes.get(1)).kind().wireName());
         assertEquals(200, outcomes.get(2).getOrThrow().status());
       }
       server.stop(Duration.ofMillis(200)).toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -41,8 +48,10 @@ class ServerOutsideJUnitTest {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
-    // The fetcher's close-grace runs on the actor system's scheduler, not on a JDK thread of its own.
-    assertTrue(Thread.getAllStackTraces().keySet().stream()
-        .noneMatch(thread -> thread.getName().contains("CompletableFutureDelayScheduler")));
+    // The fetcher's close-grace runs on the actor system's scheduler, not on a JDK thread of its
+    // own.
+    assertTrue(
+        Thread.getAllStackTraces().keySet().stream()
+            .noneMatch(thread -> thread.getName().contains("CompletableFutureDelayScheduler")));
   }
 }

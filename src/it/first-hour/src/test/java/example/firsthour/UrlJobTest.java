@@ -19,14 +19,16 @@ class UrlJobTest {
   private static final int URLS = 5000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @RegisterExtension
-  static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
+  @RegisterExtension static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
 
   @Test
   void everyUrlGetsOneResultLineInInputOrder(@TempDir Path dir) throws Exception {
     List<String> urls = new ArrayList<>();
     for (int i = 0; i < URLS; i++) {
-      urls.add(i % 100 == 99 ? "htp://not-fetchable/" + i : server.url(i % 10 == 0 ? "/status/404" : "/get?n=" + i));
+      urls.add(
+          i % 100 == 99
+              ? "htp://not-fetchable/" + i
+              : server.url(i % 10 == 0 ? "/status/404" : "/get?n=" + i));
     }
     Path input = Files.write(dir.resolve("urls.txt"), urls);
     Path output = dir.resolve("results.jsonl");
