@@ -24,10 +24,12 @@ class PublicPackagesTest {
   void theTopLevelPackageCommentNamesEveryPublicPackage() throws Exception {
     Set<String> named = new TreeSet<>();
     Matcher code =
-        Pattern.compile("\\{@code ([a-z.]+)}")
+        Pattern.compile("\\{@code\\s+([a-z.]+)}")
             .matcher(
+                // The comment as text: a {@code ...} may be wrapped onto the next line.
                 Files.readString(SOURCES.resolve("io/fetchpipe/package-info.java"))
-                    .split("\\*/")[0]);
+                    .split("\\*/")[0]
+                    .replaceAll("\\s*\\n\\s*\\*\\s*", " "));
     while (code.find()) {
       named.add(code.group(1));
     }
