@@ -3,6 +3,7 @@ package io.fetchpipe.cli;
 import io.fetchpipe.core.RateLimit;
 import io.fetchpipe.http.PinnedAddress;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -32,9 +33,22 @@ final class Converters {
 
   /** {@code N/s}, {@code N/min}, {@code N/h}. */
   static final class Rate implements ITypeConverter<RateLimit> {
+    /**
+     * The command line's form: a count per {@code s}, {@code min} or {@code h}. Config also reads
+     * the forms that carry a count or milliseconds in the unit ({@code 3/2s}), which the command
+     * line does not offer.
+     */
+    private static final Pattern PER_UNIT =
+        Pattern.compile("\\s*\\d+\\s*/\\s*(s|sec|min|m|h)\\s*", Pattern.CASE_INSENSITIVE);
+
     @Override
     public RateLimit convert(String value) {
-      return parse(() -> RateLimit.parse(value));
+      RateLimit rate = parse(() -> RateLimit.parse(value));
+      if (!PER_UNIT.matcher(value).matches()) {
+        throw new TypeConversionException(
+            "invalid rate '" + value + "': expected N/UNIT with UNIT s, min or h (e.g. 20/s)");
+      }
+      return rate;
     }
   }
 

@@ -84,6 +84,8 @@ class FetchCommandTest extends WithEmbeddedServer {
       fetch --rate 5/day                 | option '--rate': invalid rate '5/day': expected N/UNIT
       fetch -r 0/s                       | option '--rate': rate must be at least 1 per interval, got 0
       fetch --rate 99999999999/s         | option '--rate': invalid rate '99999999999/s': number too large
+      fetch --rate 1/250ms               | option '--rate': invalid rate '1/250ms': expected N/UNIT
+      fetch --per-host-rate 3/2s         | option '--per-host-rate': invalid rate '3/2s': expected N/UNIT
       fetch -t                           | Missing required parameter for option '--timeout'
       fetch --timeout 10x                | option '--timeout': '10x' is not a duration
       fetch -t 0s                        | option '--timeout': '0s' must be longer than zero
