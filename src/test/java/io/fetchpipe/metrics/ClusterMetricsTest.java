@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.fetchpipe.cluster.ClusterPool;
 import io.fetchpipe.cluster.fetch.ClusterFetch;
 import io.fetchpipe.core.Outcome;
@@ -14,6 +12,7 @@ import io.fetchpipe.core.PoolSettings;
 import io.fetchpipe.http.FetchRequest;
 import io.fetchpipe.http.FetchResponse;
 import io.fetchpipe.http.FetchSettings;
+import io.fetchpipe.testing.ClusterNodes;
 import io.fetchpipe.testkit.EmbeddedServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -40,32 +38,19 @@ class ClusterMetricsTest {
 
   @RegisterExtension static final EmbeddedServerExtension server = EmbeddedServerExtension.create();
 
-  private final List<ActorTestKit> nodes = new ArrayList<>();
+  private final ClusterNodes nodes =
+      new ClusterNodes(
+          // The nodes stop together at the end: no need to leave the cluster one by one first.
+          "pekko.coordinated-shutdown.run-by-actor-system-terminate = off",
+          "pekko.cluster.gossip-interval = 200ms");
 
   private ActorSystem<?> node() {
-    Config config =
-        ConfigFactory.parseString(
-                String.join(
-                    "\n",
-                    "pekko.actor.provider = cluster",
-                    "pekko.remote.artery.canonical.hostname = 127.0.0.1",
-                    "pekko.remote.artery.canonical.port = 0",
-                    "pekko.cluster.jmx.enabled = off",
-                    // The nodes stop together at the end: no need to leave the cluster one by one
-                    // first.
-                    "pekko.coordinated-shutdown.run-by-actor-system-terminate = off",
-                    "pekko.cluster.gossip-interval = 200ms",
-                    "pekko.loglevel = WARNING"))
-            .withFallback(ActorTestKit.applicationTestConfig());
-    ActorTestKit kit = ActorTestKit.create("fetchpipe-cluster", config);
-    nodes.add(kit);
-    return kit.system();
+    return nodes.start();
   }
 
   @AfterEach
   void stopNodes() {
-    nodes.forEach(ActorTestKit::shutdownTestKit);
-    nodes.clear();
+    nodes.close();
   }
 
   @Test
@@ -79,7 +64,7 @@ class ClusterMetricsTest {
           .tell(Join.create(Cluster.get(coordinator).selfMember().address()));
     }
     nodes
-        .get(0)
+        .kit(0)
         .createTestProbe()
         .awaitAssert(
             WAIT,

@@ -3,8 +3,6 @@ package io.fetchpipe.cluster.fetch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.fetchpipe.cluster.ClusterPool;
 import io.fetchpipe.core.Outcome;
 import io.fetchpipe.core.PoolSettings;
@@ -12,6 +10,7 @@ import io.fetchpipe.http.FetchErrorKind;
 import io.fetchpipe.http.FetchRequest;
 import io.fetchpipe.http.FetchResponse;
 import io.fetchpipe.http.FetchSettings;
+import io.fetchpipe.testing.ClusterNodes;
 import io.fetchpipe.testing.PoliteServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,28 +36,15 @@ import org.junit.jupiter.api.Test;
 class ClusterPolitenessTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private final List<ActorTestKit> kits = new ArrayList<>();
+  private final ClusterNodes nodes = new ClusterNodes();
 
   private ActorSystem<?> node() {
-    Config config =
-        ConfigFactory.parseString(
-                String.join(
-                    "\n",
-                    "pekko.actor.provider = cluster",
-                    "pekko.remote.artery.canonical.hostname = 127.0.0.1",
-                    "pekko.remote.artery.canonical.port = 0",
-                    "pekko.cluster.jmx.enabled = off",
-                    "pekko.loglevel = WARNING"))
-            .withFallback(ActorTestKit.applicationTestConfig());
-    ActorTestKit kit = ActorTestKit.create("fetchpipe-cluster", config);
-    kits.add(kit);
-    return kit.system();
+    return nodes.start();
   }
 
   @AfterEach
   void stop() {
-    kits.forEach(ActorTestKit::shutdownTestKit);
-    kits.clear();
+    nodes.close();
   }
 
   /**
@@ -86,8 +72,7 @@ class ClusterPolitenessTest {
     Cluster.get(fetching)
         .manager()
         .tell(Join.create(Cluster.get(coordinator).selfMember().address()));
-    ActorTestKit servers = ActorTestKit.create("servers", ActorTestKit.applicationTestConfig());
-    kits.add(servers);
+    ActorTestKit servers = nodes.startOutside("servers");
     servers
         .createTestProbe()
         .awaitAssert(
